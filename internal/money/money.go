@@ -290,3 +290,16 @@ func Percent(s string) string {
 	}
 	return s
 }
+
+// UnmarshalText reads an amount from a data file, in any form Parse takes.
+func (f *Fen) UnmarshalText(b []byte) error {
+	v, err := Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*f = v
+	return nil
+}
+
+// MarshalText writes the amount in yuan with two decimals.
+func (f Fen) MarshalText() ([]byte, error) { return []byte(f.String()), nil }

@@ -1,0 +1,162 @@
+// Package diag is the one vocabulary for what is wrong with a data file or
+// a framework: a finding has a stable code, a severity, the field path it
+// concerns and, once an edge has matched the path to the source, the file
+// and line. Every code is documented in docs/checks.md.
+package diag
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Severity of a finding.
+type Severity string
+
+const (
+	Error   Severity = "error"   // the data cannot be scored or reported as is
+	Warning Severity = "warning" // likely a mistake; scoring proceeds
+	Info    Severity = "info"    // noted, such as a rounding difference
+)
+
+// Codes. Errors start with E, warnings with W, notes with I. Codes are
+// stable: tools and people refer to them; never reuse a retired one.
+const (
+	Syntax          = "E100" // the file is not valid YAML or JSON
+	UnknownField    = "E101" // a field the format does not have
+	BadValue        = "E102" // a value of the wrong type or form
+	Missing         = "E103" // a required field is absent or empty
+	BadChoice       = "E104" // a value outside its allowed set
+	Duplicate       = "E105" // a code or name used twice
+	PointsSum       = "E110" // parts' points do not add up to their whole
+	UnknownRef      = "E111" // a reference to an indicator, item or framework that does not exist
+	BadRule         = "E112" // a rule or its parameters are wrong
+	ScoreAbove      = "E120" // a score above the points available
+	NoReason        = "E121" // points lost without a reason
+	NotApplicable   = "E122" // a required indicator marked not applicable
+	TotalMismatch   = "E140" // parts do not add up to a stated total
+	RoundingDiff    = "I141" // parts differ from a stated total only by rounding
+	NoDeviation     = "W130" // a target missed or exceeded without a stated cause
+	NoEvidence      = "W131" // points awarded in full with no evidence cited
+	ExecutionLow    = "W150" // execution rate below the warning line
+	NarrativeAbsent = "W160" // a report paragraph a person should write is empty
+)
+
+// Finding is one thing found.
+type Finding struct {
+	Code     string   `json:"code"`
+	Severity Severity `json:"severity"`
+	File     string   `json:"file,omitempty"`
+	Line     int      `json:"line,omitempty"`
+	Path     string   `json:"path,omitempty"`
+	Message  string   `json:"message"`
+}
+
+func (f Finding) String() string {
+	var b strings.Builder
+	if f.File != "" {
+		b.WriteString(f.File)
+		if f.Line > 0 {
+			fmt.Fprintf(&b, ":%d", f.Line)
+		}
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%s %s", f.Code, f.Severity)
+	if f.Path != "" {
+		fmt.Fprintf(&b, " [%s]", f.Path)
+	}
+	b.WriteString(": ")
+	b.WriteString(f.Message)
+	return b.String()
+}
+
+// List is every finding of a run. As an error it reads as one line per
+// finding followed by a count.
+type List []Finding
+
+// Add appends a finding whose severity follows from its code's letter.
+func (l *List) Add(code, path, format string, a ...any) {
+	*l = append(*l, Finding{Code: code, Severity: severityOf(code), Path: path, Message: fmt.Sprintf(format, a...)})
+}
+
+func severityOf(code string) Severity {
+	switch {
+	case strings.HasPrefix(code, "W"):
+		return Warning
+	case strings.HasPrefix(code, "I"):
+		return Info
+	}
+	return Error
+}
+
+// Errors returns only the findings of error severity.
+func (l List) Errors() List {
+	var out List
+	for _, f := range l {
+		if f.Severity == Error {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Err returns the list's errors as an error, or nil when there are none.
+func (l List) Err() error {
+	if e := l.Errors(); len(e) > 0 {
+		return e
+	}
+	return nil
+}
+
+// Sort orders findings by file, line, then path, so output is stable.
+func (l List) Sort() {
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i], l[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Path < b.Path
+	})
+}
+
+func (l List) Error() string {
+	var b strings.Builder
+	for _, f := range l {
+		b.WriteString(f.String())
+		b.WriteByte('\n')
+	}
+	fmt.Fprintf(&b, "✗ %d 个错误", len(l.Errors()))
+	return b.String()
+}
+
+// Prefix returns the list with prefix prepended to every path, for
+// findings of a part checked on its own.
+func (l List) Prefix(prefix string) List {
+	out := make(List, len(l))
+	for i, f := range l {
+		if f.Path == "" {
+			f.Path = prefix
+		} else if strings.HasPrefix(f.Path, "[") {
+			f.Path = prefix + f.Path
+		} else {
+			f.Path = prefix + "." + f.Path
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// Documented lists every code with its one-line meaning; docs/checks.md
+// must describe each (a test holds it to that).
+var Documented = map[string]string{
+	Syntax: "文件不是合法的 YAML/JSON", UnknownField: "未知字段", BadValue: "取值类型或格式错误",
+	Missing: "缺少必填字段", BadChoice: "取值不在允许范围内", Duplicate: "编码或名称重复",
+	PointsSum: "分值合计不符", UnknownRef: "引用的指标、检查项或框架不存在", BadRule: "评分规则或参数错误",
+	ScoreAbove: "得分超过分值", NoReason: "扣分未说明原因", NotApplicable: "必评指标被标为不适用",
+	TotalMismatch: "分项与合计不符", RoundingDiff: "分项与合计仅有舍入差异",
+	NoDeviation: "目标未完成或大幅超出但未说明偏差原因", NoEvidence: "满分但未列佐证材料",
+	ExecutionLow: "预算执行率低于预警线", NarrativeAbsent: "报告中应由人撰写的段落为空",
+}

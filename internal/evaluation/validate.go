@@ -1,0 +1,356 @@
+package evaluation
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/jixiao/jixiao/internal/diag"
+	"github.com/jixiao/jixiao/internal/framework"
+	"github.com/jixiao/jixiao/internal/money"
+	"github.com/jixiao/jixiao/internal/num"
+)
+
+// Validate checks what must hold for the evaluation to be scored and
+// reported: required fields present, codes and choices valid. It returns
+// every problem found.
+func (e *Evaluation) Validate() diag.List {
+	var ds diag.List
+	req := func(path, value, what string) {
+		if strings.TrimSpace(value) == "" {
+			ds.Add(diag.Missing, path, "缺少%s", what)
+		}
+	}
+	req("department.name", e.Department.Name, "部门名称")
+	req("department.code", e.Department.Code, "预算单位编码")
+	if len(e.Department.Functions) == 0 {
+		ds.Add(diag.Missing, "department.functions", "缺少部门职能")
+	}
+	if e.Year < 2000 || e.Year > 2100 {
+		ds.Add(diag.BadValue, "year", "年度应为 2000 至 2100 之间的整数，实际为 %d", e.Year)
+	}
+	req("framework", e.Framework, "指标框架编号")
+	req("overall_goal", e.OverallGoal, "部门整体支出绩效目标")
+	if len(e.KeyTasks.Items) == 0 {
+		ds.Add(diag.Missing, "key_tasks.items", "缺少年度重点工作任务")
+	}
+	for i, t := range e.KeyTasks.Items {
+		req(fmt.Sprintf("key_tasks.items[%d].text", i), t.Text, "任务内容")
+	}
+	ds = append(ds, e.Finance.validate()...)
+	ds = append(ds, validateTargets(e.Targets, "targets")...)
+	for code, in := range e.Scores {
+		ds = append(ds, in.validate("scores."+code)...)
+	}
+	codes := map[string]int{}
+	for i, p := range e.Projects {
+		pp := fmt.Sprintf("projects[%d]", i)
+		req(pp+".name", p.Name, "项目名称")
+		if p.Code != "" {
+			if j, dup := codes[p.Code]; dup {
+				ds.Add(diag.Duplicate, pp+".code", "项目编码 %s 与 projects[%d] 重复", p.Code, j)
+			}
+			codes[p.Code] = i
+		}
+		for _, f := range []struct {
+			name string
+			v    money.Fen
+		}{{"initial", p.Initial}, {"adjusted", p.Adjusted}, {"executed", p.Executed}} {
+			if f.v < 0 {
+				ds.Add(diag.BadValue, pp+"."+f.name, "金额不能为负数")
+			}
+		}
+		ds = append(ds, validateTargets(p.Targets, pp+".targets")...)
+		for code, in := range p.Scores {
+			ds = append(ds, in.validate(pp+".scores."+code)...)
+		}
+	}
+	return ds
+}
+
+func (f *Finance) validate() diag.List {
+	var ds diag.List
+	if len(f.Income) == 0 {
+		ds.Add(diag.Missing, "finance.income", "缺少收入情况")
+	}
+	for i, in := range f.Income {
+		p := fmt.Sprintf("finance.income[%d]", i)
+		if _, ok := IncomeKinds[in.Kind]; !ok {
+			ds.Add(diag.BadChoice, p+".kind", "收入类型 %q 不在允许范围内，可用：%s", in.Kind, strings.Join(IncomeKindOrder, "、"))
+		}
+		if in.Amount < 0 {
+			ds.Add(diag.BadValue, p+".amount", "收入金额不能为负数")
+		}
+	}
+	for _, c := range []struct {
+		path string
+		v    money.Fen
+	}{
+		{"finance.expenditure.basic", f.Expenditure.Basic}, {"finance.expenditure.project", f.Expenditure.Project},
+		{"finance.budget.initial", f.Budget.Initial}, {"finance.budget.adjusted", f.Budget.Adjusted},
+		{"finance.carryover", f.Carryover}, {"finance.prior_income", f.PriorIncome},
+	} {
+		if c.v < 0 {
+			ds.Add(diag.BadValue, c.path, "金额不能为负数")
+		}
+	}
+	if f.Budget.Adjusted == 0 {
+		ds.Add(diag.Missing, "finance.budget.adjusted", "缺少全年预算数")
+	}
+	return ds
+}
+
+var subcategories = map[string][]string{
+	framework.CategoryOutput:       {"数量指标", "质量指标", "时效指标", "成本指标"},
+	framework.CategoryEffect:       {"经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"},
+	framework.CategorySatisfaction: {"服务对象满意度指标"},
+}
+
+// Subcategories returns the level-2 classes of a target category.
+func Subcategories(category string) []string { return subcategories[category] }
+
+func validateTargets(ts []Target, path string) diag.List {
+	var ds diag.List
+	codes := map[string]int{}
+	for i, t := range ts {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		if t.Code != "" {
+			if j, dup := codes[t.Code]; dup {
+				ds.Add(diag.Duplicate, p+".code", "指标编码 %s 与 %s[%d] 重复", t.Code, path, j)
+			}
+			codes[t.Code] = i
+		}
+		if strings.TrimSpace(t.Name) == "" {
+			ds.Add(diag.Missing, p+".name", "缺少指标名称")
+		}
+		subs, ok := subcategories[t.Category]
+		if !ok {
+			ds.Add(diag.BadChoice, p+".category", "指标类别应为 output（产出）、effect（效益）或 satisfaction（满意度），实际为 %q", t.Category)
+		} else if t.Subcategory != "" && !contains(subs, t.Subcategory) {
+			ds.Add(diag.BadChoice, p+".subcategory", "%s的二级指标应为 %s 之一，实际为 %q", framework.CategoryNames[t.Category], strings.Join(subs, "、"), t.Subcategory)
+		}
+		switch t.Direction {
+		case framework.AtLeast, framework.AtMost, framework.Equal:
+			if _, err := num.ParseDecimal(t.Target); err != nil {
+				ds.Add(diag.BadValue, p+".target", "定量指标的目标值应为数值：%v", err)
+			}
+			if _, err := num.ParseDecimal(t.Actual); err != nil {
+				ds.Add(diag.BadValue, p+".actual", "定量指标的实际完成值应为数值：%v", err)
+			}
+		case framework.Qualitative:
+			if t.Level == "" {
+				ds.Add(diag.Missing, p+".level", "定性指标需要填写评价等级（met、partly、not_met）")
+			} else if framework.LevelNames[t.Level] == "" {
+				ds.Add(diag.BadChoice, p+".level", "评价等级应为 met、partly 或 not_met，实际为 %q", t.Level)
+			}
+			if strings.TrimSpace(t.Target) == "" {
+				ds.Add(diag.Missing, p+".target", "缺少指标值")
+			}
+		default:
+			ds.Add(diag.BadChoice, p+".direction", "指标方向应为 >=、<=、= 或 qualitative，实际为 %q", t.Direction)
+		}
+		if t.Points != nil && *t.Points <= 0 {
+			ds.Add(diag.BadValue, p+".points", "分值应大于 0")
+		}
+	}
+	return ds
+}
+
+func (in Input) validate(path string) diag.List {
+	var ds diag.List
+	if in.Level != "" && framework.LevelNames[in.Level] == "" {
+		ds.Add(diag.BadChoice, path+".level", "评价等级应为 met、partly 或 not_met，实际为 %q", in.Level)
+	}
+	for i, c := range in.Checklist {
+		if c.Item == "" {
+			ds.Add(diag.Missing, fmt.Sprintf("%s.checklist[%d].item", path, i), "缺少检查项编码")
+		}
+	}
+	return ds
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckFramework finds scores for indicators the framework does not have,
+// and inputs that do not fit the indicator's rule.
+func (e *Evaluation) CheckFramework(fw, pfw *framework.Framework) diag.List {
+	var ds diag.List
+	check := func(scores map[string]Input, f *framework.Framework, path string) {
+		if f == nil {
+			return
+		}
+		for code, in := range scores {
+			ind := f.Find(code)
+			p := path + code
+			if ind == nil {
+				ds.Add(diag.UnknownRef, p, "框架 %s 中没有指标 %s", f.ID, code)
+				continue
+			}
+			if !ind.Leaf() && in.NotApplicable == "" {
+				ds.Add(diag.BadValue, p, "指标 %s 有下级指标，得分由下级汇总，只能标为不适用", code)
+				continue
+			}
+			if len(in.Checklist) > 0 && (ind.Rule == nil || ind.Rule.Kind != framework.KindChecklist) {
+				ds.Add(diag.BadValue, p+".checklist", "指标 %s 不是检查清单类指标", code)
+			}
+		}
+	}
+	check(e.Scores, fw, "scores.")
+	for i, p := range e.Projects {
+		check(p.Scores, pfw, fmt.Sprintf("projects[%d].scores.", i))
+	}
+	return ds
+}
+
+// Consistency finds what is likely wrong though it can be scored: parts
+// against stated totals (telling rounding from a real mismatch), expenditure
+// against income, targets missed without a cause, narrative left empty.
+func (e *Evaluation) Consistency() diag.List {
+	var ds diag.List
+	f := e.Finance
+	if f.Stated != nil {
+		if f.Stated.Income != nil {
+			parts := make([]money.Fen, len(f.Income))
+			for i, in := range f.Income {
+				parts[i] = in.Amount
+			}
+			compareTotal(&ds, "finance.stated.income", "收入合计", *f.Stated.Income, parts)
+		}
+		if f.Stated.Expenditure != nil {
+			compareTotal(&ds, "finance.stated.expenditure", "支出合计", *f.Stated.Expenditure, []money.Fen{f.Expenditure.Basic, f.Expenditure.Project})
+		}
+	}
+	if f.Budget.Adjusted > 0 {
+		r := big.NewRat(int64(f.Expenditure.Total()), int64(f.Budget.Adjusted))
+		if r.Cmp(big.NewRat(1, 1)) > 0 {
+			ds.Add(diag.TotalMismatch, "finance.expenditure", "决算支出 %s 万元超过全年预算数 %s 万元", f.Expenditure.Total().Wan(), f.Budget.Adjusted.Wan())
+		}
+	}
+	if f.Sangong != nil {
+		for _, c := range []struct {
+			name string
+			ba   BudgetActual
+		}{{"overseas", f.Sangong.Overseas}, {"vehicle_purchase", f.Sangong.VehiclePurchase}, {"vehicle_operation", f.Sangong.VehicleOperation}, {"reception", f.Sangong.Reception}} {
+			if c.ba.Actual < 0 || c.ba.Budget < 0 {
+				ds.Add(diag.BadValue, "finance.sangong."+c.name, "金额不能为负数")
+			}
+		}
+	}
+	deviations(&ds, e.Targets, "targets")
+	for i, p := range e.Projects {
+		deviations(&ds, p.Targets, fmt.Sprintf("projects[%d].targets", i))
+		if p.Executed > p.Adjusted && p.Adjusted > 0 {
+			ds.Add(diag.TotalMismatch, fmt.Sprintf("projects[%d].executed", i), "项目 %s 全年执行数 %s 万元超过全年预算数 %s 万元", p.Name, p.Executed.Wan(), p.Adjusted.Wan())
+		}
+		if p.Funding != nil {
+			fsum := p.Funding.Appropriation + p.Funding.CarriedOver + p.Funding.Other
+			if fsum != p.Adjusted {
+				ds.Add(diag.TotalMismatch, fmt.Sprintf("projects[%d].funding", i), "项目 %s 资金来源合计 %s 万元与全年预算数 %s 万元不符", p.Name, fsum.Wan(), p.Adjusted.Wan())
+			}
+		}
+	}
+	n := e.Narrative
+	for _, c := range []struct{ path, text, what string }{
+		{"narrative.management", n.Management, "部门整体绩效管理情况"},
+		{"narrative.conclusion", n.Conclusion, "自评结论"},
+		{"narrative.achievements", n.Achievements, "履职效能分析"},
+	} {
+		if strings.TrimSpace(c.text) == "" {
+			ds.Add(diag.NarrativeAbsent, c.path, "“%s”段落为空，报告中将缺少该部分的文字说明", c.what)
+		}
+	}
+	if len(e.Problems) == 0 {
+		ds.Add(diag.NarrativeAbsent, "problems", "未列出存在的主要问题")
+	}
+	if len(e.Measures) == 0 {
+		ds.Add(diag.NarrativeAbsent, "measures", "未列出下一步改进措施")
+	}
+	return ds
+}
+
+// compareTotal checks that parts add up to a stated total. When every
+// figure is a round number of some unit (as figures typed in 万元 with two
+// decimals are), each may be off by half that unit through rounding; a
+// difference within those half-units is a rounding difference, beyond them
+// a mismatch.
+func compareTotal(ds *diag.List, path, what string, total money.Fen, parts []money.Fen) {
+	var s money.Fen
+	for _, p := range parts {
+		s += p
+	}
+	if s == total {
+		return
+	}
+	unit := roundingUnit(append([]money.Fen{total}, parts...))
+	diff := s - total
+	if diff < 0 {
+		diff = -diff
+	}
+	// Each of the len(parts)+1 figures may be off by up to half a unit.
+	tol := money.Fen(int64(unit) * int64(len(parts)+1) / 2)
+	if unit > 1 && diff <= tol {
+		ds.Add(diag.RoundingDiff, path, "%s %s 万元与各分项之和 %s 万元相差 %s 元，在各数按 %s 元取整的舍入误差（±%s 元）以内",
+			what, total.Wan(), s.Wan(), diff.YuanText(), money.Fen(unit).YuanText(), tol.YuanText())
+		return
+	}
+	ds.Add(diag.TotalMismatch, path, "%s %s 元与各分项之和 %s 元不符，相差 %s 元", what, total.YuanText(), s.YuanText(), diff.YuanText())
+}
+
+// roundingUnit is the largest power of ten (in fen) that divides every
+// figure: 1,000,000 fen when all were typed in 万元 with two decimals... down
+// to 1 fen.
+func roundingUnit(vs []money.Fen) int64 {
+	unit := int64(1)
+	for next := int64(10); next <= 10_000_000_000; next *= 10 {
+		for _, v := range vs {
+			if int64(v)%next != 0 {
+				return unit
+			}
+		}
+		unit = next
+	}
+	return unit
+}
+
+func deviations(ds *diag.List, ts []Target, path string) {
+	for i, t := range ts {
+		if strings.TrimSpace(t.Deviation) != "" {
+			continue
+		}
+		p := fmt.Sprintf("%s[%d].deviation", path, i)
+		switch t.Direction {
+		case framework.Qualitative:
+			if t.Level != "" && t.Level != framework.LevelMet {
+				ds.Add(diag.NoDeviation, p, "定性指标“%s”%s，未说明偏差原因", t.Name, framework.LevelNames[t.Level])
+			}
+		case framework.AtLeast, framework.AtMost, framework.Equal:
+			tg, err1 := num.ParseDecimal(t.Target)
+			ac, err2 := num.ParseDecimal(t.Actual)
+			if err1 != nil || err2 != nil {
+				continue
+			}
+			missed := (t.Direction == framework.AtLeast && ac.Cmp(tg) < 0) ||
+				(t.Direction == framework.AtMost && ac.Cmp(tg) > 0) ||
+				(t.Direction == framework.Equal && ac.Cmp(tg) != 0)
+			if missed {
+				ds.Add(diag.NoDeviation, p, "指标“%s”目标 %s%s，实际 %s%s，未说明偏差原因", t.Name, t.Target, t.Unit, t.Actual, t.Unit)
+				continue
+			}
+			// Far exceeded (by half or more) suggests the target was set
+			// too low: the cause must be stated (财预〔2020〕10号 附件2).
+			if t.Direction == framework.AtLeast && tg.Sign() > 0 {
+				r := new(big.Rat).Quo(ac.Rat(), tg.Rat())
+				if r.Cmp(big.NewRat(3, 2)) >= 0 {
+					ds.Add(diag.NoDeviation, p, "指标“%s”实际 %s%s 超出目标 %s%s 五成以上，应说明偏差原因（目标是否设置偏低）", t.Name, t.Actual, t.Unit, t.Target, t.Unit)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,211 @@
+// Package num holds the exact numbers scoring works with: Decimal for
+// indicator values officials type (targets, actuals, thresholds) and Points
+// for scores, kept in hundredths of a point so that sums never drift.
+package num
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/jixiao/jixiao/internal/money"
+)
+
+// Decimal is an exact decimal number. The zero value is 0.
+type Decimal struct{ r *big.Rat }
+
+// ParseDecimal reads a plain decimal as typed: "95", "-1.5", "1,200",
+// "９５". A trailing "%" is allowed and kept out of the value: "95%" is 95,
+// since units are stated separately.
+func ParseDecimal(s string) (Decimal, error) {
+	t := strings.Map(func(r rune) rune {
+		switch {
+		case r >= '０' && r <= '９':
+			return '0' + (r - '０')
+		case r == '．':
+			return '.'
+		case r == '－' || r == '−':
+			return '-'
+		case r == ',' || r == '，' || r == ' ':
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "%"), "％")
+	body := strings.TrimLeft(t, "+-")
+	if body == "" || len(t)-len(body) > 1 {
+		return Decimal{}, fmt.Errorf("%q 不是数值", s)
+	}
+	dots := 0
+	for _, r := range body {
+		switch {
+		case r == '.':
+			dots++
+		case r < '0' || r > '9':
+			return Decimal{}, fmt.Errorf("%q 不是数值", s)
+		}
+	}
+	if dots > 1 || body[0] == '.' || body[len(body)-1] == '.' || len(body) > 40 {
+		return Decimal{}, fmt.Errorf("%q 不是数值", s)
+	}
+	r, ok := new(big.Rat).SetString(t)
+	if !ok {
+		return Decimal{}, fmt.Errorf("%q 不是数值", s)
+	}
+	return Decimal{r}, nil
+}
+
+// MustDecimal parses s or panics; for constants in code and tests.
+func MustDecimal(s string) Decimal {
+	d, err := ParseDecimal(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// DecimalOf returns n as a Decimal.
+func DecimalOf(n int64) Decimal { return Decimal{big.NewRat(n, 1)} }
+
+// DecimalFrac returns a/b as a Decimal; b must not be zero.
+func DecimalFrac(a, b int64) Decimal { return Decimal{big.NewRat(a, b)} }
+
+// Rat returns a copy of the value as a rational.
+func (d Decimal) Rat() *big.Rat {
+	if d.r == nil {
+		return new(big.Rat)
+	}
+	return new(big.Rat).Set(d.r)
+}
+
+// FromRat wraps a rational (copied).
+func FromRat(r *big.Rat) Decimal { return Decimal{new(big.Rat).Set(r)} }
+
+// Sign returns -1, 0 or +1.
+func (d Decimal) Sign() int { return d.Rat().Sign() }
+
+// Cmp compares d and e.
+func (d Decimal) Cmp(e Decimal) int { return d.Rat().Cmp(e.Rat()) }
+
+// String prints the value with at most 4 decimals, trailing zeros trimmed.
+func (d Decimal) String() string { return trim(money.Decimal(d.Rat(), 4)) }
+
+// Fixed prints the value with exactly n decimals, rounded half-up.
+func (d Decimal) Fixed(n int) string { return money.Decimal(d.Rat(), n) }
+
+// UnmarshalText lets data files hold values as numbers or strings.
+func (d *Decimal) UnmarshalText(b []byte) error {
+	v, err := ParseDecimal(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// MarshalText prints the exact value.
+func (d Decimal) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+func trim(s string) string {
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}
+
+// Points is a number of points in hundredths: 9.5 points is 950.
+type Points int64
+
+// Whole returns n whole points.
+func Whole(n int64) Points { return Points(n * 100) }
+
+// PointsOf rounds r half-up to hundredths of a point.
+func PointsOf(r *big.Rat) Points {
+	q := money.Round(r, 2)
+	v := new(big.Rat).Mul(q, big.NewRat(100, 1))
+	return Points(v.Num().Int64())
+}
+
+// ParsePoints reads a number of points with at most two decimals.
+func ParsePoints(s string) (Points, error) {
+	d, err := ParseDecimal(s)
+	if err != nil {
+		return 0, err
+	}
+	if strings.HasSuffix(strings.TrimSpace(s), "%") {
+		return 0, fmt.Errorf("%q：分值不能带百分号", s)
+	}
+	r := d.Rat()
+	r.Mul(r, big.NewRat(100, 1))
+	if !r.IsInt() {
+		return 0, fmt.Errorf("%q：分值最多保留两位小数", s)
+	}
+	if r.Num().BitLen() > 50 {
+		return 0, fmt.Errorf("%q：分值过大", s)
+	}
+	return Points(r.Num().Int64()), nil
+}
+
+// Rat returns the points as a rational number of points.
+func (p Points) Rat() *big.Rat { return big.NewRat(int64(p), 100) }
+
+// String prints points as officials write them: "97", "9.5", "4.68".
+func (p Points) String() string { return trim(money.Decimal(p.Rat(), 2)) }
+
+// UnmarshalText reads points from a data file.
+func (p *Points) UnmarshalText(b []byte) error {
+	v, err := ParsePoints(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
+
+// MarshalText prints points.
+func (p Points) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// MarshalJSON writes points as a JSON number, so 97 is 97, not "97".
+func (p Points) MarshalJSON() ([]byte, error) { return []byte(p.String()), nil }
+
+// Split divides total into parts proportional to weights, in hundredths,
+// so that the parts add up to total exactly (largest remainder: leftover
+// hundredths go to the largest fractional parts, earlier ones first on
+// ties). Weights must be non-negative with a positive sum.
+func Split(total Points, weights []Points) []Points {
+	var sum int64
+	for _, w := range weights {
+		sum += int64(w)
+	}
+	out := make([]Points, len(weights))
+	if sum <= 0 {
+		return out
+	}
+	type rem struct {
+		i int
+		r *big.Rat
+	}
+	rems := make([]rem, len(weights))
+	var used int64
+	for i, w := range weights {
+		exact := big.NewRat(int64(total)*int64(w), sum)
+		floor := new(big.Int).Quo(exact.Num(), exact.Denom())
+		out[i] = Points(floor.Int64())
+		used += floor.Int64()
+		rems[i] = rem{i, new(big.Rat).Sub(exact, new(big.Rat).SetInt(floor))}
+	}
+	for left := int64(total) - used; left > 0; left-- {
+		best := -1
+		for j, r := range rems {
+			if r.r != nil && (best < 0 || r.r.Cmp(rems[best].r) > 0) {
+				best = j
+			}
+		}
+		out[rems[best].i]++
+		rems[best].r = nil
+	}
+	return out
+}

@@ -1,0 +1,100 @@
+// Package scoring scores an evaluation against an indicator framework. Every
+// score carries its trace: the inputs, the formula with the numbers filled
+// in, and each deduction with its reason and evidence, so that no point is
+// lost without an explanation.
+package scoring
+
+import (
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/num"
+)
+
+// Result is the scored department-year.
+type Result struct {
+	Framework        string          `json:"framework"`
+	FrameworkName    string          `json:"framework_name"`
+	FrameworkVersion string          `json:"framework_version"`
+	Points           num.Points      `json:"points"`
+	Total            num.Points      `json:"total"`
+	Grade            string          `json:"grade"`
+	Indicators       []*Node         `json:"indicators"`
+	Projects         []ProjectResult `json:"projects"`
+}
+
+// ProjectResult is one scored project.
+type ProjectResult struct {
+	Name       string     `json:"name"`
+	Code       string     `json:"code,omitempty"`
+	Framework  string     `json:"framework"`
+	Points     num.Points `json:"points"`
+	Total      num.Points `json:"total"`
+	Grade      string     `json:"grade"`
+	Indicators []*Node    `json:"indicators"`
+}
+
+// Node is one scored indicator. Points are the points it carries after any
+// rescaling for indicators that do not apply; BasePoints are the
+// framework's.
+type Node struct {
+	Code       string     `json:"code"`
+	Name       string     `json:"name"`
+	Points     num.Points `json:"points"`
+	BasePoints num.Points `json:"base_points"`
+	Score      num.Points `json:"score"`
+	Rule       string     `json:"rule,omitempty"`
+	// NotApplicable is the reason the indicator was dropped, if it was.
+	NotApplicable string  `json:"not_applicable,omitempty"`
+	Trace         Trace   `json:"trace"`
+	Children      []*Node `json:"children,omitempty"`
+	// Target is the performance target a node scores, for nodes made
+	// from targets.
+	Target *evaluation.Target `json:"-"`
+}
+
+// Lost is the points the node did not earn.
+func (n *Node) Lost() num.Points { return n.Points - n.Score }
+
+// Trace explains a score.
+type Trace struct {
+	Inputs     []Fact      `json:"inputs,omitempty"`
+	Formula    string      `json:"formula,omitempty"`
+	Deductions []Deduction `json:"deductions,omitempty"`
+	Notes      []string    `json:"notes,omitempty"`
+}
+
+// Fact is one named input value.
+type Fact struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Deduction is points lost, with why and on what evidence.
+type Deduction struct {
+	// Item names the checklist item or rule part that cost the points.
+	Item     string     `json:"item,omitempty"`
+	Points   num.Points `json:"points"`
+	Reason   string     `json:"reason"`
+	Evidence []string   `json:"evidence,omitempty"`
+}
+
+// Find returns the node with the code anywhere in the tree, or nil.
+func Find(nodes []*Node, code string) *Node {
+	for _, n := range nodes {
+		if n.Code == code {
+			return n
+		}
+		if f := Find(n.Children, code); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// Deductions lists every deduction below and including n, depth first.
+func (n *Node) AllDeductions() []Deduction {
+	out := append([]Deduction(nil), n.Trace.Deductions...)
+	for _, c := range n.Children {
+		out = append(out, c.AllDeductions()...)
+	}
+	return out
+}

@@ -1,0 +1,549 @@
+package scoring
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/jixiao/jixiao/internal/diag"
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/framework"
+	"github.com/jixiao/jixiao/internal/money"
+	"github.com/jixiao/jixiao/internal/num"
+)
+
+// Frameworks finds a framework by id.
+type Frameworks interface {
+	Framework(id string) (*framework.Framework, bool)
+}
+
+// Score scores the department and each of its projects. Findings are every
+// problem met on the way; when any is an error the result is incomplete and
+// must not be published.
+func Score(ev *evaluation.Evaluation, fws Frameworks) (*Result, diag.List) {
+	var ds diag.List
+	fw, ok := fws.Framework(ev.Framework)
+	if !ok {
+		ds.Add(diag.UnknownRef, "framework", "未找到指标框架 %q", ev.Framework)
+		return nil, ds
+	}
+	if fw.Scope != framework.ScopeDepartment {
+		ds.Add(diag.BadChoice, "framework", "框架 %s 用于%s，不能评价部门整体支出", fw.ID, scopeName(fw.Scope))
+		return nil, ds
+	}
+	if len(ev.Weights) > 0 {
+		w, err := fw.WithPoints(ev.Weights)
+		if err != nil {
+			ds = append(ds, err.(diag.List).Prefix("")...)
+			return nil, ds
+		}
+		fw = w
+	}
+	s := scorer{ev: ev, fw: fw, inputs: ev.Scores, targets: ev.Targets, path: "", budget: deptBudget(ev)}
+	res := &Result{Framework: fw.ID, FrameworkName: fw.Name, FrameworkVersion: fw.Version, Points: fw.Total}
+	res.Indicators = s.tree(fw.Indicators, fw.Total)
+	ds = append(ds, s.ds...)
+	res.Total = sum(res.Indicators)
+	res.Grade = fw.Grade(res.Total)
+
+	if len(ev.Projects) > 0 {
+		pfw, ok := fws.Framework(ev.ProjectFrameworkID())
+		switch {
+		case !ok:
+			ds.Add(diag.UnknownRef, "project_framework", "未找到项目指标框架 %q", ev.ProjectFrameworkID())
+		case pfw.Scope != framework.ScopeProject:
+			ds.Add(diag.BadChoice, "project_framework", "框架 %s 用于%s，不能评价项目", pfw.ID, scopeName(pfw.Scope))
+		default:
+			for i := range ev.Projects {
+				p := &ev.Projects[i]
+				prefix := fmt.Sprintf("projects[%d]", i)
+				ps := scorer{ev: ev, fw: pfw, inputs: p.Scores, targets: p.Targets, path: prefix + ".", budget: projectBudget(p)}
+				pr := ProjectResult{Name: p.Name, Code: p.Code, Framework: pfw.ID, Points: pfw.Total}
+				pr.Indicators = ps.tree(pfw.Indicators, pfw.Total)
+				pr.Total = sum(pr.Indicators)
+				pr.Grade = pfw.Grade(pr.Total)
+				ds = append(ds, ps.ds...)
+				res.Projects = append(res.Projects, pr)
+			}
+		}
+	}
+	return res, ds
+}
+
+func scopeName(s string) string {
+	if s == framework.ScopeProject {
+		return "项目支出"
+	}
+	return "部门整体支出"
+}
+
+// budgetFigures are what an execution-rate rule compares.
+type budgetFigures struct {
+	initial, adjusted, executed money.Fen
+	executedName                string
+}
+
+func deptBudget(ev *evaluation.Evaluation) budgetFigures {
+	return budgetFigures{ev.Finance.Budget.Initial, ev.Finance.Budget.Adjusted, ev.Finance.Expenditure.Total(), "决算支出"}
+}
+
+func projectBudget(p *evaluation.Project) budgetFigures {
+	return budgetFigures{p.Initial, p.Adjusted, p.Executed, "全年执行数"}
+}
+
+// scorer scores one framework tree against one set of inputs (the
+// department's or one project's).
+type scorer struct {
+	ev      *evaluation.Evaluation
+	fw      *framework.Framework
+	inputs  map[string]evaluation.Input
+	targets []evaluation.Target
+	path    string // prefix of finding paths, "" or "projects[2]."
+	budget  budgetFigures
+	ds      diag.List
+}
+
+func (s *scorer) add(code, path, format string, a ...any) {
+	s.ds.Add(code, s.path+path, format, a...)
+}
+
+func sum(ns []*Node) num.Points {
+	var t num.Points
+	for _, n := range ns {
+		t += n.Score
+	}
+	return t
+}
+
+// tree scores sibling indicators that share points. Indicators that do not
+// apply are dropped first and their points handed to the siblings that do,
+// so leaves are scored out of the points they finally carry.
+func (s *scorer) tree(ins []*framework.Indicator, points num.Points) []*Node {
+	nodes := make([]*Node, len(ins))
+	applies := make([]bool, len(ins))
+	for i, in := range ins {
+		nodes[i] = &Node{Code: in.Code, Name: in.Name, BasePoints: in.Points}
+		if reason := s.notApplicable(in); reason != "" {
+			nodes[i].NotApplicable = reason
+			continue
+		}
+		applies[i] = true
+	}
+	eff := s.allot(ins, applies, points)
+	for i, in := range ins {
+		n := nodes[i]
+		n.Points = eff[i]
+		if !applies[i] {
+			n.Trace.Notes = append(n.Trace.Notes, "不适用："+n.NotApplicable)
+			continue
+		}
+		if n.Points != in.Points {
+			n.Trace.Notes = append(n.Trace.Notes, fmt.Sprintf("因同级指标不适用，分值由 %s 调整为 %s", in.Points, n.Points))
+		}
+		if in.Leaf() {
+			s.leaf(in, n)
+		} else {
+			n.Children = s.tree(in.Children, n.Points)
+			n.Score = sum(n.Children)
+		}
+	}
+	return nodes
+}
+
+// notApplicable says why an indicator is dropped: the officer marked it, a
+// targets rule has no targets of its categories, or every child is dropped.
+func (s *scorer) notApplicable(in *framework.Indicator) string {
+	if inp, ok := s.inputs[in.Code]; ok && inp.NotApplicable != "" {
+		if in.Required {
+			s.add(diag.NotApplicable, "scores."+in.Code+".not_applicable", "指标 %s %s为必评指标，不能标为不适用", in.Code, in.Name)
+			return ""
+		}
+		return inp.NotApplicable
+	}
+	if in.Leaf() {
+		if in.Rule != nil && in.Rule.Kind == framework.KindTargets && len(s.targetsOf(in.Rule.Categories)) == 0 {
+			if in.Required {
+				s.add(diag.Missing, "targets", "指标 %s %s 需要至少一个%s", in.Code, in.Name, categoryList(in.Rule.Categories))
+				return ""
+			}
+			return "未设置" + categoryList(in.Rule.Categories)
+		}
+		return ""
+	}
+	for _, c := range in.Children {
+		if s.notApplicable(c) == "" {
+			return ""
+		}
+	}
+	return "下级指标均不适用"
+}
+
+func categoryList(cs []string) string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = framework.CategoryNames[c]
+	}
+	return strings.Join(names, "或")
+}
+
+// allot hands the points of dropped indicators to the ones that apply:
+// to the siblings named in RedistributeTo, or else to all, in proportion to
+// their points, so the parts still add up to the whole exactly.
+func (s *scorer) allot(ins []*framework.Indicator, applies []bool, points num.Points) []num.Points {
+	eff := make([]num.Points, len(ins))
+	idx := map[string]int{}
+	for i, in := range ins {
+		idx[in.Code] = i
+		if applies[i] {
+			eff[i] = in.Points
+		}
+	}
+	any := false
+	for _, a := range applies {
+		any = any || a
+	}
+	if !any {
+		return eff
+	}
+	for i, in := range ins {
+		if applies[i] {
+			continue
+		}
+		var to []int
+		for _, code := range in.RedistributeTo {
+			if j, ok := idx[code]; ok && applies[j] {
+				to = append(to, j)
+			}
+		}
+		if len(to) == 0 {
+			for j := range ins {
+				if applies[j] {
+					to = append(to, j)
+				}
+			}
+		}
+		w := make([]num.Points, len(to))
+		for k, j := range to {
+			w[k] = ins[j].Points
+		}
+		for k, share := range num.Split(in.Points, w) {
+			eff[to[k]] += share
+		}
+	}
+	// The parent itself may have been rescaled; share its points out in
+	// proportion to what each child now carries.
+	var total num.Points
+	for _, p := range eff {
+		total += p
+	}
+	if total != points {
+		eff = num.Split(points, eff)
+	}
+	return eff
+}
+
+// leaf scores one indicator by its rule, then applies any further
+// deductions the officer entered, never going below zero.
+func (s *scorer) leaf(in *framework.Indicator, n *Node) {
+	r := in.Rule
+	n.Rule = r.Kind
+	inp := s.inputs[in.Code]
+	p := "scores." + in.Code
+	switch r.Kind {
+	case framework.KindTargets:
+		s.targetsScore(in, n)
+	case framework.KindExecutionRate:
+		s.executionRate(r, n)
+	case framework.KindRatio:
+		s.ratio(in, inp, n, p)
+	case framework.KindThreshold:
+		s.threshold(r, n)
+	case framework.KindChecklist:
+		s.checklist(in, inp, n, p)
+	case framework.KindQualitative:
+		if inp.Level == "" {
+			s.add(diag.Missing, p+".level", "指标 %s %s 需要填写评价等级（met、partly、not_met）", in.Code, in.Name)
+			return
+		}
+		s.levelScore(r.LevelBands(), inp.Level, inp.Score, n, p)
+		if n.Score < n.Points && inp.Reason == "" {
+			s.add(diag.NoReason, p+".reason", "指标 %s %s 扣分 %s 分，未说明原因", in.Code, in.Name, n.Lost())
+		} else if n.Score < n.Points {
+			n.Trace.Deductions = append(n.Trace.Deductions, Deduction{Points: n.Lost(), Reason: inp.Reason, Evidence: inp.Evidence})
+		}
+	case framework.KindManual:
+		if inp.Score == nil {
+			s.add(diag.Missing, p+".score", "指标 %s %s 需要填写得分", in.Code, in.Name)
+			return
+		}
+		if *inp.Score > n.Points || *inp.Score < 0 {
+			s.add(diag.ScoreAbove, p+".score", "指标 %s %s 得分 %s 超出 0 至 %s 分", in.Code, in.Name, *inp.Score, n.Points)
+			return
+		}
+		n.Score = *inp.Score
+		n.Trace.Formula = fmt.Sprintf("评价人评定 %s 分（满分 %s 分）", n.Score, n.Points)
+		if n.Score < n.Points {
+			if inp.Reason == "" {
+				s.add(diag.NoReason, p+".reason", "指标 %s %s 扣分 %s 分，未说明原因", in.Code, in.Name, n.Lost())
+			}
+			n.Trace.Deductions = append(n.Trace.Deductions, Deduction{Points: n.Lost(), Reason: inp.Reason, Evidence: inp.Evidence})
+		}
+	}
+	s.extraDeductions(inp.Deductions, n, p+".deductions")
+}
+
+// extraDeductions takes off points the officer or reviewer judged lost
+// beyond the rule (such as a target set too low), each with a reason.
+func (s *scorer) extraDeductions(ds []evaluation.Deduction, n *Node, path string) {
+	for i, d := range ds {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		if d.Reason == "" {
+			s.add(diag.NoReason, p+".reason", "扣分 %s 分未说明原因", d.Points)
+		}
+		if d.Points <= 0 {
+			s.add(diag.BadValue, p+".points", "扣分应大于 0")
+			continue
+		}
+		take := min(d.Points, n.Score)
+		n.Score -= take
+		n.Trace.Deductions = append(n.Trace.Deductions, Deduction{Item: "酌情扣分", Points: take, Reason: d.Reason, Evidence: d.Evidence})
+	}
+}
+
+func (s *scorer) executionRate(r *framework.Rule, n *Node) {
+	b := s.budget
+	base, baseName := b.adjusted, "全年预算数"
+	if r.Budget == "initial" {
+		base, baseName = b.initial, "年初预算数"
+	}
+	n.Trace.Inputs = []Fact{{b.executedName, b.executed.Wan() + "万元"}, {baseName, base.Wan() + "万元"}}
+	if base <= 0 {
+		s.add(diag.Missing, "finance.budget", "%s为 0，无法计算预算执行率", baseName)
+		return
+	}
+	rate := big.NewRat(int64(b.executed), int64(base))
+	capped := minRat(rate, pct(r.CapPercent()))
+	n.Score = num.PointsOf(new(big.Rat).Mul(capped, n.Points.Rat()))
+	n.Trace.Formula = fmt.Sprintf("执行率 = %s ÷ %s = %s%%；得分 = %s × %s%% = %s",
+		b.executed.Wan(), base.Wan(), pctText(rate), n.Points, pctText(capped), n.Score)
+	if n.Score < n.Points {
+		n.Trace.Deductions = append(n.Trace.Deductions, Deduction{Item: "预算执行率", Points: n.Lost(),
+			Reason: fmt.Sprintf("预算执行率 %s%%，未达到 100%%", pctText(rate))})
+	}
+}
+
+func (s *scorer) ratio(in *framework.Indicator, inp evaluation.Input, n *Node, p string) {
+	r := in.Rule
+	var actual, target *big.Rat
+	actualName := "实际值"
+	switch {
+	case r.Measure != "":
+		m, err := s.ev.Measure(r.Measure)
+		if err != nil {
+			s.add(diag.Missing, "finance", "指标 %s %s：%v", in.Code, in.Name, err)
+			return
+		}
+		actual, actualName = m.Value, framework.Measures[r.Measure].Title
+		n.Trace.Notes = append(n.Trace.Notes, m.Formula)
+	case inp.Actual != nil:
+		actual = inp.Actual.Rat()
+	default:
+		s.add(diag.Missing, p+".actual", "指标 %s %s 需要填写实际值", in.Code, in.Name)
+		return
+	}
+	switch {
+	case r.Target != nil:
+		target = r.Target.Rat()
+	case inp.Target != nil:
+		target = inp.Target.Rat()
+	default:
+		s.add(diag.Missing, p+".target", "指标 %s %s 需要填写目标值", in.Code, in.Name)
+		return
+	}
+	n.Trace.Inputs = []Fact{{actualName, num.FromRat(actual).String()}, {"目标值", num.FromRat(target).String()}, {"方向", r.Direction}}
+	share, formula := compare(r.Direction, actual, target, pct(r.CapPercent()))
+	n.Score = num.PointsOf(new(big.Rat).Mul(share, n.Points.Rat()))
+	n.Trace.Formula = fmt.Sprintf("%s；得分 = %s × %s%% = %s", formula, n.Points, pctText(share), n.Score)
+	if n.Score < n.Points {
+		reason := inp.Reason
+		if reason == "" {
+			reason = "未达到目标值"
+		}
+		n.Trace.Deductions = append(n.Trace.Deductions, Deduction{Points: n.Lost(), Reason: reason, Evidence: inp.Evidence})
+	}
+}
+
+// compare returns the share of points earned by actual against target in
+// the direction, capped, with the formula.
+func compare(dir string, actual, target, cp *big.Rat) (*big.Rat, string) {
+	a, t := num.FromRat(actual).String(), num.FromRat(target).String()
+	switch dir {
+	case framework.AtMost:
+		if actual.Sign() <= 0 || actual.Cmp(target) <= 0 {
+			return big.NewRat(1, 1), fmt.Sprintf("实际值 %s 不高于目标值 %s，达成", a, t)
+		}
+		r := new(big.Rat).Quo(target, actual)
+		return minRat(r, cp), fmt.Sprintf("目标值 %s ÷ 实际值 %s = %s%%", t, a, pctText(r))
+	case framework.Equal:
+		if actual.Cmp(target) == 0 {
+			return big.NewRat(1, 1), fmt.Sprintf("实际值 %s 等于目标值，达成", a)
+		}
+		if target.Sign() == 0 {
+			return new(big.Rat), fmt.Sprintf("实际值 %s 不等于目标值 0", a)
+		}
+		dev := new(big.Rat).Quo(new(big.Rat).Abs(new(big.Rat).Sub(actual, target)), new(big.Rat).Abs(target))
+		r := new(big.Rat).Sub(big.NewRat(1, 1), dev)
+		if r.Sign() < 0 {
+			r.SetInt64(0)
+		}
+		return r, fmt.Sprintf("偏离度 |%s − %s| ÷ %s = %s%%，得分比例 = 1 − 偏离度 = %s%%", a, t, t, pctText(dev), pctText(r))
+	default: // AtLeast
+		if target.Sign() <= 0 {
+			return big.NewRat(1, 1), fmt.Sprintf("目标值 %s，实际值 %s，达成", t, a)
+		}
+		r := new(big.Rat).Quo(actual, target)
+		if r.Sign() < 0 {
+			r.SetInt64(0)
+		}
+		if r.Cmp(big.NewRat(1, 1)) >= 0 && cp.Cmp(big.NewRat(1, 1)) == 0 {
+			return big.NewRat(1, 1), fmt.Sprintf("实际值 %s 不低于目标值 %s，达成", a, t)
+		}
+		return minRat(r, cp), fmt.Sprintf("实际值 %s ÷ 目标值 %s = %s%%", a, t, pctText(r))
+	}
+}
+
+func (s *scorer) threshold(r *framework.Rule, n *Node) {
+	m, err := s.ev.Measure(r.Measure)
+	if err != nil {
+		s.add(diag.Missing, "finance", "指标 %s %s：%v", n.Code, n.Name, err)
+		return
+	}
+	title := framework.Measures[r.Measure].Title
+	limit := r.Limit.Rat()
+	n.Trace.Inputs = []Fact{{title, money.Decimal(m.Value, 2) + "%"}, {"限值", r.Limit.String() + "%"}}
+	n.Trace.Notes = append(n.Trace.Notes, m.Formula)
+	excess := new(big.Rat).Sub(m.Value, limit)
+	word := "超过"
+	if r.Direction == "min" {
+		excess.Neg(excess)
+		word = "低于"
+	}
+	if excess.Sign() <= 0 {
+		n.Score = n.Points
+		n.Trace.Formula = fmt.Sprintf("%s %s%% 未%s限值 %s%%，得满分 %s", title, money.Decimal(m.Value, 2), word, r.Limit, n.Points)
+		return
+	}
+	steps := new(big.Rat).Quo(excess, r.StepSize().Rat())
+	if r.Steps == "ceil" && !steps.IsInt() {
+		q := new(big.Int).Quo(steps.Num(), steps.Denom())
+		steps.SetInt(q.Add(q, big.NewInt(1)))
+	}
+	ded := num.PointsOf(new(big.Rat).Mul(steps, r.Deduct.Rat()))
+	take := min(ded, n.Points)
+	n.Score = n.Points - take
+	n.Trace.Formula = fmt.Sprintf("%s限值 %s 个百分点，按每 %s 个百分点扣 %s 分计 %s 档，扣 %s 分（扣完为止）；得分 %s",
+		word, money.Decimal(excess, 2), r.StepSize(), *r.Deduct, money.Decimal(steps, 2), ded, n.Score)
+	n.Trace.Deductions = append(n.Trace.Deductions, Deduction{Item: title, Points: take,
+		Reason: fmt.Sprintf("%s %s%%，%s限值 %s%%", title, money.Decimal(m.Value, 2), word, r.Limit)})
+}
+
+func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Node, p string) {
+	items := in.Rule.Items
+	w := make([]num.Points, len(items))
+	for i, it := range items {
+		w[i] = it.Points
+	}
+	pts := w
+	if n.Points != in.Points {
+		pts = num.Split(n.Points, w)
+	}
+	idx := map[string]int{}
+	for i, it := range items {
+		idx[it.Code] = i
+	}
+	failed := make([]*evaluation.ItemCheck, len(items))
+	for i := range inp.Checklist {
+		c := &inp.Checklist[i]
+		cp := fmt.Sprintf("%s.checklist[%d]", p, i)
+		j, ok := idx[c.Item]
+		if !ok {
+			s.add(diag.UnknownRef, cp+".item", "指标 %s 没有检查项 %q", in.Code, c.Item)
+			continue
+		}
+		if failed[j] != nil {
+			s.add(diag.Duplicate, cp+".item", "检查项 %s 重复填写", c.Item)
+			continue
+		}
+		if c.Passed {
+			continue
+		}
+		failed[j] = c
+		if c.Reason == "" {
+			s.add(diag.NoReason, cp+".reason", "检查项 %s 未通过，未说明原因", c.Item)
+		}
+		if c.Deduct != nil && (*c.Deduct <= 0 || *c.Deduct > pts[j]) {
+			s.add(diag.ScoreAbove, cp+".deduct", "检查项 %s 扣分 %s 应大于 0 且不超过其分值 %s", c.Item, *c.Deduct, pts[j])
+		}
+	}
+	n.Score = n.Points
+	var parts []string
+	for j, it := range items {
+		c := failed[j]
+		if c == nil {
+			parts = append(parts, fmt.Sprintf("%s %s/%s", it.Code, pts[j], pts[j]))
+			continue
+		}
+		lost := pts[j]
+		if c.Deduct != nil && *c.Deduct > 0 && *c.Deduct <= pts[j] {
+			lost = *c.Deduct
+		}
+		n.Score -= lost
+		parts = append(parts, fmt.Sprintf("%s %s/%s", it.Code, pts[j]-lost, pts[j]))
+		n.Trace.Deductions = append(n.Trace.Deductions, Deduction{Item: it.Code + " " + it.Text, Points: lost, Reason: c.Reason, Evidence: c.Evidence})
+	}
+	n.Trace.Formula = fmt.Sprintf("检查项得分合计：%s = %s", strings.Join(parts, " + "), n.Score)
+	n.Trace.Inputs = append(n.Trace.Inputs, Fact{"检查项", fmt.Sprintf("%d 项，未通过 %d 项", len(items), len(n.Trace.Deductions))})
+	if len(inp.Evidence) > 0 {
+		n.Trace.Inputs = append(n.Trace.Inputs, Fact{"佐证材料", strings.Join(inp.Evidence, "；")})
+	}
+}
+
+// levelScore scores a qualitative judgement: the level's band of the
+// points, at the chosen score or the top of the band.
+func (s *scorer) levelScore(bands []framework.LevelBand, level string, chosen *num.Points, n *Node, p string) {
+	var band *framework.LevelBand
+	for i := range bands {
+		if bands[i].Level == level {
+			band = &bands[i]
+		}
+	}
+	if band == nil {
+		s.add(diag.BadChoice, p+".level", "评价等级应为 met（达成）、partly（部分达成）或 not_met（未达成），实际为 %q", level)
+		return
+	}
+	lo := num.PointsOf(new(big.Rat).Mul(n.Points.Rat(), pct(band.Min)))
+	hi := num.PointsOf(new(big.Rat).Mul(n.Points.Rat(), pct(band.Max)))
+	n.Score = hi
+	if chosen != nil {
+		if *chosen < lo || *chosen > hi {
+			s.add(diag.ScoreAbove, p+".score", "%s的得分应在 %s 至 %s 分之间，实际为 %s", framework.LevelNames[level], lo, hi, *chosen)
+			return
+		}
+		n.Score = *chosen
+	}
+	n.Trace.Inputs = append(n.Trace.Inputs, Fact{"评价等级", framework.LevelNames[level]})
+	n.Trace.Formula = fmt.Sprintf("%s：得分区间 %s%%–%s%% × %s = %s–%s 分，评定 %s 分", framework.LevelNames[level], band.Min, band.Max, n.Points, lo, hi, n.Score)
+}
+
+func pct(d num.Decimal) *big.Rat { return new(big.Rat).Quo(d.Rat(), big.NewRat(100, 1)) }
+
+func pctText(r *big.Rat) string {
+	return money.Decimal(new(big.Rat).Mul(r, big.NewRat(100, 1)), 2)
+}
+
+func minRat(a, b *big.Rat) *big.Rat {
+	if a.Cmp(b) <= 0 {
+		return new(big.Rat).Set(a)
+	}
+	return new(big.Rat).Set(b)
+}
