@@ -141,7 +141,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			d.add(diag.BadValue, path, n, "应为文字，实际为%s", kindName(n))
 			return
 		}
-		v.SetString(n.Value)
+		s := n.Value
+		if n.Style&yaml.FoldedStyle != 0 {
+			s = unfoldCJK(s)
+		}
+		v.SetString(s)
 	case reflect.Bool:
 		b, err := strconv.ParseBool(n.Value)
 		if n.Kind != yaml.ScalarNode || err != nil {
@@ -249,4 +253,24 @@ func parent(p string) string {
 		return p[:i]
 	}
 	return ""
+}
+
+// unfoldCJK removes the spaces YAML folding puts where a line broke
+// between two Chinese characters: Chinese text has no spaces between
+// words, so "建设和\n执行" folded must read "建设和执行".
+func unfoldCJK(s string) string {
+	rs := []rune(s)
+	out := rs[:0:0]
+	for i, r := range rs {
+		if r == ' ' && i > 0 && i+1 < len(rs) && wide(rs[i-1]) && wide(rs[i+1]) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// wide reports whether r is a CJK character or full-width punctuation.
+func wide(r rune) bool {
+	return r >= 0x2E80 && r <= 0x9FFF || r >= 0xF900 && r <= 0xFAFF || r >= 0xFF00 && r <= 0xFFEF || r >= 0x3000 && r <= 0x303F
 }

@@ -23,6 +23,11 @@
 // table's alternate names (仿宋_GB2312 → 仿宋, 楷体_GB2312 → 楷体,
 // 方正小标宋简体 → 宋体), the names every Chinese Windows installs.
 //
+// A line holds 27 body characters rather than the standard's 28: Word
+// templates reach 28 with a character grid (docGrid linesAndChars and a
+// negative charSpace), which LibreOffice lays out very badly, so the
+// section has a line pitch but no character grid.
+//
 // # Design choice
 //
 // The XML is written by hand with archive/zip and a small escaper rather

@@ -1,0 +1,135 @@
+// Package cli is the command line: it parses arguments, reads and writes
+// files, and calls the core. Each command is one function.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// exitError carries an exit status with a message already printed or to
+// print.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func usageErr(format string, a ...any) error {
+	return &exitError{code: 2, msg: fmt.Sprintf(format, a...)}
+}
+
+// env is what a command works with.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"score", "score FILE [--format text|json]  为部门年度数据评分，输出得分树及评分轨迹", cmdScore},
+		{"report", "report FILE --format md|html|docx|xlsx -o OUT  生成部门整体支出绩效自评报告及自评表", cmdReport},
+		{"check", "check FILE [--format text|json]  校验数据并给出一致性提示", cmdCheck},
+		{"frameworks", "frameworks  列出内置及用户指标框架", cmdFrameworks},
+		{"framework", "framework check FILE  校验一个指标框架文件，列出全部错误", cmdFramework},
+	}
+}
+
+// Run runs the command line and returns the exit status: 0 success, 1 the
+// data has errors or the work failed, 2 the command was misused.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			err := c.run(e, args[1:])
+			if err == nil {
+				return 0
+			}
+			var xe *exitError
+			if errors.As(err, &xe) {
+				if xe.msg != "" {
+					fmt.Fprintln(stderr, xe.msg)
+				}
+				return xe.code
+			}
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			fmt.Fprintln(stderr, "错误：", err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "未知命令 %q\n\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "jixiao — 预算绩效管理：部门整体支出绩效自评评分与报告")
+	fmt.Fprintln(w, "\n用法：jixiao 命令 [参数]")
+	for _, c := range commands() {
+		fmt.Fprintln(w, "  jixiao", c.summary)
+	}
+	fmt.Fprintln(w, "\n通用参数：--frameworks DIR  用户指标框架目录（也可用环境变量 JIXIAO_FRAMEWORKS，多个目录以冒号分隔）")
+}
+
+// parse parses flags that may come before, between or after positional
+// arguments, as in `jixiao report FILE --format docx -o OUT`.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageErr("%v", err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func newFlags(name string, e *env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// frameworkDirs returns the user framework directories: the flag, else
+// JIXIAO_FRAMEWORKS, else the user config directory's jixiao/frameworks.
+func frameworkDirs(flagValue string) []string {
+	if flagValue != "" {
+		return filepath.SplitList(flagValue)
+	}
+	if v := os.Getenv("JIXIAO_FRAMEWORKS"); v != "" {
+		return filepath.SplitList(v)
+	}
+	if dir, err := os.UserConfigDir(); err == nil {
+		return []string{filepath.Join(dir, "jixiao", "frameworks")}
+	}
+	return nil
+}
+
+func oneFile(pos []string, what string) (string, error) {
+	if len(pos) != 1 {
+		return "", usageErr("需要且只需要一个%s，实际为 %d 个：%s", what, len(pos), strings.Join(pos, " "))
+	}
+	return pos[0], nil
+}

@@ -1,0 +1,328 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/diag"
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/framework"
+	"github.com/jixiao/jixiao/internal/render/docx"
+	"github.com/jixiao/jixiao/internal/render/html"
+	"github.com/jixiao/jixiao/internal/render/markdown"
+	"github.com/jixiao/jixiao/internal/render/xlsx"
+	"github.com/jixiao/jixiao/internal/report"
+	"github.com/jixiao/jixiao/internal/scoring"
+)
+
+// scored is a loaded, checked and scored data file.
+type scored struct {
+	ev       *evaluation.Evaluation
+	res      *scoring.Result
+	fw       *framework.Framework
+	findings diag.List
+}
+
+// load reads, validates and scores a data file. The findings hold
+// everything found; the caller decides whether errors stop it.
+func load(path, fwDirs string) (*scored, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	lib, libFindings := datafile.LoadLibrary(frameworkDirs(fwDirs)...)
+	l, ds := datafile.Evaluation(path, data)
+	ds = append(libFindings, ds...)
+	if l == nil || ds.Err() != nil {
+		return &scored{findings: ds}, nil
+	}
+	ev := l.Value
+	s := &scored{ev: ev}
+	fw, _ := lib.Framework(ev.Framework)
+	pfw, _ := lib.Framework(ev.ProjectFrameworkID())
+	ds = append(ds, l.Locate(ev.CheckFramework(fw, pfw))...)
+	res, sds := scoring.Score(ev, lib)
+	ds = append(ds, l.Locate(sds)...)
+	ds = append(ds, l.Locate(ev.Consistency())...)
+	s.res = res
+	if fw != nil && len(ev.Weights) > 0 {
+		if w, err := fw.WithPoints(ev.Weights); err == nil {
+			fw = w
+		}
+	}
+	s.fw = fw
+	ds.Sort()
+	s.findings = ds
+	return s, nil
+}
+
+// mustScore loads a file and fails, listing every error, unless it scores
+// cleanly.
+func mustScore(e *env, path, fwDirs string) (*scored, error) {
+	s, err := load(path, fwDirs)
+	if err != nil {
+		return nil, err
+	}
+	if errs := s.findings.Errors(); len(errs) > 0 || s.res == nil {
+		return nil, &exitError{code: 1, msg: s.findings.Errors().Error()}
+	}
+	for _, f := range s.findings {
+		if f.Severity == diag.Warning {
+			fmt.Fprintln(e.stderr, f)
+		}
+	}
+	return s, nil
+}
+
+func cmdScore(e *env, args []string) error {
+	fs := newFlags("score", e)
+	format := fs.String("format", "text", "输出格式：text 或 json")
+	fwDirs := fs.String("frameworks", "", "用户指标框架目录")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	path, err := oneFile(pos, "数据文件")
+	if err != nil {
+		return err
+	}
+	s, err := mustScore(e, path, *fwDirs)
+	if err != nil {
+		return err
+	}
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(s.res)
+	case "text":
+		writeScoreText(e.stdout, s.ev, s.res)
+		return nil
+	}
+	return usageErr("未知输出格式 %q，可用：text、json", *format)
+}
+
+func writeScoreText(w io.Writer, ev *evaluation.Evaluation, r *scoring.Result) {
+	fmt.Fprintf(w, "%s %d年度 · 指标框架 %s（%s）\n", ev.Department.Name, ev.Year, r.FrameworkName, r.Framework)
+	fmt.Fprintf(w, "总分 %s / %s  等级 %s\n\n", r.Total, r.Points, r.Grade)
+	writeNodes(w, r.Indicators, 0)
+	for _, p := range r.Projects {
+		fmt.Fprintf(w, "\n项目 %s：%s / %s  等级 %s\n", p.Name, p.Total, p.Points, p.Grade)
+		writeNodes(w, p.Indicators, 1)
+	}
+}
+
+func writeNodes(w io.Writer, ns []*scoring.Node, depth int) {
+	pad := strings.Repeat("  ", depth)
+	for _, n := range ns {
+		if n.NotApplicable != "" {
+			fmt.Fprintf(w, "%s%s %s  不适用（%s）\n", pad, n.Code, n.Name, n.NotApplicable)
+			continue
+		}
+		fmt.Fprintf(w, "%s%s %s  %s / %s\n", pad, n.Code, n.Name, n.Score, n.Points)
+		for _, in := range n.Trace.Inputs {
+			fmt.Fprintf(w, "%s    · %s：%s\n", pad, in.Name, in.Value)
+		}
+		if n.Trace.Formula != "" {
+			fmt.Fprintf(w, "%s    = %s\n", pad, n.Trace.Formula)
+		}
+		for _, note := range n.Trace.Notes {
+			fmt.Fprintf(w, "%s    注：%s\n", pad, note)
+		}
+		for _, d := range n.Trace.Deductions {
+			item := ""
+			if d.Item != "" {
+				item = "【" + d.Item + "】"
+			}
+			fmt.Fprintf(w, "%s    − %s 分 %s%s", pad, d.Points, item, d.Reason)
+			if len(d.Evidence) > 0 {
+				fmt.Fprintf(w, "（佐证：%s）", strings.Join(d.Evidence, "；"))
+			}
+			fmt.Fprintln(w)
+		}
+		writeNodes(w, n.Children, depth+1)
+	}
+}
+
+// renderers maps report formats to their writers.
+var renderers = map[string]func(io.Writer, *report.Document) error{
+	"md":   markdown.Render,
+	"html": html.Render,
+	"docx": docx.Render,
+	"xlsx": xlsx.Render,
+}
+
+func cmdReport(e *env, args []string) error {
+	fs := newFlags("report", e)
+	format := fs.String("format", "", "报告格式：md、html、docx 或 xlsx（默认按输出文件扩展名）")
+	out := fs.String("o", "", "输出文件（- 表示标准输出）")
+	fwDirs := fs.String("frameworks", "", "用户指标框架目录")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	path, err := oneFile(pos, "数据文件")
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageErr("需要用 -o 指定输出文件")
+	}
+	f := *format
+	if f == "" {
+		f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
+	}
+	render, ok := renderers[f]
+	if !ok {
+		return usageErr("未知报告格式 %q，可用：md、html、docx、xlsx", f)
+	}
+	s, err := mustScore(e, path, *fwDirs)
+	if err != nil {
+		return err
+	}
+	doc := report.Build(report.Input{Evaluation: s.ev, Result: s.res, Framework: s.fw})
+	var buf bytes.Buffer
+	if err := render(&buf, doc); err != nil {
+		return err
+	}
+	if *out == "-" {
+		_, err := e.stdout.Write(buf.Bytes())
+		return err
+	}
+	return writeFileAtomic(*out, buf.Bytes())
+}
+
+// writeFileAtomic writes to a temporary file beside the target and renames
+// it, so a failed run never leaves half a report.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".jixiao-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func cmdCheck(e *env, args []string) error {
+	fs := newFlags("check", e)
+	format := fs.String("format", "text", "输出格式：text 或 json")
+	fwDirs := fs.String("frameworks", "", "用户指标框架目录")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	path, err := oneFile(pos, "数据文件")
+	if err != nil {
+		return err
+	}
+	s, err := load(path, *fwDirs)
+	if err != nil {
+		return err
+	}
+	return printFindings(e, s.findings, *format)
+}
+
+func printFindings(e *env, ds diag.List, format string) error {
+	counts := map[diag.Severity]int{}
+	for _, f := range ds {
+		counts[f.Severity]++
+	}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if ds == nil {
+			ds = diag.List{}
+		}
+		if err := enc.Encode(ds); err != nil {
+			return err
+		}
+	case "text":
+		for _, f := range ds {
+			fmt.Fprintln(e.stdout, f)
+		}
+		mark := "✓"
+		if counts[diag.Error] > 0 {
+			mark = "✗"
+		}
+		fmt.Fprintf(e.stdout, "%s %d 个错误，%d 个警告，%d 条提示\n", mark, counts[diag.Error], counts[diag.Warning], counts[diag.Info])
+	default:
+		return usageErr("未知输出格式 %q，可用：text、json", format)
+	}
+	if counts[diag.Error] > 0 {
+		return &exitError{code: 1}
+	}
+	return nil
+}
+
+func cmdFrameworks(e *env, args []string) error {
+	fs := newFlags("frameworks", e)
+	fwDirs := fs.String("frameworks", "", "用户指标框架目录")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	lib, ds := datafile.LoadLibrary(frameworkDirs(*fwDirs)...)
+	for _, f := range lib.All() {
+		scope := "部门整体"
+		if f.Scope == framework.ScopeProject {
+			scope = "项目"
+		}
+		fmt.Fprintf(e.stdout, "%-20s %-8s %-10s %s  [%s]\n", f.ID, f.Version, scope, f.Name, f.Origin)
+	}
+	if len(ds) > 0 {
+		fmt.Fprintln(e.stderr, "以下框架文件有误，未载入：")
+		for _, f := range ds {
+			fmt.Fprintln(e.stderr, f)
+		}
+		return &exitError{code: 1}
+	}
+	return nil
+}
+
+func cmdFramework(e *env, args []string) error {
+	if len(args) == 0 || args[0] != "check" {
+		return usageErr("用法：jixiao framework check FILE")
+	}
+	fs := newFlags("framework check", e)
+	format := fs.String("format", "text", "输出格式：text 或 json")
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	path, err := oneFile(pos, "框架文件")
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	f, ds := datafile.Framework(path, data)
+	ds.Sort()
+	if err := printFindings(e, ds, *format); err != nil {
+		return err
+	}
+	if *format == "text" && f != nil {
+		fmt.Fprintf(e.stdout, "框架 %s（%s）版本 %s，共 %d 个指标，总分 %s\n", f.ID, f.Name, f.Version, len(f.Codes()), f.Total)
+	}
+	return nil
+}
