@@ -135,6 +135,9 @@ func (l List) Error() string {
 // Prefix returns the list with prefix prepended to every path, for
 // findings of a part checked on its own.
 func (l List) Prefix(prefix string) List {
+	if prefix == "" {
+		return l
+	}
 	out := make(List, len(l))
 	for i, f := range l {
 		if f.Path == "" {

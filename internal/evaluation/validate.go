@@ -275,11 +275,11 @@ func (e *Evaluation) Consistency() diag.List {
 	return ds
 }
 
-// compareTotal checks that parts add up to a stated total. When every
-// figure is a round number of some unit (as figures typed in 万元 with two
-// decimals are), each may be off by half that unit through rounding; a
-// difference within those half-units is a rounding difference, beyond them
-// a mismatch.
+// compareTotal checks that parts add up to a stated total. A figure that
+// is a whole number of some unit (a power of ten of fen, at most 0.01 万元,
+// the coarsest precision reports print) may have been rounded to it and be
+// off by half that unit. A difference within the sum of those half-units is
+// a rounding difference; beyond it, a mismatch.
 func compareTotal(ds *diag.List, path, what string, total money.Fen, parts []money.Fen) {
 	var s money.Fen
 	for _, p := range parts {
@@ -288,31 +288,29 @@ func compareTotal(ds *diag.List, path, what string, total money.Fen, parts []mon
 	if s == total {
 		return
 	}
-	unit := roundingUnit(append([]money.Fen{total}, parts...))
 	diff := s - total
 	if diff < 0 {
 		diff = -diff
 	}
-	// Each of the len(parts)+1 figures may be off by up to half a unit.
-	tol := money.Fen(int64(unit) * int64(len(parts)+1) / 2)
-	if unit > 1 && diff <= tol {
-		ds.Add(diag.RoundingDiff, path, "%s %s 万元与各分项之和 %s 万元相差 %s 元，在各数按 %s 元取整的舍入误差（±%s 元）以内",
-			what, total.Wan(), s.Wan(), diff.YuanText(), money.Fen(unit).YuanText(), tol.YuanText())
+	var tol money.Fen
+	for _, v := range append([]money.Fen{total}, parts...) {
+		tol += money.Fen(roundingUnit(v) / 2)
+	}
+	if diff <= tol {
+		ds.Add(diag.RoundingDiff, path, "%s %s 万元与各分项之和 %s 万元相差 %s 元，在各数取整的舍入误差（±%s 元）以内",
+			what, total.Wan(), s.Wan(), diff.YuanText(), tol.YuanText())
 		return
 	}
-	ds.Add(diag.TotalMismatch, path, "%s %s 元与各分项之和 %s 元不符，相差 %s 元", what, total.YuanText(), s.YuanText(), diff.YuanText())
+	ds.Add(diag.TotalMismatch, path, "%s %s 元与各分项之和 %s 元不符，相差 %s 元（舍入误差至多 %s 元）", what, total.YuanText(), s.YuanText(), diff.YuanText(), tol.YuanText())
 }
 
-// roundingUnit is the largest power of ten (in fen) that divides every
-// figure: 1,000,000 fen when all were typed in 万元 with two decimals... down
-// to 1 fen.
-func roundingUnit(vs []money.Fen) int64 {
+// roundingUnit is the largest power of ten of fen, up to 10,000 fen (0.01
+// 万元), that divides v: the precision v may have been rounded to.
+func roundingUnit(v money.Fen) int64 {
 	unit := int64(1)
-	for next := int64(10); next <= 10_000_000_000; next *= 10 {
-		for _, v := range vs {
-			if int64(v)%next != 0 {
-				return unit
-			}
+	for next := int64(10); next <= 10_000; next *= 10 {
+		if int64(v)%next != 0 {
+			break
 		}
 		unit = next
 	}

@@ -61,16 +61,17 @@ const (
 // MeasureInfo describes a figure computed from an evaluation's data that a
 // rule may compare.
 type MeasureInfo struct {
-	Title string
+	Short string // 结转结余率
+	Title string // 结转结余率（年末结转结余/全年预算数）
 	Unit  string
 }
 
 // Measures are the figures the engine computes from an evaluation.
 var Measures = map[string]MeasureInfo{
-	"execution_rate":    {"预算执行率（决算支出/全年预算数）", "%"},
-	"carryover_rate":    {"结转结余率（年末结转结余/全年预算数）", "%"},
-	"sangong_rate":      {"“三公”经费预算执行率（实际支出/预算数）", "%"},
-	"public_funds_rate": {"公用经费预算执行率（实际支出/预算数）", "%"},
+	"execution_rate":    {"预算执行率", "预算执行率（决算支出/全年预算数）", "%"},
+	"carryover_rate":    {"结转结余率", "结转结余率（年末结转结余/全年预算数）", "%"},
+	"sangong_rate":      {"“三公”经费预算执行率", "“三公”经费预算执行率（实际支出/预算数）", "%"},
+	"public_funds_rate": {"公用经费预算执行率", "公用经费预算执行率（实际支出/预算数）", "%"},
 }
 
 // Rule is how a leaf indicator is scored. Which fields apply depends on
@@ -277,13 +278,15 @@ func (r *Rule) validate(points num.Points) diag.List {
 			p := fmt.Sprintf("bands[%d]", i)
 			if LevelNames[b.Level] == "" {
 				ps.Add(diag.BadChoice, p+".level", "未知的等级 %q，可用：met、partly、not_met", b.Level)
+			} else if seen[b.Level] {
+				ps.Add(diag.Duplicate, p+".level", "等级 %s 重复设置区间", b.Level)
 			}
 			seen[b.Level] = true
 			if b.Min.Sign() < 0 || b.Max.Cmp(num.DecimalOf(100)) > 0 || b.Min.Cmp(b.Max) > 0 {
 				ps.Add(diag.BadValue, p, "区间应在 0 到 100 之间且下限不高于上限")
 			}
 		}
-		if len(r.Bands) > 0 && len(seen) != 3 {
+		if len(r.Bands) > 0 && (len(seen) != 3 || len(r.Bands) != 3) {
 			ps.Add(diag.BadValue, "bands", "应为 met、partly、not_met 三个等级各设一个区间")
 		}
 	}

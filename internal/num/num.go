@@ -6,6 +6,7 @@ package num
 import (
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 
 	"github.com/jixiao/jixiao/internal/money"
@@ -26,12 +27,20 @@ func ParseDecimal(s string) (Decimal, error) {
 			return '.'
 		case r == '－' || r == '−':
 			return '-'
-		case r == ',' || r == '，' || r == ' ':
+		case r == '，':
+			return ','
+		case r == ' ':
 			return -1
 		}
 		return r
 	}, strings.TrimSpace(s))
 	t = strings.TrimSuffix(strings.TrimSuffix(t, "%"), "％")
+	if strings.Contains(t, ",") {
+		var ok bool
+		if t, ok = ungroup(t); !ok {
+			return Decimal{}, fmt.Errorf("%q 的千位分隔符位置不正确", s)
+		}
+	}
 	body := strings.TrimLeft(t, "+-")
 	if body == "" || len(t)-len(body) > 1 {
 		return Decimal{}, fmt.Errorf("%q 不是数值", s)
@@ -53,6 +62,27 @@ func ParseDecimal(s string) (Decimal, error) {
 		return Decimal{}, fmt.Errorf("%q 不是数值", s)
 	}
 	return Decimal{r}, nil
+}
+
+// ungroup removes thousands separators from a number, checking that they
+// group the integer digits by three: "1,200.5" is fine, "12,34" is not.
+func ungroup(t string) (string, bool) {
+	sign := ""
+	if t != "" && (t[0] == '-' || t[0] == '+') {
+		sign, t = t[:1], t[1:]
+	}
+	whole, frac, hasDot := strings.Cut(t, ".")
+	groups := strings.Split(whole, ",")
+	for i, g := range groups {
+		if (i == 0 && (len(g) < 1 || len(g) > 3)) || (i > 0 && len(g) != 3) {
+			return "", false
+		}
+	}
+	out := sign + strings.Join(groups, "")
+	if hasDot {
+		out += "." + frac
+	}
+	return out, true
 }
 
 // MustDecimal parses s or panics; for constants in code and tests.
@@ -87,8 +117,30 @@ func (d Decimal) Sign() int { return d.Rat().Sign() }
 // Cmp compares d and e.
 func (d Decimal) Cmp(e Decimal) int { return d.Rat().Cmp(e.Rat()) }
 
-// String prints the value with at most 4 decimals, trailing zeros trimmed.
-func (d Decimal) String() string { return trim(money.Decimal(d.Rat(), 4)) }
+// String prints the value exactly when it has at most 20 decimals (every
+// value parsed from text does), else rounded to 4 decimals; trailing zeros
+// are trimmed.
+func (d Decimal) String() string {
+	r := d.Rat()
+	if n, ok := decimals(r, 20); ok {
+		return trim(r.FloatString(n))
+	}
+	return trim(money.Decimal(r, 4))
+}
+
+// decimals returns how many decimals r needs to print exactly, if at most
+// limit.
+func decimals(r *big.Rat, limit int) (int, bool) {
+	den := new(big.Int).Set(r.Denom())
+	for n := 0; n <= limit; n++ {
+		if new(big.Int).Rem(new(big.Int).Mul(r.Num(), pow10(n)), den).Sign() == 0 {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+func pow10(n int) *big.Int { return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil) }
 
 // Fixed prints the value with exactly n decimals, rounded half-up.
 func (d Decimal) Fixed(n int) string { return money.Decimal(d.Rat(), n) }
@@ -135,7 +187,7 @@ func ParsePoints(s string) (Points, error) {
 	if err != nil {
 		return 0, err
 	}
-	if strings.HasSuffix(strings.TrimSpace(s), "%") {
+	if t := strings.TrimSpace(s); strings.HasSuffix(t, "%") || strings.HasSuffix(t, "％") {
 		return 0, fmt.Errorf("%q：分值不能带百分号", s)
 	}
 	r := d.Rat()
@@ -153,7 +205,23 @@ func ParsePoints(s string) (Points, error) {
 func (p Points) Rat() *big.Rat { return big.NewRat(int64(p), 100) }
 
 // String prints points as officials write them: "97", "9.5", "4.68".
-func (p Points) String() string { return trim(money.Decimal(p.Rat(), 2)) }
+func (p Points) String() string {
+	v := int64(p)
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	whole, frac := strconv.FormatInt(v/100, 10), v%100
+	switch {
+	case frac == 0:
+		return sign + whole
+	case frac%10 == 0:
+		return sign + whole + "." + strconv.FormatInt(frac/10, 10)
+	case frac < 10:
+		return sign + whole + ".0" + strconv.FormatInt(frac, 10)
+	}
+	return sign + whole + "." + strconv.FormatInt(frac, 10)
+}
 
 // UnmarshalText reads points from a data file.
 func (p *Points) UnmarshalText(b []byte) error {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jixiao/jixiao/internal/evaluation"
@@ -40,7 +41,7 @@ func Build(in Input) *Document {
 	d.Blocks = append(d.Blocks, &PageBreak{})
 	d.Blocks = append(d.Blocks, DepartmentTable(in))
 	for i := range in.Result.Projects {
-		d.Blocks = append(d.Blocks, ProjectTable(ev, &ev.Projects[i], &in.Result.Projects[i], i+1))
+		d.Blocks = append(d.Blocks, &PageBreak{}, ProjectTable(ev, &ev.Projects[i], &in.Result.Projects[i], i+1))
 	}
 	return d
 }
@@ -129,21 +130,25 @@ func (b *builder) basics() {
 	b.p(ev.Narrative.Management)
 }
 
-// targetCounts says how many targets of each category were set:
+// targetCounts says how many targets each targets-scored part of the
+// framework holds, named as the framework names the part:
 // "产出指标4个、效益指标3个".
 func (b *builder) targetCounts(ts []evaluation.Target) string {
 	var parts []string
-	for _, c := range []string{framework.CategoryOutput, framework.CategoryEffect, framework.CategorySatisfaction} {
+	b.fw.Walk(func(in *framework.Indicator, _ int) {
+		if in.Rule == nil || in.Rule.Kind != framework.KindTargets {
+			return
+		}
 		n := 0
 		for _, t := range ts {
-			if t.Category == c {
+			if slices.Contains(in.Rule.Categories, t.Category) {
 				n++
 			}
 		}
 		if n > 0 {
-			parts = append(parts, fmt.Sprintf("%s%d个", framework.CategoryNames[c], n))
+			parts = append(parts, fmt.Sprintf("%s%d个", in.Name, n))
 		}
-	}
+	})
 	return strings.Join(parts, "、")
 }
 
@@ -275,7 +280,7 @@ func partSentence(n *scoring.Node) string {
 	if n.Target == nil && len(n.Children) > 0 {
 		met := 0
 		for _, c := range n.Children {
-			if c.Score == c.Points {
+			if c.Met {
 				met++
 			}
 		}
@@ -291,6 +296,10 @@ func partSentence(n *scoring.Node) string {
 			continue
 		}
 		t := c.Target
+		if t.Direction == framework.Qualitative {
+			lost = append(lost, fmt.Sprintf("“%s”目标为%s，实际%s，评为%s，扣%s分，%s", t.Name, t.Target, t.Actual, framework.LevelNames[t.Level], c.Lost(), reasons(c.AllDeductions())))
+			continue
+		}
 		lost = append(lost, fmt.Sprintf("“%s”目标值%s%s，实际完成%s%s，扣%s分，%s", t.Name, directionWord(t.Direction), t.Target+t.Unit, t.Actual, t.Unit, c.Lost(), reasons(c.AllDeductions())))
 	}
 	for _, d := range n.Trace.Deductions {

@@ -13,7 +13,7 @@ import (
 
 // The self-evaluation tables have eight columns: 一级指标, 二级指标, 三级指标,
 // 年度指标值, 实际完成值, 分值, 得分, and the reason for lost points.
-var tableColumns = []Column{{Width: 8}, {Width: 10}, {Width: 17}, {Width: 11}, {Width: 11}, {Width: 8}, {Width: 8}, {Width: 27}}
+var tableColumns = []Column{{Width: 8}, {Width: 12}, {Width: 15}, {Width: 11}, {Width: 11}, {Width: 8}, {Width: 9}, {Width: 26}}
 
 func head(texts ...string) Row {
 	r := Row{Header: true}
@@ -66,7 +66,7 @@ func DepartmentTable(in Input) *Table {
 		Row{Cells: []Cell{label("预算执行情况（万元）", 2, 2), label("年初预算数", 1, 1), label("全年预算数", 1, 1), label("全年执行数", 1, 1), label("分值", 1, 1), label("执行率", 1, 1), label("得分", 1, 1)}},
 		Row{Cells: []Cell{wanCell(f.Budget.Initial), wanCell(f.Budget.Adjusted), wanCell(f.Expenditure.Total()), execPoints, rateCell(f.Expenditure.Total(), f.Budget.Adjusted), execScore}},
 		Row{Cells: []Cell{label("年度总体目标", 2, 2), label("预期目标", 3, 1), label("实际完成情况", 3, 1)}},
-		Row{Cells: []Cell{text(ev.OverallGoal, 3), text(firstNonEmpty(ev.Narrative.Achievements, ev.Narrative.Conclusion), 3)}},
+		Row{Cells: []Cell{text(ev.OverallGoal, 3), text(achievedSummary(ev, res), 3)}},
 		head("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "扣分原因及改进措施"),
 	)
 	for _, top := range res.Indicators {
@@ -104,13 +104,33 @@ func executionCode(fw *framework.Framework) string {
 	return code
 }
 
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if strings.TrimSpace(s) != "" {
-			return s
+// achievedSummary states, from the data, what the year achieved against
+// the overall goal: spending, execution, targets met, score.
+func achievedSummary(ev *evaluation.Evaluation, res *scoring.Result) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "全年决算支出%s万元", ev.Finance.Expenditure.Total().Wan())
+	if r, ok := ExecutionRate(ev); ok {
+		fmt.Fprintf(&s, "，预算执行率%s%%", r)
+	}
+	total, met := 0, 0
+	var walk func([]*scoring.Node)
+	walk = func(ns []*scoring.Node) {
+		for _, n := range ns {
+			if n.Target != nil {
+				total++
+				if n.Met {
+					met++
+				}
+			}
+			walk(n.Children)
 		}
 	}
-	return ""
+	walk(res.Indicators)
+	if total > 0 {
+		fmt.Fprintf(&s, "；设立整体绩效指标%d个，全部达成%d个", total, met)
+	}
+	fmt.Fprintf(&s, "；部门整体支出绩效自评%s分，等级“%s”。", res.Total, res.Grade)
+	return s.String()
 }
 
 // indicatorRows lays out one level-1 indicator's subtree as rows of seven

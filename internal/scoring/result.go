@@ -47,8 +47,10 @@ type Node struct {
 	Trace         Trace   `json:"trace"`
 	Children      []*Node `json:"children,omitempty"`
 	// Target is the performance target a node scores, for nodes made
-	// from targets.
+	// from targets; Met says whether the target was achieved, before any
+	// deduction by judgement.
 	Target *evaluation.Target `json:"-"`
+	Met    bool               `json:"met,omitempty"`
 }
 
 // Lost is the points the node did not earn.

@@ -3,6 +3,7 @@ package scoring
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 
 	"github.com/jixiao/jixiao/internal/diag"
@@ -34,7 +35,7 @@ func Score(ev *evaluation.Evaluation, fws Frameworks) (*Result, diag.List) {
 	if len(ev.Weights) > 0 {
 		w, err := fw.WithPoints(ev.Weights)
 		if err != nil {
-			ds = append(ds, err.(diag.List).Prefix("")...)
+			ds = append(ds, err.(diag.List)...)
 			return nil, ds
 		}
 		fw = w
@@ -81,14 +82,17 @@ func scopeName(s string) string {
 type budgetFigures struct {
 	initial, adjusted, executed money.Fen
 	executedName                string
+	// paths of the initial and adjusted budget fields, for findings
+	initialPath, adjustedPath string
 }
 
 func deptBudget(ev *evaluation.Evaluation) budgetFigures {
-	return budgetFigures{ev.Finance.Budget.Initial, ev.Finance.Budget.Adjusted, ev.Finance.Expenditure.Total(), "决算支出"}
+	return budgetFigures{ev.Finance.Budget.Initial, ev.Finance.Budget.Adjusted, ev.Finance.Expenditure.Total(), "决算支出",
+		"finance.budget.initial", "finance.budget.adjusted"}
 }
 
 func projectBudget(p *evaluation.Project) budgetFigures {
-	return budgetFigures{p.Initial, p.Adjusted, p.Executed, "全年执行数"}
+	return budgetFigures{p.Initial, p.Adjusted, p.Executed, "全年执行数", "initial", "adjusted"}
 }
 
 // scorer scores one framework tree against one set of inputs (the
@@ -123,13 +127,14 @@ func (s *scorer) tree(ins []*framework.Indicator, points num.Points) []*Node {
 	applies := make([]bool, len(ins))
 	for i, in := range ins {
 		nodes[i] = &Node{Code: in.Code, Name: in.Name, BasePoints: in.Points}
-		if reason := s.notApplicable(in); reason != "" {
+		if reason := s.notApplicable(in, true); reason != "" {
 			nodes[i].NotApplicable = reason
 			continue
 		}
 		applies[i] = true
 	}
 	eff := s.allot(ins, applies, points)
+	dropped := slices.Contains(applies, false)
 	for i, in := range ins {
 		n := nodes[i]
 		n.Points = eff[i]
@@ -138,7 +143,11 @@ func (s *scorer) tree(ins []*framework.Indicator, points num.Points) []*Node {
 			continue
 		}
 		if n.Points != in.Points {
-			n.Trace.Notes = append(n.Trace.Notes, fmt.Sprintf("因同级指标不适用，分值由 %s 调整为 %s", in.Points, n.Points))
+			why := "因上级指标分值调整"
+			if dropped {
+				why = "因同级指标不适用"
+			}
+			n.Trace.Notes = append(n.Trace.Notes, fmt.Sprintf("%s，分值由 %s 调整为 %s", why, in.Points, n.Points))
 		}
 		if in.Leaf() {
 			s.leaf(in, n)
@@ -152,10 +161,14 @@ func (s *scorer) tree(ins []*framework.Indicator, points num.Points) []*Node {
 
 // notApplicable says why an indicator is dropped: the officer marked it, a
 // targets rule has no targets of its categories, or every child is dropped.
-func (s *scorer) notApplicable(in *framework.Indicator) string {
+// Problems (a required indicator dropped) are reported only when report is
+// set, so that asking about a parent does not report its children twice.
+func (s *scorer) notApplicable(in *framework.Indicator, report bool) string {
 	if inp, ok := s.inputs[in.Code]; ok && inp.NotApplicable != "" {
 		if in.Required {
-			s.add(diag.NotApplicable, "scores."+in.Code+".not_applicable", "指标 %s %s为必评指标，不能标为不适用", in.Code, in.Name)
+			if report {
+				s.add(diag.NotApplicable, "scores."+in.Code+".not_applicable", "指标 %s %s为必评指标，不能标为不适用", in.Code, in.Name)
+			}
 			return ""
 		}
 		return inp.NotApplicable
@@ -163,7 +176,9 @@ func (s *scorer) notApplicable(in *framework.Indicator) string {
 	if in.Leaf() {
 		if in.Rule != nil && in.Rule.Kind == framework.KindTargets && len(s.targetsOf(in.Rule.Categories)) == 0 {
 			if in.Required {
-				s.add(diag.Missing, "targets", "指标 %s %s 需要至少一个%s", in.Code, in.Name, categoryList(in.Rule.Categories))
+				if report {
+					s.add(diag.Missing, "targets", "指标 %s %s 需要至少一个%s", in.Code, in.Name, categoryList(in.Rule.Categories))
+				}
 				return ""
 			}
 			return "未设置" + categoryList(in.Rule.Categories)
@@ -171,7 +186,7 @@ func (s *scorer) notApplicable(in *framework.Indicator) string {
 		return ""
 	}
 	for _, c := range in.Children {
-		if s.notApplicable(c) == "" {
+		if s.notApplicable(c, false) == "" {
 			return ""
 		}
 	}
@@ -312,13 +327,13 @@ func (s *scorer) extraDeductions(ds []evaluation.Deduction, n *Node, path string
 
 func (s *scorer) executionRate(r *framework.Rule, n *Node) {
 	b := s.budget
-	base, baseName := b.adjusted, "全年预算数"
+	base, baseName, basePath := b.adjusted, "全年预算数", b.adjustedPath
 	if r.Budget == "initial" {
-		base, baseName = b.initial, "年初预算数"
+		base, baseName, basePath = b.initial, "年初预算数", b.initialPath
 	}
 	n.Trace.Inputs = []Fact{{b.executedName, b.executed.Wan() + "万元"}, {baseName, base.Wan() + "万元"}}
 	if base <= 0 {
-		s.add(diag.Missing, "finance.budget", "%s为 0，无法计算预算执行率", baseName)
+		s.add(diag.Missing, basePath, "%s为 0，无法计算预算执行率", baseName)
 		return
 	}
 	rate := big.NewRat(int64(b.executed), int64(base))
@@ -343,7 +358,7 @@ func (s *scorer) ratio(in *framework.Indicator, inp evaluation.Input, n *Node, p
 			s.add(diag.Missing, "finance", "指标 %s %s：%v", in.Code, in.Name, err)
 			return
 		}
-		actual, actualName = m.Value, framework.Measures[r.Measure].Title
+		actual, actualName = m.Value, framework.Measures[r.Measure].Short
 		n.Trace.Notes = append(n.Trace.Notes, m.Formula)
 	case inp.Actual != nil:
 		actual = inp.Actual.Rat()
@@ -418,7 +433,7 @@ func (s *scorer) threshold(r *framework.Rule, n *Node) {
 		s.add(diag.Missing, "finance", "指标 %s %s：%v", n.Code, n.Name, err)
 		return
 	}
-	title := framework.Measures[r.Measure].Title
+	title := framework.Measures[r.Measure].Short
 	limit := r.Limit.Rat()
 	n.Trace.Inputs = []Fact{{title, money.Decimal(m.Value, 2) + "%"}, {"限值", r.Limit.String() + "%"}}
 	n.Trace.Notes = append(n.Trace.Notes, m.Formula)
@@ -430,7 +445,7 @@ func (s *scorer) threshold(r *framework.Rule, n *Node) {
 	}
 	if excess.Sign() <= 0 {
 		n.Score = n.Points
-		n.Trace.Formula = fmt.Sprintf("%s %s%% 未%s限值 %s%%，得满分 %s", title, money.Decimal(m.Value, 2), word, r.Limit, n.Points)
+		n.Trace.Formula = fmt.Sprintf("%s%s%%，未%s限值%s%%，得满分 %s", title, money.Decimal(m.Value, 2), word, r.Limit, n.Points)
 		return
 	}
 	steps := new(big.Rat).Quo(excess, r.StepSize().Rat())
@@ -444,7 +459,7 @@ func (s *scorer) threshold(r *framework.Rule, n *Node) {
 	n.Trace.Formula = fmt.Sprintf("%s限值 %s 个百分点，按每 %s 个百分点扣 %s 分计 %s 档，扣 %s 分（扣完为止）；得分 %s",
 		word, money.Decimal(excess, 2), r.StepSize(), *r.Deduct, money.Decimal(steps, 2), ded, n.Score)
 	n.Trace.Deductions = append(n.Trace.Deductions, Deduction{Item: title, Points: take,
-		Reason: fmt.Sprintf("%s %s%%，%s限值 %s%%", title, money.Decimal(m.Value, 2), word, r.Limit)})
+		Reason: fmt.Sprintf("%s%s%%，%s限值%s%%", title, money.Decimal(m.Value, 2), word, r.Limit)})
 }
 
 func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Node, p string) {
@@ -462,6 +477,7 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 		idx[it.Code] = i
 	}
 	failed := make([]*evaluation.ItemCheck, len(items))
+	seen := make([]bool, len(items))
 	for i := range inp.Checklist {
 		c := &inp.Checklist[i]
 		cp := fmt.Sprintf("%s.checklist[%d]", p, i)
@@ -470,10 +486,11 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 			s.add(diag.UnknownRef, cp+".item", "指标 %s 没有检查项 %q", in.Code, c.Item)
 			continue
 		}
-		if failed[j] != nil {
+		if seen[j] {
 			s.add(diag.Duplicate, cp+".item", "检查项 %s 重复填写", c.Item)
 			continue
 		}
+		seen[j] = true
 		if c.Passed {
 			continue
 		}

@@ -32,6 +32,11 @@ func (s *scorer) targetsOf(categories []string) []targetRef {
 // target sets one, otherwise equally.
 func (s *scorer) targetsScore(in *framework.Indicator, n *Node) {
 	ts := s.targetsOf(in.Rule.Categories)
+	if len(ts) == 0 {
+		// A required part without targets is reported by notApplicable.
+		n.Trace.Formula = "未设置" + categoryList(in.Rule.Categories) + "，得 0 分"
+		return
+	}
 	w := make([]num.Points, len(ts))
 	set := 0
 	for k, tr := range ts {
@@ -98,6 +103,7 @@ func (s *scorer) target(tr targetRef, n *Node, capPct num.Decimal) {
 		s.add(diag.BadChoice, p+".direction", "指标方向应为 >=、<=、= 或 qualitative，实际为 %q", t.Direction)
 		return
 	}
+	n.Met = n.Score == n.Points
 	if n.Score < n.Points {
 		reason := t.Deviation
 		if reason == "" {

@@ -46,8 +46,11 @@ package docx
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/jixiao/jixiao/internal/report"
@@ -73,19 +76,22 @@ func Render(w io.Writer, d *report.Document) error {
 		return fmt.Errorf("docx: %w", err)
 	}
 	parts := []part{
-		{"[Content_Types].xml", []byte(contentTypesXML)},
-		{"_rels/.rels", []byte(packageRelsXML)},
 		{"docProps/core.xml", coreXML(d)},
-		{"docProps/app.xml", []byte(appXML)},
 		{"word/document.xml", body},
-		{"word/_rels/document.xml.rels", []byte(documentRelsXML)},
-		{"word/styles.xml", []byte(stylesXML)},
-		{"word/settings.xml", []byte(settingsXML)},
-		{"word/fontTable.xml", []byte(fontTableXML)},
-		{"word/footer1.xml", footerXML(false)},
-		{"word/footer2.xml", footerXML(true)},
 	}
 	zw := zip.NewWriter(w)
+	// Deflate at the fastest level: a report is mostly text, and the level
+	// matters far more to the time than to the size.
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		fw := flatePool.Get().(*flate.Writer)
+		fw.Reset(out)
+		return &pooledFlate{fw}, nil
+	})
+	for _, sp := range staticParts() {
+		if err := sp.write(zw); err != nil {
+			return fmt.Errorf("docx: %w", err)
+		}
+	}
 	for _, p := range parts {
 		f, err := zw.CreateHeader(&zip.FileHeader{
 			Name:     p.name,
@@ -104,6 +110,68 @@ func Render(w io.Writer, d *report.Document) error {
 	}
 	return nil
 }
+
+// flatePool reuses compressors: each holds about a megabyte of tables.
+var flatePool = sync.Pool{New: func() any {
+	fw, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
+	return fw
+}}
+
+type pooledFlate struct{ *flate.Writer }
+
+func (p *pooledFlate) Close() error {
+	err := p.Writer.Close()
+	flatePool.Put(p.Writer)
+	p.Writer = nil
+	return err
+}
+
+// compressedPart is a part whose content never changes, compressed once.
+type compressedPart struct {
+	header zip.FileHeader
+	data   []byte
+}
+
+func (c *compressedPart) write(zw *zip.Writer) error {
+	h := c.header
+	f, err := zw.CreateRaw(&h)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(c.data)
+	return err
+}
+
+// staticParts compresses the fixed parts of the package on first use, so
+// each report only compresses what is its own.
+var staticParts = sync.OnceValue(func() []*compressedPart {
+	fixed := []part{
+		{"[Content_Types].xml", []byte(contentTypesXML)},
+		{"_rels/.rels", []byte(packageRelsXML)},
+		{"docProps/app.xml", []byte(appXML)},
+		{"word/_rels/document.xml.rels", []byte(documentRelsXML)},
+		{"word/styles.xml", []byte(stylesXML)},
+		{"word/settings.xml", []byte(settingsXML)},
+		{"word/fontTable.xml", []byte(fontTableXML)},
+		{"word/footer1.xml", footerXML(false)},
+		{"word/footer2.xml", footerXML(true)},
+	}
+	out := make([]*compressedPart, len(fixed))
+	for i, p := range fixed {
+		var buf bytes.Buffer
+		fw, _ := flate.NewWriter(&buf, flate.BestCompression)
+		fw.Write(p.data)
+		fw.Close()
+		out[i] = &compressedPart{
+			header: zip.FileHeader{
+				Name: p.name, Method: zip.Deflate, Modified: zipTime,
+				CRC32: crc32.ChecksumIEEE(p.data), CompressedSize64: uint64(buf.Len()), UncompressedSize64: uint64(len(p.data)),
+			},
+			data: buf.Bytes(),
+		}
+	}
+	return out
+})
 
 // coreXML is docProps/core.xml: the title and a fixed creator. It carries
 // no creation time, so that output stays deterministic.

@@ -1,0 +1,48 @@
+package cli
+
+import (
+	"io"
+	"testing"
+
+	"github.com/jixiao/jixiao/internal/report"
+	"github.com/jixiao/jixiao/internal/scoring"
+)
+
+// BenchmarkScore measures loading-free scoring of one department-year with
+// its projects.
+func BenchmarkScore(b *testing.B) {
+	s, err := load(tianhe, "")
+	if err != nil || s.findings.Err() != nil {
+		b.Fatal(err, s.findings)
+	}
+	lib := libraryFor(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ds := scoring.Score(s.ev, lib); ds.Err() != nil {
+			b.Fatal(ds)
+		}
+	}
+}
+
+// BenchmarkReport measures scoring plus building and rendering the whole
+// report in each format: one op is one department-year.
+func BenchmarkReport(b *testing.B) {
+	s, err := load(tianhe, "")
+	if err != nil || s.findings.Err() != nil {
+		b.Fatal(err, s.findings)
+	}
+	lib := libraryFor(b)
+	for _, f := range []string{"md", "html", "docx", "xlsx"} {
+		render := renderers[f]
+		b.Run(f, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				res, _ := scoring.Score(s.ev, lib)
+				doc := report.Build(report.Input{Evaluation: s.ev, Result: res, Framework: s.fw})
+				if err := render(io.Discard, doc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
