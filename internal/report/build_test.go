@@ -1,0 +1,162 @@
+package report_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/money"
+	"github.com/jixiao/jixiao/internal/report"
+	"github.com/jixiao/jixiao/internal/scoring"
+)
+
+func build(t *testing.T, path string, edit func(*evaluation.Evaluation)) *report.Document {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, ds := datafile.Evaluation(path, data)
+	if ds.Err() != nil {
+		t.Fatal(ds)
+	}
+	if edit != nil {
+		edit(l.Value)
+	}
+	lib, _ := datafile.LoadLibrary()
+	res, ds := scoring.Score(l.Value, lib)
+	if ds.Err() != nil {
+		t.Fatal(ds)
+	}
+	fw, _ := lib.Framework(l.Value.Framework)
+	if len(l.Value.Weights) > 0 {
+		fw, _ = fw.WithPoints(l.Value.Weights)
+	}
+	return report.Build(report.Input{Evaluation: l.Value, Result: res, Framework: fw})
+}
+
+func headings(d *report.Document) []string {
+	var hs []string
+	for _, b := range d.Blocks {
+		if h, ok := b.(*report.Heading); ok && h.Level <= 2 {
+			hs = append(hs, h.Text)
+		}
+	}
+	return hs
+}
+
+// The outline is the reference's: 一 to 四 with every subsection.
+func TestOutline(t *testing.T) {
+	d := build(t, "../../examples/tianhe-gov-office-2023.yaml", nil)
+	want := []string{
+		"一、部门基本情况", "（一）部门职能", "（二）年度总体工作和重点工作任务", "（三）部门整体支出绩效目标",
+		"（四）部门整体收支情况（以决算数为统计口径）", "（五）部门整体绩效管理情况",
+		"二、绩效自评情况", "（一）自评结论", "（二）履职效能分析", "（三）管理效率分析",
+		"三、存在的主要问题", "四、下一步改进措施",
+	}
+	if got := headings(d); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("outline:\n got %q\nwant %q", got, want)
+	}
+	if d.Label != "附件2" || !strings.HasPrefix(d.Title, "广州市天河区人民政府办公室2023年度") {
+		t.Errorf("label %q title %q", d.Label, d.Title)
+	}
+}
+
+// An optional section takes its place without leaving a gap in the
+// numbering.
+func TestOptionalSectionRenumbers(t *testing.T) {
+	d := build(t, "../../examples/tianhe-gov-office-2023.yaml", func(e *evaluation.Evaluation) {
+		e.Department.Organisation = "内设综合科等科室。"
+		e.Department.Staffing = &evaluation.Staffing{Authorised: 60, Actual: 58}
+	})
+	hs := strings.Join(headings(d), "|")
+	for _, s := range []string{"（二）设置机构及人员情况", "（三）年度总体工作和重点工作任务", "（六）部门整体绩效管理情况"} {
+		if !strings.Contains(hs, s) {
+			t.Errorf("outline lacks %q: %s", s, hs)
+		}
+	}
+	if !strings.Contains(text(d), "编制 60 人，2023年末实有人数 58 人") {
+		t.Error("staffing sentence missing")
+	}
+}
+
+func text(d *report.Document) string {
+	var b strings.Builder
+	for _, bl := range d.Blocks {
+		switch v := bl.(type) {
+		case *report.Paragraph:
+			b.WriteString(v.Text())
+		case *report.Heading:
+			b.WriteString(v.Text)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// A fall in income is stated as a fall, with its own sign handling.
+func TestIncomeSentenceDecrease(t *testing.T) {
+	ev := &evaluation.Evaluation{Year: 2024, Department: evaluation.Department{ShortName: "我局"}}
+	ev.Finance.Income = []evaluation.Income{{Kind: "general_public", Amount: money.Yuan(900_000)}, {Kind: "business", Amount: money.Yuan(100_000)}}
+	ev.Finance.PriorIncome = money.Yuan(1_250_000)
+	ev.Finance.IncomeChangeReasons = []string{"项目减少。"}
+	got := report.IncomeSentence(ev)
+	want := "我局2024年决算收入100.00万元，本年一般公共预算财政拨款收入90.00万元，占总收入的90%，本年事业收入10.00万元，占总收入的10%，较上年减少25.00万元，降幅20.0%，主要原因是：项目减少。"
+	if got != want {
+		t.Errorf("\n got %s\nwant %s", got, want)
+	}
+}
+
+// Every table of both examples lays out on its grid: spans never overlap
+// or leave holes.
+func TestTablesLayOut(t *testing.T) {
+	for _, path := range []string{"../../examples/tianhe-gov-office-2023.yaml", "../../examples/qinghe-health-2024.yaml"} {
+		d := build(t, path, nil)
+		ts := d.Tables()
+		if len(ts) < 2 {
+			t.Fatalf("%s: %d tables", path, len(ts))
+		}
+		sheets := map[string]bool{}
+		for _, tb := range ts {
+			if _, err := tb.Grid(); err != nil {
+				t.Errorf("%s: %v", path, err)
+			}
+			if sheets[tb.Sheet] {
+				t.Errorf("%s: sheet %s twice", path, tb.Sheet)
+			}
+			sheets[tb.Sheet] = true
+		}
+	}
+}
+
+// The department table's total row carries the total and the grade, and
+// each lost point's reason appears beside its indicator.
+func TestDepartmentTable(t *testing.T) {
+	d := build(t, "../../examples/tianhe-gov-office-2023.yaml", nil)
+	tb := d.Tables()[0]
+	last := tb.Rows[len(tb.Rows)-1].Cells
+	if last[0].Text != "总分" || last[1].Text != "100" || last[2].Text != "97" || last[3].Text != "自评等级：优" {
+		t.Errorf("total row: %+v", last)
+	}
+	found := false
+	for _, r := range tb.Rows {
+		for i, c := range r.Cells {
+			if c.Text == "采购管理" && strings.HasPrefix(r.Cells[len(r.Cells)-1].Text, "扣1分：") && r.Cells[i+4].Text == "9" {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Error("采购管理 row does not show 9 points with its deduction")
+	}
+}
+
+func TestOrdinal(t *testing.T) {
+	for n, want := range map[int]string{1: "一", 4: "四", 10: "十", 11: "十一", 15: "十五", 16: "16"} {
+		if got := report.Ordinal(n); got != want {
+			t.Errorf("Ordinal(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
