@@ -46,3 +46,25 @@ func BenchmarkReport(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkProvinceDocx scores and writes the Word report of department-
+// years on every available core at once, as a bureau's batch run does;
+// ns/op is the wall time per department-year across all cores.
+func BenchmarkProvinceDocx(b *testing.B) {
+	s, err := load(tianhe, "")
+	if err != nil || s.findings.Err() != nil {
+		b.Fatal(err, s.findings)
+	}
+	lib := libraryFor(b)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			res, _ := scoring.Score(s.ev, lib)
+			doc := report.Build(report.Input{Evaluation: s.ev, Result: res, Framework: s.fw})
+			if err := renderers["docx"](io.Discard, doc); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

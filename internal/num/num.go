@@ -117,12 +117,12 @@ func (d Decimal) Sign() int { return d.Rat().Sign() }
 // Cmp compares d and e.
 func (d Decimal) Cmp(e Decimal) int { return d.Rat().Cmp(e.Rat()) }
 
-// String prints the value exactly when it has at most 20 decimals (every
-// value parsed from text does), else rounded to 4 decimals; trailing zeros
-// are trimmed.
+// String prints the value exactly when it has at most 40 decimals (every
+// value ParseDecimal accepts does, its input being at most 40 characters),
+// else rounded to 4 decimals; trailing zeros are trimmed.
 func (d Decimal) String() string {
 	r := d.Rat()
-	if n, ok := decimals(r, 20); ok {
+	if n, ok := decimals(r, 40); ok {
 		return trim(r.FloatString(n))
 	}
 	return trim(money.Decimal(r, 4))
