@@ -41,7 +41,13 @@ func parse(data []byte) (*yaml.Node, diag.List) {
 				msg = strings.TrimSpace(tail)
 			}
 		}
-		return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, Line: line, Message: "语法错误：" + msg}}
+		// The parser reports the line where the construct it was reading
+		// began, which may be a line before the mistake itself.
+		where := ""
+		if line > 0 {
+			where = fmt.Sprintf("（第 %d 行附近）", line)
+		}
+		return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, Line: line, Message: "语法错误" + where + "：" + msg}}
 	}
 	if len(doc.Content) == 0 {
 		return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, Message: "文件为空"}}
@@ -80,10 +86,18 @@ func join(path, field string) string {
 
 // decode fills v (a settable value) from n at path.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
+	// Anchors and aliases are refused: data files are written out in full,
+	// and an alias can make a small file expand without bound.
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		d.add(diag.BadValue, path, n, "数据文件不支持 YAML 锚点（&）和别名（*），请直接写出内容")
+		return
 	}
-	d.lines[path] = n.Line
+	// A key's line, recorded by the caller, is where its value starts
+	// for findings; only values without a key (list items, the root)
+	// are located by their own line.
+	if _, ok := d.lines[path]; !ok {
+		d.lines[path] = n.Line
+	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return // leave the zero value; required fields are checked later
 	}
@@ -114,7 +128,13 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 		for i, c := range n.Content {
-			d.decode(c, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+			p := fmt.Sprintf("%s[%d]", path, i)
+			if c.Kind == yaml.ScalarNode && c.Tag == "!!null" {
+				d.lines[p] = c.Line
+				d.add(diag.Missing, p, c, "列表第 %d 项为空", i+1)
+				continue
+			}
+			d.decode(c, s.Index(i), p)
 		}
 		v.Set(s)
 	case reflect.Map:

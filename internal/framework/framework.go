@@ -210,10 +210,16 @@ func (f *Framework) Validate() diag.List {
 	walk = func(ins []*Indicator, path string) {
 		siblings := map[string]bool{}
 		for _, in := range ins {
-			siblings[in.Code] = true
+			if in != nil {
+				siblings[in.Code] = true
+			}
 		}
 		for i, in := range ins {
 			p := fmt.Sprintf("%s[%d]", path, i)
+			if in == nil {
+				ps.Add(diag.Missing, p, "指标为空")
+				continue
+			}
 			switch {
 			case in.Code == "":
 				ps.Add(diag.Missing, p+".code", "缺少指标编码")
@@ -260,7 +266,9 @@ func (f *Framework) Validate() diag.List {
 func sumPoints(ins []*Indicator) num.Points {
 	var s num.Points
 	for _, in := range ins {
-		s += in.Points
+		if in != nil {
+			s += in.Points
+		}
 	}
 	return s
 }

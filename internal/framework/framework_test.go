@@ -105,6 +105,9 @@ func TestValidateFindings(t *testing.T) {
 		{"qualitative band inverted", func(f *Framework) {
 			f.Indicators[2].Rule.Bands = []LevelBand{{LevelMet, num.DecimalOf(100), num.DecimalOf(80)}, {LevelPartly, num.DecimalOf(60), num.DecimalOf(80)}, {LevelNotMet, num.DecimalOf(0), num.DecimalOf(60)}}
 		}, diag.BadValue, "indicators[2].rule.bands[0]"},
+		{"qualitative duplicate band level", func(f *Framework) {
+			f.Indicators[2].Rule.Bands = []LevelBand{{LevelMet, num.DecimalOf(80), num.DecimalOf(100)}, {LevelPartly, num.DecimalOf(60), num.DecimalOf(80)}, {LevelNotMet, num.DecimalOf(0), num.DecimalOf(60)}, {LevelMet, num.DecimalOf(0), num.DecimalOf(10)}}
+		}, diag.Duplicate, "indicators[2].rule.bands[3].level"},
 		{"ratio bad direction", func(f *Framework) { f.Indicators[2].Rule = &Rule{Kind: KindRatio, Direction: "up"} }, diag.BadChoice, "indicators[2].rule.direction"},
 		{"ratio cap below 100", func(f *Framework) {
 			f.Indicators[2].Rule = &Rule{Kind: KindRatio, Direction: AtLeast, Cap: ptr(num.DecimalOf(90))}

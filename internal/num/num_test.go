@@ -17,14 +17,20 @@ func TestParseDecimal(t *testing.T) {
 		{in: "-1.5", num: -3, den: 2},
 		{in: "+2", num: 2, den: 1},
 		{in: "1,200", num: 1200, den: 1},
-		{in: "1，200.5", num: 24010, den: 20}, // full-width comma removed: 1200.5
-		{in: "９５", num: 95, den: 1},          // full-width digits
-		{in: "９５．５", num: 191, den: 2},       // full-width point: 95.5
-		{in: "－３", num: -3, den: 1},          // full-width minus
-		{in: "−3", num: -3, den: 1},          // U+2212 minus sign
-		{in: "95%", num: 95, den: 1},         // percent sign dropped, value kept
-		{in: "95％", num: 95, den: 1},         // full-width percent
-		{in: "  7.25  ", num: 29, den: 4},    // surrounding space
+		{in: "1，200.5", num: 24010, den: 20}, // full-width comma: 1200.5
+		{in: "-1,234,567.25", num: -123456725, den: 100},
+		{in: "1,5", fail: true}, // separators must group by three
+		{in: "12,34", fail: true},
+		{in: "1,2,3", fail: true},
+		{in: ",100", fail: true},
+		{in: "1234,567", fail: true},
+		{in: "９５", num: 95, den: 1},       // full-width digits
+		{in: "９５．５", num: 191, den: 2},    // full-width point: 95.5
+		{in: "－３", num: -3, den: 1},       // full-width minus
+		{in: "−3", num: -3, den: 1},       // U+2212 minus sign
+		{in: "95%", num: 95, den: 1},      // percent sign dropped, value kept
+		{in: "95％", num: 95, den: 1},      // full-width percent
+		{in: "  7.25  ", num: 29, den: 4}, // surrounding space
 		{in: "0.0001", num: 1, den: 10000},
 		{in: "007", num: 7, den: 1},
 		{in: "", fail: true},
@@ -95,12 +101,18 @@ func TestDecimalString(t *testing.T) {
 		want string
 	}{
 		{DecimalOf(95), "95"},
-		{DecimalFrac(19, 2), "9.5"},       // 9.5: trailing zeros trimmed
-		{DecimalFrac(-3, 2), "-1.5"},      // sign kept
-		{DecimalFrac(1, 3), "0.3333"},     // 0.33333… to 4 decimals
-		{DecimalFrac(2, 3), "0.6667"},     // 0.66666… rounds up
-		{DecimalFrac(1, 20000), "0.0001"}, // 0.00005 rounds half-up
-		{DecimalFrac(-1, 100000), "0"},    // -0.00001 rounds to zero, no "-0"
+		{DecimalFrac(19, 2), "9.5"},  // 9.5: trailing zeros trimmed
+		{DecimalFrac(-3, 2), "-1.5"}, // sign kept
+		// Values with at most 20 decimals print exactly.
+		{DecimalFrac(1, 20000), "0.00005"},
+		{DecimalFrac(-1, 100000), "-0.00001"},
+		{DecimalFrac(1, 1<<20), "0.00000095367431640625"}, // 2^-20: exactly 20 decimals
+		// Others are rounded half-up to 4 decimals.
+		{DecimalFrac(1, 3), "0.3333"},   // 0.33333…
+		{DecimalFrac(2, 3), "0.6667"},   // 0.66666… rounds up
+		{DecimalFrac(-2, 3), "-0.6667"}, // half away from zero
+		{DecimalFrac(1, 300000), "0"},   // 0.0000033… → 0
+		{DecimalFrac(-1, 300000), "0"},  // no "-0"
 	}
 	for _, tc := range tests {
 		if got := tc.d.String(); got != tc.want {
@@ -154,6 +166,8 @@ func TestParsePoints(t *testing.T) {
 		{in: "0.001", fail: true},
 		{in: "95%", fail: true}, // points never carry a percent sign
 		{in: " 95% ", fail: true},
+		{in: "95％", fail: true}, // nor a full-width one
+		{in: " 9.5％ ", fail: true},
 		{in: "", fail: true},
 		{in: "abc", fail: true},
 		{in: "12345678901234567", fail: true}, // ×100 exceeds 50 bits
@@ -289,7 +303,7 @@ func TestSplitProperties(t *testing.T) {
 }
 
 func FuzzParseDecimal(f *testing.F) {
-	for _, s := range []string{"95", "-1.5", "1,200", "９５", "95%", "0.0001", "", ".", "1.2.3", "１２３．４５％", "+0", "-0.0"} {
+	for _, s := range []string{"95", "-1.5", "1,200", "９５", "95%", "0.0001", "0.00005", "", ".", "1.2.3", "１２３．４５％", "+0", "-0.0", "1,234,567.891"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -302,21 +316,41 @@ func FuzzParseDecimal(f *testing.F) {
 		if err != nil {
 			t.Fatalf("ParseDecimal(%q) = %s, which does not reparse: %v", s, printed, err)
 		}
-		// String keeps 4 decimals: the reparsed value is the original
-		// rounded to 4 decimals, equal to it when it had no more.
-		rounded := new(big.Rat).Mul(d.Rat(), big.NewRat(10000, 1))
-		if rounded.IsInt() {
-			if back.Cmp(d) != 0 {
-				t.Fatalf("ParseDecimal(%q) = %s prints %q, reparses to %s", s, d.Rat().RatString(), printed, back.Rat().RatString())
-			}
-		} else {
-			diff := new(big.Rat).Sub(back.Rat(), d.Rat())
-			if diff.Abs(diff).Cmp(big.NewRat(1, 20000)) > 0 {
-				t.Fatalf("ParseDecimal(%q) = %s prints %q, off by more than half of 0.0001", s, d.Rat().RatString(), printed)
-			}
+		if back.Cmp(d) != 0 {
+			t.Fatalf("ParseDecimal(%q) = %s prints %q, which reparses to %s", s, d.Rat().RatString(), printed, back.Rat().RatString())
 		}
 		if back.String() != printed {
 			t.Fatalf("printing is not stable: %q then %q", printed, back.String())
 		}
+		m, _ := d.MarshalText()
+		var u Decimal
+		if err := u.UnmarshalText(m); err != nil || u.Cmp(d) != 0 {
+			t.Fatalf("MarshalText round trip of %q: %q, %v", s, m, err)
+		}
 	})
+}
+
+// Regression (fixed): ParseDecimal accepts up to 40 characters, so up to 38 decimals, but
+// Decimal.String prints exactly only up to 20 decimals ("every value parsed
+// from text does" says its comment — not so) and otherwise rounds to 4:
+// "0.000000000000000000001" (21 decimals) prints, and MarshalText writes,
+// "0". Found by FuzzParseDecimal. (internal/num/num.go, Decimal.String and
+// the 40-character limit in ParseDecimal.) Fix: raise the exact limit in
+// String to 40, or limit ParseDecimal to 20 decimals.
+func TestRegressionDecimalStringNotExactBeyond20Decimals(t *testing.T) {
+	for _, s := range []string{
+		"0." + strings.Repeat("0", 20) + "1",
+		"1." + strings.Repeat("0", 37) + "1",
+		"00000000001.000000000000000000001000000", // the fuzzer's input: prints "1"
+	} {
+		d, err := ParseDecimal(s)
+		if err != nil {
+			t.Fatalf("ParseDecimal(%q): %v", s, err)
+		}
+		b, _ := d.MarshalText()
+		var back Decimal
+		if err := back.UnmarshalText(b); err != nil || back.Cmp(d) != 0 {
+			t.Errorf("ParseDecimal(%q) prints %q: not the value parsed", s, b)
+		}
+	}
 }

@@ -1,0 +1,10 @@
+package datafile
+
+import (
+	"os"
+	"path/filepath"
+)
+
+func writeFile(dir, name, body string) error {
+	return os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644)
+}
