@@ -12,6 +12,7 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"strconv"
 	"strings"
 )
 
@@ -303,3 +304,17 @@ func (f *Fen) UnmarshalText(b []byte) error {
 
 // MarshalText writes the amount in yuan with two decimals.
 func (f Fen) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
+// UnmarshalJSON reads an amount written as a string ("33086320.00",
+// "3308.63万元") or as a JSON number of yuan (33086320.00). A number is
+// read from its text, never through a float.
+func (f *Fen) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if len(s) >= 2 && s[0] == '"' {
+		var err error
+		if s, err = strconv.Unquote(s); err != nil {
+			return err
+		}
+	}
+	return f.UnmarshalText([]byte(s))
+}

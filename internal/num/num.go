@@ -277,3 +277,22 @@ func Split(total Points, weights []Points) []Points {
 	}
 	return out
 }
+
+// UnmarshalJSON reads points written as a JSON number or a string.
+func (p *Points) UnmarshalJSON(b []byte) error { return p.UnmarshalText(unquote(b)) }
+
+// MarshalJSON writes the exact value as a JSON string, so no precision is
+// lost to floating point on the way.
+func (d Decimal) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(d.String())), nil }
+
+// UnmarshalJSON reads a value written as a JSON number or a string.
+func (d *Decimal) UnmarshalJSON(b []byte) error { return d.UnmarshalText(unquote(b)) }
+
+func unquote(b []byte) []byte {
+	if len(b) >= 2 && b[0] == '"' {
+		if s, err := strconv.Unquote(string(b)); err == nil {
+			return []byte(s)
+		}
+	}
+	return b
+}
