@@ -66,6 +66,7 @@ func Framework(file string, data []byte) (*framework.Framework, diag.List) {
 	}
 	ds = append(ds, l.Locate(l.Value.Validate())...)
 	l.Value.Origin = file
+	l.Value.Source = data
 	return l.Value, ds
 }
 

@@ -33,9 +33,11 @@ type Framework struct {
 	// Grades are the grade bands, best first. Empty means DefaultGrades.
 	Grades     []Grade      `yaml:"grades,omitempty" json:"grades,omitempty"`
 	Indicators []*Indicator `yaml:"indicators" json:"indicators"`
-	// Origin is where the framework came from ("built-in" or a file path);
-	// set by the loader, not read from the file.
+	// Origin is where the framework came from ("built-in" or a file path)
+	// and Source the file's bytes; both are set by the loader, so that a
+	// store can keep the exact version an evaluation was scored with.
 	Origin string `yaml:"-" json:"-"`
+	Source []byte `yaml:"-" json:"-"`
 }
 
 // Grade is a band: scores at or above Min (and below the next band's Min)
