@@ -234,3 +234,27 @@ func TestUsageErrors(t *testing.T) {
 		t.Errorf("report to unknown format: exit %d, want 2", code)
 	}
 }
+
+func TestGenWritesScorableFiles(t *testing.T) {
+	dir := t.TempDir()
+	out, errs, code := run(t, "gen", "--departments", "3", "--years", "2", "--projects", "4", "-o", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if len(files) != 6 || !strings.Contains(out, "6 个部门年度") {
+		t.Fatalf("%d files; %s", len(files), out)
+	}
+	for _, f := range files {
+		if _, errs, code := run(t, "score", f); code != 0 {
+			t.Errorf("%s does not score: %s", f, errs)
+		}
+	}
+	first, _ := os.ReadFile(files[0])
+	dir2 := t.TempDir()
+	run(t, "gen", "--departments", "3", "--years", "2", "--projects", "4", "-o", dir2)
+	second, _ := os.ReadFile(filepath.Join(dir2, filepath.Base(files[0])))
+	if !bytes.Equal(first, second) {
+		t.Error("gen with the same options is not reproducible")
+	}
+}

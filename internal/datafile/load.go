@@ -1,6 +1,7 @@
 package datafile
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/jixiao/jixiao/frameworks"
 	"github.com/jixiao/jixiao/internal/diag"
@@ -147,4 +150,19 @@ func LoadLibrary(dirs ...string) (*Library, diag.List) {
 		}
 	}
 	return lib, ds
+}
+
+// MarshalEvaluation writes an evaluation as a YAML data file that
+// Evaluation reads back to the same value.
+func MarshalEvaluation(ev *evaluation.Evaluation) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(ev); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
