@@ -6,6 +6,8 @@
 // when the document is built, so every format shows the same text.
 package report
 
+import "strings"
+
 // Document is a complete report: the body in reading order, then the tables.
 type Document struct {
 	// Label is the small attachment label printed above the title in
@@ -140,4 +142,27 @@ func (p *Paragraph) Text() string {
 		b = append(b, r.Text...)
 	}
 	return string(b)
+}
+
+// NormalizeNewlines turns CR LF and lone CR into LF, so renderers see one
+// kind of line break whatever the source.
+func NormalizeNewlines(s string) string {
+	if strings.IndexByte(s, '\r') < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+// OneLine joins the lines of s with spaces and trims it, for text that
+// must stay on one line: titles, headings, the signature.
+func OneLine(s string) string {
+	s = strings.TrimSpace(NormalizeNewlines(s))
+	if strings.IndexByte(s, '\n') < 0 {
+		return s
+	}
+	f := strings.Split(s, "\n")
+	for i := range f {
+		f[i] = strings.TrimSpace(f[i])
+	}
+	return strings.Join(f, " ")
 }

@@ -104,10 +104,10 @@ type (
 
 func newView(d *report.Document) (*docView, error) {
 	v := &docView{
-		Label:  oneLine(d.Label),
-		Title:  oneLine(d.Title),
-		Author: oneLine(d.Author),
-		Date:   oneLine(d.Date),
+		Label:  report.OneLine(d.Label),
+		Title:  report.OneLine(d.Title),
+		Author: report.OneLine(d.Author),
+		Date:   report.OneLine(d.Date),
 		Blocks: make([]blockView, 0, len(d.Blocks)),
 	}
 	for _, b := range d.Blocks {
@@ -115,7 +115,7 @@ func newView(d *report.Document) (*docView, error) {
 		case *report.Heading:
 			v.Blocks = append(v.Blocks, blockView{Heading: &headingView{
 				Level: min(max(b.Level, 1), 5) + 1,
-				Text:  oneLine(b.Text),
+				Text:  report.OneLine(b.Text),
 			}})
 		case *report.Paragraph:
 			p := &paragraphView{NoIndent: b.NoIndent, Runs: make([]runView, 0, len(b.Runs))}
@@ -146,8 +146,8 @@ func newTable(t *report.Table) (*tableView, error) {
 		return nil, fmt.Errorf("html: %w", err)
 	}
 	v := &tableView{
-		Title:    oneLine(t.Title),
-		Subtitle: oneLine(t.Subtitle),
+		Title:    report.OneLine(t.Title),
+		Subtitle: report.OneLine(t.Subtitle),
 		Widths:   widths(t.Columns),
 	}
 	for _, n := range t.Notes {
@@ -233,33 +233,11 @@ func widths(cols []report.Column) []string {
 }
 
 func newText(s string) textView {
-	s = normalizeNewlines(s)
+	s = report.NormalizeNewlines(s)
 	if strings.IndexByte(s, '\n') < 0 {
 		return textView{Text: s}
 	}
 	return textView{Lines: strings.Split(s, "\n")}
-}
-
-// normalizeNewlines turns CR LF and lone CR into LF.
-func normalizeNewlines(s string) string {
-	if strings.IndexByte(s, '\r') < 0 {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
-}
-
-// oneLine joins the lines of s with spaces, for text that stays on one
-// line (titles, headings, the signature), and trims it.
-func oneLine(s string) string {
-	s = strings.TrimSpace(normalizeNewlines(s))
-	if strings.IndexByte(s, '\n') < 0 {
-		return s
-	}
-	f := strings.Split(s, "\n")
-	for i := range f {
-		f[i] = strings.TrimSpace(f[i])
-	}
-	return strings.Join(f, " ")
 }
 
 var templates = template.Must(template.New("page").Parse(pageTemplate))

@@ -56,9 +56,9 @@ func (r *renderer) block() {
 
 func (r *renderer) document(d *report.Document) error {
 	if d.Label != "" {
-		r.paragraph([]report.Run{{Text: oneLine(d.Label)}})
+		r.paragraph([]report.Run{{Text: report.OneLine(d.Label)}})
 	}
-	if t := oneLine(d.Title); t != "" {
+	if t := report.OneLine(d.Title); t != "" {
 		r.block()
 		r.buf = append(r.buf, "# "...)
 		r.buf = appendEscaped(r.buf, t)
@@ -96,7 +96,7 @@ func (r *renderer) heading(h *report.Heading) {
 	for range level {
 		r.buf = append(r.buf, '#')
 	}
-	if t := oneLine(h.Text); t != "" {
+	if t := report.OneLine(h.Text); t != "" {
 		r.buf = append(r.buf, ' ')
 		r.buf = appendEscaped(r.buf, t)
 	}
@@ -129,7 +129,7 @@ func (r *renderer) splitLines(runs []report.Run) [][]segment {
 	lines := r.lines[:0]
 	start := 0
 	for _, run := range runs {
-		rest := normalizeNewlines(run.Text)
+		rest := report.NormalizeNewlines(run.Text)
 		for i := 0; ; i++ {
 			part, after, more := strings.Cut(rest, "\n")
 			if i > 0 {
@@ -434,26 +434,4 @@ func appendLineStart(b []byte, s string) []byte {
 		}
 	}
 	return appendEscaped(b, s)
-}
-
-// normalizeNewlines turns CR LF and lone CR into LF.
-func normalizeNewlines(s string) string {
-	if strings.IndexByte(s, '\r') < 0 {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
-}
-
-// oneLine joins the lines of s with spaces, for text that must stay on one
-// line, and trims it.
-func oneLine(s string) string {
-	s = strings.TrimSpace(normalizeNewlines(s))
-	if strings.IndexByte(s, '\n') < 0 {
-		return s
-	}
-	f := strings.Split(s, "\n")
-	for i := range f {
-		f[i] = strings.TrimSpace(f[i])
-	}
-	return strings.Join(f, " ")
 }
