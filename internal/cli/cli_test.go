@@ -230,7 +230,7 @@ func TestUsageErrors(t *testing.T) {
 	if _, _, code := run(t, "report", tianhe); code != 2 {
 		t.Errorf("report without -o: exit %d, want 2", code)
 	}
-	if _, _, code := run(t, "report", tianhe, "-o", "x.pdf"); code != 2 {
+	if _, _, code := run(t, "report", tianhe, "-o", "x.odt"); code != 2 {
 		t.Errorf("report to unknown format: exit %d, want 2", code)
 	}
 }

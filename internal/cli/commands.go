@@ -16,6 +16,7 @@ import (
 	"github.com/jixiao/jixiao/internal/render/docx"
 	"github.com/jixiao/jixiao/internal/render/html"
 	"github.com/jixiao/jixiao/internal/render/markdown"
+	"github.com/jixiao/jixiao/internal/render/pdf"
 	"github.com/jixiao/jixiao/internal/render/xlsx"
 	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/scoring"
@@ -157,11 +158,12 @@ var renderers = map[string]func(io.Writer, *report.Document) error{
 	"html": html.Render,
 	"docx": docx.Render,
 	"xlsx": xlsx.Render,
+	"pdf":  pdf.Render,
 }
 
 func cmdReport(e *env, args []string) error {
 	fs := newFlags("report", e)
-	format := fs.String("format", "", "报告格式：md、html、docx 或 xlsx（默认按输出文件扩展名）")
+	format := fs.String("format", "", "报告格式：md、html、docx、xlsx 或 pdf（默认按输出文件扩展名）")
 	out := fs.String("o", "", "输出文件（- 表示标准输出）")
 	fwDirs := fs.String("frameworks", "", "用户指标框架目录")
 	pos, err := parse(fs, args)
@@ -181,7 +183,7 @@ func cmdReport(e *env, args []string) error {
 	}
 	render, ok := renderers[f]
 	if !ok {
-		return usageErr("未知报告格式 %q，可用：md、html、docx、xlsx", f)
+		return usageErr("未知报告格式 %q，可用：md、html、docx、xlsx、pdf", f)
 	}
 	s, err := mustScore(e, path, *fwDirs)
 	if err != nil {
