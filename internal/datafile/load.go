@@ -80,6 +80,19 @@ type Library struct {
 	order []string
 }
 
+// NewLibrary holds exactly the given frameworks, such as those pinned to a
+// stored evaluation.
+func NewLibrary(fws ...*framework.Framework) *Library {
+	lib := &Library{byID: map[string]*framework.Framework{}}
+	for _, f := range fws {
+		if f != nil && lib.byID[f.ID] == nil {
+			lib.byID[f.ID] = f
+			lib.order = append(lib.order, f.ID)
+		}
+	}
+	return lib
+}
+
 // Framework returns the framework with the id.
 func (l *Library) Framework(id string) (*framework.Framework, bool) {
 	f, ok := l.byID[id]
