@@ -44,6 +44,7 @@ func commands() []command {
 		{"check", "check FILE [--format text|json]  校验数据并给出一致性提示", cmdCheck},
 		{"frameworks", "frameworks  列出内置及用户指标框架", cmdFrameworks},
 		{"framework", "framework check FILE  校验一个指标框架文件，列出全部错误", cmdFramework},
+		{"deadline", "deadline --from DATE (--working-days N | --days N) [--roll]  按国务院节假日安排计算期限", cmdDeadline},
 		{"gen", "gen --departments N --years Y --projects P -o DIR [--seed S]  生成可复现的模拟数据", cmdGen},
 	}
 }

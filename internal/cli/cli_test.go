@@ -258,3 +258,33 @@ func TestGenWritesScorableFiles(t *testing.T) {
 		t.Error("gen with the same options is not reproducible")
 	}
 }
+
+func TestDeadline(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		// Signed on Friday 2024-09-27: Sunday 09-29 is a make-up working
+		// day, so day 1 is 09-29 and day 2 is 09-30.
+		{[]string{"--from", "2024-09-27", "--working-days", "2"}, "2024-09-30"},
+		// 7 working days from 2024-09-27: 09-29, 09-30, then the National
+		// Day holiday 10-01..10-07, 10-08, 10-09, 10-10, 10-11, 10-12 (Sat,
+		// make-up) → the 7th is 10-12.
+		{[]string{"--from", "2024-09-27", "--working-days", "7"}, "2024-10-12"},
+		{[]string{"--from", "2024-09-20", "--days", "20"}, "2024-10-10"},
+		// 20 calendar days from 2024-09-11 end on 10-01, a holiday: rolled
+		// to the first working day after the National Day break, 10-08.
+		{[]string{"--from", "2024-09-11", "--days", "20", "--roll"}, "2024-10-08"},
+	} {
+		out, errs, code := run(t, append([]string{"deadline"}, tt.args...)...)
+		if code != 0 || strings.TrimSpace(out) != tt.want {
+			t.Errorf("deadline %v = %q (exit %d, %s), want %s", tt.args, out, code, errs, tt.want)
+		}
+	}
+	if _, errs, code := run(t, "deadline", "--from", "2031-05-01", "--working-days", "3"); code != 1 || !strings.Contains(errs, "未收录 2031 年") {
+		t.Errorf("unknown year: exit %d, %s", code, errs)
+	}
+	if _, _, code := run(t, "deadline", "--from", "2024-09-27"); code != 2 {
+		t.Errorf("missing count: exit %d, want 2", code)
+	}
+}
