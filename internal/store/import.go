@@ -1,0 +1,739 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/framework"
+	"github.com/jixiao/jixiao/internal/scoring"
+)
+
+// Entry is one department-year to import.
+type Entry struct {
+	// Source says where the entry came from (normally the data file's
+	// path); it is stored with the department-year and named in errors.
+	Source     string
+	Evaluation *evaluation.Evaluation
+	// Result is the score the caller computed from Evaluation with
+	// Framework and ProjectFramework.
+	Result *scoring.Result
+	// Framework and ProjectFramework are the frameworks Result was
+	// computed with. Their Source (the file's bytes) is pinned with the
+	// department-year, so that it can be scored again exactly as it was.
+	// ProjectFramework may be nil when the evaluation has no projects.
+	Framework, ProjectFramework *framework.Framework
+}
+
+// Summary counts what an import did.
+type Summary struct {
+	Created, Replaced, Unchanged int
+}
+
+// Import stores entries in one transaction: if any entry fails, nothing is
+// stored. A department is created or renamed by its code. A department-year
+// not yet stored is created at version 1; one stored with the same
+// evaluation and the same pinned framework files is left untouched; any
+// other is replaced (data, projects, pinned frameworks, total and grade),
+// its version incremented, and every changed field recorded in history
+// with actor and reason (a changed pinned framework file at the paths
+// "framework_file" and "project_framework_file"). A creation is recorded
+// as one history row. The status of a replaced department-year is kept.
+func (s *Store) Import(ctx context.Context, entries []Entry, actor, reason string) (Summary, error) {
+	items, pins, err := prepareImport(entries)
+	if err != nil {
+		return Summary{}, err
+	}
+	var sum Summary
+	err = s.withTx(ctx, func(tx *txn) error {
+		var err error
+		sum, err = tx.importItems(ctx, items, pins, actor, reason)
+		return err
+	})
+	if err != nil {
+		return Summary{}, err
+	}
+	return sum, nil
+}
+
+// key names a department-year.
+type key struct {
+	code string
+	year int
+}
+
+// pin is a framework file to keep: its bytes, their digest, and its row.
+type pin struct {
+	fw  *framework.Framework
+	sha string
+	id  int64
+}
+
+// item is an entry being imported.
+type item struct {
+	Entry
+	name      string // Source, or the entry's position when it has none
+	key       key
+	data      []byte
+	fw, pfw   *pin
+	action    string // "create", "replace" or "" (unchanged)
+	deptID    int64
+	dyID      int64
+	version   int // stored version before the import
+	oldFw     int64
+	oldPfw    sql.NullInt64
+	changes   []evaluation.Change
+	unchanged bool
+}
+
+// prepareImport checks every entry and encodes its evaluation, before any
+// database work.
+func prepareImport(entries []Entry) ([]*item, []*pin, error) {
+	var (
+		items = make([]*item, 0, len(entries))
+		seen  = map[key]*item{}
+		bySHA = map[string]*pin{}
+		byPtr = map[*framework.Framework]*pin{}
+		pins  []*pin
+	)
+	pinOf := func(it *item, fw *framework.Framework, what string) (*pin, error) {
+		if fw == nil {
+			return nil, nil
+		}
+		if p, ok := byPtr[fw]; ok {
+			return p, nil
+		}
+		if err := checkFrameworkSource(it, fw, what); err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(fw.Source)
+		sha := hex.EncodeToString(sum[:])
+		p, ok := bySHA[sha]
+		if !ok {
+			p = &pin{fw: fw, sha: sha}
+			bySHA[sha] = p
+			pins = append(pins, p)
+		}
+		byPtr[fw] = p
+		return p, nil
+	}
+	for i, e := range entries {
+		it := &item{Entry: e, name: e.Source}
+		if it.name == "" {
+			it.name = fmt.Sprintf("第 %d 项", i+1)
+		}
+		if err := checkEntry(it); err != nil {
+			return nil, nil, err
+		}
+		it.key = key{e.Evaluation.Department.Code, e.Evaluation.Year}
+		if prev, dup := seen[it.key]; dup {
+			return nil, nil, errorf(EINVALID, "部门 %s %d 年度在本次导入中出现了两次：%s 和 %s", it.key.code, it.key.year, prev.name, it.name)
+		}
+		seen[it.key] = it
+		var err error
+		if it.fw, err = pinOf(it, e.Framework, "指标框架"); err != nil {
+			return nil, nil, err
+		}
+		if it.pfw, err = pinOf(it, e.ProjectFramework, "项目指标框架"); err != nil {
+			return nil, nil, err
+		}
+		items = append(items, it)
+	}
+	if err := encodeAll(items); err != nil {
+		return nil, nil, err
+	}
+	return items, pins, nil
+}
+
+// encodeAll encodes the items' evaluations as JSON on every core: encoding
+// is a large part of an import's work.
+func encodeAll(items []*item) error {
+	errs := make([]error, len(items))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(items)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(items) {
+					return
+				}
+				items[i].data, errs[i] = json.Marshal(items[i].Evaluation)
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			it := items[i]
+			return errorf(EINVALID, "部门 %s %d 年度（%s）无法编码：%v", it.key.code, it.key.year, it.name, err)
+		}
+	}
+	return nil
+}
+
+// checkEntry checks that an entry is complete and consistent: the
+// evaluation names a department and year, the result scores it, and the
+// frameworks are the ones the evaluation names.
+func checkEntry(it *item) error {
+	ev := it.Evaluation
+	if ev == nil {
+		return errorf(EINVALID, "%s：缺少评价数据", it.name)
+	}
+	code, year := ev.Department.Code, ev.Year
+	if code == "" {
+		return errorf(EINVALID, "%s：部门预算单位编码（department.code）为空", it.name)
+	}
+	if year <= 0 {
+		return errorf(EINVALID, "%s：部门 %s 的年度（year）无效", it.name, code)
+	}
+	if it.Result == nil {
+		return errorf(EINVALID, "部门 %s %d 年度（%s）缺少评分结果", code, year, it.name)
+	}
+	if len(it.Result.Projects) != len(ev.Projects) {
+		return errorf(EINVALID, "部门 %s %d 年度（%s）有 %d 个项目，评分结果却有 %d 个", code, year, it.name, len(ev.Projects), len(it.Result.Projects))
+	}
+	if it.Framework == nil {
+		return errorf(EINVALID, "部门 %s %d 年度（%s）缺少所用的指标框架", code, year, it.name)
+	}
+	if it.Framework.ID != ev.Framework {
+		return errorf(EINVALID, "部门 %s %d 年度（%s）使用指标框架 %s，提供的却是 %s", code, year, it.name, ev.Framework, it.Framework.ID)
+	}
+	if len(ev.Projects) > 0 && it.ProjectFramework == nil {
+		return errorf(EINVALID, "部门 %s %d 年度（%s）有项目，但缺少项目指标框架", code, year, it.name)
+	}
+	if it.ProjectFramework != nil && it.ProjectFramework.ID != ev.ProjectFrameworkID() {
+		return errorf(EINVALID, "部门 %s %d 年度（%s）使用项目指标框架 %s，提供的却是 %s", code, year, it.name, ev.ProjectFrameworkID(), it.ProjectFramework.ID)
+	}
+	return nil
+}
+
+// checkFrameworkSource checks that a framework carries its file as text
+// both databases can keep.
+func checkFrameworkSource(it *item, fw *framework.Framework, what string) error {
+	code, year := it.Evaluation.Department.Code, it.Evaluation.Year
+	switch {
+	case len(fw.Source) == 0:
+		return errorf(EINVALID, "部门 %s %d 年度（%s）的%s %s 缺少文件内容，无法留存所用版本", code, year, it.name, what, fw.ID)
+	case !utf8.Valid(fw.Source) || bytes.IndexByte(fw.Source, 0) >= 0:
+		return errorf(EINVALID, "部门 %s %d 年度（%s）的%s %s 的文件不是 UTF-8 文本", code, year, it.name, what, fw.ID)
+	}
+	return nil
+}
+
+// importItems does the database work of Import, a step for all items at a
+// time so that the number of round trips does not grow with the batch.
+func (tx *txn) importItems(ctx context.Context, items []*item, pins []*pin, actor, reason string) (Summary, error) {
+	var sum Summary
+	if len(items) == 0 {
+		return sum, nil
+	}
+	now := tx.store.now()
+	if err := tx.resolvePins(ctx, pins); err != nil {
+		return sum, err
+	}
+	if err := tx.resolveDepartments(ctx, items); err != nil {
+		return sum, err
+	}
+	if err := tx.loadStored(ctx, items); err != nil {
+		return sum, err
+	}
+	var creates, replaces []*item
+	for _, it := range items {
+		switch {
+		case it.dyID == 0:
+			it.action = "create"
+			creates = append(creates, it)
+		case it.unchanged:
+			sum.Unchanged++
+		default:
+			it.action = "replace"
+			replaces = append(replaces, it)
+		}
+	}
+	sum.Created, sum.Replaced = len(creates), len(replaces)
+	if len(creates)+len(replaces) == 0 {
+		return sum, nil
+	}
+	if err := tx.insertPins(ctx, pins); err != nil {
+		return sum, err
+	}
+	if err := tx.insertDepartmentYears(ctx, creates, now); err != nil {
+		return sum, err
+	}
+	if err := tx.replaceDepartmentYears(ctx, replaces, now); err != nil {
+		return sum, err
+	}
+	ids := make([]int64, len(replaces))
+	for i, it := range replaces {
+		ids[i] = it.dyID
+	}
+	if err := tx.deleteProjects(ctx, ids); err != nil {
+		return sum, err
+	}
+	var projects, history [][]any
+	for _, it := range items {
+		if it.action == "" {
+			continue
+		}
+		projects = appendProjectRows(projects, it.dyID, it.Evaluation, it.Result)
+		newVersion := it.version + 1
+		history = appendHistoryRows(history, it.dyID, newVersion, now, actor, it.action, reason, it.changes)
+	}
+	if err := tx.insertRows(ctx, "projects", projectColumns, projects); err != nil {
+		return sum, fmt.Errorf("写入项目失败：%w", err)
+	}
+	if err := tx.insertRows(ctx, "history", historyColumns, history); err != nil {
+		return sum, fmt.Errorf("写入修改记录失败：%w", err)
+	}
+	return sum, nil
+}
+
+// chunk is how many values one IN (…) list holds.
+const chunk = 500
+
+// inChunks calls fn with successive slices of at most chunk values.
+func inChunks[T any](vals []T, fn func([]T) error) error {
+	for len(vals) > 0 {
+		n := min(len(vals), chunk)
+		if err := fn(vals[:n]); err != nil {
+			return err
+		}
+		vals = vals[n:]
+	}
+	return nil
+}
+
+func anys[T any](vals []T) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		out[i] = v
+	}
+	return out
+}
+
+// resolvePins finds the rows of framework files already stored.
+func (tx *txn) resolvePins(ctx context.Context, pins []*pin) error {
+	bySHA := map[string]*pin{}
+	shas := make([]string, len(pins))
+	for i, p := range pins {
+		bySHA[p.sha] = p
+		shas[i] = p.sha
+	}
+	return inChunks(shas, func(part []string) error {
+		rows, err := tx.query(ctx, "SELECT id, sha256 FROM framework_versions WHERE sha256 IN ("+placeholders(len(part))+")", anys(part)...)
+		if err != nil {
+			return fmt.Errorf("读取指标框架版本失败：%w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var sha string
+			if err := rows.Scan(&id, &sha); err != nil {
+				return err
+			}
+			bySHA[sha].id = id
+		}
+		return rows.Err()
+	})
+}
+
+// insertPins stores the framework files not stored yet.
+func (tx *txn) insertPins(ctx context.Context, pins []*pin) error {
+	for _, p := range pins {
+		if p.id != 0 {
+			continue
+		}
+		err := tx.queryRow(ctx, "INSERT INTO framework_versions (framework_id, version, sha256, content) VALUES (?, ?, ?, ?) RETURNING id",
+			p.fw.ID, p.fw.Version, p.sha, string(p.fw.Source)).Scan(&p.id)
+		if err != nil {
+			return fmt.Errorf("保存指标框架 %s 失败：%w", p.fw.ID, err)
+		}
+	}
+	return nil
+}
+
+// resolveDepartments finds each item's department by code, creating the
+// departments not stored yet and renaming those whose name changed (the
+// last entry of a department names it).
+func (tx *txn) resolveDepartments(ctx context.Context, items []*item) error {
+	names := map[string]string{}
+	var codes []string
+	for _, it := range items {
+		if _, ok := names[it.key.code]; !ok {
+			codes = append(codes, it.key.code)
+		}
+		names[it.key.code] = it.Evaluation.Department.Name
+	}
+	ids := map[string]int64{}
+	stored := map[string]string{}
+	err := inChunks(codes, func(part []string) error {
+		rows, err := tx.query(ctx, "SELECT id, code, name FROM departments WHERE code IN ("+placeholders(len(part))+")", anys(part)...)
+		if err != nil {
+			return fmt.Errorf("读取部门失败：%w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var code, name string
+			if err := rows.Scan(&id, &code, &name); err != nil {
+				return err
+			}
+			ids[code], stored[code] = id, name
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	var missing, missingNames []string
+	for _, code := range codes {
+		id, ok := ids[code]
+		switch {
+		case !ok:
+			missing = append(missing, code)
+			missingNames = append(missingNames, names[code])
+		case stored[code] != names[code]:
+			if _, err := tx.exec(ctx, "UPDATE departments SET name = ? WHERE id = ?", names[code], id); err != nil {
+				return fmt.Errorf("更新部门 %s 名称失败：%w", code, err)
+			}
+		}
+	}
+	if err := tx.insertDepartments(ctx, missing, missingNames, ids); err != nil {
+		return err
+	}
+	for _, it := range items {
+		it.deptID = ids[it.key.code]
+	}
+	return nil
+}
+
+// insertDepartments creates departments and records their ids.
+func (tx *txn) insertDepartments(ctx context.Context, codes, names []string, ids map[string]int64) error {
+	if len(codes) == 0 {
+		return nil
+	}
+	if tx.store.dialect == Postgres {
+		rows, err := tx.query(ctx, "INSERT INTO departments (code, name) SELECT * FROM unnest(?::text[], ?::text[]) RETURNING id, code", codes, names)
+		if err != nil {
+			return fmt.Errorf("创建部门失败：%w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var code string
+			if err := rows.Scan(&id, &code); err != nil {
+				return err
+			}
+			ids[code] = id
+		}
+		return rows.Err()
+	}
+	stmt, err := tx.prepare(ctx, "INSERT INTO departments (code, name) VALUES (?, ?) RETURNING id")
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i, code := range codes {
+		var id int64
+		if err := stmt.QueryRowContext(ctx, code, names[i]).Scan(&id); err != nil {
+			return fmt.Errorf("创建部门 %s 失败：%w", code, err)
+		}
+		ids[code] = id
+	}
+	return nil
+}
+
+// loadStored finds the items' department-years already stored and decides
+// which are unchanged: same evaluation, same pinned framework files. For
+// the others it computes the changes to record.
+func (tx *txn) loadStored(ctx context.Context, items []*item) error {
+	byKey := map[key]*item{}
+	var deptIDs []int64
+	seenDept := map[int64]bool{}
+	for _, it := range items {
+		byKey[it.key] = it
+		if !seenDept[it.deptID] {
+			seenDept[it.deptID] = true
+			deptIDs = append(deptIDs, it.deptID)
+		}
+	}
+	byID := map[int64]*item{}
+	var ids []int64
+	err := inChunks(deptIDs, func(part []int64) error {
+		rows, err := tx.query(ctx, `SELECT d.code, dy.year, dy.id, dy.version, dy.framework_version_id, dy.project_framework_version_id
+			FROM department_years dy JOIN departments d ON d.id = dy.department_id
+			WHERE dy.department_id IN (`+placeholders(len(part))+")", anys(part)...)
+		if err != nil {
+			return fmt.Errorf("读取已有数据失败：%w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k key
+			var id, fw int64
+			var version int
+			var pfw sql.NullInt64
+			if err := rows.Scan(&k.code, &k.year, &id, &version, &fw, &pfw); err != nil {
+				return err
+			}
+			if it := byKey[k]; it != nil {
+				it.dyID, it.version, it.oldFw, it.oldPfw = id, version, fw, pfw
+				byID[id] = it
+				ids = append(ids, id)
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	// Documents are read a chunk at a time, compared and dropped. The
+	// comparison may query too, so the rows are closed first (a
+	// PostgreSQL connection serves one result at a time).
+	return inChunks(ids, func(part []int64) error {
+		docs, err := tx.documents(ctx, part)
+		if err != nil {
+			return err
+		}
+		for id, data := range docs {
+			if err := tx.compare(ctx, byID[id], data); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// documents reads the stored evaluations of department-years.
+func (tx *txn) documents(ctx context.Context, ids []int64) (map[int64][]byte, error) {
+	rows, err := tx.query(ctx, "SELECT id, data FROM department_years WHERE id IN ("+placeholders(len(ids))+")", anys(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("读取已有数据失败：%w", err)
+	}
+	defer rows.Close()
+	docs := make(map[int64][]byte, len(ids))
+	for rows.Next() {
+		var id int64
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, err
+		}
+		docs[id] = data
+	}
+	return docs, rows.Err()
+}
+
+// compare decides whether an item differs from what is stored, and if it
+// does lists the changes.
+func (tx *txn) compare(ctx context.Context, it *item, stored []byte) error {
+	samePins := it.oldFw == it.fw.id && it.oldPfw.Valid == (it.pfw != nil) && (it.pfw == nil || it.oldPfw.Int64 == it.pfw.id)
+	if samePins && bytes.Equal(stored, it.data) {
+		it.unchanged = true
+		return nil
+	}
+	// PostgreSQL hands JSONB back in its own layout: decode and encode
+	// again to compare like with like.
+	var old evaluation.Evaluation
+	if err := json.Unmarshal(stored, &old); err != nil {
+		return fmt.Errorf("部门 %s %d 年度已保存的数据无法读取：%w", it.key.code, it.key.year, err)
+	}
+	again, err := json.Marshal(&old)
+	if err != nil {
+		return err
+	}
+	if samePins && bytes.Equal(again, it.data) {
+		it.unchanged = true
+		return nil
+	}
+	it.changes = evaluation.Diff(&old, it.Evaluation)
+	if !samePins {
+		pinChanges, err := tx.pinChanges(ctx, it)
+		if err != nil {
+			return err
+		}
+		it.changes = append(it.changes, pinChanges...)
+	}
+	return nil
+}
+
+// pinChanges records a change of pinned framework file as changes at the
+// paths "framework_file" and "project_framework_file", valued
+// "ID VERSION sha256:DIGEST".
+func (tx *txn) pinChanges(ctx context.Context, it *item) ([]evaluation.Change, error) {
+	describe := func(id int64) (string, error) {
+		var fwID, version, sha string
+		err := tx.queryRow(ctx, "SELECT framework_id, version, sha256 FROM framework_versions WHERE id = ?", id).Scan(&fwID, &version, &sha)
+		if err != nil {
+			return "", fmt.Errorf("读取指标框架版本失败：%w", err)
+		}
+		return pinLabel(fwID, version, sha), nil
+	}
+	var out []evaluation.Change
+	if it.oldFw != it.fw.id {
+		old, err := describe(it.oldFw)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, evaluation.Change{Path: "framework_file", Old: old, New: pinLabel(it.fw.fw.ID, it.fw.fw.Version, it.fw.sha)})
+	}
+	var old, new string
+	if it.oldPfw.Valid {
+		var err error
+		if old, err = describe(it.oldPfw.Int64); err != nil {
+			return nil, err
+		}
+	}
+	if it.pfw != nil {
+		new = pinLabel(it.pfw.fw.ID, it.pfw.fw.Version, it.pfw.sha)
+	}
+	if old != new {
+		out = append(out, evaluation.Change{Path: "project_framework_file", Old: old, New: new})
+	}
+	return out, nil
+}
+
+func pinLabel(id, version, sha string) string {
+	return fmt.Sprintf("%s %s sha256:%s", id, version, sha)
+}
+
+func pinID(p *pin) any {
+	if p == nil {
+		return nil
+	}
+	return p.id
+}
+
+// insertDepartmentYears creates department-years at version 1.
+func (tx *txn) insertDepartmentYears(ctx context.Context, items []*item, now time.Time) error {
+	if len(items) == 0 {
+		return nil
+	}
+	if tx.store.dialect == Postgres {
+		// Take the ids first, then send every row in one COPY.
+		rows, err := tx.query(ctx, "SELECT nextval(pg_get_serial_sequence('department_years', 'id')) FROM generate_series(1, ?)", len(items))
+		if err != nil {
+			return fmt.Errorf("分配编号失败：%w", err)
+		}
+		i := 0
+		for rows.Next() {
+			if err := rows.Scan(&items[i].dyID); err != nil {
+				rows.Close()
+				return err
+			}
+			i++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		data := make([][]any, len(items))
+		for i, it := range items {
+			data[i] = []any{it.dyID, it.deptID, it.key.year, it.fw.id, pinID(it.pfw), string(it.data),
+				int64(it.Result.Total), it.Result.Grade, 1, it.Source, now, now}
+		}
+		cols := []string{"id", "department_id", "year", "framework_version_id", "project_framework_version_id", "data",
+			"total", "grade", "version", "source", "created_at", "updated_at"}
+		if err := tx.copyFrom(ctx, "department_years", cols, data); err != nil {
+			return fmt.Errorf("写入部门年度数据失败：%w", err)
+		}
+		return nil
+	}
+	stmt, err := tx.prepare(ctx, `INSERT INTO department_years (department_id, year, framework_version_id, project_framework_version_id,
+		data, total, grade, version, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, it := range items {
+		res, err := stmt.ExecContext(ctx, it.deptID, it.key.year, it.fw.id, pinID(it.pfw), string(it.data),
+			int64(it.Result.Total), it.Result.Grade, it.Source, now, now)
+		if err != nil {
+			return fmt.Errorf("写入部门 %s %d 年度（%s）失败：%w", it.key.code, it.key.year, it.name, err)
+		}
+		if it.dyID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replaceDepartmentYears overwrites department-years, each only if its
+// version is still the one read.
+func (tx *txn) replaceDepartmentYears(ctx context.Context, items []*item, now time.Time) error {
+	if len(items) == 0 {
+		return nil
+	}
+	stmt, err := tx.prepare(ctx, `UPDATE department_years SET framework_version_id = ?, project_framework_version_id = ?,
+		data = ?, total = ?, grade = ?, version = version + 1, source = ?, updated_at = ? WHERE id = ? AND version = ?`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, it := range items {
+		res, err := stmt.ExecContext(ctx, it.fw.id, pinID(it.pfw), string(it.data), int64(it.Result.Total), it.Result.Grade,
+			it.Source, now, it.dyID, it.version)
+		if err != nil {
+			return fmt.Errorf("替换部门 %s %d 年度（%s）失败：%w", it.key.code, it.key.year, it.name, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return tx.conflict(ctx, it.dyID, it.key, it.version)
+		}
+	}
+	return nil
+}
+
+// conflict reports that the department-year with id is no longer at the
+// expected version.
+func (tx *txn) conflict(ctx context.Context, id int64, k key, expected int) error {
+	var current int
+	if err := tx.queryRow(ctx, "SELECT version FROM department_years WHERE id = ?", id).Scan(&current); err != nil {
+		return errorf(ECONFLICT, "部门 %s %d 年度的数据已被他人修改或删除（您编辑的版本 %d），请刷新后重试", k.code, k.year, expected)
+	}
+	return conflict(k.code, k.year, current, expected)
+}
+
+// deleteProjects removes the projects of department-years.
+func (tx *txn) deleteProjects(ctx context.Context, ids []int64) error {
+	return inChunks(ids, func(part []int64) error {
+		if _, err := tx.exec(ctx, "DELETE FROM projects WHERE department_year_id IN ("+placeholders(len(part))+")", anys(part)...); err != nil {
+			return fmt.Errorf("删除旧项目失败：%w", err)
+		}
+		return nil
+	})
+}
+
+var projectColumns = []string{"department_year_id", "seq", "code", "name", "initial", "adjusted", "executed", "total", "grade"}
+
+// appendProjectRows adds a department-year's projects, numbered from 1,
+// with their scores.
+func appendProjectRows(rows [][]any, dyID int64, ev *evaluation.Evaluation, res *scoring.Result) [][]any {
+	for i, p := range ev.Projects {
+		r := res.Projects[i]
+		rows = append(rows, []any{dyID, i + 1, p.Code, p.Name, int64(p.Initial), int64(p.Adjusted), int64(p.Executed), int64(r.Total), r.Grade})
+	}
+	return rows
+}
+
+var historyColumns = []string{"department_year_id", "version", "at", "actor", "action", "path", "old_value", "new_value", "reason"}
+
+// appendHistoryRows adds the row of the action itself (empty path) and one
+// row per changed field.
+func appendHistoryRows(rows [][]any, dyID int64, version int, at time.Time, actor, action, reason string, changes []evaluation.Change) [][]any {
+	rows = append(rows, []any{dyID, version, at, actor, action, "", "", "", reason})
+	for _, c := range changes {
+		rows = append(rows, []any{dyID, version, at, actor, action, c.Path, c.Old, c.New, reason})
+	}
+	return rows
+}

@@ -1,0 +1,247 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/scoring"
+)
+
+// Listing is one stored department-year, without its data.
+type Listing struct {
+	DepartmentCode string
+	Department     string
+	Year           int
+	Status         string
+	Total          num.Points
+	Grade          string
+	Version        int
+	UpdatedAt      time.Time
+}
+
+// Record is a stored department-year with its data and the framework files
+// it was scored with.
+type Record struct {
+	Listing
+	Evaluation *evaluation.Evaluation
+	// Framework and ProjectFramework are the pinned framework files'
+	// bytes; ProjectFramework is nil when none was pinned.
+	Framework, ProjectFramework []byte
+	// Source is where the data was imported from.
+	Source string
+}
+
+// Change is one history row: an action (empty Path) or one field it
+// changed, at a data-file path, with the old and new values as text.
+type Change struct {
+	Version        int
+	At             time.Time
+	Actor, Action  string
+	Path, Old, New string
+	Reason         string
+}
+
+const listingColumns = `d.code, d.name, dy.year, dy.status, dy.total, dy.grade, dy.version, dy.updated_at`
+
+func scanListing(row interface{ Scan(...any) error }, l *Listing, more ...any) error {
+	var total int64
+	dest := append([]any{&l.DepartmentCode, &l.Department, &l.Year, &l.Status, &total, &l.Grade, &l.Version, &l.UpdatedAt}, more...)
+	if err := row.Scan(dest...); err != nil {
+		return err
+	}
+	l.Total = num.Points(total)
+	l.UpdatedAt = l.UpdatedAt.UTC()
+	return nil
+}
+
+// List returns every stored department-year, by department code and year.
+func (s *Store) List(ctx context.Context) ([]Listing, error) {
+	var out []Listing
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		rows, err := tx.query(ctx, `SELECT `+listingColumns+`
+			FROM department_years dy JOIN departments d ON d.id = dy.department_id
+			ORDER BY d.code, dy.year`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l Listing
+			if err := scanListing(rows, &l); err != nil {
+				return err
+			}
+			out = append(out, l)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("读取数据列表失败：%w", err)
+	}
+	return out, nil
+}
+
+// Get returns the department-year of the department with the code.
+func (s *Store) Get(ctx context.Context, code string, year int) (*Record, error) {
+	var r Record
+	var data []byte
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		err := scanListing(tx.queryRow(ctx, `SELECT `+listingColumns+`, dy.data, dy.source, f.content, pf.content
+			FROM department_years dy
+			JOIN departments d ON d.id = dy.department_id
+			JOIN framework_versions f ON f.id = dy.framework_version_id
+			LEFT JOIN framework_versions pf ON pf.id = dy.project_framework_version_id
+			WHERE d.code = ? AND dy.year = ?`, code, year), &r.Listing, &data, &r.Source, &r.Framework, &r.ProjectFramework)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound(code, year)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	r.Evaluation = new(evaluation.Evaluation)
+	if err := json.Unmarshal(data, r.Evaluation); err != nil {
+		return nil, fmt.Errorf("部门 %s %d 年度已保存的数据无法读取：%w", code, year, err)
+	}
+	return &r, nil
+}
+
+// History returns the changes made to a department-year, oldest first.
+func (s *Store) History(ctx context.Context, code string, year int) ([]Change, error) {
+	var out []Change
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		id, _, err := tx.findDepartmentYear(ctx, code, year)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.query(ctx, `SELECT version, at, actor, action, path, old_value, new_value, reason
+			FROM history WHERE department_year_id = ? ORDER BY id`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c Change
+			if err := rows.Scan(&c.Version, &c.At, &c.Actor, &c.Action, &c.Path, &c.Old, &c.New, &c.Reason); err != nil {
+				return err
+			}
+			c.At = c.At.UTC()
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// findDepartmentYear returns the id and version of a department-year.
+func (tx *txn) findDepartmentYear(ctx context.Context, code string, year int) (id int64, version int, err error) {
+	err = tx.queryRow(ctx, `SELECT dy.id, dy.version FROM department_years dy JOIN departments d ON d.id = dy.department_id
+		WHERE d.code = ? AND dy.year = ?`, code, year).Scan(&id, &version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, notFound(code, year)
+	}
+	return id, version, err
+}
+
+// Update replaces the data of a department-year that the caller read at
+// expectedVersion, with res its new score under the same pinned frameworks.
+// If someone changed it since, nothing is written and the error is
+// ECONFLICT. Every changed field is recorded in history; data equal to
+// what is stored writes nothing. It returns the version now stored.
+func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluation.Evaluation, res *scoring.Result, expectedVersion int, actor, reason string) (int, error) {
+	switch {
+	case ev == nil || res == nil:
+		return 0, errorf(EINVALID, "部门 %s %d 年度：缺少评价数据或评分结果", code, year)
+	case ev.Department.Code != code || ev.Year != year:
+		return 0, errorf(EINVALID, "部门 %s %d 年度：修改后的数据属于部门 %s %d 年度，不能更改部门编码或年度", code, year, ev.Department.Code, ev.Year)
+	case len(res.Projects) != len(ev.Projects):
+		return 0, errorf(EINVALID, "部门 %s %d 年度有 %d 个项目，评分结果却有 %d 个", code, year, len(ev.Projects), len(res.Projects))
+	}
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return 0, errorf(EINVALID, "部门 %s %d 年度的数据无法编码：%v", code, year, err)
+	}
+	newVersion := expectedVersion
+	err = s.withTx(ctx, func(tx *txn) error {
+		var (
+			id       int64
+			version  int
+			stored   []byte
+			deptID   int64
+			deptName string
+			fwID     string
+			pfwID    sql.NullString
+		)
+		err := tx.queryRow(ctx, `SELECT dy.id, dy.version, dy.data, d.id, d.name, f.framework_id, pf.framework_id
+			FROM department_years dy
+			JOIN departments d ON d.id = dy.department_id
+			JOIN framework_versions f ON f.id = dy.framework_version_id
+			LEFT JOIN framework_versions pf ON pf.id = dy.project_framework_version_id
+			WHERE d.code = ? AND dy.year = ?`, code, year).Scan(&id, &version, &stored, &deptID, &deptName, &fwID, &pfwID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound(code, year)
+		}
+		if err != nil {
+			return err
+		}
+		if version != expectedVersion {
+			return conflict(code, year, version, expectedVersion)
+		}
+		if ev.Framework != fwID {
+			return errorf(EINVALID, "部门 %s %d 年度按指标框架 %s 评分，修改后的数据却使用 %s；更换框架请重新导入", code, year, fwID, ev.Framework)
+		}
+		if len(ev.Projects) > 0 && (!pfwID.Valid || pfwID.String != ev.ProjectFrameworkID()) {
+			return errorf(EINVALID, "部门 %s %d 年度未按项目指标框架 %s 评分；更换框架请重新导入", code, year, ev.ProjectFrameworkID())
+		}
+		var old evaluation.Evaluation
+		if err := json.Unmarshal(stored, &old); err != nil {
+			return fmt.Errorf("部门 %s %d 年度已保存的数据无法读取：%w", code, year, err)
+		}
+		if again, err := json.Marshal(&old); err == nil && bytes.Equal(again, data) {
+			return nil // nothing changed
+		}
+		changes := evaluation.Diff(&old, ev)
+		now := s.now()
+		r, err := tx.exec(ctx, `UPDATE department_years SET data = ?, total = ?, grade = ?, version = version + 1, updated_at = ?
+			WHERE id = ? AND version = ?`, string(data), int64(res.Total), res.Grade, now, id, expectedVersion)
+		if err != nil {
+			return fmt.Errorf("保存部门 %s %d 年度失败：%w", code, year, err)
+		}
+		if n, err := r.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return tx.conflict(ctx, id, key{code, year}, expectedVersion)
+		}
+		newVersion = expectedVersion + 1
+		if ev.Department.Name != deptName {
+			if _, err := tx.exec(ctx, "UPDATE departments SET name = ? WHERE id = ?", ev.Department.Name, deptID); err != nil {
+				return fmt.Errorf("更新部门 %s 名称失败：%w", code, err)
+			}
+		}
+		if err := tx.deleteProjects(ctx, []int64{id}); err != nil {
+			return err
+		}
+		if err := tx.insertRows(ctx, "projects", projectColumns, appendProjectRows(nil, id, ev, res)); err != nil {
+			return fmt.Errorf("写入项目失败：%w", err)
+		}
+		history := appendHistoryRows(nil, id, newVersion, now, actor, "update", reason, changes)
+		if err := tx.insertRows(ctx, "history", historyColumns, history); err != nil {
+			return fmt.Errorf("写入修改记录失败：%w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return newVersion, nil
+}
