@@ -39,11 +39,17 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"score", "score FILE [--format text|json]  为部门年度数据评分，输出得分树及评分轨迹", cmdScore},
-		{"report", "report FILE --format md|html|docx|xlsx|pdf -o OUT  生成部门整体支出绩效自评报告及自评表", cmdReport},
+		{"score", "score FILE|CODE YEAR [--format text|json]  为部门年度数据评分，输出得分树及评分轨迹", cmdScore},
+		{"report", "report FILE|CODE YEAR --format md|html|docx|xlsx|pdf -o OUT  生成部门整体支出绩效自评报告及自评表", cmdReport},
 		{"check", "check FILE [--format text|json]  校验数据并给出一致性提示", cmdCheck},
 		{"frameworks", "frameworks  列出内置及用户指标框架", cmdFrameworks},
 		{"framework", "framework check FILE  校验一个指标框架文件，列出全部错误", cmdFramework},
+		{"import", "import FILE… [--db DB]  导入 YAML、JSON 或 .xlsx 填报表（全部成功才写入）", cmdImport},
+		{"list", "list [--format text|json]  列出已入库的部门年度", cmdList},
+		{"export", "export CODE YEAR --format yaml|xlsx -o OUT  导出部门年度数据", cmdExport},
+		{"history", "history CODE YEAR  查看部门年度的修改历史", cmdHistory},
+		{"template", "template [--framework ID] -o FILE.xlsx  生成数据填报模板", cmdTemplate},
+		{"migrate", "migrate [--db DB]  升级数据库结构", cmdMigrate},
 		{"deadline", "deadline --from DATE (--working-days N | --days N) [--roll]  按国务院节假日安排计算期限", cmdDeadline},
 		{"gen", "gen --departments N --years Y --projects P -o DIR [--seed S]  生成可复现的模拟数据", cmdGen},
 	}
@@ -88,7 +94,9 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintln(w, "  jixiao", c.summary)
 	}
-	fmt.Fprintln(w, "\n通用参数：--frameworks DIR  用户指标框架目录（也可用环境变量 JIXIAO_FRAMEWORKS，多个目录以冒号分隔）")
+	fmt.Fprintln(w, "\n通用参数：")
+	fmt.Fprintln(w, "  --frameworks DIR  用户指标框架目录（也可用环境变量 JIXIAO_FRAMEWORKS，多个目录以冒号分隔）")
+	fmt.Fprintln(w, "  --db DB           数据库：SQLite 文件、sqlite:PATH 或 postgres://…（也可用环境变量 JIXIAO_DB；默认 ./jixiao.db）")
 }
 
 // parse parses flags that may come before, between or after positional

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -81,19 +82,29 @@ func mustScore(e *env, path, fwDirs string) (*scored, error) {
 	return s, nil
 }
 
+// source scores what the positional arguments name: a data file (FILE)
+// or a stored department-year (CODE YEAR).
+func source(e *env, pos []string, fwDirs, db string) (*scored, error) {
+	if code, year, ok := codeYear(pos); ok {
+		return loadStored(context.Background(), e, db, code, year)
+	}
+	path, err := oneFile(pos, "数据文件（或 部门编码 年度）")
+	if err != nil {
+		return nil, err
+	}
+	return mustScore(e, path, fwDirs)
+}
+
 func cmdScore(e *env, args []string) error {
 	fs := newFlags("score", e)
 	format := fs.String("format", "text", "输出格式：text 或 json")
 	fwDirs := fs.String("frameworks", "", "用户指标框架目录")
+	db := dbFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	path, err := oneFile(pos, "数据文件")
-	if err != nil {
-		return err
-	}
-	s, err := mustScore(e, path, *fwDirs)
+	s, err := source(e, pos, *fwDirs, *db)
 	if err != nil {
 		return err
 	}
@@ -166,11 +177,8 @@ func cmdReport(e *env, args []string) error {
 	format := fs.String("format", "", "报告格式：md、html、docx、xlsx 或 pdf（默认按输出文件扩展名）")
 	out := fs.String("o", "", "输出文件（- 表示标准输出）")
 	fwDirs := fs.String("frameworks", "", "用户指标框架目录")
+	db := dbFlag(fs)
 	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	path, err := oneFile(pos, "数据文件")
 	if err != nil {
 		return err
 	}
@@ -185,7 +193,7 @@ func cmdReport(e *env, args []string) error {
 	if !ok {
 		return usageErr("未知报告格式 %q，可用：md、html、docx、xlsx、pdf", f)
 	}
-	s, err := mustScore(e, path, *fwDirs)
+	s, err := source(e, pos, *fwDirs, *db)
 	if err != nil {
 		return err
 	}

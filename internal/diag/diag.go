@@ -36,6 +36,7 @@ const (
 	NotApplicable   = "E122" // a required indicator marked not applicable
 	TotalMismatch   = "E140" // parts do not add up to a stated total
 	RoundingDiff    = "I141" // parts differ from a stated total only by rounding
+	Ignored         = "W101" // something in a workbook the format does not have, ignored
 	NoDeviation     = "W130" // a target missed or exceeded without a stated cause
 	NoEvidence      = "W131" // points awarded in full with no evidence cited
 	ExecutionLow    = "W150" // execution rate below the warning line
@@ -160,6 +161,6 @@ var Documented = map[string]string{
 	PointsSum: "分值合计不符", UnknownRef: "引用的指标、检查项或框架不存在", BadRule: "评分规则或参数错误",
 	ScoreAbove: "得分超过分值", NoReason: "扣分未说明原因", NotApplicable: "必评指标被标为不适用",
 	TotalMismatch: "分项与合计不符", RoundingDiff: "分项与合计仅有舍入差异",
-	NoDeviation: "目标未完成或大幅超出但未说明偏差原因", NoEvidence: "满分但未列佐证材料",
+	Ignored: "工作簿中未知的工作表、列或行已忽略", NoDeviation: "目标未完成或大幅超出但未说明偏差原因", NoEvidence: "满分但未列佐证材料",
 	ExecutionLow: "预算执行率低于预警线", NarrativeAbsent: "报告中应由人撰写的段落为空",
 }

@@ -1,0 +1,417 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/diag"
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/framework"
+	"github.com/jixiao/jixiao/internal/scoring"
+	"github.com/jixiao/jixiao/internal/store"
+	"github.com/jixiao/jixiao/internal/workbook"
+)
+
+// dbFlag adds --db to a command: a SQLite path, sqlite:PATH or a
+// postgres:// URL; default JIXIAO_DB, else ./jixiao.db.
+func dbFlag(fs interface {
+	String(name, value, usage string) *string
+}) *string {
+	return fs.String("db", "", "数据库：SQLite 文件路径、sqlite:PATH 或 postgres://…（默认取环境变量 JIXIAO_DB，否则为 ./jixiao.db）")
+}
+
+func openStore(ctx context.Context, flagValue string) (*store.Store, error) {
+	dsn := flagValue
+	if dsn == "" {
+		dsn = os.Getenv("JIXIAO_DB")
+	}
+	return store.Open(ctx, dsn)
+}
+
+// codeYear reads "CODE YEAR" positional arguments.
+func codeYear(pos []string) (string, int, bool) {
+	if len(pos) != 2 {
+		return "", 0, false
+	}
+	y, err := strconv.Atoi(pos[1])
+	if err != nil || y < 2000 || y > 2100 {
+		return "", 0, false
+	}
+	return pos[0], y, true
+}
+
+// loadStored reads a department-year from the store and scores it with the
+// framework versions it was stored with, so a later change to a framework
+// never silently rescores an old year.
+func loadStored(ctx context.Context, e *env, db, code string, year int) (*scored, error) {
+	st, err := openStore(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	rec, err := st.Get(ctx, code, year)
+	if err != nil {
+		return nil, err
+	}
+	var fws []*framework.Framework
+	for _, src := range [][]byte{rec.Framework, rec.ProjectFramework} {
+		if len(src) == 0 {
+			continue
+		}
+		f, ds := datafile.Framework("（入库时的指标框架）", src)
+		if ds.Err() != nil {
+			return nil, ds.Err()
+		}
+		fws = append(fws, f)
+	}
+	lib := datafile.NewLibrary(fws...)
+	res, ds := scoring.Score(rec.Evaluation, lib)
+	if ds.Err() != nil {
+		return nil, &exitError{code: 1, msg: ds.Errors().Error()}
+	}
+	fw, _ := lib.Framework(rec.Evaluation.Framework)
+	if fw != nil && len(rec.Evaluation.Weights) > 0 {
+		if w, err := fw.WithPoints(rec.Evaluation.Weights); err == nil {
+			fw = w
+		}
+	}
+	noteNewerFramework(e, fw)
+	return &scored{ev: rec.Evaluation, res: res, fw: fw}, nil
+}
+
+// noteNewerFramework tells the user when the current framework of the same
+// id differs from the stored one.
+func noteNewerFramework(e *env, stored *framework.Framework) {
+	if stored == nil {
+		return
+	}
+	cur, _ := datafile.LoadLibrary(frameworkDirs("")...)
+	if f, ok := cur.Framework(stored.ID); ok && string(f.Source) != string(stored.Source) {
+		fmt.Fprintf(e.stderr, "提示：指标框架 %s 已更新为版本 %s，本年度仍按入库时的版本 %s 计分。\n", stored.ID, f.Version, stored.Version)
+	}
+}
+
+// readEntry reads one data file or workbook, validates and scores it.
+func readEntry(path, fwDirs string) (*store.Entry, diag.List, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	lib, ds := datafile.LoadLibrary(frameworkDirs(fwDirs)...)
+	var ev *evaluation.Evaluation
+	var locate func(diag.List) diag.List
+	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		l, wds := workbook.Load(path, data, lib)
+		ds = append(ds, wds...)
+		if l != nil {
+			ev, locate = l.Value, l.Locate
+		}
+	} else {
+		l, lds := datafile.Evaluation(path, data)
+		ds = append(ds, lds...)
+		if l != nil {
+			ev, locate = l.Value, l.Locate
+		}
+	}
+	if ev == nil || ds.Err() != nil {
+		return nil, ds, nil
+	}
+	fw, _ := lib.Framework(ev.Framework)
+	pfw, _ := lib.Framework(ev.ProjectFrameworkID())
+	ds = append(ds, locate(ev.CheckFramework(fw, pfw))...)
+	res, sds := scoring.Score(ev, lib)
+	ds = append(ds, locate(sds)...)
+	ds = append(ds, locate(ev.Consistency())...)
+	if len(ev.Projects) == 0 {
+		pfw = nil
+	}
+	return &store.Entry{Source: path, Evaluation: ev, Result: res, Framework: fw, ProjectFramework: pfw}, ds, nil
+}
+
+func cmdImport(e *env, args []string) error {
+	fs := newFlags("import", e)
+	db := dbFlag(fs)
+	fwDirs := fs.String("frameworks", "", "用户指标框架目录")
+	actor := fs.String("actor", "", "操作人（默认为当前系统用户）")
+	reason := fs.String("reason", "导入", "变更原因，记入历史")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usageErr("用法：jixiao import FILE…（YAML、JSON 或 .xlsx 填报表）")
+	}
+	var entries []store.Entry
+	var all diag.List
+	for _, path := range pos {
+		en, ds, err := readEntry(path, *fwDirs)
+		if err != nil {
+			return err
+		}
+		all = append(all, ds...)
+		if en != nil && ds.Err() == nil {
+			entries = append(entries, *en)
+		}
+	}
+	for _, f := range all {
+		if f.Severity != diag.Info {
+			fmt.Fprintln(e.stderr, f)
+		}
+	}
+	if n := len(all.Errors()); n > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("✗ %d 个错误，未导入任何数据", n)}
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sum, err := st.Import(ctx, entries, actorName(*actor), *reason)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "✓ 导入 %d 个文件：新增 %d，更新 %d，未变 %d\n", len(entries), sum.Created, sum.Replaced, sum.Unchanged)
+	return nil
+}
+
+func actorName(flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	for _, v := range []string{"JIXIAO_USER", "USER", "USERNAME"} {
+		if u := os.Getenv(v); u != "" {
+			return u
+		}
+	}
+	return "jixiao"
+}
+
+func cmdList(e *env, args []string) error {
+	fs := newFlags("list", e)
+	db := dbFlag(fs)
+	format := fs.String("format", "text", "输出格式：text 或 json")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ls, err := st.List(ctx)
+	if err != nil {
+		return err
+	}
+	switch *format {
+	case "json":
+		type row struct {
+			DepartmentCode string  `json:"department_code"`
+			Department     string  `json:"department"`
+			Year           int     `json:"year"`
+			Status         string  `json:"status"`
+			Total          float64 `json:"total"`
+			Grade          string  `json:"grade"`
+		}
+		rows := make([]row, len(ls))
+		for i, l := range ls {
+			t, _ := l.Total.Rat().Float64()
+			rows[i] = row{l.DepartmentCode, l.Department, l.Year, l.Status, t, l.Grade}
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(rows)
+	case "text":
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "编码\t部门\t年度\t状态\t总分\t等级\t版本")
+		for _, l := range ls {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%d\n", l.DepartmentCode, l.Department, l.Year, statusName(l.Status), l.Total, l.Grade, l.Version)
+		}
+		return tw.Flush()
+	}
+	return usageErr("未知输出格式 %q，可用：text、json", *format)
+}
+
+var statusNames = map[string]string{
+	"draft": "草稿", "submitted": "已提交", "approved": "已审批", "under_review": "复核中",
+	"returned": "已退回", "accepted": "已通过", "published": "已公开",
+}
+
+func statusName(s string) string {
+	if n, ok := statusNames[s]; ok {
+		return n
+	}
+	return s
+}
+
+func cmdExport(e *env, args []string) error {
+	fs := newFlags("export", e)
+	db := dbFlag(fs)
+	format := fs.String("format", "", "导出格式：yaml 或 xlsx（默认按输出文件扩展名）")
+	out := fs.String("o", "", "输出文件（- 表示标准输出，仅限 yaml）")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	code, year, ok := codeYear(pos)
+	if !ok {
+		return usageErr("用法：jixiao export CODE YEAR --format yaml|xlsx -o OUT")
+	}
+	if *out == "" {
+		return usageErr("需要用 -o 指定输出文件")
+	}
+	f := *format
+	if f == "" {
+		f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
+	}
+	if f == "yml" {
+		f = "yaml"
+	}
+	if f != "yaml" && f != "xlsx" {
+		return usageErr("未知导出格式 %q，可用：yaml、xlsx", f)
+	}
+	ctx := context.Background()
+	s, err := loadStored(ctx, e, *db, code, year)
+	if err != nil {
+		return err
+	}
+	var data []byte
+	switch f {
+	case "yaml":
+		if data, err = datafile.MarshalEvaluation(s.ev); err != nil {
+			return err
+		}
+	case "xlsx":
+		var buf strings.Builder
+		pfw := projectFrameworkOf(s)
+		if err := workbook.Write(&buf, s.ev, s.fw, pfw); err != nil {
+			return err
+		}
+		data = []byte(buf.String())
+	}
+	if *out == "-" {
+		_, err := e.stdout.Write(data)
+		return err
+	}
+	return writeFileAtomic(*out, data)
+}
+
+// projectFrameworkOf returns the project framework a stored evaluation
+// was scored with, from its result.
+func projectFrameworkOf(s *scored) *framework.Framework {
+	lib, _ := datafile.LoadLibrary()
+	f, _ := lib.Framework(s.ev.ProjectFrameworkID())
+	return f
+}
+
+func cmdHistory(e *env, args []string) error {
+	fs := newFlags("history", e)
+	db := dbFlag(fs)
+	format := fs.String("format", "text", "输出格式：text 或 json")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	code, year, ok := codeYear(pos)
+	if !ok {
+		return usageErr("用法：jixiao history CODE YEAR")
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	hs, err := st.History(ctx, code, year)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(hs)
+	}
+	for _, h := range hs {
+		if h.Path == "" {
+			fmt.Fprintf(e.stdout, "版本 %d  %s  %s  %s", h.Version, h.At.Local().Format("2006-01-02 15:04:05"), h.Actor, actionName(h.Action))
+			if h.Reason != "" {
+				fmt.Fprintf(e.stdout, "（%s）", h.Reason)
+			}
+			fmt.Fprintln(e.stdout)
+			continue
+		}
+		fmt.Fprintf(e.stdout, "    %s：%q → %q\n", h.Path, h.Old, h.New)
+	}
+	return nil
+}
+
+func actionName(a string) string {
+	switch a {
+	case "create":
+		return "新建"
+	case "replace":
+		return "导入更新"
+	case "update":
+		return "修改"
+	case "status":
+		return "状态变更"
+	}
+	return a
+}
+
+func cmdMigrate(e *env, args []string) error {
+	fs := newFlags("migrate", e)
+	db := dbFlag(fs)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "✓ 数据库结构已是最新（%s）\n", st.Dialect())
+	return nil
+}
+
+func cmdTemplate(e *env, args []string) error {
+	fs := newFlags("template", e)
+	id := fs.String("framework", "gz-dept-2023", "部门指标框架编号")
+	pid := fs.String("project-framework", "cn-project-2020", "项目指标框架编号")
+	fwDirs := fs.String("frameworks", "", "用户指标框架目录")
+	out := fs.String("o", "", "输出的 .xlsx 文件")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageErr("需要用 -o 指定输出文件")
+	}
+	lib, _ := datafile.LoadLibrary(frameworkDirs(*fwDirs)...)
+	fw, ok := lib.Framework(*id)
+	if !ok {
+		return usageErr("未找到指标框架 %q（jixiao frameworks 列出可用框架）", *id)
+	}
+	pfw, ok := lib.Framework(*pid)
+	if !ok {
+		return usageErr("未找到项目指标框架 %q", *pid)
+	}
+	var buf strings.Builder
+	if err := workbook.WriteTemplate(&buf, fw, pfw); err != nil {
+		return err
+	}
+	return writeFileAtomic(*out, []byte(buf.String()))
+}

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const qinghe = "../../examples/qinghe-health-2024.yaml"
+
+// The store commands work end to end on an embedded database: import,
+// list, score and report from the store, export to YAML and to a workbook
+// that imports back unchanged, history after a changed re-import.
+func TestStoreCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "j.db")
+	t.Setenv("JIXIAO_DB", db)
+	out, errs, code := run(t, "import", tianhe, qinghe)
+	if code != 0 || !strings.Contains(out, "新增 2") {
+		t.Fatalf("import: exit %d\n%s\n%s", code, out, errs)
+	}
+	out, _, _ = run(t, "list", "--format", "json")
+	var rows []struct {
+		DepartmentCode string  `json:"department_code"`
+		Year           int     `json:"year"`
+		Status         string  `json:"status"`
+		Total          float64 `json:"total"`
+		Grade          string  `json:"grade"`
+	}
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) != 2 {
+		t.Fatalf("list json: %v\n%s", err, out)
+	}
+	if rows[0].DepartmentCode != "106001" || rows[0].Total != 97 || rows[0].Grade != "优" || rows[0].Status != "draft" {
+		t.Errorf("first row: %+v", rows[0])
+	}
+	out, errs, code = run(t, "score", "106001", "2023")
+	if code != 0 || !strings.Contains(out, "总分 97 / 100  等级 优") {
+		t.Errorf("score from store: exit %d %s\n%s", code, errs, out)
+	}
+	fromFile, _, _ := run(t, "report", tianhe, "-o", "-", "--format", "md")
+	fromStore, _, _ := run(t, "report", "106001", "2023", "-o", "-", "--format", "md")
+	if fromFile != fromStore || fromFile == "" {
+		t.Error("report from the store differs from the report from the file")
+	}
+
+	// Export to YAML and to a workbook: both import back unchanged.
+	y := filepath.Join(dir, "t.yaml")
+	x := filepath.Join(dir, "t.xlsx")
+	for _, f := range []string{y, x} {
+		if _, errs, code := run(t, "export", "106001", "2023", "-o", f); code != 0 {
+			t.Fatalf("export %s: %s", f, errs)
+		}
+		out, errs, code := run(t, "import", f)
+		if code != 0 || !strings.Contains(out, "未变 1") {
+			t.Errorf("re-import of %s: exit %d\n%s%s", filepath.Base(f), code, out, errs)
+		}
+	}
+
+	// A changed value replaces the year and is recorded in its history.
+	data, _ := os.ReadFile(y)
+	changed := strings.Replace(string(data), "actual: \"80\"", "actual: \"85\"", 1)
+	if changed == string(data) {
+		t.Fatal("exported YAML does not hold the expected target value")
+	}
+	os.WriteFile(y, []byte(changed), 0o644)
+	if out, errs, code := run(t, "import", "--reason", "更正完成值", "--actor", "张三", y); code != 0 || !strings.Contains(out, "更新 1") {
+		t.Fatalf("changed import: %s%s", out, errs)
+	}
+	out, _, _ = run(t, "history", "106001", "2023")
+	for _, s := range []string{"版本 2", "张三", "更正完成值", `targets[2].actual："80" → "85"`} {
+		if !strings.Contains(out, s) {
+			t.Errorf("history lacks %q:\n%s", s, out)
+		}
+	}
+}
+
+// An import of several files with one bad file writes nothing and lists
+// every error.
+func TestImportAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("JIXIAO_DB", filepath.Join(dir, "j.db"))
+	bad := filepath.Join(dir, "bad.yaml")
+	data, _ := os.ReadFile(qinghe)
+	os.WriteFile(bad, []byte(strings.Replace(string(data), "year: 2024", "year: 2024\ncolour: 蓝", 1)), 0o644)
+	_, errs, code := run(t, "import", tianhe, bad)
+	if code != 1 || !strings.Contains(errs, "bad.yaml") || !strings.Contains(errs, "E101") || !strings.Contains(errs, "未导入任何数据") {
+		t.Errorf("exit %d\n%s", code, errs)
+	}
+	out, _, _ := run(t, "list", "--format", "json")
+	if strings.TrimSpace(out) != "[]" {
+		t.Errorf("store is not empty after a failed import: %s", out)
+	}
+}
+
+func TestTemplateCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "tpl.xlsx")
+	if _, errs, code := run(t, "template", "-o", out); code != 0 {
+		t.Fatalf("template: %s", errs)
+	}
+	if st, err := os.Stat(out); err != nil || st.Size() < 1000 {
+		t.Errorf("template not written: %v", err)
+	}
+	if _, _, code := run(t, "template", "--framework", "nosuch", "-o", out); code != 2 {
+		t.Errorf("unknown framework: exit %d, want 2", code)
+	}
+}

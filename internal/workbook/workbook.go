@@ -1,0 +1,185 @@
+// Package workbook is the data-entry workbook (.xlsx) a department fills in
+// and sends to the finance bureau: the same department-year data as a YAML
+// data file, laid out as sheets people can type into, with drop-down lists,
+// number formats and protected headers.
+//
+// WriteTemplate makes an empty workbook for a framework, with every
+// indicator and checklist item of the framework pre-filled; Write makes the
+// same workbook filled with an evaluation; Read and Load parse a filled
+// workbook back into an evaluation.Evaluation, reporting every problem in
+// one run with the cell it concerns ("收支情况!D5").
+//
+// The layout is meant to be read by people and parsed without guessing:
+//
+//   - 基本情况 and 收支情况 are label sheets: column A names what a row holds
+//     (repeated for lists such as 部门职能), the value columns follow. Rows
+//     are found by their label, not their position; a row with an empty
+//     label continues the list above it, so rows may be inserted.
+//   - The other sheets are tables: row 1 holds the column headers, which are
+//     found by name; every later non-empty row is one record.
+//   - Headers, labels and framework text are locked (sheet protection with
+//     no password); the cells to fill are unlocked.
+//
+// Amounts are read from the cell's stored value, not its formatted text,
+// so 27537760 stays exact; text typed into amount cells ("27,537,760.00",
+// "2753.78万元") is parsed as a data file's amounts are.
+package workbook
+
+import (
+	"strings"
+
+	"github.com/jixiao/jixiao/internal/diag"
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/framework"
+)
+
+// Sheet names.
+const (
+	SheetGuide          = "填表说明"
+	SheetBasic          = "基本情况"
+	SheetFinance        = "收支情况"
+	SheetTargets        = "绩效目标"
+	SheetScores         = "指标评分"
+	SheetProjects       = "项目"
+	SheetProjectTargets = "项目绩效指标"
+	SheetProjectScores  = "项目指标评分"
+	SheetIssues         = "问题与措施"
+)
+
+// sheetOrder is the order sheets are written in.
+var sheetOrder = []string{SheetGuide, SheetBasic, SheetFinance, SheetTargets, SheetScores, SheetProjects, SheetProjectTargets, SheetProjectScores, SheetIssues}
+
+// requiredSheets must be present in a workbook that is read.
+var requiredSheets = []string{SheetBasic, SheetFinance, SheetTargets, SheetScores}
+
+// codeIgnored marks something in a workbook that is ignored: a sheet, a
+// column or a row label the format does not have. It is a warning.
+const codeIgnored = diag.Ignored
+
+// maxCellChars is Excel's limit on the text of one cell, in UTF-16 units.
+const maxCellChars = 32767
+
+// formRows is how many rows of a table sheet carry drop-down lists and
+// number formats, header included.
+const formRows = 1000
+
+// inputKind says how a column's cells are formatted and whether they are
+// to be filled in.
+type inputKind int
+
+const (
+	inText   inputKind = iota // text to type: unlocked, stored as text
+	inMoney                   // an amount in yuan: unlocked, #,##0.00
+	inNumber                  // points or a count: unlocked, general
+	inFixed                   // filled by the program from the framework: locked
+	inNote                    // an explanation: locked
+)
+
+// column is one column of a sheet.
+type column struct {
+	key    string
+	header string
+	width  float64
+	kind   inputKind
+	list   []string // drop-down choices
+	prompt string   // input message shown when a cell is selected
+}
+
+func columnIndex(cols []column, key string) int {
+	for i, c := range cols {
+		if c.key == key {
+			return i
+		}
+	}
+	panic("workbook: no column " + key)
+}
+
+// Choice lists: what a cell shows, and the data-file value it stands for.
+var (
+	categoryNames = []string{"产出指标", "效益指标", "满意度指标"}
+	categoryKeys  = []string{framework.CategoryOutput, framework.CategoryEffect, framework.CategorySatisfaction}
+
+	directionNames = []string{"≥", "≤", "=", "定性"}
+	directionKeys  = []string{framework.AtLeast, framework.AtMost, framework.Equal, framework.Qualitative}
+
+	levelNames = []string{"达成", "部分达成", "未达成"}
+	levelKeys  = []string{framework.LevelMet, framework.LevelPartly, framework.LevelNotMet}
+
+	passedNames = []string{"是", "否"}
+
+	issueNames = []string{"问题", "改进措施"}
+)
+
+// subcategoryNames lists every level-2 class, output's first.
+func subcategoryNames() []string {
+	var out []string
+	for _, c := range categoryKeys {
+		out = append(out, evaluation.Subcategories(c)...)
+	}
+	return out
+}
+
+func incomeNames() []string {
+	out := make([]string, len(evaluation.IncomeKindOrder))
+	for i, k := range evaluation.IncomeKindOrder {
+		out[i] = evaluation.IncomeKinds[k]
+	}
+	return out
+}
+
+// display returns the name a cell shows for a data-file value, or the
+// value itself when it is not one of keys (so that a wrong value survives
+// a round trip and is reported when read back).
+func display(keys, names []string, v string) string {
+	for i, k := range keys {
+		if k == v {
+			return names[i]
+		}
+	}
+	return v
+}
+
+// aliases are further spellings accepted for choices, beyond the names
+// shown and the data-file values.
+var (
+	categoryAliases  = map[string]string{"产出": framework.CategoryOutput, "效益": framework.CategoryEffect, "满意度": framework.CategorySatisfaction}
+	directionAliases = map[string]string{"＞＝": framework.AtLeast, "≧": framework.AtLeast, "＜＝": framework.AtMost, "≦": framework.AtMost, "＝": framework.Equal, "==": framework.Equal, "正向": framework.AtLeast, "反向": framework.AtMost}
+	levelAliases     = map[string]string{"完成": framework.LevelMet, "已达成": framework.LevelMet, "部分完成": framework.LevelPartly, "未完成": framework.LevelNotMet}
+)
+
+// lookup maps a cell's text to a data-file value: a shown name, a
+// data-file value or an alias. ok is false when it is none of them.
+func lookup(keys, names []string, aliases map[string]string, s string) (string, bool) {
+	t := strings.Join(strings.Fields(s), "")
+	for i, n := range names {
+		if t == n {
+			return keys[i], true
+		}
+	}
+	for _, k := range keys {
+		if strings.EqualFold(t, k) {
+			return k, true
+		}
+	}
+	if v, ok := aliases[t]; ok {
+		return v, true
+	}
+	return s, false
+}
+
+// listSep separates the items of a list typed into one cell (佐证材料).
+const listSep = "；"
+
+func joinList(items []string) string { return strings.Join(items, listSep) }
+
+// splitList splits a cell into list items at "；", ";" or a line break,
+// dropping empty items; nil for an empty cell.
+func splitList(s string) []string {
+	var out []string
+	for _, it := range strings.FieldsFunc(s, func(r rune) bool { return r == '；' || r == ';' || r == '\n' || r == '\r' }) {
+		if it = strings.TrimSpace(it); it != "" {
+			out = append(out, it)
+		}
+	}
+	return out
+}
