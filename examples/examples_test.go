@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
@@ -48,7 +49,7 @@ func scoreFile(t *testing.T, path string) (*datafile.Loaded[evaluation.Evaluatio
 	if err := ds.Err(); err != nil || l == nil {
 		t.Fatalf("%s does not load: %v", path, err)
 	}
-	res, sds := scoring.Score(l.Value, library(t))
+	res, sds := scoring.ScoreWith(l.Value, library(t), calendar.ScoringOptions())
 	sds = l.Locate(sds)
 	if err := sds.Err(); err != nil || res == nil {
 		t.Fatalf("%s does not score: %v", path, err)

@@ -4,6 +4,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/scoring"
 )
@@ -18,7 +19,7 @@ func BenchmarkScore(b *testing.B) {
 	lib := libraryFor(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, ds := scoring.Score(s.ev, lib); ds.Err() != nil {
+		if _, ds := scoring.ScoreWith(s.ev, lib, calendar.ScoringOptions()); ds.Err() != nil {
 			b.Fatal(ds)
 		}
 	}
@@ -37,7 +38,7 @@ func BenchmarkReport(b *testing.B) {
 		b.Run(f, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				res, _ := scoring.Score(s.ev, lib)
+				res, _ := scoring.ScoreWith(s.ev, lib, calendar.ScoringOptions())
 				doc := report.Build(report.Input{Evaluation: s.ev, Result: res, Framework: s.fw})
 				if err := render(io.Discard, doc); err != nil {
 					b.Fatal(err)
@@ -59,7 +60,7 @@ func BenchmarkProvinceDocx(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			res, _ := scoring.Score(s.ev, lib)
+			res, _ := scoring.ScoreWith(s.ev, lib, calendar.ScoringOptions())
 			doc := report.Build(report.Input{Evaluation: s.ev, Result: res, Framework: s.fw})
 			if err := renderers["docx"](io.Discard, doc); err != nil {
 				b.Error(err)

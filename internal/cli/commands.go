@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
@@ -49,7 +50,7 @@ func load(path, fwDirs string) (*scored, error) {
 	fw, _ := lib.Framework(ev.Framework)
 	pfw, _ := lib.Framework(ev.ProjectFrameworkID())
 	ds = append(ds, l.Locate(ev.CheckFramework(fw, pfw))...)
-	res, sds := scoring.Score(ev, lib)
+	res, sds := scoreEval(ev, lib)
 	ds = append(ds, l.Locate(sds)...)
 	ds = append(ds, l.Locate(ev.Consistency())...)
 	s.res = res
@@ -335,4 +336,10 @@ func cmdFramework(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "框架 %s（%s）版本 %s，共 %d 个指标，总分 %s\n", f.ID, f.Name, f.Version, len(f.Codes()), f.Total)
 	}
 	return nil
+}
+
+// scoreEval scores an evaluation with the official working-day calendar,
+// which register checks count their deadlines on.
+func scoreEval(ev *evaluation.Evaluation, fws scoring.Frameworks) (*scoring.Result, diag.List) {
+	return scoring.ScoreWith(ev, fws, calendar.ScoringOptions())
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
-	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/workbook"
 )
@@ -72,7 +71,7 @@ func loadStored(ctx context.Context, e *env, db, code string, year int) (*scored
 		fws = append(fws, f)
 	}
 	lib := datafile.NewLibrary(fws...)
-	res, ds := scoring.Score(rec.Evaluation, lib)
+	res, ds := scoreEval(rec.Evaluation, lib)
 	if ds.Err() != nil {
 		return nil, &exitError{code: 1, msg: ds.Errors().Error()}
 	}
@@ -126,7 +125,7 @@ func readEntry(path, fwDirs string) (*store.Entry, diag.List, error) {
 	fw, _ := lib.Framework(ev.Framework)
 	pfw, _ := lib.Framework(ev.ProjectFrameworkID())
 	ds = append(ds, locate(ev.CheckFramework(fw, pfw))...)
-	res, sds := scoring.Score(ev, lib)
+	res, sds := scoreEval(ev, lib)
 	ds = append(ds, locate(sds)...)
 	ds = append(ds, locate(ev.Consistency())...)
 	if len(ev.Projects) == 0 {

@@ -34,6 +34,8 @@ const (
 	ScoreAbove      = "E120" // a score above the points available
 	NoReason        = "E121" // points lost without a reason
 	NotApplicable   = "E122" // a required indicator marked not applicable
+	ComputedItem    = "E123" // an entry for an item the registers decide, without an override reason
+	Overruled       = "I142" // a result computed from the registers overruled by the officer, with a reason
 	TotalMismatch   = "E140" // parts do not add up to a stated total
 	RoundingDiff    = "I141" // parts differ from a stated total only by rounding
 	Ignored         = "W101" // something in a workbook the format does not have, ignored
@@ -160,6 +162,7 @@ var Documented = map[string]string{
 	Missing: "缺少必填字段", BadChoice: "取值不在允许范围内", Duplicate: "编码或名称重复",
 	PointsSum: "分值合计不符", UnknownRef: "引用的指标、检查项或框架不存在", BadRule: "评分规则或参数错误",
 	ScoreAbove: "得分超过分值", NoReason: "扣分未说明原因", NotApplicable: "必评指标被标为不适用",
+	ComputedItem: "台账自动评定的检查项被人工填写但未说明调整原因", Overruled: "台账评定结果被人工调整（附原因）",
 	TotalMismatch: "分项与合计不符", RoundingDiff: "分项与合计仅有舍入差异",
 	Ignored: "工作簿中未知的工作表、列或行已忽略", NoDeviation: "目标未完成或大幅超出但未说明偏差原因", NoEvidence: "满分但未列佐证材料",
 	ExecutionLow: "预算执行率低于预警线", NarrativeAbsent: "报告中应由人撰写的段落为空",

@@ -31,6 +31,7 @@ type Evaluation struct {
 	Targets     []Target         `yaml:"targets" json:"targets"`
 	Scores      map[string]Input `yaml:"scores,omitempty" json:"scores,omitempty"`
 	Projects    []Project        `yaml:"projects,omitempty" json:"projects,omitempty"`
+	Registers   *Registers       `yaml:"registers,omitempty" json:"registers,omitempty"`
 	Problems    []string         `yaml:"problems,omitempty" json:"problems,omitempty"`
 	Measures    []string         `yaml:"measures,omitempty" json:"measures,omitempty"`
 	Narrative   Narrative        `yaml:"narrative" json:"narrative"`
@@ -239,6 +240,10 @@ type ItemCheck struct {
 	Deduct   *num.Points `yaml:"deduct,omitempty" json:"deduct,omitempty"`
 	Reason   string      `yaml:"reason,omitempty" json:"reason,omitempty"`
 	Evidence []string    `yaml:"evidence,omitempty" json:"evidence,omitempty"`
+	// Override, for an item the framework decides from the registers, is
+	// the officer's reason for replacing the computed result with this
+	// entry; it is kept in the history and shown to the reviewer.
+	Override string `yaml:"override,omitempty" json:"override,omitempty"`
 }
 
 // Project is one project (项目) with its own self-evaluation table.

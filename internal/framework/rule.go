@@ -110,12 +110,86 @@ type Rule struct {
 	Bands []LevelBand `yaml:"bands,omitempty" json:"bands,omitempty"`
 }
 
-// ChecklistItem is one point-bearing check of a checklist rule.
+// ChecklistItem is one point-bearing check of a checklist rule. With a
+// Check, the item is decided from the evaluation's registers rather than
+// by the officer.
 type ChecklistItem struct {
 	Code   string     `yaml:"code" json:"code"`
 	Text   string     `yaml:"text" json:"text"`
 	Points num.Points `yaml:"points" json:"points"`
 	Source string     `yaml:"source,omitempty" json:"source,omitempty"`
+	Check  *Check     `yaml:"check,omitempty" json:"check,omitempty"`
+}
+
+// Register checks: what a Check verifies in the registers.
+const (
+	CheckIntentionLead       = "intention_lead"       // 采购意向公开不晚于采购活动开始前 Days 日
+	CheckContractSigning     = "contract_signing"     // 中标、成交通知书发出后 Days 日内签订合同
+	CheckContractPublication = "contract_publication" // 合同签订后 WorkingDays 个工作日内公告
+	CheckContractFiling      = "contract_filing"      // 合同签订后 WorkingDays 个工作日内备案
+	CheckSMEShare            = "sme_share"            // 中小企业合同金额占比不低于 Min%
+	CheckAssetInventory      = "asset_inventory"      // 每项资产本年度已盘点
+	CheckAssetLabels         = "asset_labels"         // 资产标签完整
+	CheckAssetTransfers      = "asset_transfers"      // 应调拨资产已调拨
+	CheckAssetUtilisation    = "asset_utilisation"    // 在用资产价值占比不低于 Min%
+	CheckDisclosure          = "disclosure"           // Disclosure 类信息在批复后 Days 日内公开
+)
+
+// CheckKinds lists every register check and the parameter it needs.
+var CheckKinds = map[string]string{
+	CheckIntentionLead: "days", CheckContractSigning: "days", CheckContractPublication: "working_days",
+	CheckContractFiling: "working_days", CheckSMEShare: "min", CheckAssetInventory: "",
+	CheckAssetLabels: "", CheckAssetTransfers: "", CheckAssetUtilisation: "min", CheckDisclosure: "days",
+}
+
+// Check decides a checklist item from the registers. The item fails when
+// any record violates it. It then loses PerRecord points per violating
+// record, or Deduct, or else all its points; never more than its points.
+type Check struct {
+	Kind        string       `yaml:"kind" json:"kind"`
+	Days        int          `yaml:"days,omitempty" json:"days,omitempty"`
+	WorkingDays int          `yaml:"working_days,omitempty" json:"working_days,omitempty"`
+	Min         *num.Decimal `yaml:"min,omitempty" json:"min,omitempty"`
+	// Disclosure names the kind of information a disclosure check covers:
+	// budget, final_accounts or performance.
+	Disclosure string      `yaml:"disclosure,omitempty" json:"disclosure,omitempty"`
+	Deduct     *num.Points `yaml:"deduct,omitempty" json:"deduct,omitempty"`
+	PerRecord  *num.Points `yaml:"per_record,omitempty" json:"per_record,omitempty"`
+}
+
+func (c *Check) validate(points num.Points) diag.List {
+	var ps diag.List
+	need, ok := CheckKinds[c.Kind]
+	if !ok {
+		ps.Add(diag.BadChoice, "kind", "未知的台账检查 %q", c.Kind)
+		return ps
+	}
+	has := map[string]bool{"days": c.Days != 0, "working_days": c.WorkingDays != 0, "min": c.Min != nil}
+	for _, p := range []string{"days", "working_days", "min"} {
+		switch {
+		case p == need && !has[p]:
+			ps.Add(diag.Missing, p, "台账检查 %s 需要参数 %s", c.Kind, p)
+		case p != need && has[p]:
+			ps.Add(diag.BadRule, p, "台账检查 %s 不使用参数 %s", c.Kind, p)
+		}
+	}
+	if c.Days < 0 || c.WorkingDays < 0 {
+		ps.Add(diag.BadValue, "days", "期限不能为负")
+	}
+	if (c.Disclosure != "") != (c.Kind == CheckDisclosure) {
+		ps.Add(diag.BadRule, "disclosure", "disclosure 参数（budget、final_accounts 或 performance）只用于且必须用于 disclosure 检查")
+	} else if c.Kind == CheckDisclosure && c.Disclosure != "budget" && c.Disclosure != "final_accounts" && c.Disclosure != "performance" {
+		ps.Add(diag.BadChoice, "disclosure", "公开类别应为 budget、final_accounts 或 performance，实际为 %q", c.Disclosure)
+	}
+	if c.Deduct != nil && c.PerRecord != nil {
+		ps.Add(diag.BadRule, "deduct", "deduct 与 per_record 只能设置一个")
+	}
+	for _, d := range []*num.Points{c.Deduct, c.PerRecord} {
+		if d != nil && (*d <= 0 || *d > points) {
+			ps.Add(diag.BadValue, "deduct", "扣分应大于 0 且不超过检查项分值 %s", points)
+		}
+	}
+	return ps
 }
 
 // LevelBand is the share of the points a qualitative level may earn, in
@@ -266,6 +340,9 @@ func (r *Rule) validate(points num.Points) diag.List {
 			}
 			if it.Points <= 0 {
 				ps.Add(diag.BadValue, p+".points", "分值应大于 0")
+			}
+			if it.Check != nil {
+				ps = append(ps, it.Check.validate(it.Points).Prefix(p+".check")...)
 			}
 			sum += it.Points
 		}

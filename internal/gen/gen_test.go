@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/gen"
 	"github.com/jixiao/jixiao/internal/scoring"
@@ -24,7 +25,7 @@ func TestProvinceScoresAndRoundTrips(t *testing.T) {
 		if ds := ev.Validate(); ds.Err() != nil {
 			t.Fatalf("%s %d: %v", ev.Department.Code, ev.Year, ds)
 		}
-		res, ds := scoring.Score(ev, lib)
+		res, ds := scoring.ScoreWith(ev, lib, calendar.ScoringOptions())
 		if ds.Err() != nil {
 			t.Fatalf("%s %d: %v", ev.Department.Code, ev.Year, ds)
 		}

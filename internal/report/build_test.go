@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/money"
@@ -26,7 +27,7 @@ func build(t *testing.T, path string, edit func(*evaluation.Evaluation)) *report
 		edit(l.Value)
 	}
 	lib, _ := datafile.LoadLibrary()
-	res, ds := scoring.Score(l.Value, lib)
+	res, ds := scoring.ScoreWith(l.Value, lib, calendar.ScoringOptions())
 	if ds.Err() != nil {
 		t.Fatal(ds)
 	}

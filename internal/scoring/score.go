@@ -22,6 +22,12 @@ type Frameworks interface {
 // problem met on the way; when any is an error the result is incomplete and
 // must not be published.
 func Score(ev *evaluation.Evaluation, fws Frameworks) (*Result, diag.List) {
+	return ScoreWith(ev, fws, Options{})
+}
+
+// ScoreWith is Score with options, such as the working-day calendar that
+// register checks count deadlines on.
+func ScoreWith(ev *evaluation.Evaluation, fws Frameworks, o Options) (*Result, diag.List) {
 	var ds diag.List
 	fw, ok := fws.Framework(ev.Framework)
 	if !ok {
@@ -40,7 +46,7 @@ func Score(ev *evaluation.Evaluation, fws Frameworks) (*Result, diag.List) {
 		}
 		fw = w
 	}
-	s := scorer{ev: ev, fw: fw, inputs: ev.Scores, targets: ev.Targets, path: "", budget: deptBudget(ev)}
+	s := scorer{ev: ev, fw: fw, inputs: ev.Scores, targets: ev.Targets, path: "", budget: deptBudget(ev), cal: o.Calendar}
 	res := &Result{Framework: fw.ID, FrameworkName: fw.Name, FrameworkVersion: fw.Version, Points: fw.Total}
 	res.Indicators = s.tree(fw.Indicators, fw.Total)
 	ds = append(ds, s.ds...)
@@ -58,7 +64,7 @@ func Score(ev *evaluation.Evaluation, fws Frameworks) (*Result, diag.List) {
 			for i := range ev.Projects {
 				p := &ev.Projects[i]
 				prefix := fmt.Sprintf("projects[%d]", i)
-				ps := scorer{ev: ev, fw: pfw, inputs: p.Scores, targets: p.Targets, path: prefix + ".", budget: projectBudget(p)}
+				ps := scorer{ev: ev, fw: pfw, inputs: p.Scores, targets: p.Targets, path: prefix + ".", budget: projectBudget(p), cal: o.Calendar}
 				pr := ProjectResult{Name: p.Name, Code: p.Code, Framework: pfw.ID, Points: pfw.Total}
 				pr.Indicators = ps.tree(pfw.Indicators, pfw.Total)
 				pr.Total = sum(pr.Indicators)
@@ -76,6 +82,17 @@ func scopeName(s string) string {
 		return "项目支出"
 	}
 	return "部门整体支出"
+}
+
+// manualEntry returns the index of the officer's entry for a checklist
+// item, or -1.
+func manualEntry(cs []evaluation.ItemCheck, item string) int {
+	for i, c := range cs {
+		if c.Item == item {
+			return i
+		}
+	}
+	return -1
 }
 
 // budgetFigures are what an execution-rate rule compares.
@@ -104,6 +121,7 @@ type scorer struct {
 	targets []evaluation.Target
 	path    string // prefix of finding paths, "" or "projects[2]."
 	budget  budgetFigures
+	cal     WorkingDays
 	ds      diag.List
 }
 
@@ -502,11 +520,50 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 			s.add(diag.ScoreAbove, cp+".deduct", "检查项 %s 扣分 %s 应大于 0 且不超过其分值 %s", c.Item, *c.Deduct, pts[j])
 		}
 	}
+	// Items with a register check are decided by the records, unless the
+	// officer overrules the result with a reason.
+	computed := make([]*Deduction, len(items))
+	checked := make([]bool, len(items))
+	for j, it := range items {
+		if it.Check == nil || s.ev.Registers == nil {
+			continue
+		}
+		if m := manualEntry(inp.Checklist, it.Code); m >= 0 {
+			c := inp.Checklist[m]
+			cp := fmt.Sprintf("%s.checklist[%d]", p, m)
+			if c.Override == "" {
+				s.add(diag.ComputedItem, cp, "检查项 %s 由台账自动评定；如需改变结果，请在 override 中说明调整原因", it.Code)
+				continue
+			}
+			s.add(diag.Overruled, cp+".override", "检查项 %s 的台账评定结果被人工调整：%s", it.Code, c.Override)
+			n.Trace.Notes = append(n.Trace.Notes, fmt.Sprintf("%s 人工调整台账评定结果，原因：%s", it.Code, c.Override))
+			continue
+		}
+		failed[j] = nil
+		checked[j] = true
+		found, summary, err := runCheck(it.Check, s.ev, s.cal)
+		if err != nil {
+			s.add(diag.BadRule, "registers", "检查项 %s 无法按台账评定：%v", it.Code, err)
+			continue
+		}
+		if len(found) == 0 {
+			n.Trace.Notes = append(n.Trace.Notes, fmt.Sprintf("%s 台账核对：%s，未发现问题", it.Code, summary))
+			continue
+		}
+		reason, evidence := summarise(found)
+		computed[j] = &Deduction{Item: it.Code + " " + it.Text, Points: checkedLoss(it.Check, pts[j], len(found)), Reason: reason, Evidence: evidence}
+	}
 	n.Score = n.Points
 	var parts []string
 	for j, it := range items {
+		if d := computed[j]; d != nil {
+			n.Score -= d.Points
+			parts = append(parts, fmt.Sprintf("%s %s/%s", it.Code, pts[j]-d.Points, pts[j]))
+			n.Trace.Deductions = append(n.Trace.Deductions, *d)
+			continue
+		}
 		c := failed[j]
-		if c == nil {
+		if c == nil || checked[j] {
 			parts = append(parts, fmt.Sprintf("%s %s/%s", it.Code, pts[j], pts[j]))
 			continue
 		}
@@ -516,7 +573,11 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 		}
 		n.Score -= lost
 		parts = append(parts, fmt.Sprintf("%s %s/%s", it.Code, pts[j]-lost, pts[j]))
-		n.Trace.Deductions = append(n.Trace.Deductions, Deduction{Item: it.Code + " " + it.Text, Points: lost, Reason: c.Reason, Evidence: c.Evidence})
+		reason := c.Reason
+		if c.Override != "" {
+			reason += "（人工调整台账评定结果：" + c.Override + "）"
+		}
+		n.Trace.Deductions = append(n.Trace.Deductions, Deduction{Item: it.Code + " " + it.Text, Points: lost, Reason: reason, Evidence: c.Evidence})
 	}
 	n.Trace.Formula = fmt.Sprintf("检查项得分合计：%s = %s", strings.Join(parts, " + "), n.Score)
 	n.Trace.Inputs = append(n.Trace.Inputs, Fact{"检查项", fmt.Sprintf("%d 项，未通过 %d 项", len(items), len(n.Trace.Deductions))})

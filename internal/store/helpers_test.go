@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
@@ -63,7 +64,7 @@ func loadExample(t testing.TB, path string) *evaluation.Evaluation {
 func entry(t testing.TB, ev *evaluation.Evaluation, source string) Entry {
 	t.Helper()
 	lib := library(t)
-	res, ds := scoring.Score(ev, lib)
+	res, ds := scoring.ScoreWith(ev, lib, calendar.ScoringOptions())
 	if ds.Err() != nil {
 		t.Fatal(ds)
 	}

@@ -1,0 +1,220 @@
+package scoring
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/jixiao/jixiao/internal/civil"
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/framework"
+	"github.com/jixiao/jixiao/internal/money"
+	"github.com/jixiao/jixiao/internal/num"
+)
+
+// WorkingDays is the official working-day calendar that working-day
+// deadlines are counted on (calendar.Calendar is one).
+type WorkingDays interface {
+	AddWorkdays(from civil.Date, n int) (civil.Date, error)
+	WorkdaysBetween(a, b civil.Date) (int, error)
+}
+
+// Options tune scoring.
+type Options struct {
+	// Calendar counts working days for register checks; without one, a
+	// working-day check is reported as an error.
+	Calendar WorkingDays
+}
+
+// finding is one record that breaks a check, in words, with the record's
+// identifier as evidence.
+type finding struct {
+	text     string
+	evidence string
+}
+
+// runCheck applies a register check to the evaluation's registers and
+// returns what breaks it, a summary of what was examined, or an error
+// when it cannot be decided.
+func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([]finding, string, error) {
+	r := ev.Registers
+	switch c.Kind {
+	case framework.CheckIntentionLead:
+		var out []finding
+		for _, in := range r.Intentions {
+			switch {
+			case in.Published.IsZero():
+				out = append(out, finding{fmt.Sprintf("采购意向“%s”未公开", in.Project), in.Project})
+			case in.PlannedStart.IsZero():
+				out = append(out, finding{fmt.Sprintf("采购意向“%s”未填写预计采购时间", in.Project), in.Project})
+			default:
+				lead := daysBetween(in.Published, in.PlannedStart)
+				if lead < c.Days {
+					out = append(out, finding{fmt.Sprintf("采购意向“%s”于 %s 公开，距预计采购时间 %s 仅 %d 日，不足 %d 日", in.Project, in.Published, in.PlannedStart, lead, c.Days), in.Project})
+				}
+			}
+		}
+		return out, fmt.Sprintf("采购意向 %d 条", len(r.Intentions)), nil
+	case framework.CheckContractSigning:
+		var out []finding
+		for _, k := range r.Contracts {
+			if k.Awarded.IsZero() || k.Signed.IsZero() {
+				continue
+			}
+			if d := daysBetween(k.Awarded, k.Signed); d > c.Days {
+				out = append(out, finding{fmt.Sprintf("合同 %s 中标（成交）通知书于 %s 发出，%s 签订，超过 %d 日", k.Number, k.Awarded, k.Signed, c.Days), k.Number})
+			}
+		}
+		return out, fmt.Sprintf("采购合同 %d 份", len(r.Contracts)), nil
+	case framework.CheckContractPublication, framework.CheckContractFiling:
+		if cal == nil {
+			return nil, "", fmt.Errorf("计算工作日期限需要节假日日历")
+		}
+		verb := "公告"
+		if c.Kind == framework.CheckContractFiling {
+			verb = "备案"
+		}
+		var out []finding
+		for _, k := range r.Contracts {
+			if k.Signed.IsZero() {
+				continue
+			}
+			done := k.Published
+			if c.Kind == framework.CheckContractFiling {
+				done = k.Filed
+			}
+			due, err := cal.AddWorkdays(k.Signed, c.WorkingDays)
+			if err != nil {
+				return nil, "", err
+			}
+			if done.IsZero() {
+				out = append(out, finding{fmt.Sprintf("合同 %s 于 %s 签订，至今未%s（应于 %s 前%s）", k.Number, k.Signed, verb, due, verb), k.Number})
+				continue
+			}
+			if done.After(due) {
+				late, err := cal.WorkdaysBetween(due, done)
+				if err != nil {
+					return nil, "", err
+				}
+				out = append(out, finding{fmt.Sprintf("合同 %s 于 %s 签订，%s %s，超出 %d 个工作日期限 %d 个工作日", k.Number, k.Signed, done, verb, c.WorkingDays, late), k.Number})
+			}
+		}
+		return out, fmt.Sprintf("采购合同 %d 份", len(r.Contracts)), nil
+	case framework.CheckSMEShare:
+		var all, sme money.Fen
+		for _, k := range r.Contracts {
+			all += k.Amount
+			if k.SME {
+				sme += k.Amount
+			}
+		}
+		if all == 0 {
+			return nil, "无采购合同金额", nil
+		}
+		share := new(big.Rat).Mul(big.NewRat(int64(sme), int64(all)), big.NewRat(100, 1))
+		summary := fmt.Sprintf("中小企业合同金额 %s 万元，占合同总额 %s 万元的 %s%%", sme.Wan(), all.Wan(), money.Decimal(share, 2))
+		if share.Cmp(c.Min.Rat()) < 0 {
+			return []finding{{fmt.Sprintf("%s，低于 %s%%", summary, c.Min), "采购合同台账"}}, summary, nil
+		}
+		return nil, summary, nil
+	case framework.CheckAssetInventory, framework.CheckAssetLabels, framework.CheckAssetTransfers:
+		var out []finding
+		for _, a := range r.Assets {
+			switch {
+			case c.Kind == framework.CheckAssetInventory && (a.LastInventory.IsZero() || a.LastInventory.Year() < ev.Year):
+				when := "从未盘点"
+				if !a.LastInventory.IsZero() {
+					when = "最近盘点于 " + a.LastInventory.String()
+				}
+				out = append(out, finding{fmt.Sprintf("资产 %s（%s）%d 年度未盘点，%s", a.Number, a.Name, ev.Year, when), a.Number})
+			case c.Kind == framework.CheckAssetLabels && a.LabelMissing:
+				out = append(out, finding{fmt.Sprintf("资产 %s（%s）标签缺失", a.Number, a.Name), a.Number})
+			case c.Kind == framework.CheckAssetTransfers && a.TransferPending:
+				out = append(out, finding{fmt.Sprintf("资产 %s（%s）应调拨未调拨", a.Number, a.Name), a.Number})
+			}
+		}
+		return out, fmt.Sprintf("固定资产 %d 项", len(r.Assets)), nil
+	case framework.CheckAssetUtilisation:
+		var all, used money.Fen
+		for _, a := range r.Assets {
+			all += a.Value
+			if !a.Idle {
+				used += a.Value
+			}
+		}
+		if all == 0 {
+			return nil, "无固定资产", nil
+		}
+		rate := new(big.Rat).Mul(big.NewRat(int64(used), int64(all)), big.NewRat(100, 1))
+		summary := fmt.Sprintf("在用固定资产 %s 万元，占全部固定资产 %s 万元的 %s%%", used.Wan(), all.Wan(), money.Decimal(rate, 2))
+		if rate.Cmp(c.Min.Rat()) < 0 {
+			return []finding{{fmt.Sprintf("固定资产利用率 %s%%，低于 %s%%", money.Decimal(rate, 2), c.Min), "资产台账"}}, summary, nil
+		}
+		return nil, summary, nil
+	case framework.CheckDisclosure:
+		name := evaluation.DisclosureKinds[c.Disclosure]
+		var out []finding
+		n := 0
+		for _, d := range r.Disclosures {
+			if d.Kind != c.Disclosure {
+				continue
+			}
+			n++
+			title := d.Title
+			if title == "" {
+				title = name
+			}
+			switch {
+			case d.Published.IsZero():
+				out = append(out, finding{fmt.Sprintf("%s未公开", title), title})
+			case d.Approved.IsZero():
+				out = append(out, finding{fmt.Sprintf("%s未填写批复日期", title), title})
+			default:
+				if days := daysBetween(d.Approved, d.Published); days > c.Days {
+					out = append(out, finding{fmt.Sprintf("%s于 %s 批复，%s 公开，超过 %d 日", title, d.Approved, d.Published, c.Days), title})
+				}
+			}
+		}
+		if n == 0 {
+			out = append(out, finding{fmt.Sprintf("台账中没有%s公开记录", name), "信息公开台账"})
+		}
+		return out, fmt.Sprintf("%s公开记录 %d 条", name, n), nil
+	}
+	return nil, "", fmt.Errorf("未知的台账检查 %q", c.Kind)
+}
+
+func daysBetween(a, b civil.Date) int {
+	return int(b.Time().Sub(a.Time()).Hours() / 24)
+}
+
+// checkedLoss is the points a failed check costs, capped at the item's.
+func checkedLoss(c *framework.Check, itemPoints num.Points, violations int) num.Points {
+	var lost num.Points
+	switch {
+	case c.PerRecord != nil:
+		lost = *c.PerRecord * num.Points(violations)
+	case c.Deduct != nil:
+		lost = *c.Deduct
+	default:
+		lost = itemPoints
+	}
+	return min(lost, itemPoints)
+}
+
+// summarise joins the first few findings and counts the rest, so a reason
+// stays readable when hundreds of records break a check.
+func summarise(fs []finding) (string, []string) {
+	const show = 5
+	var texts, ev []string
+	for i, f := range fs {
+		if i < show {
+			texts = append(texts, f.text)
+		}
+		ev = append(ev, f.evidence)
+	}
+	s := strings.Join(texts, "；")
+	if len(fs) > show {
+		s += fmt.Sprintf("；等 %d 项", len(fs))
+	}
+	return s, ev
+}
