@@ -415,9 +415,28 @@ func (b *builder) work(n *scoring.Node) string {
 func (b *builder) problems() {
 	ev := b.ev
 	b.h(1, "三、存在的主要问题")
-	b.list(ev.Narrative.ProblemsIntro, ev.Problems)
+	problems := ev.Problems
+	if len(problems) == 0 {
+		problems = b.lostPoints()
+	}
+	b.list(ev.Narrative.ProblemsIntro, problems)
 	b.h(1, "四、下一步改进措施")
 	b.list(ev.Narrative.MeasuresIntro, ev.Measures)
+}
+
+// lostPoints states, for a data file that lists no problems, each level-2
+// indicator that lost points and why, from the score traces.
+func (b *builder) lostPoints() []string {
+	var out []string
+	for _, top := range b.res.Indicators {
+		for _, n := range top.Children {
+			if n.Score >= n.Points || n.NotApplicable != "" {
+				continue
+			}
+			out = append(out, fmt.Sprintf("%s扣%s分，%s。", n.Name, n.Lost(), reasons(n.AllDeductions())))
+		}
+	}
+	return out
 }
 
 func (b *builder) list(intro string, items []string) {

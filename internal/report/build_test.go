@@ -161,3 +161,18 @@ func TestOrdinal(t *testing.T) {
 		}
 	}
 }
+
+// With no problems listed, section 三 states each indicator that lost
+// points, with the reasons from the traces.
+func TestProblemsFromTraces(t *testing.T) {
+	d := build(t, "../../examples/tianhe-gov-office-2023.yaml", func(e *evaluation.Evaluation) { e.Problems = nil })
+	s := text(d)
+	i := strings.Index(s, "三、存在的主要问题")
+	j := strings.Index(s, "四、下一步改进措施")
+	sec := s[i:j]
+	for _, w := range []string{"采购管理扣1分，原因是合同 THZFB-2023-HT-011 于 2023-06-09 签订", "资产管理扣1分", "产出指标扣1分"} {
+		if !strings.Contains(sec, w) {
+			t.Errorf("problems section lacks %q:\n%s", w, sec)
+		}
+	}
+}
