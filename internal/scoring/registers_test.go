@@ -44,7 +44,9 @@ func (w weekCalendar) WorkdaysBetween(a, b civil.Date) (int, error) {
 	return n, nil
 }
 
-func day(s string) civil.Date { return civil.MustDate(atoi(s[:4]), time.Month(atoi(s[5:7])), atoi(s[8:])) }
+func day(s string) civil.Date {
+	return civil.MustDate(atoi(s[:4]), time.Month(atoi(s[5:7])), atoi(s[8:]))
+}
 
 func atoi(s string) int {
 	n := 0
