@@ -111,10 +111,7 @@ func cmdScore(e *env, args []string) error {
 	}
 	switch *format {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(s.res)
+		return writeJSON(e, s.res)
 	case "text":
 		writeScoreText(e.stdout, s.ev, s.res)
 		return nil
@@ -258,13 +255,10 @@ func printFindings(e *env, ds diag.List, format string) error {
 	}
 	switch format {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
 		if ds == nil {
 			ds = diag.List{}
 		}
-		if err := enc.Encode(ds); err != nil {
+		if err := writeJSON(e, ds); err != nil {
 			return err
 		}
 	case "text":
@@ -342,4 +336,12 @@ func cmdFramework(e *env, args []string) error {
 // which register checks count their deadlines on.
 func scoreEval(ev *evaluation.Evaluation, fws scoring.Frameworks) (*scoring.Result, diag.List) {
 	return scoring.ScoreWith(ev, fws, calendar.ScoringOptions())
+}
+
+// writeJSON prints v as indented JSON with Chinese and symbols unescaped.
+func writeJSON(e *env, v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -225,10 +224,7 @@ func cmdList(e *env, args []string) error {
 			t, _ := l.Total.Rat().Float64()
 			rows[i] = row{l.DepartmentCode, l.Department, l.Year, l.Status, t, l.Grade}
 		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(rows)
+		return writeJSON(e, rows)
 	case "text":
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "编码\t部门\t年度\t状态\t总分\t等级\t版本")
@@ -335,10 +331,7 @@ func cmdHistory(e *env, args []string) error {
 		return err
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(hs)
+		return writeJSON(e, hs)
 	}
 	for _, h := range hs {
 		if h.Path == "" {
