@@ -1,13 +1,16 @@
 package workbook
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/num"
@@ -307,3 +310,117 @@ func (s *sheetData) list(i int, key, path string) []string {
 }
 
 func rowNumber(i int) string { return fmt.Sprintf("第 %d 行", i+1) }
+
+// date reads a date: an Excel date serial (a date-formatted cell) or text
+// such as "2023-06-09". An empty cell is the zero Date; anything else that
+// is not a date is reported and read as the zero Date.
+func (s *sheetData) date(i int, key, path, what string) civil.Date {
+	cell := s.at(i, key)
+	s.r.at(path, cell)
+	c := s.c(key)
+	v := strings.TrimSpace(s.raw(i, c))
+	if v == "" {
+		return civil.Date{}
+	}
+	if s.isNumber(i, c, v) {
+		d, err := serialDate(v, s.r.date1904)
+		if err != nil {
+			s.r.add(diag.BadValue, cell, "%s %s 不是有效的日期，应为 YYYY-MM-DD 形式的日期（如 2023-06-09）", what, shortest(v))
+		}
+		return d
+	}
+	d, err := parseDateText(v)
+	if err != nil {
+		s.r.add(diag.BadValue, cell, "%s %q %v，应为 YYYY-MM-DD 形式的日期（如 2023-06-09）", what, v, err)
+	}
+	return d
+}
+
+// Excel date serials: day 1 is 1900-01-01 and day 60 the 1900-02-29 that
+// never was (kept for Lotus 1-2-3), so from day 61 a serial counts days
+// from 1899-12-30; in the 1904 system day 0 is 1904-01-01.
+const maxSerial = 2958465 // 9999-12-31
+
+var (
+	epoch1900 = civil.MustDate(1899, time.December, 30)
+	epoch1904 = civil.MustDate(1904, time.January, 1)
+)
+
+// serialDate converts a stored date serial to its date; a time of day
+// (the fraction) is dropped.
+func serialDate(v string, date1904 bool) (civil.Date, error) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || f < 0 || f >= maxSerial+1 {
+		return civil.Date{}, errors.New("out of range")
+	}
+	n := int(math.Floor(f))
+	switch {
+	case date1904:
+		if n > maxSerial-1462 {
+			return civil.Date{}, errors.New("out of range")
+		}
+		return epoch1904.AddDays(n), nil
+	case n < 1 || n == 60:
+		return civil.Date{}, errors.New("no such day")
+	case n < 60:
+		return epoch1900.AddDays(n + 1), nil
+	}
+	return epoch1900.AddDays(n), nil
+}
+
+// dateSerial is the 1900-system serial of d; ok is false for dates before
+// 1900-01-01, which have none.
+func dateSerial(d civil.Date) (int, bool) {
+	if d.IsZero() || d.Year() < 1900 {
+		return 0, false
+	}
+	n := int((d.Time().Unix() - epoch1900.Time().Unix()) / 86400)
+	if n < 61 {
+		n--
+	}
+	return n, true
+}
+
+// parseDateText parses a date typed as text: "2023-06-09", also with "/"
+// or "." between the parts, one-digit months and days, "2023年6月9日", or
+// a stored ISO date-time ("2023-06-09T00:00:00Z").
+func parseDateText(s string) (civil.Date, error) {
+	t := strings.Join(strings.Fields(s), "")
+	if len(t) > 10 && t[10] == 'T' {
+		t = t[:10]
+	}
+	t = strings.TrimSuffix(t, "日")
+	parts := strings.FieldsFunc(t, func(r rune) bool { return r == '-' || r == '/' || r == '.' || r == '年' || r == '月' })
+	bad := errors.New("无法识别")
+	if len(parts) != 3 || len(parts[0]) != 4 || len(parts[1]) > 2 || len(parts[2]) > 2 {
+		return civil.Date{}, bad
+	}
+	var n [3]int
+	for k, p := range parts {
+		for _, c := range p {
+			if c < '0' || c > '9' {
+				return civil.Date{}, bad
+			}
+			n[k] = n[k]*10 + int(c-'0')
+		}
+	}
+	d, err := civil.NewDate(n[0], time.Month(n[1]), n[2])
+	if err != nil {
+		return civil.Date{}, errors.New("不是存在的日期")
+	}
+	return d, nil
+}
+
+// yesNo reads a 是/否 cell: empty is 否; anything else is reported and
+// read as 否.
+func (s *sheetData) yesNo(i int, key, path, what string) bool {
+	t := s.textAt(i, key, path)
+	if t == "" {
+		return false
+	}
+	v, ok := yesNo(t)
+	if !ok {
+		s.r.add(diag.BadChoice, s.at(i, key), "%s %q 应为“是”或“否”", what, t)
+	}
+	return v
+}

@@ -46,6 +46,12 @@ func FuzzReadCells(f *testing.F) {
 	f.Add(uint8(5), uint8(2), uint8(3), "1e300", true, uint8(6), uint8(3), uint8(0), "QHWJ-2024-01", false)
 	f.Add(uint8(4), uint8(40), uint8(0), "B4", false, uint8(4), uint8(40), uint8(16), "0.5", true)
 	f.Add(uint8(8), uint8(9), uint8(0), "问题", false, uint8(8), uint8(9), uint8(1), " 内容；\n", false)
+	// The register sheets (empty in the Qinghe example): dates as text and
+	// serials, 是/否, 公开类别.
+	f.Add(uint8(10), uint8(1), uint8(5), "2023/6/9", false, uint8(10), uint8(1), uint8(4), "是", false)
+	f.Add(uint8(11), uint8(2), uint8(5), "45086.5", true, uint8(11), uint8(2), uint8(0), "ZC-001", false)
+	f.Add(uint8(12), uint8(1), uint8(0), "部门预算", false, uint8(12), uint8(1), uint8(2), "2023-13-01", false)
+	f.Add(uint8(9), uint8(3), uint8(2), "60", true, uint8(9), uint8(3), uint8(1), "1e300", true)
 	f.Fuzz(func(t *testing.T, s1, r1, c1 uint8, v1 string, n1 bool, s2, r2, c2 uint8, v2 string, n2 bool) {
 		x, err := excelize.OpenReader(bytes.NewReader(base))
 		if err != nil {

@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/framework"
 )
 
 // ---------------------------------------------------------------------------
@@ -209,7 +210,11 @@ var scoreCols = []column{
 	{key: "ded", header: "酌情扣分", width: 9, kind: inNumber},
 	{key: "ded_reason", header: "酌情扣分原因", width: 24, kind: inText},
 	{key: "ded_evidence", header: "酌情扣分佐证", width: 24, kind: inText, prompt: "多项用“；”分隔"},
+	{key: "override", header: headerOverride, width: 28, kind: inText, prompt: "仅用于“由台账自动评定”的检查项：要改变自动评定结果时，在此说明原因，并填写是否通过等各列"},
 }
+
+// headerOverride heads the column of ItemCheck.Override.
+const headerOverride = "调整原因（override）"
 
 var projectScoreCols = func() []column {
 	out := append([]column{}, projectLinkCols...)
@@ -242,4 +247,73 @@ var projectCols = []column{
 var issueCols = []column{
 	{key: "type", header: "类型", width: 12, kind: inText, list: issueNames},
 	{key: "text", header: "内容", width: 110, kind: inText},
+}
+
+// ---------------------------------------------------------------------------
+// Registers (台账): 采购意向, 采购合同, 固定资产, 信息公开
+// ---------------------------------------------------------------------------
+
+const datePrompt = "填写日期，如 2023-06-09；尚未发生或不详的留空"
+
+const yesNoPrompt = "选择“是”或“否”；不填视为“否”"
+
+var intentionCols = []column{
+	{key: "project", header: "项目名称", width: 30, kind: inText},
+	{key: "budget", header: "预算金额（元）", width: 17, kind: inMoney},
+	{key: "planned", header: "预计采购时间", width: 14, kind: inDate, prompt: "预计开始采购的日期，如 2023-06-09"},
+	{key: "published", header: "意向公开日期", width: 14, kind: inDate, prompt: datePrompt},
+}
+
+var contractCols = []column{
+	{key: "number", header: "合同编号", width: 20, kind: inText},
+	{key: "project", header: "采购项目", width: 28, kind: inText},
+	{key: "supplier", header: "供应商", width: 28, kind: inText},
+	{key: "amount", header: "合同金额（元）", width: 17, kind: inMoney},
+	{key: "sme", header: "是否中小企业", width: 10, kind: inText, list: yesNoNames, prompt: yesNoPrompt},
+	{key: "awarded", header: "中标（成交）通知书发出日期", width: 16, kind: inDate, prompt: datePrompt},
+	{key: "signed", header: "合同签订日期", width: 14, kind: inDate, prompt: datePrompt},
+	{key: "published", header: "合同公告日期", width: 14, kind: inDate, prompt: datePrompt},
+	{key: "filed", header: "合同备案日期", width: 14, kind: inDate, prompt: datePrompt},
+}
+
+var assetCols = []column{
+	{key: "number", header: "资产编号", width: 18, kind: inText},
+	{key: "name", header: "资产名称", width: 26, kind: inText},
+	{key: "category", header: "资产类别", width: 14, kind: inText},
+	{key: "value", header: "价值（元）", width: 16, kind: inMoney},
+	{key: "idle", header: "是否闲置", width: 9, kind: inText, list: yesNoNames, prompt: yesNoPrompt},
+	{key: "inventory", header: "最近盘点日期", width: 14, kind: inDate, prompt: datePrompt},
+	{key: "label_missing", header: "标签缺失", width: 9, kind: inText, list: yesNoNames, prompt: yesNoPrompt},
+	{key: "location", header: "存放地点", width: 24, kind: inText},
+	{key: "transfer", header: "待调拨", width: 9, kind: inText, list: yesNoNames, prompt: "应调拨给其他单位而尚未调拨的选“是”；不填视为“否”"},
+}
+
+var disclosureCols = []column{
+	{key: "kind", header: "公开类别", width: 12, kind: inText, list: disclosureNames()},
+	{key: "title", header: "标题", width: 36, kind: inText},
+	{key: "approved", header: "批复日期", width: 14, kind: inDate, prompt: datePrompt},
+	{key: "published", header: "公开日期", width: 14, kind: inDate, prompt: datePrompt},
+}
+
+// checkSheet names the register sheet a framework check is decided from.
+func checkSheet(c *framework.Check) string {
+	switch c.Kind {
+	case framework.CheckIntentionLead:
+		return SheetIntentions
+	case framework.CheckContractSigning, framework.CheckContractPublication, framework.CheckContractFiling, framework.CheckSMEShare:
+		return SheetContracts
+	case framework.CheckAssetInventory, framework.CheckAssetLabels, framework.CheckAssetTransfers, framework.CheckAssetUtilisation:
+		return SheetAssets
+	case framework.CheckDisclosure:
+		return SheetDisclosures
+	}
+	return ""
+}
+
+// checkNote is added to the 检查内容 of an item the registers decide.
+func checkNote(c *framework.Check) string {
+	if s := checkSheet(c); s != "" {
+		return "【由台账自动评定，依据“" + s + "”表】"
+	}
+	return "【由台账自动评定】"
 }

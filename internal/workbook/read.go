@@ -69,6 +69,9 @@ func Load(file string, data []byte, lib Frameworks) (l *Loaded, ds diag.List) {
 	}
 	defer f.Close()
 	r.f = f
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		r.date1904 = *props.Date1904
+	}
 	if !r.sheets() {
 		return nil, r.sorted()
 	}
@@ -80,6 +83,7 @@ func Load(file string, data []byte, lib Frameworks) (l *Loaded, ds diag.List) {
 	r.projectTargets()
 	r.projectScores()
 	r.issues()
+	r.registers()
 	r.fallbacks()
 
 	l = &Loaded{Value: r.ev, File: file, cells: r.cells}
@@ -123,6 +127,7 @@ var wording = strings.NewReplacer(
 	"met（达成）、partly（部分达成）或 not_met（未达成）", "达成、部分达成或未达成",
 	"met、partly 或 not_met", "达成、部分达成或未达成",
 	"（met、partly、not_met）", "（达成、部分达成、未达成）",
+	"请在 override 中说明调整原因", "请在“"+headerOverride+"”列说明调整原因",
 )
 
 // parentPath drops the last part of a data path: "a.b[2].c" → "a.b[2]" →
@@ -147,6 +152,8 @@ type reader struct {
 	cells  map[string]string // data path → cell
 	bad    map[string]bool   // cells the reader reported on
 	numFmt map[int]bool
+	// date1904 is set for a workbook whose date serials count from 1904.
+	date1904 bool
 	// sheets present
 	present map[string]bool
 	// projects by code and by name, for linking rows to them
@@ -223,6 +230,12 @@ func (r *reader) fallbacks() {
 	}
 	r.at("problems", issues)
 	r.at("measures", issues)
+	for _, sh := range registerSheets {
+		if r.present[sh] {
+			r.at("registers", sh+"!A1")
+		}
+	}
+	r.at("registers", SheetScores+"!A1")
 }
 
 // sorted returns the findings in workbook order: by sheet, then row, then
@@ -747,7 +760,7 @@ func (r *reader) projects() {
 // inputKeys are the columns of a score sheet that hold data, item rows'
 // and indicator rows' together.
 var (
-	itemKeys      = []string{"passed", "deduct", "reason", "evidence"}
+	itemKeys      = []string{"passed", "deduct", "reason", "evidence", "override"}
 	indicatorKeys = []string{"reason", "evidence", "na", "score", "level", "work", "target", "actual", "weight", "ded", "ded_reason", "ded_evidence"}
 )
 
@@ -883,6 +896,7 @@ func (sr *scoreReader) item(s *sheetData, i int, code, item string, in *evaluati
 		Deduct:   s.points(i, "deduct", cp+".deduct", "部分扣分"),
 		Reason:   s.textAt(i, "reason", cp+".reason"),
 		Evidence: s.list(i, "evidence", cp+".evidence"),
+		Override: s.textAt(i, "override", cp+".override"),
 	}
 	passed := s.textAt(i, "passed", cp+".passed")
 	switch strings.Join(strings.Fields(passed), "") {
@@ -890,7 +904,7 @@ func (sr *scoreReader) item(s *sheetData, i int, code, item string, in *evaluati
 		chk.Passed = true
 	case "否", "不通过", "未通过", "×", "✗", "N", "n", "FALSE", "false":
 	case "":
-		r.add(diag.Missing, s.at(i, "passed"), "检查项 %s 填写了扣分、原因或佐证，但未选择“是否通过”", item)
+		r.add(diag.Missing, s.at(i, "passed"), "检查项 %s 填写了扣分、原因、佐证或调整原因，但未选择“是否通过”", item)
 		return
 	default:
 		r.add(diag.BadChoice, s.at(i, "passed"), "检查项 %s 的“是否通过”为 %q，应为“是”或“否”", item, passed)

@@ -17,12 +17,22 @@
 //     label continues the list above it, so rows may be inserted.
 //   - The other sheets are tables: row 1 holds the column headers, which are
 //     found by name; every later non-empty row is one record.
+//   - 采购意向, 采购合同, 固定资产 and 信息公开 are the registers (台账),
+//     one record a row. They are optional when read; the evaluation has
+//     Registers only when one of them holds a record. Checklist items the
+//     framework decides from the registers are marked on 指标评分, whose
+//     调整原因（override） column takes the officer's reason for overruling
+//     one.
 //   - Headers, labels and framework text are locked (sheet protection with
 //     no password); the cells to fill are unlocked.
 //
 // Amounts are read from the cell's stored value, not its formatted text,
 // so 27537760 stays exact; text typed into amount cells ("27,537,760.00",
 // "2753.78万元") is parsed as a data file's amounts are.
+//
+// Dates are written as date serials formatted yyyy-mm-dd; they are read
+// from a serial (in either of Excel's date systems) or from text such as
+// "2023-06-09" or "2023/6/9". An empty date cell is a date not yet known.
 package workbook
 
 import (
@@ -44,10 +54,18 @@ const (
 	SheetProjectTargets = "项目绩效指标"
 	SheetProjectScores  = "项目指标评分"
 	SheetIssues         = "问题与措施"
+	SheetIntentions     = "采购意向"
+	SheetContracts      = "采购合同"
+	SheetAssets         = "固定资产"
+	SheetDisclosures    = "信息公开"
 )
 
 // sheetOrder is the order sheets are written in.
-var sheetOrder = []string{SheetGuide, SheetBasic, SheetFinance, SheetTargets, SheetScores, SheetProjects, SheetProjectTargets, SheetProjectScores, SheetIssues}
+var sheetOrder = []string{SheetGuide, SheetBasic, SheetFinance, SheetTargets, SheetScores, SheetProjects, SheetProjectTargets, SheetProjectScores, SheetIssues,
+	SheetIntentions, SheetContracts, SheetAssets, SheetDisclosures}
+
+// registerSheets hold the registers (台账); each is optional.
+var registerSheets = []string{SheetIntentions, SheetContracts, SheetAssets, SheetDisclosures}
 
 // requiredSheets must be present in a workbook that is read.
 var requiredSheets = []string{SheetBasic, SheetFinance, SheetTargets, SheetScores}
@@ -73,6 +91,7 @@ const (
 	inNumber                  // points or a count: unlocked, general
 	inFixed                   // filled by the program from the framework: locked
 	inNote                    // an explanation: locked
+	inDate                    // a date: unlocked, yyyy-mm-dd, date validation
 )
 
 // column is one column of a sheet.
@@ -106,6 +125,12 @@ var (
 	levelKeys  = []string{framework.LevelMet, framework.LevelPartly, framework.LevelNotMet}
 
 	passedNames = []string{"是", "否"}
+	yesNoNames  = passedNames
+
+	// disclosureKeys are the keys of evaluation.DisclosureKinds in the
+	// order the drop-down list offers them.
+	disclosureKeys    = []string{"budget", "final_accounts", "performance"}
+	disclosureAliases = map[string]string{"预算": "budget", "预算公开": "budget", "部门预算公开": "budget", "决算": "final_accounts", "决算公开": "final_accounts", "部门决算公开": "final_accounts", "绩效": "performance", "绩效公开": "performance", "绩效信息公开": "performance"}
 
 	issueNames = []string{"问题", "改进措施"}
 )
@@ -117,6 +142,25 @@ func subcategoryNames() []string {
 		out = append(out, evaluation.Subcategories(c)...)
 	}
 	return out
+}
+
+func disclosureNames() []string {
+	out := make([]string, len(disclosureKeys))
+	for i, k := range disclosureKeys {
+		out[i] = evaluation.DisclosureKinds[k]
+	}
+	return out
+}
+
+// yesNo reads the text of a 是/否 cell; ok is false when it is neither.
+func yesNo(s string) (v, ok bool) {
+	switch strings.Join(strings.Fields(s), "") {
+	case "是", "√", "✓", "Y", "y", "YES", "Yes", "yes", "TRUE", "True", "true", "1":
+		return true, true
+	case "否", "×", "✗", "N", "n", "NO", "No", "no", "FALSE", "False", "false", "0":
+		return false, true
+	}
+	return false, false
 }
 
 func incomeNames() []string {

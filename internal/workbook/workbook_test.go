@@ -458,11 +458,23 @@ func TestMistakesAllReported(t *testing.T) {
 }
 
 // Findings made after reading (scoring, consistency) point at cells too.
+//
+// Tianhe's registers decide its procurement and asset items, so its data
+// file enters no checklist checks of its own; the officer here overrules
+// two register-decided items, so that checks are on 指标评分 to point at.
 func TestLocateLaterFindings(t *testing.T) {
 	ev := loadExample(t, exampleFiles[0])
-	l, ds := Load("x.xlsx", writeEval(t, ev), library(t))
+	b5, b6 := ev.Scores["B5"], ev.Scores["B6"]
+	b5.Checklist = []evaluation.ItemCheck{{Item: "B5.6", Passed: false, Reason: "两份合同备案超期", Override: "备案系统故障期间线下备案，台账按系统日期记录"}}
+	b6.Checklist = []evaluation.ItemCheck{{Item: "B6.6", Passed: true, Override: "标签已于年末补贴，台账未及时更新"}}
+	ev.Scores["B5"], ev.Scores["B6"] = b5, b6
+	data := writeEval(t, ev)
+	l, ds := Load("x.xlsx", data, library(t))
 	if len(ds) > 0 {
 		t.Fatal(ds.Error())
+	}
+	if !reflect.DeepEqual(ev, l.Value) {
+		t.Fatalf("overrides do not round trip:\n%s", diffEval(ev, l.Value))
 	}
 	got := l.Locate(diag.List{
 		{Code: diag.NoDeviation, Path: "targets[2].deviation"},
@@ -471,8 +483,18 @@ func TestLocateLaterFindings(t *testing.T) {
 		{Code: diag.TotalMismatch, Path: "finance.stated.income"},
 		{Code: diag.NarrativeAbsent, Path: "narrative.outlook"},
 		{Code: diag.UnknownRef, Path: "weights.A9"},
+		{Code: diag.Overruled, Path: "scores.B6.checklist[0].override"},
+		{Code: diag.ComputedItem, Path: "scores.B5.checklist[0]", Message: "检查项 B5.6 由台账自动评定；如需改变结果，请在 override 中说明调整原因"},
+		{Code: diag.BadValue, Path: "registers.contracts[2].filed"},
+		{Code: diag.BadValue, Path: "registers.intentions[5].planned_start"},
+		{Code: diag.BadValue, Path: "registers.assets[4]"},
+		{Code: diag.BadChoice, Path: "registers.disclosures[1].kind"},
+		{Code: diag.BadValue, Path: "registers.assets[7].value"},
+		{Code: diag.BadValue, Path: "registers.contracts[0].sme"},
+		{Code: diag.BadValue, Path: "registers.contracts"},
+		{Code: diag.BadRule, Path: "registers"},
 	})
-	f := open(t, writeEval(t, ev))
+	f := open(t, data)
 	want := []string{
 		SheetTargets + "!" + ref(columnIndex(targetCols, "deviation"), findRow(t, f, SheetTargets, "编码", "T3")),
 		SheetScores + "!" + ref(columnIndex(scoreCols, "reason"), findRow(t, f, SheetScores, "检查项编码", "B5.6")),
@@ -480,6 +502,19 @@ func TestLocateLaterFindings(t *testing.T) {
 		SheetFinance + "!" + ref(3, findRow(t, f, SheetFinance, "项目", labelStatedIn)),
 		SheetBasic + "!" + ref(2, findRow(t, f, SheetBasic, "项目", "下一步打算")),
 		SheetScores + "!A1",
+		SheetScores + "!" + ref(columnIndex(scoreCols, "override"), findRow(t, f, SheetScores, "检查项编码", "B6.6")),
+		SheetScores + "!" + ref(columnIndex(scoreCols, "item"), findRow(t, f, SheetScores, "检查项编码", "B5.6")),
+		SheetContracts + "!I4",
+		SheetIntentions + "!C7",
+		SheetAssets + "!A6",
+		SheetDisclosures + "!A3",
+		SheetAssets + "!D9",
+		SheetContracts + "!E2",
+		SheetContracts + "!A2",
+		SheetIntentions + "!A1",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d findings located, want %d", len(got), len(want))
 	}
 	for i, d := range got {
 		if d.Path != want[i] || d.File != "x.xlsx" {
@@ -488,6 +523,21 @@ func TestLocateLaterFindings(t *testing.T) {
 	}
 	if !strings.Contains(got[2].Message, "达成、部分达成、未达成") {
 		t.Errorf("choices not named as the workbook shows them: %s", got[2].Message)
+	}
+	if !strings.Contains(got[7].Message, "“"+headerOverride+"”列") {
+		t.Errorf("the override column is not named as the workbook shows it: %s", got[7].Message)
+	}
+	// The cells are the ones holding the values.
+	for _, c := range []struct{ cell, value string }{
+		{want[6], "标签已于年末补贴，台账未及时更新"},
+		{want[8], "2023-06-26"},
+		{want[10], "GZTH-ZC-0042"},
+		{want[11], "部门决算"},
+	} {
+		sheet, cell, _ := strings.Cut(c.cell, "!")
+		if v, _ := f.GetCellValue(sheet, cell); v != c.value {
+			t.Errorf("%s holds %q, want %q", c.cell, v, c.value)
+		}
 	}
 }
 

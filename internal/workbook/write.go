@@ -9,10 +9,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/money"
@@ -60,6 +62,7 @@ func write(w io.Writer, ev *evaluation.Evaluation, fw, pfw *framework.Framework,
 	wr.projectTargets(ev)
 	wr.projectScores(ev, pfw)
 	wr.issues(ev)
+	wr.registers(ev)
 	if wr.err != nil {
 		return fmt.Errorf("workbook: %w", wr.err)
 	}
@@ -86,7 +89,7 @@ type writer struct {
 	lines    map[string]map[int]int // sheet → row → lines its text wraps into
 
 	header, section, label, note, fixed, fixedBold, off int
-	text, amount, number                                int
+	text, amount, number, dateStyle                     int
 	guideTitle, guideHead, guideText                    int
 }
 
@@ -139,6 +142,8 @@ func (w *writer) styles() {
 	w.text = w.style(&excelize.Style{Border: border, Protection: open, Alignment: top, NumFmt: 49})
 	w.amount = w.style(&excelize.Style{Border: border, Protection: open, Alignment: &excelize.Alignment{Vertical: "top"}, CustomNumFmt: &amountFmt})
 	w.number = w.style(&excelize.Style{Border: border, Protection: open, Alignment: &excelize.Alignment{Vertical: "top"}})
+	dateFmt := "yyyy-mm-dd"
+	w.dateStyle = w.style(&excelize.Style{Border: border, Protection: open, Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}, CustomNumFmt: &dateFmt})
 	w.guideTitle = w.style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Protection: locked})
 	w.guideHead = w.style(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: fill(greyHead), Protection: locked, Alignment: top})
 	w.guideText = w.style(&excelize.Style{Protection: locked, Alignment: top})
@@ -155,6 +160,8 @@ func (w *writer) inputStyle(k inputKind) int {
 		return w.fixed
 	case inNote:
 		return w.note
+	case inDate:
+		return w.dateStyle
 	}
 	return w.text
 }
@@ -195,6 +202,8 @@ func (w *writer) sheet(name string, cols []column, colStyles bool, freezeCols in
 		w.str(name, i, 1, c.header, w.header)
 		if c.list != nil && colStyles {
 			w.dropDown(name, fmt.Sprintf("%s2:%s%d", cn, cn, formRows), c.list, c.prompt)
+		} else if c.kind == inDate && colStyles {
+			w.dateValidation(name, fmt.Sprintf("%s2:%s%d", cn, cn, formRows), c.header, c.prompt)
 		} else if c.prompt != "" && colStyles {
 			dv := excelize.NewDataValidation(true)
 			dv.SetSqref(fmt.Sprintf("%s2:%s%d", cn, cn, formRows))
@@ -222,6 +231,30 @@ func (w *writer) dropDown(sheet, sqref string, list []string, prompt string) {
 	dv.SetError(excelize.DataValidationErrorStyleStop, "取值不在列表中", "请从下拉列表中选择："+joinComma(list))
 	if prompt != "" {
 		dv.SetInput("填写提示", prompt)
+	}
+	w.fail(w.f.AddDataValidation(sheet, dv))
+}
+
+// Dates a date cell accepts: 1990-01-01 to 2099-12-31.
+var (
+	dateFirst = civil.MustDate(1990, time.January, 1)
+	dateLast  = civil.MustDate(2099, time.December, 31)
+)
+
+// dateValidation makes the cells of sqref accept only dates, refusing
+// anything else with a message giving the form.
+func (w *writer) dateValidation(sheet, sqref, header, prompt string) {
+	if w.err != nil {
+		return
+	}
+	first, _ := dateSerial(dateFirst)
+	last, _ := dateSerial(dateLast)
+	dv := excelize.NewDataValidation(true)
+	dv.SetSqref(sqref)
+	w.fail(dv.SetRange(first, last, excelize.DataValidationTypeDate, excelize.DataValidationOperatorBetween))
+	dv.SetError(excelize.DataValidationErrorStyleStop, "日期无效", "请填写 "+dateFirst.String()+" 至 "+dateLast.String()+" 之间的日期，格式为 YYYY-MM-DD，如 2023-06-09")
+	if prompt != "" {
+		dv.SetInput(header, prompt)
 	}
 	w.fail(w.f.AddDataValidation(sheet, dv))
 }
@@ -718,7 +751,11 @@ func ruleNote(in *framework.Indicator) string {
 	case framework.KindRatio:
 		return "【比率】实际值与目标值之比计分；框架未给出的目标值、实际值在本行填写"
 	case framework.KindChecklist:
-		return "【检查清单】在下方各检查项行选择“是否通过”；未填写的检查项视为通过"
+		note := "【检查清单】在下方各检查项行选择“是否通过”；未填写的检查项视为通过"
+		if slices.ContainsFunc(r.Items, func(it framework.ChecklistItem) bool { return it.Check != nil }) {
+			note += "；标明“由台账自动评定”的检查项按台账工作表评定，无需填写，如需改变评定结果须同时填写“" + headerOverride + "”"
+		}
+		return note
 	case framework.KindQualitative:
 		return "【定性】选择评价等级，可在等级区间内填写评定得分"
 	case framework.KindManual:
@@ -746,7 +783,7 @@ func editable(in *framework.Indicator) []string {
 	return keys
 }
 
-var itemEditable = []string{"passed", "deduct", "reason", "evidence"}
+var itemEditable = []string{"passed", "deduct", "reason", "evidence", "override"}
 
 // indicatorRow writes an indicator's own row: the framework columns
 // locked, the columns that apply to its rule open, the rest greyed.
@@ -822,15 +859,23 @@ func (ss *scoreSheet) itemRow(code string, in *framework.Indicator, it *framewor
 	}
 	w.str(s, ss.c("code"), row, code, w.fixed)
 	w.str(s, ss.c("name"), row, name, w.fixed)
+	open := itemEditable
 	if it != nil {
+		text := it.Text
+		if it.Check != nil {
+			text += "\n" + checkNote(it.Check)
+		} else {
+			// Only items the registers decide are overruled.
+			open = slices.DeleteFunc(slices.Clone(open), func(k string) bool { return k == "override" })
+		}
 		w.str(s, ss.c("item"), row, it.Code, w.fixed)
-		w.str(s, ss.c("text"), row, it.Text, w.fixed)
+		w.str(s, ss.c("text"), row, text, w.fixed)
 		w.str(s, ss.c("max"), row, it.Points.String(), w.fixed)
 	} else {
 		w.str(s, ss.c("item"), row, chk.Item, -1)
 	}
 	for _, col := range ss.cols[ss.off+5:] {
-		if !slices.Contains(itemEditable, col.key) {
+		if !slices.Contains(open, col.key) {
 			w.str(s, ss.c(col.key), row, "", w.off)
 		}
 	}
@@ -845,6 +890,7 @@ func (ss *scoreSheet) itemRow(code string, in *framework.Indicator, it *framewor
 		}
 		w.str(s, ss.c("reason"), row, chk.Reason, -1)
 		w.str(s, ss.c("evidence"), row, joinList(chk.Evidence), -1)
+		w.str(s, ss.c("override"), row, chk.Override, -1)
 	}
 	ss.row++
 }
