@@ -3,6 +3,7 @@ package evaluation
 import (
 	"testing"
 
+	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/num"
 )
@@ -40,5 +41,46 @@ func TestDiff(t *testing.T) {
 	}
 	if d := Diff(nil, old); len(d) == 0 || d[0].Old != "" {
 		t.Errorf("creation should list every field as new: %+v", d)
+	}
+}
+
+func TestRegistersValidate(t *testing.T) {
+	d := func(s string) civil.Date {
+		v, err := civil.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	r := &Registers{
+		Contracts: []Contract{
+			{Number: "HT-1", Signed: d("2024-06-07"), Filed: d("2024-06-01")},
+			{Number: "HT-1"},
+			{},
+		},
+		Assets:      []Asset{{Number: "A"}, {Number: "A", Value: -1}},
+		Disclosures: []Disclosure{{Kind: "budgets"}},
+		Intentions:  []Intention{{}},
+	}
+	want := map[string]string{
+		"registers.contracts[0].filed":    "E102",
+		"registers.contracts[1].number":   "E105",
+		"registers.contracts[2].number":   "E103",
+		"registers.assets[1].number":      "E105",
+		"registers.assets[1].value":       "E102",
+		"registers.disclosures[0].kind":   "E104",
+		"registers.intentions[0].project": "E103",
+	}
+	got := map[string]string{}
+	for _, f := range r.validate() {
+		got[f.Path] = f.Code
+	}
+	for p, c := range want {
+		if got[p] != c {
+			t.Errorf("%s: got %q, want %s (all: %v)", p, got[p], c, got)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d findings, want %d: %v", len(got), len(want), got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/money"
@@ -41,6 +42,9 @@ func (e *Evaluation) Validate() diag.List {
 	ds = append(ds, validateTargets(e.Targets, "targets")...)
 	for code, in := range e.Scores {
 		ds = append(ds, in.validate("scores."+code)...)
+	}
+	if e.Registers != nil {
+		ds = append(ds, e.Registers.validate()...)
 	}
 	codes := map[string]int{}
 	for i, p := range e.Projects {
@@ -351,4 +355,59 @@ func deviations(ds *diag.List, ts []Target, path string) {
 			}
 		}
 	}
+}
+
+func (r *Registers) validate() diag.List {
+	var ds diag.List
+	for i, in := range r.Intentions {
+		if strings.TrimSpace(in.Project) == "" {
+			ds.Add(diag.Missing, fmt.Sprintf("registers.intentions[%d].project", i), "缺少采购项目名称")
+		}
+	}
+	seen := map[string]int{}
+	for i, k := range r.Contracts {
+		p := fmt.Sprintf("registers.contracts[%d]", i)
+		switch j, dup := seen[k.Number]; {
+		case strings.TrimSpace(k.Number) == "":
+			ds.Add(diag.Missing, p+".number", "缺少合同编号")
+		case dup:
+			ds.Add(diag.Duplicate, p+".number", "合同编号 %s 与 registers.contracts[%d] 重复", k.Number, j)
+		}
+		seen[k.Number] = i
+		if k.Amount < 0 {
+			ds.Add(diag.BadValue, p+".amount", "合同金额不能为负数")
+		}
+		for _, d := range []struct {
+			name       string
+			before, at civil.Date
+		}{{"signed", k.Awarded, k.Signed}, {"published", k.Signed, k.Published}, {"filed", k.Signed, k.Filed}} {
+			if !d.before.IsZero() && !d.at.IsZero() && d.at.Before(d.before) {
+				ds.Add(diag.BadValue, p+"."+d.name, "合同 %s 的日期 %s 早于前一环节的日期 %s", k.Number, d.at, d.before)
+			}
+		}
+	}
+	assets := map[string]int{}
+	for i, a := range r.Assets {
+		p := fmt.Sprintf("registers.assets[%d]", i)
+		switch j, dup := assets[a.Number]; {
+		case strings.TrimSpace(a.Number) == "":
+			ds.Add(diag.Missing, p+".number", "缺少资产编号")
+		case dup:
+			ds.Add(diag.Duplicate, p+".number", "资产编号 %s 与 registers.assets[%d] 重复", a.Number, j)
+		}
+		assets[a.Number] = i
+		if a.Value < 0 {
+			ds.Add(diag.BadValue, p+".value", "资产价值不能为负数")
+		}
+	}
+	for i, d := range r.Disclosures {
+		p := fmt.Sprintf("registers.disclosures[%d]", i)
+		if _, ok := DisclosureKinds[d.Kind]; !ok {
+			ds.Add(diag.BadChoice, p+".kind", "公开类别应为 budget（部门预算）、final_accounts（部门决算）或 performance（绩效信息），实际为 %q", d.Kind)
+		}
+		if !d.Approved.IsZero() && !d.Published.IsZero() && d.Published.Before(d.Approved) {
+			ds.Add(diag.BadValue, p+".published", "公开日期 %s 早于批复日期 %s", d.Published, d.Approved)
+		}
+	}
+	return ds
 }
