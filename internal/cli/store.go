@@ -15,6 +15,7 @@ import (
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/workbook"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // dbFlag adds --db to a command: a SQLite path, sqlite:PATH or a
@@ -236,13 +237,8 @@ func cmdList(e *env, args []string) error {
 	return usageErr("未知输出格式 %q，可用：text、json", *format)
 }
 
-var statusNames = map[string]string{
-	"draft": "草稿", "submitted": "已提交", "approved": "已审批", "under_review": "复核中",
-	"returned": "已退回", "accepted": "已通过", "published": "已公开",
-}
-
 func statusName(s string) string {
-	if n, ok := statusNames[s]; ok {
+	if n, ok := workflow.StatusNames[s]; ok {
 		return n
 	}
 	return s
