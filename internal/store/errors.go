@@ -3,6 +3,8 @@ package store
 import (
 	"errors"
 	"fmt"
+
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // Error codes.
@@ -10,7 +12,13 @@ const (
 	ENOTFOUND = "ENOTFOUND" // no such department-year
 	ECONFLICT = "ECONFLICT" // someone else changed it first; reload and retry
 	EINVALID  = "EINVALID"  // the request cannot be stored as given
-	EINTERNAL = "EINTERNAL" // anything else: database unreachable, disk full, …
+	// EUNAUTHORIZED: not logged in, or the credentials are wrong. A wrong
+	// username and a wrong password give the same error.
+	EUNAUTHORIZED = "EUNAUTHORIZED"
+	// EFORBIDDEN: logged in, but the user's role, department or the
+	// department-year's status does not allow the action.
+	EFORBIDDEN = "EFORBIDDEN"
+	EINTERNAL  = "EINTERNAL" // anything else: database unreachable, disk full, …
 )
 
 // Error is an error the user can act on, with a message in Chinese naming
@@ -49,4 +57,15 @@ func notFound(code string, year int) *Error {
 
 func conflict(code string, year int, current, expected int) *Error {
 	return errorf(ECONFLICT, "部门 %s %d 年度的数据已被他人修改（当前版本 %d，您编辑的版本 %d），请刷新后重试", code, year, current, expected)
+}
+
+func notEditable(code string, year int, status string) *Error {
+	return errorf(EFORBIDDEN, "部门 %s %d 年度的数据当前状态为“%s”，不能修改；只有草稿或已退回的数据可以修改", code, year, statusName(status))
+}
+
+func statusName(status string) string {
+	if n, ok := workflow.StatusNames[status]; ok {
+		return n
+	}
+	return status
 }

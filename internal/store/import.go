@@ -17,6 +17,7 @@ import (
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/scoring"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // Entry is one department-year to import.
@@ -49,6 +50,9 @@ type Summary struct {
 // with actor and reason (a changed pinned framework file at the paths
 // "framework_file" and "project_framework_file"). A creation is recorded
 // as one history row. The status of a replaced department-year is kept.
+// Only a department-year with the department (draft or returned,
+// workflow.Editable) may be replaced: any other is EFORBIDDEN and nothing
+// is stored. Re-importing it unchanged is allowed and writes nothing.
 func (s *Store) Import(ctx context.Context, entries []Entry, actor, reason string) (Summary, error) {
 	items, pins, err := prepareImport(entries)
 	if err != nil {
@@ -89,7 +93,8 @@ type item struct {
 	action    string // "create", "replace" or "" (unchanged)
 	deptID    int64
 	dyID      int64
-	version   int // stored version before the import
+	version   int    // stored version before the import
+	status    string // stored status
 	oldFw     int64
 	oldPfw    sql.NullInt64
 	changes   []evaluation.Change
@@ -256,6 +261,9 @@ func (tx *txn) importItems(ctx context.Context, items []*item, pins []*pin, acto
 			creates = append(creates, it)
 		case it.unchanged:
 			sum.Unchanged++
+		case !workflow.Editable(it.status):
+			return sum, errorf(EFORBIDDEN, "部门 %s %d 年度（%s）当前状态为“%s”，不能通过导入替换；只有草稿或已退回的数据可以替换，本次导入未保存任何数据",
+				it.key.code, it.key.year, it.name, statusName(it.status))
 		default:
 			it.action = "replace"
 			replaces = append(replaces, it)
@@ -471,7 +479,7 @@ func (tx *txn) loadStored(ctx context.Context, items []*item) error {
 	byID := map[int64]*item{}
 	var ids []int64
 	err := inChunks(deptIDs, func(part []int64) error {
-		rows, err := tx.query(ctx, `SELECT d.code, dy.year, dy.id, dy.version, dy.framework_version_id, dy.project_framework_version_id
+		rows, err := tx.query(ctx, `SELECT d.code, dy.year, dy.id, dy.version, dy.status, dy.framework_version_id, dy.project_framework_version_id
 			FROM department_years dy JOIN departments d ON d.id = dy.department_id
 			WHERE dy.department_id IN (`+placeholders(len(part))+")", anys(part)...)
 		if err != nil {
@@ -482,12 +490,13 @@ func (tx *txn) loadStored(ctx context.Context, items []*item) error {
 			var k key
 			var id, fw int64
 			var version int
+			var status string
 			var pfw sql.NullInt64
-			if err := rows.Scan(&k.code, &k.year, &id, &version, &fw, &pfw); err != nil {
+			if err := rows.Scan(&k.code, &k.year, &id, &version, &status, &fw, &pfw); err != nil {
 				return err
 			}
 			if it := byKey[k]; it != nil {
-				it.dyID, it.version, it.oldFw, it.oldPfw = id, version, fw, pfw
+				it.dyID, it.version, it.status, it.oldFw, it.oldPfw = id, version, status, fw, pfw
 				byID[id] = it
 				ids = append(ids, id)
 			}

@@ -7,11 +7,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/scoring"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // Listing is one stored department-year, without its data.
@@ -61,7 +64,9 @@ func scanListing(row interface{ Scan(...any) error }, l *Listing, more ...any) e
 	return nil
 }
 
-// List returns every stored department-year, by department code and year.
+// List returns every stored department-year, by department code and year,
+// whatever its status: for the command line and administrators. The web
+// layer lists with ListFiltered and Visible.
 func (s *Store) List(ctx context.Context) ([]Listing, error) {
 	var out []Listing
 	err := s.withReadTx(ctx, func(tx *txn) error {
@@ -156,7 +161,9 @@ func (tx *txn) findDepartmentYear(ctx context.Context, code string, year int) (i
 // Update replaces the data of a department-year that the caller read at
 // expectedVersion, with res its new score under the same pinned frameworks.
 // If someone changed it since, nothing is written and the error is
-// ECONFLICT. Every changed field is recorded in history; data equal to
+// ECONFLICT. Only a department-year with the department (status draft or
+// returned, workflow.Editable) may be changed: any other is EFORBIDDEN.
+// Every changed field is recorded in history; data equal to
 // what is stored writes nothing. It returns the version now stored.
 func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluation.Evaluation, res *scoring.Result, expectedVersion int, actor, reason string) (int, error) {
 	switch {
@@ -176,23 +183,27 @@ func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluatio
 		var (
 			id       int64
 			version  int
+			status   string
 			stored   []byte
 			deptID   int64
 			deptName string
 			fwID     string
 			pfwID    sql.NullString
 		)
-		err := tx.queryRow(ctx, `SELECT dy.id, dy.version, dy.data, d.id, d.name, f.framework_id, pf.framework_id
+		err := tx.queryRow(ctx, `SELECT dy.id, dy.version, dy.status, dy.data, d.id, d.name, f.framework_id, pf.framework_id
 			FROM department_years dy
 			JOIN departments d ON d.id = dy.department_id
 			JOIN framework_versions f ON f.id = dy.framework_version_id
 			LEFT JOIN framework_versions pf ON pf.id = dy.project_framework_version_id
-			WHERE d.code = ? AND dy.year = ?`, code, year).Scan(&id, &version, &stored, &deptID, &deptName, &fwID, &pfwID)
+			WHERE d.code = ? AND dy.year = ?`, code, year).Scan(&id, &version, &status, &stored, &deptID, &deptName, &fwID, &pfwID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound(code, year)
 		}
 		if err != nil {
 			return err
+		}
+		if !workflow.Editable(status) {
+			return notEditable(code, year, status)
 		}
 		if version != expectedVersion {
 			return conflict(code, year, version, expectedVersion)
@@ -244,4 +255,122 @@ func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluatio
 		return 0, err
 	}
 	return newVersion, nil
+}
+
+// Filter selects department-years for ListFiltered. A zero field selects
+// any value. Status lists the statuses allowed: nil means any status, an
+// empty non-nil slice means none (the result of And on filters that
+// cannot both hold).
+type Filter struct {
+	DepartmentCode string
+	Year           int
+	Status         []string
+}
+
+// none is a filter that matches nothing.
+func none() Filter { return Filter{Status: []string{}} }
+
+// Visible is what a user may list: the public (u == nil) only published
+// department-years, an editor or approver only their department's, a
+// reviewer or administrator every department-year in every status (the
+// finance bureau follows progress, including who has not yet submitted).
+// A disabled account sees what the public sees.
+//
+// The web layer must build every listing as
+//
+//	s.ListFiltered(ctx, store.Visible(user).And(fromRequest))
+//
+// never from the request alone and never with List: And narrows, so a
+// request can only see less than Visible allows, never more.
+func Visible(u *User) Filter {
+	switch {
+	case u == nil || u.Disabled:
+		return Filter{Status: []string{workflow.Published}}
+	case u.InDepartment():
+		if u.DepartmentCode == "" {
+			return none()
+		}
+		return Filter{DepartmentCode: u.DepartmentCode}
+	case u.Role == workflow.Reviewer || u.Role == workflow.Admin:
+		return Filter{}
+	}
+	return none()
+}
+
+// And returns the filter selecting what both f and g select.
+func (f Filter) And(g Filter) Filter {
+	out := f
+	switch {
+	case g.DepartmentCode == "":
+	case f.DepartmentCode == "":
+		out.DepartmentCode = g.DepartmentCode
+	case f.DepartmentCode != g.DepartmentCode:
+		return none()
+	}
+	switch {
+	case g.Year == 0:
+	case f.Year == 0:
+		out.Year = g.Year
+	case f.Year != g.Year:
+		return none()
+	}
+	switch {
+	case g.Status == nil:
+	case f.Status == nil:
+		out.Status = append([]string{}, g.Status...)
+	default:
+		out.Status = []string{}
+		for _, st := range f.Status {
+			if slices.Contains(g.Status, st) {
+				out.Status = append(out.Status, st)
+			}
+		}
+	}
+	return out
+}
+
+// ListFiltered returns the department-years f selects, by department code
+// and year. See Visible for how the web layer must build f.
+func (s *Store) ListFiltered(ctx context.Context, f Filter) ([]Listing, error) {
+	if f.Status != nil && len(f.Status) == 0 {
+		return nil, nil
+	}
+	var (
+		where []string
+		args  []any
+	)
+	if f.DepartmentCode != "" {
+		where, args = append(where, "d.code = ?"), append(args, f.DepartmentCode)
+	}
+	if f.Year != 0 {
+		where, args = append(where, "dy.year = ?"), append(args, f.Year)
+	}
+	if len(f.Status) > 0 {
+		where, args = append(where, "dy.status IN ("+placeholders(len(f.Status))+")"), append(args, anys(f.Status)...)
+	}
+	q := `SELECT ` + listingColumns + ` FROM department_years dy JOIN departments d ON d.id = dy.department_id`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY d.code, dy.year"
+	var out []Listing
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		rows, err := tx.query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l Listing
+			if err := scanListing(rows, &l); err != nil {
+				return err
+			}
+			out = append(out, l)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("读取数据列表失败：%w", err)
+	}
+	return out, nil
 }

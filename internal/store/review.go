@@ -1,0 +1,292 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/framework"
+	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/workflow"
+)
+
+// ScopeDepartment is the scope of a review score on the department's own
+// indicators; a project's indicators have the project's number (1, 2, …,
+// as in Record.Evaluation.Projects[n-1]) as text.
+const ScopeDepartment = "department"
+
+// maxCommentLen bounds a comment, in characters.
+const maxCommentLen = 5000
+
+// ReviewScore is the finance bureau's score (复核得分) for one indicator.
+type ReviewScore struct {
+	Scope         string // ScopeDepartment or a project's number
+	IndicatorCode string
+	Score         num.Points
+	Reason        string
+	ReviewerID    int64
+	Reviewer      string // the reviewer's username
+	At            time.Time
+}
+
+// Comment is a remark on a department-year, or on one of its indicators
+// when IndicatorCode is not empty.
+type Comment struct {
+	ID            int64
+	IndicatorCode string
+	AuthorID      int64
+	Author        string // the author's username
+	AuthorName    string // the author's display name
+	At            time.Time
+	Body          string
+	Resolved      bool
+}
+
+// SetReviewScore records a reviewer's score for an indicator of a
+// department-year under review (复核中), replacing any earlier one. Only a
+// reviewer may (EFORBIDDEN otherwise), only while the status is
+// under_review (EFORBIDDEN), always with a reason (EINVALID). The scope is
+// ScopeDepartment or a stored project's number; the indicator must be in
+// the framework pinned for that scope, and the score between 0 and the
+// framework's total (EINVALID). The score is recorded in history as
+// action "update" at path "review.SCOPE.CODE", with the old and new score;
+// the department-year's version does not change, so review scores do not
+// disturb a reviewer's next transition.
+func (s *Store) SetReviewScore(ctx context.Context, code string, year int, scope, indicator string, score num.Points, reason string, actor User) error {
+	reason = strings.TrimSpace(reason)
+	return s.withTx(ctx, func(tx *txn) error {
+		a, err := tx.actor(ctx, actor)
+		if err != nil {
+			return err
+		}
+		if a.Role != workflow.Reviewer {
+			return errorf(EFORBIDDEN, "只有%s可以填写复核得分，%s %s 不能", workflow.RoleNames[workflow.Reviewer], workflow.RoleNames[a.Role], a.Username)
+		}
+		st, err := tx.loadState(ctx, code, year)
+		if err != nil {
+			return err
+		}
+		if st.status != workflow.UnderReview {
+			return errorf(EFORBIDDEN, "部门 %s %d 年度当前状态为“%s”，只有复核中的数据可以填写复核得分", code, year, statusName(st.status))
+		}
+		if reason == "" {
+			return errorf(EINVALID, "部门 %s %d 年度指标 %s：填写复核得分必须说明理由", code, year, indicator)
+		}
+		fw, err := tx.scopeFramework(ctx, st.id, code, year, scope)
+		if err != nil {
+			return err
+		}
+		if fw.Find(indicator) == nil {
+			return errorf(EINVALID, "部门 %s %d 年度：指标框架 %s 中没有指标 %q", code, year, fw.ID, indicator)
+		}
+		if score < 0 || score > fw.Total {
+			return errorf(EINVALID, "部门 %s %d 年度指标 %s：复核得分 %s 超出范围（0 至 %s 分）", code, year, indicator, score, fw.Total)
+		}
+		var (
+			old       int64
+			oldReason string
+			had       bool
+		)
+		err = tx.queryRow(ctx, "SELECT score, reason FROM review_scores WHERE department_year_id = ? AND scope = ? AND indicator_code = ?",
+			st.id, scope, indicator).Scan(&old, &oldReason)
+		switch {
+		case err == nil:
+			had = true
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if had && num.Points(old) == score && oldReason == reason {
+			return nil // nothing changed
+		}
+		now := s.now()
+		_, err = tx.exec(ctx, `INSERT INTO review_scores (department_year_id, scope, indicator_code, score, reason, reviewer_id, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (department_year_id, scope, indicator_code)
+			DO UPDATE SET score = excluded.score, reason = excluded.reason, reviewer_id = excluded.reviewer_id, at = excluded.at`,
+			st.id, scope, indicator, int64(score), reason, a.ID, now)
+		if err != nil {
+			return fmt.Errorf("保存复核得分失败：%w", err)
+		}
+		oldValue := ""
+		if had {
+			oldValue = num.Points(old).String()
+		}
+		_, err = tx.exec(ctx, `INSERT INTO history (department_year_id, version, at, actor, action, path, old_value, new_value, reason)
+			VALUES (?, ?, ?, ?, 'update', ?, ?, ?, ?)`, st.id, st.version, now, a.Username, "review."+scope+"."+indicator, oldValue, score.String(), reason)
+		if err != nil {
+			return fmt.Errorf("写入修改记录失败：%w", err)
+		}
+		return nil
+	})
+}
+
+// scopeFramework returns the pinned framework that scores a scope of a
+// department-year: the department's, or the projects' when the scope is
+// a stored project's number.
+func (tx *txn) scopeFramework(ctx context.Context, id int64, code string, year int, scope string) (*framework.Framework, error) {
+	column := "framework_version_id"
+	if scope != ScopeDepartment {
+		seq, err := strconv.Atoi(scope)
+		if err != nil || seq < 1 || strconv.Itoa(seq) != scope {
+			return nil, errorf(EINVALID, "部门 %s %d 年度：复核范围 %q 无效，应为 %s 或项目序号", code, year, scope, ScopeDepartment)
+		}
+		var n int
+		if err := tx.queryRow(ctx, "SELECT count(*) FROM projects WHERE department_year_id = ? AND seq = ?", id, seq).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, errorf(EINVALID, "部门 %s %d 年度没有第 %d 个项目", code, year, seq)
+		}
+		column = "project_framework_version_id"
+	}
+	var content []byte
+	err := tx.queryRow(ctx, `SELECT f.content FROM department_years dy JOIN framework_versions f ON f.id = dy.`+column+`
+		WHERE dy.id = ?`, id).Scan(&content)
+	if err != nil {
+		return nil, fmt.Errorf("读取部门 %s %d 年度的指标框架失败：%w", code, year, err)
+	}
+	fw, ds := datafile.Framework("pinned", content)
+	if fw == nil || ds.Err() != nil {
+		return nil, fmt.Errorf("部门 %s %d 年度留存的指标框架无法读取：%v", code, year, ds)
+	}
+	return fw, nil
+}
+
+// ReviewScores returns the review scores of a department-year, by scope
+// and indicator code. Who may see them is for the caller to decide.
+func (s *Store) ReviewScores(ctx context.Context, code string, year int) ([]ReviewScore, error) {
+	var out []ReviewScore
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		id, _, err := tx.findDepartmentYear(ctx, code, year)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.query(ctx, `SELECT r.scope, r.indicator_code, r.score, r.reason, r.reviewer_id, u.username, r.at
+			FROM review_scores r JOIN users u ON u.id = r.reviewer_id
+			WHERE r.department_year_id = ? ORDER BY r.scope, r.indicator_code`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r ReviewScore
+			var score int64
+			if err := rows.Scan(&r.Scope, &r.IndicatorCode, &score, &r.Reason, &r.ReviewerID, &r.Reviewer, &r.At); err != nil {
+				return err
+			}
+			r.Score, r.At = num.Points(score), r.At.UTC()
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkCommenter refuses anyone but a reviewer or a user of the
+// department.
+func checkCommenter(a User, code string, year int) error {
+	switch {
+	case a.Role == workflow.Reviewer:
+		return nil
+	case a.InDepartment():
+		return checkDepartment(a, code, year)
+	}
+	return errorf(EFORBIDDEN, "%s %s 不能对部门 %s %d 年度发表意见", workflow.RoleNames[a.Role], a.Username, code, year)
+}
+
+// AddComment adds a comment to a department-year, on one indicator when
+// indicator is not empty. A reviewer, or an editor or approver of the
+// department, may comment (EFORBIDDEN otherwise), in any status.
+func (s *Store) AddComment(ctx context.Context, code string, year int, indicator, body string, actor User) (Comment, error) {
+	body = strings.TrimSpace(body)
+	indicator = strings.TrimSpace(indicator)
+	var c Comment
+	err := s.withTx(ctx, func(tx *txn) error {
+		a, err := tx.actor(ctx, actor)
+		if err != nil {
+			return err
+		}
+		id, _, err := tx.findDepartmentYear(ctx, code, year)
+		if err != nil {
+			return err
+		}
+		if err := checkCommenter(a, code, year); err != nil {
+			return err
+		}
+		switch n := utf8.RuneCountInString(body); {
+		case n == 0:
+			return errorf(EINVALID, "意见内容不能为空")
+		case n > maxCommentLen:
+			return errorf(EINVALID, "意见内容过长（最多 %d 个字符）", maxCommentLen)
+		}
+		c = Comment{IndicatorCode: indicator, AuthorID: a.ID, Author: a.Username, AuthorName: a.DisplayName, At: s.now(), Body: body}
+		return tx.queryRow(ctx, `INSERT INTO review_comments (department_year_id, indicator_code, author_id, at, body, resolved)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, id, nullString(indicator), a.ID, c.At, body, false).Scan(&c.ID)
+	})
+	if err != nil {
+		return Comment{}, err
+	}
+	return c, nil
+}
+
+// ResolveComment marks a comment of a department-year resolved (or not).
+// The same users who may comment may resolve.
+func (s *Store) ResolveComment(ctx context.Context, code string, year int, commentID int64, resolved bool, actor User) error {
+	return s.withTx(ctx, func(tx *txn) error {
+		a, err := tx.actor(ctx, actor)
+		if err != nil {
+			return err
+		}
+		id, _, err := tx.findDepartmentYear(ctx, code, year)
+		if err != nil {
+			return err
+		}
+		if err := checkCommenter(a, code, year); err != nil {
+			return err
+		}
+		return tx.execOne(ctx, errorf(ENOTFOUND, "部门 %s %d 年度没有编号为 %d 的意见", code, year, commentID),
+			"UPDATE review_comments SET resolved = ? WHERE id = ? AND department_year_id = ?", resolved, commentID, id)
+	})
+}
+
+// Comments returns the comments on a department-year, oldest first. Who
+// may see them is for the caller to decide.
+func (s *Store) Comments(ctx context.Context, code string, year int) ([]Comment, error) {
+	var out []Comment
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		id, _, err := tx.findDepartmentYear(ctx, code, year)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.query(ctx, `SELECT c.id, c.indicator_code, c.author_id, u.username, u.display_name, c.at, c.body, c.resolved
+			FROM review_comments c JOIN users u ON u.id = c.author_id
+			WHERE c.department_year_id = ? ORDER BY c.id`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c Comment
+			var ind sql.NullString
+			if err := rows.Scan(&c.ID, &ind, &c.AuthorID, &c.Author, &c.AuthorName, &c.At, &c.Body, &c.Resolved); err != nil {
+				return err
+			}
+			c.IndicatorCode, c.At = ind.String, c.At.UTC()
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jixiao/jixiao/internal/workflow"
+)
+
+// dyState is what the workflow needs to know of a department-year.
+type dyState struct {
+	id             int64
+	departmentCode string
+	status         string
+	version        int
+}
+
+// loadState reads a department-year's status and version.
+func (tx *txn) loadState(ctx context.Context, code string, year int) (dyState, error) {
+	st := dyState{departmentCode: code}
+	err := tx.queryRow(ctx, `SELECT dy.id, dy.status, dy.version FROM department_years dy JOIN departments d ON d.id = dy.department_id
+		WHERE d.code = ? AND dy.year = ?`, code, year).Scan(&st.id, &st.status, &st.version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, notFound(code, year)
+	}
+	return st, err
+}
+
+// checkDepartment refuses a department user acting on another department's
+// data. Reviewers and administrators belong to no department and pass.
+func checkDepartment(u User, code string, year int) error {
+	if u.InDepartment() && u.DepartmentCode != code {
+		return errorf(EFORBIDDEN, "%s %s 属于部门 %s，不能处理部门 %s %d 年度的数据", workflow.RoleNames[u.Role], u.Username, u.DepartmentCode, code, year)
+	}
+	return nil
+}
+
+// Transition moves a department-year, read by the caller at
+// expectedVersion, to the status to, as actor, and returns the new
+// version. The actor is identified by ID: its role and department are read
+// from the database in the same transaction (a missing or disabled account
+// is EUNAUTHORIZED). In order, it refuses:
+//
+//   - a department user (editor, approver) of another department: EFORBIDDEN;
+//   - a stale expectedVersion: ECONFLICT (checked before the move itself,
+//     so that someone who acted on an out-of-date page is told to reload);
+//   - a move workflow.Find does not allow for the actor's role: EFORBIDDEN,
+//     with workflow's message;
+//   - a move that needs a comment (returning a submission) without one:
+//     EINVALID.
+//
+// The move is recorded in history as one row: action "status", path
+// "status", the old and new status as old and new values, the comment as
+// reason and the actor's username as actor.
+func (s *Store) Transition(ctx context.Context, code string, year int, to string, actor User, comment string, expectedVersion int) (int, error) {
+	comment = strings.TrimSpace(comment)
+	var newVersion int
+	err := s.withTx(ctx, func(tx *txn) error {
+		a, err := tx.actor(ctx, actor)
+		if err != nil {
+			return err
+		}
+		st, err := tx.loadState(ctx, code, year)
+		if err != nil {
+			return err
+		}
+		if err := checkDepartment(a, code, year); err != nil {
+			return err
+		}
+		if st.version != expectedVersion {
+			return conflict(code, year, st.version, expectedVersion)
+		}
+		t, err := workflow.Find(st.status, to, a.Role)
+		if err != nil {
+			return &Error{Code: EFORBIDDEN, Message: fmt.Sprintf("部门 %s %d 年度：%v", code, year, err)}
+		}
+		if t.NeedsComment && comment == "" {
+			return errorf(EINVALID, "部门 %s %d 年度：%s需要填写原因", code, year, t.Action)
+		}
+		now := s.now()
+		r, err := tx.exec(ctx, "UPDATE department_years SET status = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+			to, now, st.id, expectedVersion)
+		if err != nil {
+			return fmt.Errorf("更新部门 %s %d 年度状态失败：%w", code, year, err)
+		}
+		if n, err := r.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return tx.conflict(ctx, st.id, key{code, year}, expectedVersion)
+		}
+		newVersion = expectedVersion + 1
+		_, err = tx.exec(ctx, `INSERT INTO history (department_year_id, version, at, actor, action, path, old_value, new_value, reason)
+			VALUES (?, ?, ?, ?, 'status', 'status', ?, ?, ?)`, st.id, newVersion, now, a.Username, st.status, to, comment)
+		if err != nil {
+			return fmt.Errorf("写入修改记录失败：%w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return newVersion, nil
+}

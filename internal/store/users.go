@@ -1,0 +1,305 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jixiao/jixiao/internal/workflow"
+)
+
+// User is an account. Editors and approvers (部门填报人, 部门负责人) belong
+// to the department with DepartmentCode; reviewers and administrators
+// (财政审核人, 管理员) belong to none, and their DepartmentCode is "".
+type User struct {
+	ID             int64
+	Username       string
+	DisplayName    string
+	Role           string // workflow.Editor, Approver, Reviewer or Admin
+	DepartmentCode string
+	CreatedAt      time.Time
+	Disabled       bool
+}
+
+// InDepartment reports whether u is a department user (editor or
+// approver).
+func (u *User) InDepartment() bool {
+	return u.Role == workflow.Editor || u.Role == workflow.Approver
+}
+
+const userColumns = `u.id, u.username, u.display_name, u.role, u.department_code, u.created_at, u.disabled`
+
+func scanUser(row interface{ Scan(...any) error }, u *User, more ...any) error {
+	var dept sql.NullString
+	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &u.Role, &dept, &u.CreatedAt, &u.Disabled}, more...)
+	if err := row.Scan(dest...); err != nil {
+		return err
+	}
+	u.DepartmentCode = dept.String
+	u.CreatedAt = u.CreatedAt.UTC()
+	return nil
+}
+
+// checkUser checks the fields of a new account.
+func checkUser(u *User) error {
+	switch n := utf8.RuneCountInString(u.Username); {
+	case n == 0:
+		return errorf(EINVALID, "用户名不能为空")
+	case n > 64:
+		return errorf(EINVALID, "用户名 %q 过长（最多 64 个字符）", u.Username)
+	}
+	for _, r := range u.Username {
+		if unicode.IsSpace(r) || !unicode.IsPrint(r) {
+			return errorf(EINVALID, "用户名 %q 不能包含空格或控制字符", u.Username)
+		}
+	}
+	if utf8.RuneCountInString(u.DisplayName) > 100 {
+		return errorf(EINVALID, "用户 %s 的显示名称过长（最多 100 个字符）", u.Username)
+	}
+	if strings.TrimSpace(u.DepartmentCode) != u.DepartmentCode {
+		return errorf(EINVALID, "用户 %s 的部门编码 %q 前后有空格", u.Username, u.DepartmentCode)
+	}
+	switch u.Role {
+	case workflow.Editor, workflow.Approver:
+		if u.DepartmentCode == "" {
+			return errorf(EINVALID, "用户 %s 是%s，必须指定所属部门编码", u.Username, workflow.RoleNames[u.Role])
+		}
+	case workflow.Reviewer, workflow.Admin:
+		if u.DepartmentCode != "" {
+			return errorf(EINVALID, "用户 %s 是%s，不属于任何部门，不能指定部门编码 %s", u.Username, workflow.RoleNames[u.Role], u.DepartmentCode)
+		}
+	default:
+		return errorf(EINVALID, "用户 %s 的角色 %q 无效：应为 editor、approver、reviewer 或 admin", u.Username, u.Role)
+	}
+	return nil
+}
+
+// checkPassword checks a new password's length.
+func checkPassword(password string) error {
+	if utf8.RuneCountInString(password) < MinPasswordLen {
+		return errorf(EINVALID, "密码至少需要 %d 个字符", MinPasswordLen)
+	}
+	if len(password) > maxPasswordBytes {
+		return errorf(EINVALID, "密码过长（最多 %d 字节）", maxPasswordBytes)
+	}
+	return nil
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// CreateUser creates an account with the password (at least
+// MinPasswordLen characters) and returns it with its ID. A username
+// already taken is ECONFLICT; invalid fields are EINVALID. The department
+// code is not checked against stored departments: accounts may be created
+// before the department's first import.
+func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, error) {
+	u.ID, u.Disabled = 0, false
+	if err := checkUser(&u); err != nil {
+		return User{}, err
+	}
+	if err := checkPassword(password); err != nil {
+		return User{}, err
+	}
+	hash, err := hashPassword(ctx, password)
+	if err != nil {
+		return User{}, err
+	}
+	u.CreatedAt = s.now()
+	err = s.withTx(ctx, func(tx *txn) error {
+		err := tx.queryRow(ctx, `INSERT INTO users (username, display_name, role, department_code, password_hash, created_at, disabled)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			u.Username, u.DisplayName, u.Role, nullString(u.DepartmentCode), hash, u.CreatedAt, false).Scan(&u.ID)
+		if isUniqueViolation(err) {
+			return &Error{Code: ECONFLICT, Message: fmt.Sprintf("用户名 %s 已被使用", u.Username), err: err}
+		}
+		if err != nil {
+			return fmt.Errorf("创建用户 %s 失败：%w", u.Username, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return u, nil
+}
+
+// unauthorized is the one answer to a failed login, whichever part was
+// wrong.
+func unauthorized() *Error { return errorf(EUNAUTHORIZED, "用户名或密码错误") }
+
+// Authenticate returns the account with the username if password is its
+// password. An unknown username and a wrong password give the same
+// EUNAUTHORIZED error, and take as long: for an unknown username a dummy
+// hash is verified. A disabled account with the right password is
+// EUNAUTHORIZED too, with a message saying it is disabled.
+func (s *Store) Authenticate(ctx context.Context, username, password string) (User, error) {
+	var (
+		u     User
+		hash  string
+		found bool
+	)
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE u.username = ?`, username), &u, &hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("读取用户失败：%w", err)
+	}
+	if !found || len(password) > maxPasswordBytes {
+		dummy, err := dummyHash()
+		if err != nil {
+			return User{}, err
+		}
+		if _, err := verifyPassword(ctx, dummy, password); err != nil {
+			return User{}, err
+		}
+		return User{}, unauthorized()
+	}
+	ok, err := verifyPassword(ctx, hash, password)
+	if err != nil {
+		return User{}, fmt.Errorf("用户 %s 的密码哈希无法读取：%w", username, err)
+	}
+	if !ok {
+		return User{}, unauthorized()
+	}
+	if u.Disabled {
+		return User{}, errorf(EUNAUTHORIZED, "账号 %s 已停用，请联系管理员", username)
+	}
+	return u, nil
+}
+
+// GetUser returns the account with the id.
+func (s *Store) GetUser(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		var err error
+		u, err = tx.user(ctx, id)
+		return err
+	})
+	return u, err
+}
+
+func (tx *txn) user(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id), &u)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, errorf(ENOTFOUND, "未找到编号为 %d 的用户", id)
+	}
+	return u, err
+}
+
+// actor reads the account acting, by its ID, in the transaction that acts:
+// its role and department are the stored ones, not those of a User value
+// the caller may have kept since login. A missing or disabled account is
+// EUNAUTHORIZED.
+func (tx *txn) actor(ctx context.Context, a User) (User, error) {
+	if a.ID == 0 {
+		return User{}, errorf(EUNAUTHORIZED, "请先登录")
+	}
+	u, err := tx.user(ctx, a.ID)
+	if ErrorCode(err) == ENOTFOUND {
+		return User{}, errorf(EUNAUTHORIZED, "账号不存在，请重新登录")
+	}
+	if err != nil {
+		return User{}, err
+	}
+	if u.Disabled {
+		return User{}, errorf(EUNAUTHORIZED, "账号 %s 已停用", u.Username)
+	}
+	return u, nil
+}
+
+// ListUsers returns every account, by username.
+func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
+	var out []User
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		rows, err := tx.query(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.username`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var u User
+			if err := scanUser(rows, &u); err != nil {
+				return err
+			}
+			out = append(out, u)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("读取用户列表失败：%w", err)
+	}
+	return out, nil
+}
+
+// SetPassword sets a new password for the account and ends all its
+// sessions (the web layer logs the user in again if the change was their
+// own).
+func (s *Store) SetPassword(ctx context.Context, id int64, password string) error {
+	if err := checkPassword(password); err != nil {
+		return err
+	}
+	hash, err := hashPassword(ctx, password)
+	if err != nil {
+		return err
+	}
+	return s.withTx(ctx, func(tx *txn) error {
+		if err := tx.execOne(ctx, errorf(ENOTFOUND, "未找到编号为 %d 的用户", id), "UPDATE users SET password_hash = ? WHERE id = ?", hash, id); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
+		return err
+	})
+}
+
+// DisableUser disables the account and ends its sessions; it can no longer
+// log in or act. Accounts are never deleted: history, review scores and
+// comments name them.
+func (s *Store) DisableUser(ctx context.Context, id int64) error {
+	return s.withTx(ctx, func(tx *txn) error {
+		if err := tx.execOne(ctx, errorf(ENOTFOUND, "未找到编号为 %d 的用户", id), "UPDATE users SET disabled = ? WHERE id = ?", true, id); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
+		return err
+	})
+}
+
+// EnableUser enables a disabled account again.
+func (s *Store) EnableUser(ctx context.Context, id int64) error {
+	return s.withTx(ctx, func(tx *txn) error {
+		return tx.execOne(ctx, errorf(ENOTFOUND, "未找到编号为 %d 的用户", id), "UPDATE users SET disabled = ? WHERE id = ?", false, id)
+	})
+}
+
+// execOne runs a statement that must change a row, and returns missing if
+// it changed none.
+func (tx *txn) execOne(ctx context.Context, missing error, q string, args ...any) error {
+	r, err := tx.exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return missing
+	}
+	return nil
+}

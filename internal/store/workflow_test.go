@@ -1,0 +1,386 @@
+package store
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/workflow"
+)
+
+// setStatus puts a department-year in a status directly, and returns its
+// version.
+func setStatus(t *testing.T, s *Store, code string, year int, status string) int {
+	t.Helper()
+	if _, err := s.db.Exec(s.rebind(`UPDATE department_years SET status = ? WHERE year = ?
+		AND department_id = (SELECT id FROM departments WHERE code = ?)`), status, year, code); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Get(ctx, code, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Version
+}
+
+// workflowStore holds the Tianhe example (department A) and a variant for
+// department B, and the people acting on them.
+func workflowStore(t *testing.T, dsn string) (*Store, Entry, people) {
+	s := open(t, dsn)
+	th := exampleEntry(t, tianhePath)
+	b := entry(t, variant(t, th.Evaluation, "900100", 0), "b.yaml")
+	mustImport(t, s, []Entry{th, b}, Summary{Created: 2})
+	return s, th, mkPeople(t, s, th.Evaluation.Department.Code, "900100")
+}
+
+func TestTransitionsByRole(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s, th, p := workflowStore(t, dsn)
+		code, year := th.Evaluation.Department.Code, th.Evaluation.Year
+		roleUser := map[string]User{workflow.Editor: p.editorA, workflow.Approver: p.approverA, workflow.Reviewer: p.reviewer, workflow.Admin: p.admin}
+		for _, tr := range workflow.Transitions {
+			for _, role := range []string{workflow.Editor, workflow.Approver, workflow.Reviewer, workflow.Admin} {
+				actor := roleUser[role]
+				v := setStatus(t, s, code, year, tr.From)
+				before := len(historyOf(t, s, code, year, "status"))
+				got, err := s.Transition(ctx, code, year, tr.To, actor, "理由："+tr.Action, v)
+				r, _ := s.Get(ctx, code, year)
+				h := historyOf(t, s, code, year, "status")
+				if role != tr.Role {
+					if ErrorCode(err) != EFORBIDDEN || !strings.Contains(err.Error(), code) {
+						t.Errorf("%s → %s by %s: %v (%s), want EFORBIDDEN", tr.From, tr.To, role, err, ErrorCode(err))
+					}
+					if r.Status != tr.From || r.Version != v || len(h) != before {
+						t.Errorf("%s → %s by %s refused but changed the store: %s v%d", tr.From, tr.To, role, r.Status, r.Version)
+					}
+					continue
+				}
+				if err != nil || got != v+1 {
+					t.Errorf("%s → %s by %s: version %d, %v; want %d", tr.From, tr.To, role, got, err, v+1)
+					continue
+				}
+				if r.Status != tr.To || r.Version != v+1 {
+					t.Errorf("%s → %s by %s: stored %s v%d", tr.From, tr.To, role, r.Status, r.Version)
+				}
+				if len(h) != before+1 {
+					t.Fatalf("%s → %s: %d status rows, want %d", tr.From, tr.To, len(h), before+1)
+				}
+				want := Change{Version: v + 1, Actor: actor.Username, Action: "status", Path: "status", Old: tr.From, New: tr.To, Reason: "理由：" + tr.Action}
+				last := h[len(h)-1]
+				last.At = want.At
+				if last != want {
+					t.Errorf("history row %+v, want %+v", last, want)
+				}
+			}
+		}
+		// A move that is no transition at all, by each role.
+		for _, u := range p.all() {
+			v := setStatus(t, s, code, year, workflow.Draft)
+			if _, err := s.Transition(ctx, code, year, workflow.Published, u, "跳过", v); ErrorCode(err) != EFORBIDDEN {
+				t.Errorf("draft → published by %s: %v", fmtUser(u), err)
+			}
+		}
+		v := setStatus(t, s, code, year, workflow.Draft)
+		if _, err := s.Transition(ctx, code, year, "bogus", p.editorA, "", v); ErrorCode(err) != EFORBIDDEN {
+			t.Errorf("to an unknown status: %v", err)
+		}
+		if _, err := s.Transition(ctx, "999999", year, workflow.Submitted, p.editorA, "", 1); ErrorCode(err) != ENOTFOUND {
+			t.Errorf("missing department-year: %v", err)
+		}
+	})
+}
+
+func TestTransitionChecks(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s, th, p := workflowStore(t, dsn)
+		code, year := th.Evaluation.Department.Code, th.Evaluation.Year
+
+		// Department isolation: B's people cannot move A's data.
+		v := setStatus(t, s, code, year, workflow.Draft)
+		if _, err := s.Transition(ctx, code, year, workflow.Submitted, p.editorB, "", v); ErrorCode(err) != EFORBIDDEN || !strings.Contains(err.Error(), "900100") {
+			t.Errorf("editor of B submits A: %v, want EFORBIDDEN", err)
+		}
+		// A stale User value cannot claim another department or role: the
+		// stored account decides.
+		forged := p.editorB
+		forged.DepartmentCode, forged.Role = code, workflow.Editor
+		if _, err := s.Transition(ctx, code, year, workflow.Submitted, forged, "", v); ErrorCode(err) != EFORBIDDEN {
+			t.Errorf("forged department: %v, want EFORBIDDEN", err)
+		}
+		asReviewer := p.editorA
+		asReviewer.Role, asReviewer.DepartmentCode = workflow.Reviewer, ""
+		v = setStatus(t, s, code, year, workflow.Approved)
+		if _, err := s.Transition(ctx, code, year, workflow.UnderReview, asReviewer, "", v); ErrorCode(err) != EFORBIDDEN {
+			t.Errorf("forged role: %v, want EFORBIDDEN", err)
+		}
+		if _, err := s.Transition(ctx, code, year, workflow.UnderReview, User{}, "", v); ErrorCode(err) != EUNAUTHORIZED {
+			t.Errorf("no actor: %v, want EUNAUTHORIZED", err)
+		}
+		v = setStatus(t, s, code, year, workflow.Submitted)
+		if _, err := s.Transition(ctx, code, year, workflow.Approved, p.approverB, "", v); ErrorCode(err) != EFORBIDDEN {
+			t.Errorf("approver of B approves A: %v, want EFORBIDDEN", err)
+		}
+
+		// Returning needs a comment.
+		for _, c := range []string{"", "  \n"} {
+			if _, err := s.Transition(ctx, code, year, workflow.Returned, p.approverA, c, v); ErrorCode(err) != EINVALID {
+				t.Errorf("return with comment %q: %v, want EINVALID", c, err)
+			}
+		}
+		// A stale version is a conflict, and nothing changes.
+		if _, err := s.Transition(ctx, code, year, workflow.Approved, p.approverA, "", v-1); ErrorCode(err) != ECONFLICT {
+			t.Errorf("stale version: %v, want ECONFLICT", err)
+		}
+		if r, _ := s.Get(ctx, code, year); r.Status != workflow.Submitted || r.Version != v {
+			t.Errorf("after refusals: %s v%d", r.Status, r.Version)
+		}
+		// Disabled accounts cannot act.
+		if err := s.DisableUser(ctx, p.approverA.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Transition(ctx, code, year, workflow.Approved, p.approverA, "", v); ErrorCode(err) != EUNAUTHORIZED {
+			t.Errorf("disabled approver: %v, want EUNAUTHORIZED", err)
+		}
+		if err := s.EnableUser(ctx, p.approverA.ID); err != nil {
+			t.Fatal(err)
+		}
+		nv, err := s.Transition(ctx, code, year, workflow.Returned, p.approverA, "  请补充项目资料  ", v)
+		if err != nil || nv != v+1 {
+			t.Fatalf("return: %d, %v", nv, err)
+		}
+		h := historyOf(t, s, code, year, "status")
+		if last := h[len(h)-1]; last.Reason != "请补充项目资料" || last.Old != workflow.Submitted || last.New != workflow.Returned {
+			t.Errorf("return history %+v", last)
+		}
+	})
+}
+
+func TestNotEditableRefusesUpdateAndImport(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s, th, p := workflowStore(t, dsn)
+		code, year := th.Evaluation.Department.Code, th.Evaluation.Year
+		v, err := s.Transition(ctx, code, year, workflow.Submitted, p.editorA, "", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := clone(t, th.Evaluation)
+		changed.Narrative.Conclusion = "提交后的修改。"
+		e := entry(t, changed, "changed.yaml")
+		before := takeSnapshot(t, s)
+		if _, err := s.Update(ctx, code, year, changed, e.Result, v, "editor-a", ""); ErrorCode(err) != EFORBIDDEN || !strings.Contains(err.Error(), "已提交") {
+			t.Errorf("update of a submitted year: %v, want EFORBIDDEN naming the status", err)
+		}
+		// The import also creates a department; it must all roll back.
+		create := entry(t, variant(t, th.Evaluation, "900200", 0), "new.yaml")
+		_, err = s.Import(ctx, []Entry{create, e}, "tester", "")
+		if ErrorCode(err) != EFORBIDDEN || !strings.Contains(err.Error(), code) || !strings.Contains(err.Error(), "changed.yaml") {
+			t.Errorf("import over a submitted year: %v, want EFORBIDDEN naming it", err)
+		}
+		if after := takeSnapshot(t, s); !reflect.DeepEqual(before, after) {
+			t.Errorf("refused writes changed the store:\nbefore %+v\nafter  %+v", before, after)
+		}
+		// Re-importing it unchanged writes nothing and is allowed.
+		mustImport(t, s, []Entry{exampleEntry(t, tianhePath)}, Summary{Unchanged: 1})
+
+		// Once returned, the department may change it again.
+		v, err = s.Transition(ctx, code, year, workflow.Returned, p.approverA, "请修改结论", v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err = s.Update(ctx, code, year, changed, e.Result, v, "editor-a", "按意见修改"); err != nil {
+			t.Fatalf("update of a returned year: %v", err)
+		}
+		if _, err := s.Transition(ctx, code, year, workflow.Submitted, p.editorA, "", v); err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range []string{workflow.Approved, workflow.UnderReview, workflow.Accepted, workflow.Published} {
+			v := setStatus(t, s, code, year, st)
+			if _, err := s.Update(ctx, code, year, th.Evaluation, th.Result, v, "x", ""); ErrorCode(err) != EFORBIDDEN {
+				t.Errorf("update in status %s: %v", st, err)
+			}
+			if _, err := s.Import(ctx, []Entry{th}, "x", ""); ErrorCode(err) != EFORBIDDEN {
+				t.Errorf("import in status %s: %v", st, err)
+			}
+		}
+	})
+}
+
+func TestReview(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s, th, p := workflowStore(t, dsn)
+		code, year := th.Evaluation.Department.Code, th.Evaluation.Year
+		ind := th.Framework.Codes()[0]
+		pind := th.ProjectFramework.Codes()[0]
+
+		// Only while under review.
+		for _, st := range []string{workflow.Draft, workflow.Approved, workflow.Accepted} {
+			setStatus(t, s, code, year, st)
+			if err := s.SetReviewScore(ctx, code, year, ScopeDepartment, ind, 500, "复核", p.reviewer); ErrorCode(err) != EFORBIDDEN {
+				t.Errorf("review score in status %s: %v, want EFORBIDDEN", st, err)
+			}
+		}
+		v := setStatus(t, s, code, year, workflow.UnderReview)
+		// Only by reviewers.
+		for _, u := range []User{p.editorA, p.approverA, p.editorB, p.admin} {
+			if err := s.SetReviewScore(ctx, code, year, ScopeDepartment, ind, 500, "复核", u); ErrorCode(err) != EFORBIDDEN {
+				t.Errorf("review score by %s: %v, want EFORBIDDEN", fmtUser(u), err)
+			}
+		}
+		for _, c := range []struct {
+			scope, ind string
+			score      num.Points
+			reason     string
+		}{
+			{ScopeDepartment, ind, 500, ""},
+			{ScopeDepartment, ind, 500, "   "},
+			{ScopeDepartment, "no-such-indicator", 500, "复核"},
+			{ScopeDepartment, ind, -1, "复核"},
+			{ScopeDepartment, ind, num.Whole(101), "复核"},
+			{"0", pind, 100, "复核"},
+			{"01", pind, 100, "复核"},
+			{"99", pind, 100, "复核"},
+			{"project", pind, 100, "复核"},
+		} {
+			if err := s.SetReviewScore(ctx, code, year, c.scope, c.ind, c.score, c.reason, p.reviewer); ErrorCode(err) != EINVALID {
+				t.Errorf("SetReviewScore(%q, %q, %v, %q): %v, want EINVALID", c.scope, c.ind, c.score, c.reason, err)
+			}
+		}
+		if n := count(t, s, "review_scores"); n != 0 {
+			t.Fatalf("%d review scores after refusals", n)
+		}
+		if err := s.SetReviewScore(ctx, code, year, ScopeDepartment, ind, 850, "佐证材料不足", p.reviewer); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetReviewScore(ctx, code, year, ScopeDepartment, ind, 900, "补充材料后调整", p.reviewer); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetReviewScore(ctx, code, year, "2", pind, 1000, "项目复核", p.reviewer); err != nil {
+			t.Fatal(err)
+		}
+		// The same again writes nothing.
+		if err := s.SetReviewScore(ctx, code, year, "2", pind, 1000, "项目复核", p.reviewer); err != nil {
+			t.Fatal(err)
+		}
+		scores, err := s.ReviewScores(ctx, code, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(scores) != 2 || scores[0].Scope != "2" || scores[0].Score != 1000 || scores[1].Scope != ScopeDepartment ||
+			scores[1].IndicatorCode != ind || scores[1].Score != 900 || scores[1].Reason != "补充材料后调整" || scores[1].Reviewer != "reviewer" || scores[1].At.IsZero() {
+			t.Errorf("review scores %+v", scores)
+		}
+		var rows []Change
+		for _, c := range historyOf(t, s, code, year, "update") {
+			if strings.HasPrefix(c.Path, "review.") {
+				rows = append(rows, c)
+			}
+		}
+		want := []Change{
+			{Version: v, Actor: "reviewer", Action: "update", Path: "review.department." + ind, Old: "", New: "8.5", Reason: "佐证材料不足"},
+			{Version: v, Actor: "reviewer", Action: "update", Path: "review.department." + ind, Old: "8.5", New: "9", Reason: "补充材料后调整"},
+			{Version: v, Actor: "reviewer", Action: "update", Path: "review.2." + pind, Old: "", New: "10", Reason: "项目复核"},
+		}
+		for i := range rows {
+			rows[i].At = want[0].At
+		}
+		if !reflect.DeepEqual(rows, want) {
+			t.Errorf("review history\n%+v\nwant\n%+v", rows, want)
+		}
+		// Review scores leave the version alone: the reviewer accepts at v.
+		if _, err := s.Transition(ctx, code, year, workflow.Accepted, p.reviewer, "", v); err != nil {
+			t.Errorf("accept after scoring: %v", err)
+		}
+		if err := s.SetReviewScore(ctx, code, year, ScopeDepartment, ind, 100, "晚了", p.reviewer); ErrorCode(err) != EFORBIDDEN {
+			t.Errorf("review score after acceptance: %v", err)
+		}
+
+		// Comments: reviewers and the department's own people.
+		for _, u := range []User{p.reviewer, p.editorA, p.approverA} {
+			if _, err := s.AddComment(ctx, code, year, ind, "意见来自 "+u.Username, u); err != nil {
+				t.Errorf("comment by %s: %v", fmtUser(u), err)
+			}
+		}
+		for _, u := range []User{p.editorB, p.approverB, p.admin} {
+			if _, err := s.AddComment(ctx, code, year, "", "不应保存", u); ErrorCode(err) != EFORBIDDEN {
+				t.Errorf("comment by %s: %v, want EFORBIDDEN", fmtUser(u), err)
+			}
+		}
+		if _, err := s.AddComment(ctx, code, year, "", "  ", p.reviewer); ErrorCode(err) != EINVALID {
+			t.Errorf("empty comment: %v", err)
+		}
+		c, err := s.AddComment(ctx, code, year, "", "整体意见", p.reviewer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ResolveComment(ctx, code, year, c.ID, true, p.editorB); ErrorCode(err) != EFORBIDDEN {
+			t.Errorf("resolve by another department: %v", err)
+		}
+		if err := s.ResolveComment(ctx, "900100", year, c.ID, true, p.editorB); ErrorCode(err) != ENOTFOUND {
+			t.Errorf("resolve a comment of another department-year: %v", err)
+		}
+		if err := s.ResolveComment(ctx, code, year, c.ID, true, p.editorA); err != nil {
+			t.Fatal(err)
+		}
+		cs, err := s.Comments(ctx, code, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 4 || cs[0].Author != "reviewer" || cs[0].IndicatorCode != ind || cs[1].AuthorName != "用户editor-a" ||
+			cs[3].IndicatorCode != "" || !cs[3].Resolved || cs[0].Resolved || cs[3].Body != "整体意见" {
+			t.Errorf("comments %+v", cs)
+		}
+		if other, err := s.Comments(ctx, "900100", year); err != nil || len(other) != 0 {
+			t.Errorf("comments of B: %+v, %v", other, err)
+		}
+	})
+}
+
+func TestListFilteredVisible(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s, th, p := workflowStore(t, dsn)
+		code, year := th.Evaluation.Department.Code, th.Evaluation.Year
+		other := entry(t, variant(t, th.Evaluation, "900100", year+1), "b2.yaml")
+		mustImport(t, s, []Entry{other}, Summary{Created: 1})
+		setStatus(t, s, "900100", year, workflow.Published)
+		setStatus(t, s, code, year, workflow.UnderReview)
+
+		list := func(f Filter) []string {
+			t.Helper()
+			ls, err := s.ListFiltered(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, l := range ls {
+				out = append(out, l.DepartmentCode+"/"+l.Status)
+			}
+			return out
+		}
+		a, bPub, bDraft := code+"/under_review", "900100/published", "900100/draft"
+		for _, c := range []struct {
+			name string
+			f    Filter
+			want []string
+		}{
+			{"public", Visible(nil), []string{bPub}},
+			{"editor A", Visible(&p.editorA), []string{a}},
+			{"approver B", Visible(&p.approverB), []string{bPub, bDraft}},
+			{"reviewer", Visible(&p.reviewer), []string{a, bPub, bDraft}},
+			{"admin", Visible(&p.admin), []string{a, bPub, bDraft}},
+			{"editor A asks for B", Visible(&p.editorA).And(Filter{DepartmentCode: "900100"}), nil},
+			{"public asks for drafts", Visible(nil).And(Filter{Status: []string{workflow.Draft}}), nil},
+			{"public asks for B", Visible(nil).And(Filter{DepartmentCode: "900100"}), []string{bPub}},
+			{"approver B asks for a year", Visible(&p.approverB).And(Filter{Year: year + 1}), []string{bDraft}},
+			{"reviewer asks for statuses", Visible(&p.reviewer).And(Filter{Status: []string{workflow.UnderReview, workflow.Draft}}), []string{a, bDraft}},
+			{"year conflict", Filter{Year: year}.And(Filter{Year: year + 1}), nil},
+			{"disabled user", Visible(&User{Role: workflow.Reviewer, Disabled: true}), []string{bPub}},
+			{"editor without department", Visible(&User{Role: workflow.Editor}), nil},
+			{"unknown role", Visible(&User{Role: "root"}), nil},
+		} {
+			if got := list(c.f); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("%s: %v, want %v", c.name, got, c.want)
+			}
+		}
+	})
+}
