@@ -49,6 +49,7 @@ func commands() []command {
 		{"export", "export CODE YEAR --format yaml|xlsx -o OUT  导出部门年度数据", cmdExport},
 		{"history", "history CODE YEAR  查看部门年度的修改历史", cmdHistory},
 		{"template", "template [--framework ID] -o FILE.xlsx  生成数据填报模板", cmdTemplate},
+		{"user", "user add --name N --role R [--department CODE] < 密码  创建用户（密码从标准输入读取）", cmdUser},
 		{"migrate", "migrate [--db DB]  升级数据库结构", cmdMigrate},
 		{"deadline", "deadline --from DATE (--working-days N | --days N) [--roll]  按国务院节假日安排计算期限", cmdDeadline},
 		{"gen", "gen --departments N --years Y --projects P -o DIR [--seed S]  生成可复现的模拟数据", cmdGen},

@@ -106,3 +106,30 @@ func TestTemplateCommand(t *testing.T) {
 		t.Errorf("unknown framework: exit %d, want 2", code)
 	}
 }
+
+func TestUserAdd(t *testing.T) {
+	t.Setenv("JIXIAO_DB", filepath.Join(t.TempDir(), "j.db"))
+	var out, errb strings.Builder
+	code := Run([]string{"user", "add", "--name", "zhang", "--role", "editor", "--department", "106001"}, strings.NewReader("correct-horse-1\n"), &out, &errb)
+	if code != 0 || !strings.Contains(out.String(), "已创建用户 zhang（部门填报人，部门 106001）") {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	// The same name again, a short password, an editor without a
+	// department: each refused.
+	for _, c := range []struct {
+		args []string
+		pw   string
+	}{
+		{[]string{"--name", "zhang", "--role", "editor", "--department", "106001"}, "correct-horse-1\n"},
+		{[]string{"--name", "li", "--role", "reviewer"}, "short\n"},
+		{[]string{"--name", "wang", "--role", "editor"}, "correct-horse-1\n"},
+	} {
+		var o, eb strings.Builder
+		if code := Run(append([]string{"user", "add"}, c.args...), strings.NewReader(c.pw), &o, &eb); code == 0 {
+			t.Errorf("%v accepted: %s", c.args, o.String())
+		}
+	}
+	if _, _, code := run(t, "user", "add", "--name", "x", "--role", "boss"); code != 2 {
+		t.Errorf("unknown role: exit %d, want 2", code)
+	}
+}
