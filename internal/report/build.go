@@ -302,8 +302,13 @@ func partSentence(n *scoring.Node) string {
 		}
 		lost = append(lost, fmt.Sprintf("“%s”目标值%s%s，实际完成%s%s，扣%s分，%s", t.Name, directionWord(t.Direction), t.Target+t.Unit, t.Actual, t.Unit, c.Lost(), reasons(c.AllDeductions())))
 	}
+	var own []string
 	for _, d := range n.Trace.Deductions {
-		lost = append(lost, fmt.Sprintf("%s，扣%s分", d.Reason, d.Points))
+		own = append(own, fmt.Sprintf("%s，扣%s分", strings.TrimRight(d.Reason, "。；"), d.Points))
+	}
+	if len(own) > 0 {
+		s.WriteString("，")
+		s.WriteString(strings.Join(own, "；"))
 	}
 	if len(lost) > 0 {
 		s.WriteString("。其中")

@@ -361,7 +361,7 @@ func (s *scorer) executionRate(r *framework.Rule, n *Node) {
 		b.executed.Wan(), base.Wan(), pctText(rate), n.Points, pctText(capped), n.Score)
 	if n.Score < n.Points {
 		n.Trace.Deductions = append(n.Trace.Deductions, Deduction{Item: "预算执行率", Points: n.Lost(),
-			Reason: fmt.Sprintf("预算执行率 %s%%，未达到 100%%", pctText(rate))})
+			Reason: fmt.Sprintf("预算执行率%s%%，未达到100%%", pctText(rate))})
 	}
 }
 
