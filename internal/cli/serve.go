@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/jixiao/jixiao/internal/web"
+)
+
+// cmdServe runs the web application until SIGINT or SIGTERM, then lets
+// requests in flight finish.
+func cmdServe(e *env, args []string) error {
+	fs := newFlags("serve", e)
+	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
+	db := dbFlag(fs)
+	secure := fs.Bool("secure-cookies", false, "会话 Cookie 仅经 HTTPS 发送（通过 HTTPS 访问时应开启）")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErr("用法：jixiao serve [--addr 127.0.0.1:8080] [--db DB]")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	srv := &http.Server{
+		Handler:           web.New(st, web.Options{Logger: logger, Secure: *secure}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * time.Minute, // PDF conversion may take a while
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("无法监听 %s：%w", *addr, err)
+	}
+	fmt.Fprintf(e.stdout, "jixiao 网页服务已启动：http://%s/（按 Ctrl+C 停止）\n", ln.Addr())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	go sweepSessions(ctx, st)
+	select {
+	case err := <-done:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(e.stdout, "正在停止……")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("停止服务失败：%w", err)
+	}
+	return nil
+}
+
+// sweepSessions deletes expired sessions once an hour.
+func sweepSessions(ctx context.Context, st interface {
+	DeleteExpiredSessions(context.Context) (int64, error)
+}) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		st.DeleteExpiredSessions(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,197 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/jixiao/jixiao/internal/calendar"
+	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/diag"
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/framework"
+	"github.com/jixiao/jixiao/internal/scoring"
+	"github.com/jixiao/jixiao/internal/store"
+	"github.com/jixiao/jixiao/internal/workflow"
+)
+
+// This file is the one place that decides who may see and do what.
+//
+//   - Reading: a department-year is visible to a user exactly when
+//     store.Visible(user) selects it (the public: published only; editors
+//     and approvers: their department; reviewers and administrators: all).
+//     Whatever is not visible answers 404, as if it did not exist.
+//   - Acting on visible data: the checks below answer EFORBIDDEN (403).
+//     The store checks transitions, review scores and comments again
+//     against the account as stored; the score edit is checked only here
+//     (store.Update takes no actor), so it must stay strict.
+
+// matches reports whether the filter selects the listing.
+func matches(f store.Filter, l store.Listing) bool {
+	if f.DepartmentCode != "" && f.DepartmentCode != l.DepartmentCode {
+		return false
+	}
+	if f.Year != 0 && f.Year != l.Year {
+		return false
+	}
+	if f.Status != nil && !slices.Contains(f.Status, l.Status) {
+		return false
+	}
+	return true
+}
+
+// visibleTo reports whether u (nil: the public) may read the listing.
+func visibleTo(u *store.User, l store.Listing) bool { return matches(store.Visible(u), l) }
+
+func forbidden(format string, a ...any) *store.Error {
+	return &store.Error{Code: store.EFORBIDDEN, Message: fmt.Sprintf(format, a...)}
+}
+
+func notFound(code string, year string) *store.Error {
+	return &store.Error{Code: store.ENOTFOUND, Message: fmt.Sprintf("未找到部门 %s %s 年度的数据", code, year)}
+}
+
+// inOwnDepartment reports whether u is an editor or approver of the
+// listing's department.
+func inOwnDepartment(u *store.User, l store.Listing) bool {
+	return u != nil && !u.Disabled && u.InDepartment() && u.DepartmentCode == l.DepartmentCode
+}
+
+// canEdit: the department's editor, while the data is with the department.
+func canEdit(u *store.User, l store.Listing) error {
+	if !inOwnDepartment(u, l) || u.Role != workflow.Editor {
+		return forbidden("只有本部门的%s可以修改自评得分", workflow.RoleNames[workflow.Editor])
+	}
+	if !workflow.Editable(l.Status) {
+		return forbidden("当前状态为“%s”，不能修改；只有草稿或已退回的数据可以修改", workflow.StatusNames[l.Status])
+	}
+	return nil
+}
+
+// canReview: a reviewer, while the data is under review.
+func canReview(u *store.User, l store.Listing) error {
+	if u == nil || u.Disabled || u.Role != workflow.Reviewer {
+		return forbidden("只有%s可以填写复核得分", workflow.RoleNames[workflow.Reviewer])
+	}
+	if l.Status != workflow.UnderReview {
+		return forbidden("当前状态为“%s”，只有复核中的数据可以填写复核得分", workflow.StatusNames[l.Status])
+	}
+	return nil
+}
+
+// canComment: a reviewer, or a user of the department.
+func canComment(u *store.User, l store.Listing) error {
+	if u != nil && !u.Disabled && (u.Role == workflow.Reviewer || inOwnDepartment(u, l)) {
+		return nil
+	}
+	return forbidden("只有本部门用户和%s可以发表意见", workflow.RoleNames[workflow.Reviewer])
+}
+
+// moves lists the transitions u may make on the listing now.
+func moves(u *store.User, l store.Listing) []workflow.Transition {
+	if u == nil || u.Disabled {
+		return nil
+	}
+	if u.InDepartment() && !inOwnDepartment(u, l) {
+		return nil
+	}
+	return workflow.Next(l.Status, u.Role)
+}
+
+// canTransition returns the transition to the status for u, or
+// EFORBIDDEN.
+func canTransition(u *store.User, l store.Listing, to string) (workflow.Transition, error) {
+	for _, t := range moves(u, l) {
+		if t.To == to {
+			return t, nil
+		}
+	}
+	role := "访客"
+	if u != nil {
+		role = workflow.RoleNames[u.Role]
+	}
+	to = workflow.StatusNames[to]
+	if to == "" {
+		to = "未知状态"
+	}
+	return workflow.Transition{}, forbidden("%s不能将“%s”状态的数据改为“%s”", role, workflow.StatusNames[l.Status], to)
+}
+
+// scored is a stored department-year scored with its pinned frameworks.
+type scored struct {
+	rec *store.Record
+	lib *datafile.Library
+	res *scoring.Result
+	fw  *framework.Framework // the department framework, after weights
+	pfw *framework.Framework // the project framework, or nil
+	ds  diag.List
+}
+
+// parseYear reads a year path segment.
+func parseYear(s string) (int, bool) {
+	y, err := strconv.Atoi(s)
+	if err != nil || y < 1900 || y > 9999 || strconv.Itoa(y) != s {
+		return 0, false
+	}
+	return y, true
+}
+
+// load reads the department-year for u (nil: the public). What u may not
+// see is ENOTFOUND, like what does not exist.
+func (s *server) load(ctx context.Context, u *store.User, code, yearText string) (*scored, error) {
+	year, ok := parseYear(yearText)
+	if !ok || code == "" {
+		return nil, notFound(code, yearText)
+	}
+	rec, err := s.st.Get(ctx, code, year)
+	if err != nil {
+		return nil, err
+	}
+	if !visibleTo(u, rec.Listing) {
+		return nil, notFound(code, yearText)
+	}
+	return scoreRecord(rec)
+}
+
+// scoreRecord scores a record with the framework files pinned with it,
+// never the current ones.
+func scoreRecord(rec *store.Record) (*scored, error) {
+	var fws []*framework.Framework
+	for _, src := range [][]byte{rec.Framework, rec.ProjectFramework} {
+		if len(src) == 0 {
+			continue
+		}
+		f, ds := datafile.Framework("（入库时的指标框架）", src)
+		if ds.Err() != nil {
+			return nil, fmt.Errorf("部门 %s %d 年度留存的指标框架无法读取：%w", rec.DepartmentCode, rec.Year, ds.Err())
+		}
+		fws = append(fws, f)
+	}
+	lib := datafile.NewLibrary(fws...)
+	sc := &scored{rec: rec, lib: lib}
+	if err := sc.rescore(rec.Evaluation); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+// rescore scores ev with the pinned frameworks; findings go to sc.ds.
+func (sc *scored) rescore(ev *evaluation.Evaluation) error {
+	res, ds := scoring.ScoreWith(ev, sc.lib, calendar.ScoringOptions())
+	if res == nil {
+		return fmt.Errorf("部门 %s %d 年度无法评分：%v", ev.Department.Code, ev.Year, ds)
+	}
+	sc.res, sc.ds = res, ds
+	fw, _ := sc.lib.Framework(ev.Framework)
+	if fw != nil && len(ev.Weights) > 0 {
+		if w, err := fw.WithPoints(ev.Weights); err == nil {
+			fw = w
+		}
+	}
+	sc.fw = fw
+	if len(ev.Projects) > 0 {
+		sc.pfw, _ = sc.lib.Framework(ev.ProjectFrameworkID())
+	}
+	return nil
+}

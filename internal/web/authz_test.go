@@ -1,0 +1,224 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/jixiao/jixiao/internal/workflow"
+)
+
+// login is the answer to a page request without a session: 303 to the
+// sign-in page.
+const login = -303
+
+var roles = []string{editorA, editorB, approverA, reviewer, admin, anon}
+
+// route is one request and the status expected for each role.
+type route struct {
+	name   string
+	status string // department A's status before the request
+	method string
+	path   string
+	form   func(e *env) url.Values
+	json   func(e *env) string
+	want   map[string]int
+}
+
+func formOf(kv ...string) func(e *env) url.Values {
+	return func(e *env) url.Values {
+		v := url.Values{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		v.Set("version", strconv.Itoa(e.version(codeA, yearA)))
+		return v
+	}
+}
+
+// every gives all roles one status, with exceptions.
+func every(status int, except ...any) map[string]int {
+	m := map[string]int{}
+	for _, r := range roles {
+		m[r] = status
+	}
+	for i := 0; i+1 < len(except); i += 2 {
+		m[except[i].(string)] = except[i+1].(int)
+	}
+	return m
+}
+
+// TestAuthorization walks every route as every role and checks the
+// status: allowed, sent to sign in, forbidden (403, visible data) or not
+// found (404, another department's data or unpublished data).
+func TestAuthorization(t *testing.T) {
+	readA := every(200, editorB, 404, anon, login)
+	readB := every(200, editorA, 404, approverA, 404, anon, login)
+	pages := every(200, anon, login)
+	api := every(200, anon, 401)
+	apiReadA := every(200, editorB, 404, anon, 401)
+	routes := []route{
+		{name: "home", method: "GET", path: "/", want: pages},
+		{name: "departments", method: "GET", path: "/departments?year=2023&sort=total_desc", want: pages},
+		{name: "login page", method: "GET", path: "/login", want: every(303, anon, 200)},
+		{name: "logout", method: "POST", path: "/logout", form: formOf(), want: every(303)},
+		{name: "workspace A", method: "GET", path: pathA, want: readA},
+		{name: "workspace B", method: "GET", path: pathB, want: readB},
+		{name: "workspace missing", method: "GET", path: "/evaluations/" + codeA + "/2099", want: every(404, anon, login)},
+		{name: "workspace bad year", method: "GET", path: "/evaluations/" + codeA + "/abc", want: every(404, anon, login)},
+		{name: "history A", method: "GET", path: pathA + "/history", want: readA},
+		{name: "history B", method: "GET", path: pathB + "/history", want: readB},
+		{name: "report docx A", method: "GET", path: pathA + "/report.docx", want: readA},
+		{name: "report md A", method: "GET", path: pathA + "/report.md", want: readA},
+		{name: "report xlsx B", method: "GET", path: pathB + "/report.xlsx", want: readB},
+		{name: "report unknown format", method: "GET", path: pathA + "/report.exe", want: every(404, anon, login)},
+		{name: "submit A", method: "POST", path: pathA + "/transition", form: formOf("to", workflow.Submitted),
+			want: every(403, editorA, 303, editorB, 404, anon, login)},
+		{name: "approve A", status: workflow.Submitted, method: "POST", path: pathA + "/transition", form: formOf("to", workflow.Approved),
+			want: every(403, approverA, 303, editorB, 404, anon, login)},
+		{name: "return A without comment", status: workflow.Submitted, method: "POST", path: pathA + "/transition", form: formOf("to", workflow.Returned),
+			want: every(403, approverA, 422, editorB, 404, anon, login)},
+		{name: "start review A", status: workflow.Approved, method: "POST", path: pathA + "/transition", form: formOf("to", workflow.UnderReview),
+			want: every(403, reviewer, 303, editorB, 404, anon, login)},
+		{name: "publish A", status: workflow.Accepted, method: "POST", path: pathA + "/transition", form: formOf("to", workflow.Published),
+			want: every(403, reviewer, 303, editorB, 404, anon, login)},
+		{name: "submit B as others", method: "POST", path: pathB + "/transition", form: func(e *env) url.Values {
+			return url.Values{"to": {workflow.Submitted}, "version": {strconv.Itoa(e.version(codeB, yearB))}}
+		}, want: every(403, editorA, 404, approverA, 404, editorB, 303, anon, login)},
+		{name: "edit score A", method: "POST", path: pathA + "/scores/B4", form: formOf("item", "B4.1", "outcome", "failed", "reason", "未制定实施细则"),
+			want: every(403, editorA, 303, editorB, 404, anon, login)},
+		{name: "edit score A submitted", status: workflow.Submitted, method: "POST", path: pathA + "/scores/B4", form: formOf("item", "B4.1", "outcome", "failed", "reason", "未制定实施细则"),
+			want: every(403, editorB, 404, anon, login)},
+		{name: "edit computed indicator A", method: "POST", path: pathA + "/scores/B2", form: formOf("score", "1", "reason", "x"),
+			want: every(403, editorA, 422, editorB, 404, anon, login)},
+		{name: "review score A draft", method: "POST", path: pathA + "/review/B4", form: formOf("score", "10", "reason", "复核"),
+			want: every(403, editorB, 404, anon, login)},
+		{name: "review score A under review", status: workflow.UnderReview, method: "POST", path: pathA + "/review/B4", form: formOf("score", "10", "reason", "复核"),
+			want: every(403, reviewer, 303, editorB, 404, anon, login)},
+		{name: "comment A", method: "POST", path: pathA + "/comments", form: formOf("body", "请补充佐证材料"),
+			want: every(303, admin, 403, editorB, 404, anon, login)},
+		{name: "comment B", method: "POST", path: pathB + "/comments", form: formOf("body", "请补充佐证材料"),
+			want: every(303, admin, 403, editorA, 404, approverA, 404, anon, login)},
+		{name: "public list", method: "GET", path: "/public", want: every(200)},
+		{name: "public draft A", method: "GET", path: "/public/" + codeA + "/2023", want: every(404)},
+		{name: "public draft A report", method: "GET", path: "/public/" + codeA + "/2023/report.docx", want: every(404)},
+		{name: "public accepted A report", status: workflow.Accepted, method: "GET", path: "/public/" + codeA + "/2023/report.docx", want: every(404)},
+		{name: "public published A", status: workflow.Published, method: "GET", path: "/public/" + codeA + "/2023", want: every(200)},
+		{name: "public published A report", status: workflow.Published, method: "GET", path: "/public/" + codeA + "/2023/report.docx", want: every(200)},
+		{name: "public published A md not offered", status: workflow.Published, method: "GET", path: "/public/" + codeA + "/2023/report.md", want: every(404)},
+		{name: "api openapi", method: "GET", path: "/api/v1/openapi.json", want: every(200)},
+		{name: "api list", method: "GET", path: "/api/v1/evaluations", want: api},
+		{name: "api get A", method: "GET", path: "/api/v1/evaluations/" + codeA + "/2023", want: apiReadA},
+		{name: "api get B", method: "GET", path: "/api/v1/evaluations/" + codeB + "/2024", want: every(200, editorA, 404, approverA, 404, anon, 401)},
+		{name: "api submit A", method: "POST", path: "/api/v1/evaluations/" + codeA + "/2023/transition", json: func(e *env) string {
+			return `{"to":"submitted","version":` + strconv.Itoa(e.version(codeA, yearA)) + `}`
+		}, want: every(403, editorA, 200, editorB, 404, anon, 401)},
+		{name: "api unknown", method: "GET", path: "/api/v1/nothing", want: every(404)},
+		{name: "unknown page", method: "GET", path: "/nothing", want: every(404)},
+	}
+	shared := newEnv(t)
+	for _, rt := range routes {
+		for _, role := range roles {
+			want, ok := rt.want[role]
+			if !ok {
+				t.Fatalf("%s: no expectation for %s", rt.name, role)
+			}
+			t.Run(rt.name+"/"+role, func(t *testing.T) {
+				e := shared
+				if rt.method != "GET" || rt.status != "" {
+					e = newEnv(t) // a fresh database for anything that may change it
+					if rt.status != "" {
+						e.advance(rt.status)
+					}
+				}
+				r := req{method: rt.method, path: rt.path, token: e.session(role)}
+				if rt.form != nil {
+					r.form = rt.form(e)
+				}
+				if rt.json != nil {
+					r.json = rt.json(e)
+				}
+				w := e.do(r)
+				if want == login {
+					if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/login") {
+						t.Fatalf("%s %s as %s: got %d Location %q, want a redirect to /login", rt.method, rt.path, role, w.Code, w.Header().Get("Location"))
+					}
+					return
+				}
+				if w.Code != want {
+					t.Fatalf("%s %s as %s: got %d, want %d\n%s", rt.method, rt.path, role, w.Code, want, firstLines(w.Body.String(), 60))
+				}
+				if strings.HasPrefix(rt.path, "/api/") && w.Code >= 400 {
+					if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") || !strings.Contains(w.Body.String(), `"error"`) {
+						t.Errorf("API error is not JSON: %s %s", ct, w.Body.String())
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestListingsVisible checks that listings, pages and API alike, hold only
+// what the user may see.
+func TestListingsVisible(t *testing.T) {
+	e := newEnv(t)
+	nameA, nameB := e.record(codeA, yearA).Department, e.record(codeB, yearB).Department
+	cases := []struct {
+		user          string
+		seeA, seeB    bool
+		seeAPublished bool
+	}{
+		{editorA, true, false, true},
+		{editorB, false, true, false},
+		{approverA, true, false, true},
+		{reviewer, true, true, true},
+		{admin, true, true, true},
+	}
+	for _, c := range cases {
+		for _, path := range []string{"/departments", "/api/v1/evaluations", "/"} {
+			w := e.get(c.user, path)
+			if w.Code != 200 {
+				t.Fatalf("%s %s: %d", c.user, path, w.Code)
+			}
+			body := w.Body.String()
+			if path == "/" {
+				continue // the home page shows counts; tasks are checked below
+			}
+			if got := strings.Contains(body, nameA); got != c.seeA {
+				t.Errorf("%s %s: shows %s = %v, want %v", c.user, path, nameA, got, c.seeA)
+			}
+			if got := strings.Contains(body, nameB); got != c.seeB {
+				t.Errorf("%s %s: shows %s = %v, want %v", c.user, path, nameB, got, c.seeB)
+			}
+		}
+	}
+	// A filter in the query string narrows, never widens.
+	if w := e.get(editorB, "/api/v1/evaluations?year=2023"); strings.Contains(w.Body.String(), codeA) {
+		t.Errorf("editor B sees A through a year filter: %s", w.Body.String())
+	}
+	// The editor's home lists the draft as a task; the approver's does not.
+	if w := e.get(editorA, "/"); !strings.Contains(w.Body.String(), nameA) {
+		t.Errorf("editor A's home has no task for A")
+	}
+	if w := e.get(approverA, "/"); strings.Contains(w.Body.String(), nameA) {
+		t.Errorf("approver A's home lists a draft as a task")
+	}
+	// The public list shows nothing until publication.
+	if w := e.get(anon, "/public"); strings.Contains(w.Body.String(), nameA) {
+		t.Errorf("public list shows an unpublished department-year")
+	}
+	e.advance(workflow.Published)
+	if w := e.get(anon, "/public"); !strings.Contains(w.Body.String(), nameA) || strings.Contains(w.Body.String(), nameB) {
+		t.Errorf("public list after publication:\n%s", w.Body.String())
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,160 @@
+package web
+
+import (
+	"cmp"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/jixiao/jixiao/internal/store"
+	"github.com/jixiao/jixiao/internal/workflow"
+)
+
+// task is a department-year waiting for the signed-in user.
+type task struct {
+	store.Listing
+	Moves []workflow.Transition
+}
+
+type statusCount struct {
+	Status string
+	Count  int
+}
+
+type homeData struct {
+	Tasks  []task
+	Counts []statusCount
+	Total  int
+}
+
+// home shows the user's tasks (department-years whose next moves are
+// theirs) and how many department-years stand in each status.
+func (s *server) home(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	ls, err := s.st.ListFiltered(r.Context(), store.Visible(u))
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	var d homeData
+	counts := map[string]int{}
+	for _, l := range ls {
+		counts[l.Status]++
+		if ms := moves(u, l); len(ms) > 0 {
+			d.Tasks = append(d.Tasks, task{Listing: l, Moves: ms})
+		}
+	}
+	for _, st := range workflow.Statuses {
+		d.Counts = append(d.Counts, statusCount{st, counts[st]})
+	}
+	d.Total = len(ls)
+	s.render(w, r, http.StatusOK, "home", "工作台", "", d)
+}
+
+type departmentsData struct {
+	Rows   []store.Listing
+	Year   int
+	Years  []int
+	Status string
+	Sort   string
+	// Query is the filter part of the query string, for sort links.
+	Query string
+}
+
+// departments lists the department-years the user may see, filtered by
+// year and status and sorted by total on request.
+func (s *server) departments(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	q := r.URL.Query()
+	var d departmentsData
+	var req store.Filter
+	if y, ok := parseYear(q.Get("year")); ok {
+		req.Year, d.Year = y, y
+	}
+	if st := q.Get("status"); st != "" && workflow.StatusNames[st] != "" {
+		req.Status, d.Status = []string{st}, st
+	}
+	all, err := s.st.ListFiltered(r.Context(), store.Visible(u))
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	for _, l := range all {
+		if !slices.Contains(d.Years, l.Year) {
+			d.Years = append(d.Years, l.Year)
+		}
+	}
+	slices.Sort(d.Years)
+	rows, err := s.st.ListFiltered(r.Context(), store.Visible(u).And(req))
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	switch d.Sort = q.Get("sort"); d.Sort {
+	case "total_desc":
+		slices.SortStableFunc(rows, func(a, b store.Listing) int { return cmp.Compare(b.Total, a.Total) })
+	case "total_asc":
+		slices.SortStableFunc(rows, func(a, b store.Listing) int { return cmp.Compare(a.Total, b.Total) })
+	default:
+		d.Sort = ""
+	}
+	d.Rows = rows
+	v := url.Values{}
+	if d.Year != 0 {
+		v.Set("year", strconv.Itoa(d.Year))
+	}
+	if d.Status != "" {
+		v.Set("status", d.Status)
+	}
+	d.Query = v.Encode()
+	s.render(w, r, http.StatusOK, "departments", "部门年度列表", "", d)
+}
+
+type historyData struct {
+	Base    string
+	Listing store.Listing
+	Changes []store.Change
+}
+
+func (s *server) history(w http.ResponseWriter, r *http.Request) {
+	sc, err := s.load(r.Context(), currentUser(r), r.PathValue("code"), r.PathValue("year"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l := sc.rec.Listing
+	hs, err := s.st.History(r.Context(), l.DepartmentCode, l.Year)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	slices.Reverse(hs)
+	s.render(w, r, http.StatusOK, "history", l.Department+" "+strconv.Itoa(l.Year)+" 年度修改历史", "",
+		historyData{Base: evaluationPath(l), Listing: l, Changes: hs})
+}
+
+// evaluationPath is the workspace address of a department-year.
+func evaluationPath(l store.Listing) string {
+	return "/evaluations/" + url.PathEscape(l.DepartmentCode) + "/" + strconv.Itoa(l.Year)
+}
+
+// actionName is a history action in Chinese.
+func actionName(a string) string {
+	switch a {
+	case "create":
+		return "新建"
+	case "replace":
+		return "导入更新"
+	case "update":
+		return "修改"
+	case "status":
+		return "状态变更"
+	}
+	return a
+}
+
+func init() {
+	funcs["actionName"] = actionName
+	funcs["evaluationPath"] = evaluationPath
+}

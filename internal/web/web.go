@@ -1,0 +1,275 @@
+// Package web is the web application: departments fill in and submit
+// their self-evaluations, the finance bureau reviews and publishes them,
+// and the public reads what was published. Pages are rendered on the
+// server from embedded templates and work without JavaScript; a JSON API
+// under /api/v1 uses the same session cookie.
+//
+// Who may see and do what is decided in access.go and nowhere else: reads
+// go through store.Visible, so a department user asking for another
+// department's data gets 404, exactly as for data that does not exist.
+package web
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/jixiao/jixiao/internal/store"
+)
+
+//go:embed templates/*.html static/*.css openapi.json
+var assets embed.FS
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "jixiao_session"
+
+// SessionTTL is how long a sign-in lasts.
+const SessionTTL = 8 * time.Hour
+
+// Options configure the server.
+type Options struct {
+	// Logger receives one line per request and every internal error;
+	// nil discards them.
+	Logger *slog.Logger
+	// Now returns the current time (for the sign-in rate limiter); nil
+	// means time.Now.
+	Now func() time.Time
+	// Secure marks cookies Secure: set it when the server is reached
+	// over HTTPS.
+	Secure bool
+	// LoginFailures and LoginWindow bound failed sign-ins per client
+	// address and per username: after LoginFailures failures within
+	// LoginWindow, sign-in is refused with 429. Defaults 5 and 15 minutes.
+	LoginFailures int
+	LoginWindow   time.Duration
+}
+
+// server holds what the handlers share.
+type server struct {
+	st      *store.Store
+	log     *slog.Logger
+	now     func() time.Time
+	secure  bool
+	limiter *limiter
+	pages   map[string]*pageTemplate
+	mux     *http.ServeMux
+	// apiRoutes lists the patterns registered under /api/v1, for the
+	// test that checks the OpenAPI description covers them.
+	apiRoutes []string
+}
+
+// New returns the web application's handler.
+func New(st *store.Store, opts Options) http.Handler {
+	s := newServer(st, opts)
+	return s.handler()
+}
+
+func newServer(st *store.Store, opts Options) *server {
+	s := &server{st: st, log: opts.Logger, now: opts.Now, secure: opts.Secure}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if opts.LoginFailures <= 0 {
+		opts.LoginFailures = 5
+	}
+	if opts.LoginWindow <= 0 {
+		opts.LoginWindow = 15 * time.Minute
+	}
+	s.limiter = newLimiter(opts.LoginFailures, opts.LoginWindow, 10000, s.now)
+	s.pages = mustParsePages()
+	s.mux = http.NewServeMux()
+	s.routes()
+	return s
+}
+
+// handler wraps the router in the middleware every request passes:
+// logging outermost, then panic recovery, security headers, cross-origin
+// protection for state-changing requests, and the session lookup.
+func (s *server) handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAPI(r) {
+			writeAPIError(w, http.StatusForbidden, store.EFORBIDDEN, "跨站请求已被拒绝")
+			return
+		}
+		s.renderError(w, r, http.StatusForbidden, "跨站请求已被拒绝：请从本系统的页面提交表单。")
+	}))
+	var h http.Handler = s.mux
+	h = s.withSession(h)
+	h = cop.Handler(h)
+	h = securityHeaders(h)
+	h = s.recoverPanics(h)
+	h = s.logRequests(h)
+	return h
+}
+
+// routes registers every route. Page routes answer HTML, API routes JSON.
+func (s *server) routes() {
+	static, _ := fs.Sub(assets, "static")
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(http.FileServerFS(static), time.Hour)))
+	s.mux.HandleFunc("GET /static/report.css", s.reportCSS)
+
+	s.mux.HandleFunc("GET /login", s.loginPage)
+	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.HandleFunc("POST /logout", s.logout)
+
+	s.mux.HandleFunc("GET /{$}", s.signedIn(s.home))
+	s.mux.HandleFunc("GET /departments", s.signedIn(s.departments))
+	s.mux.HandleFunc("GET /evaluations/{code}/{year}", s.signedIn(s.workspace))
+	s.mux.HandleFunc("GET /evaluations/{code}/{year}/history", s.signedIn(s.history))
+	s.mux.HandleFunc("GET /evaluations/{code}/{year}/{file}", s.signedIn(s.download))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/transition", s.signedIn(s.transition))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/scores/{indicator}", s.signedIn(s.setScore))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/review/{indicator}", s.signedIn(s.setReview))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/comments", s.signedIn(s.addComment))
+
+	s.mux.HandleFunc("GET /public", s.publicList)
+	s.mux.HandleFunc("GET /public/{code}/{year}", s.publicView)
+	s.mux.HandleFunc("GET /public/{code}/{year}/{file}", s.publicDownload)
+
+	s.api("GET /api/v1/openapi.json", s.apiOpenAPI)
+	s.api("GET /api/v1/evaluations", s.apiSignedIn(s.apiList))
+	s.api("GET /api/v1/evaluations/{code}/{year}", s.apiSignedIn(s.apiGet))
+	s.api("POST /api/v1/evaluations/{code}/{year}/transition", s.apiSignedIn(s.apiTransition))
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeAPIError(w, http.StatusNotFound, store.ENOTFOUND, "没有这个接口")
+	})
+
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusNotFound, "页面不存在。")
+	})
+}
+
+// api registers an API route and remembers its pattern.
+func (s *server) api(pattern string, h http.HandlerFunc) {
+	s.apiRoutes = append(s.apiRoutes, pattern)
+	s.mux.HandleFunc(pattern, h)
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+func cacheFor(h http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(d.Seconds())))
+		h.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets the headers every response carries. Pages load
+// nothing from other origins and run no inline script or style.
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; form-action 'self'; base-uri 'self'; frame-ancestors 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("X-Frame-Options", "DENY")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// statusWriter records the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.status, w.wrote = http.StatusOK, true
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *server) logRequests(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"duration", time.Since(start).Round(time.Microsecond), "remote", clientIP(r))
+	})
+}
+
+// recoverPanics turns a panicking handler into a 500 page.
+func (s *server) recoverPanics(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if sw.wrote {
+				return
+			}
+			if isAPI(r) {
+				writeAPIError(sw, http.StatusInternalServerError, store.EINTERNAL, "服务器内部错误，请稍后重试")
+				return
+			}
+			s.renderError(sw, r, http.StatusInternalServerError, "服务器内部错误，请稍后重试；如果问题持续，请联系系统管理员。")
+		}()
+		h.ServeHTTP(sw, r)
+	})
+}
+
+// internalError logs err and answers 500 without revealing it.
+func (s *server) internalError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	if isAPI(r) {
+		writeAPIError(w, http.StatusInternalServerError, store.EINTERNAL, "服务器内部错误，请稍后重试")
+		return
+	}
+	s.renderError(w, r, http.StatusInternalServerError, "服务器内部错误，请稍后重试；如果问题持续，请联系系统管理员。")
+}
+
+// httpStatus maps a store error code to an HTTP status: the one place
+// where this is decided, for pages and the API alike.
+func httpStatus(code string) int {
+	switch code {
+	case store.ENOTFOUND:
+		return http.StatusNotFound
+	case store.ECONFLICT:
+		return http.StatusConflict
+	case store.EINVALID:
+		return http.StatusUnprocessableEntity
+	case store.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case store.EFORBIDDEN:
+		return http.StatusForbidden
+	}
+	return http.StatusInternalServerError
+}
+
+// errorMessage is the Chinese message of a store error, or a generic one
+// for internal errors (whose details go to the log only).
+func errorMessage(err error) string {
+	var se *store.Error
+	if errors.As(err, &se) && se.Code != store.EINTERNAL {
+		return se.Message
+	}
+	return "服务器内部错误，请稍后重试"
+}

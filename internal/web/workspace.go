@@ -1,0 +1,505 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/jixiao/jixiao/internal/diag"
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/framework"
+	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/report"
+	"github.com/jixiao/jixiao/internal/scoring"
+	"github.com/jixiao/jixiao/internal/store"
+	"github.com/jixiao/jixiao/internal/workflow"
+)
+
+// figure is one labelled amount or rate.
+type figure struct{ Label, Value string }
+
+// row is one indicator in the workspace table.
+type row struct {
+	Depth  int
+	Node   *scoring.Node
+	Leaf   bool
+	Review *store.ReviewScore
+}
+
+// editForm is the form for changing one indicator's self-score.
+type editForm struct {
+	Code, Name string
+	Points     num.Points
+	Kind       string
+	Items      []itemView // checklist
+	Score      string     // manual, qualitative
+	Level      string     // qualitative
+	Reason     string
+}
+
+type itemView struct {
+	Code, Text string
+	Points     num.Points
+	Register   bool // decided from the registers unless overridden
+}
+
+type workspaceData struct {
+	Base       string
+	Listing    store.Listing
+	Ev         *evaluation.Evaluation
+	Res        *scoring.Result
+	Figures    []figure
+	Rows       []row
+	Moves      []workflow.Transition
+	Edits      []editForm
+	Reviews    []row // leaves a reviewer may score
+	CanComment bool
+	Comments   []store.Comment
+	Findings   diag.List
+	Formats    []string
+}
+
+// workspace shows a department-year: figures, scores with their traces,
+// review scores, comments and the moves the user may make.
+func (s *server) workspace(w http.ResponseWriter, r *http.Request) {
+	sc, err := s.load(r.Context(), currentUser(r), r.PathValue("code"), r.PathValue("year"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.showWorkspace(w, r, sc, http.StatusOK, "", nil)
+}
+
+// showWorkspace renders the workspace with a status, an error message and
+// findings (from a refused edit).
+func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *scored, status int, errMsg string, findings diag.List) {
+	u := currentUser(r)
+	l := sc.rec.Listing
+	ev := sc.rec.Evaluation
+	reviews, err := s.st.ReviewScores(r.Context(), l.DepartmentCode, l.Year)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	comments, err := s.st.Comments(r.Context(), l.DepartmentCode, l.Year)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	byCode := map[string]*store.ReviewScore{}
+	for i := range reviews {
+		if reviews[i].Scope == store.ScopeDepartment {
+			byCode[reviews[i].IndicatorCode] = &reviews[i]
+		}
+	}
+	d := workspaceData{
+		Base: evaluationPath(l), Listing: l, Ev: ev, Res: sc.res, Moves: moves(u, l),
+		CanComment: canComment(u, l) == nil, Comments: comments, Findings: findings,
+		Formats: []string{"docx", "xlsx", "html", "md", "pdf"},
+	}
+	d.Figures = financeFigures(ev)
+	var walk func(ns []*scoring.Node, depth int)
+	walk = func(ns []*scoring.Node, depth int) {
+		for _, n := range ns {
+			rw := row{Depth: depth, Node: n, Leaf: len(n.Children) == 0, Review: byCode[n.Code]}
+			d.Rows = append(d.Rows, rw)
+			walk(n.Children, depth+1)
+		}
+	}
+	walk(sc.res.Indicators, 0)
+	if canEdit(u, l) == nil && sc.fw != nil {
+		d.Edits = editForms(sc.fw, ev)
+	}
+	if canReview(u, l) == nil {
+		for _, rw := range d.Rows {
+			if rw.Leaf && rw.Node.NotApplicable == "" {
+				d.Reviews = append(d.Reviews, rw)
+			}
+		}
+	}
+	title := fmt.Sprintf("%s %d 年度", l.Department, l.Year)
+	s.render(w, r, status, "workspace", title, errMsg, d)
+}
+
+func financeFigures(ev *evaluation.Evaluation) []figure {
+	f := ev.Finance
+	out := []figure{
+		{"收入合计（万元）", ev.IncomeTotal().Wan()},
+		{"年初预算数（万元）", f.Budget.Initial.Wan()},
+		{"全年预算数（万元）", f.Budget.Adjusted.Wan()},
+		{"决算支出合计（万元）", f.Expenditure.Total().Wan()},
+		{"其中：基本支出（万元）", f.Expenditure.Basic.Wan()},
+		{"其中：项目支出（万元）", f.Expenditure.Project.Wan()},
+		{"年末财政拨款结转和结余（万元）", f.Carryover.Wan()},
+	}
+	if rate, ok := report.ExecutionRate(ev); ok {
+		out = append(out, figure{"预算执行率", rate + "%"})
+	}
+	return out
+}
+
+// editable reports whether the web form can set an indicator's score:
+// rules that take the officer's judgement.
+func editable(in *framework.Indicator) bool {
+	if in == nil || in.Rule == nil || !in.Leaf() {
+		return false
+	}
+	switch in.Rule.Kind {
+	case framework.KindManual, framework.KindChecklist, framework.KindQualitative:
+		return true
+	}
+	return false
+}
+
+func editForms(fw *framework.Framework, ev *evaluation.Evaluation) []editForm {
+	var out []editForm
+	fw.Walk(func(in *framework.Indicator, depth int) {
+		if !editable(in) {
+			return
+		}
+		inp := ev.Scores[in.Code]
+		f := editForm{Code: in.Code, Name: in.Name, Points: in.Points, Kind: in.Rule.Kind, Level: inp.Level, Reason: inp.Reason}
+		if inp.Score != nil {
+			f.Score = inp.Score.String()
+		}
+		for _, it := range in.Rule.Items {
+			f.Items = append(f.Items, itemView{Code: it.Code, Text: it.Text, Points: it.Points, Register: it.Check != nil && ev.Registers != nil})
+		}
+		out = append(out, f)
+	})
+	return out
+}
+
+// formVersion reads the version the form was shown with.
+func formVersion(r *http.Request) (int, error) {
+	v, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("version")))
+	if err != nil || v < 1 {
+		return 0, &store.Error{Code: store.EINVALID, Message: "表单缺少数据版本，请刷新页面后重试"}
+	}
+	return v, nil
+}
+
+// checkVersion refuses a form made from an older version.
+func checkVersion(l store.Listing, v int) error {
+	if v != l.Version {
+		return &store.Error{Code: store.ECONFLICT, Message: fmt.Sprintf("部门 %s %d 年度的数据已被他人修改（当前版本 %d，您编辑的版本 %d），请查看最新内容后重试", l.DepartmentCode, l.Year, l.Version, v)}
+	}
+	return nil
+}
+
+// refuse shows the workspace again, freshly loaded, with the error's
+// status and message; what the user may not see stays a 404.
+func (s *server) refuse(w http.ResponseWriter, r *http.Request, err error, findings diag.List) {
+	code := store.ErrorCode(err)
+	if code == store.EINTERNAL {
+		s.internalError(w, r, err)
+		return
+	}
+	sc, lerr := s.load(r.Context(), currentUser(r), r.PathValue("code"), r.PathValue("year"))
+	if lerr != nil || code == store.ENOTFOUND || code == store.EUNAUTHORIZED {
+		if lerr == nil {
+			lerr = err
+		}
+		s.fail(w, r, lerr)
+		return
+	}
+	s.showWorkspace(w, r, sc, httpStatus(code), errorMessage(err), findings)
+}
+
+// parseForm bounds and parses a posted form.
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return &store.Error{Code: store.EINVALID, Message: "表单无法读取"}
+	}
+	return nil
+}
+
+// transition moves the department-year to another status.
+func (s *server) transition(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	sc, err := s.load(r.Context(), u, r.PathValue("code"), r.PathValue("year"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l := sc.rec.Listing
+	if err := parseForm(w, r); err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
+	t, err := s.doTransition(r, u, l, r.PostFormValue("to"), r.PostFormValue("version"), r.PostFormValue("comment"))
+	if err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
+	s.setFlash(w, fmt.Sprintf("已%s：当前状态为“%s”。", t.Action, workflow.StatusNames[t.To]))
+	http.Redirect(w, r, evaluationPath(l), http.StatusSeeOther)
+}
+
+// doTransition checks and makes a move, for the page and the API.
+func (s *server) doTransition(r *http.Request, u *store.User, l store.Listing, to, versionText, comment string) (workflow.Transition, error) {
+	v, err := strconv.Atoi(strings.TrimSpace(versionText))
+	if err != nil || v < 1 {
+		return workflow.Transition{}, &store.Error{Code: store.EINVALID, Message: "缺少数据版本，请刷新后重试"}
+	}
+	if err := checkVersion(l, v); err != nil {
+		return workflow.Transition{}, err
+	}
+	t, err := canTransition(u, l, to)
+	if err != nil {
+		return t, err
+	}
+	if t.NeedsComment && strings.TrimSpace(comment) == "" {
+		return t, &store.Error{Code: store.EINVALID, Message: fmt.Sprintf("%s需要填写原因", t.Action)}
+	}
+	if _, err := s.st.Transition(r.Context(), l.DepartmentCode, l.Year, to, *u, comment, v); err != nil {
+		return t, err
+	}
+	// The reason for a return is also kept as a comment, so that the
+	// department sees it beside the data.
+	if t.NeedsComment {
+		body := t.Action + "：" + strings.TrimSpace(comment)
+		if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, "", body, *u); err != nil && store.ErrorCode(err) != store.EFORBIDDEN {
+			s.log.Error("comment on transition", "err", err)
+		}
+	}
+	return t, nil
+}
+
+// cloneEvaluation deep-copies an evaluation through JSON, as the store
+// keeps it.
+func cloneEvaluation(ev *evaluation.Evaluation) (*evaluation.Evaluation, error) {
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return nil, err
+	}
+	var out evaluation.Evaluation
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func invalid(format string, a ...any) *store.Error {
+	return &store.Error{Code: store.EINVALID, Message: fmt.Sprintf(format, a...)}
+}
+
+// setScore changes the self-score input of one department indicator,
+// rescores with the pinned frameworks and saves, unless the new score has
+// errors (such as points lost without a reason), which are shown instead.
+func (s *server) setScore(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	sc, err := s.load(r.Context(), u, r.PathValue("code"), r.PathValue("year"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l := sc.rec.Listing
+	if err := canEdit(u, l); err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
+	v, err := formVersion(r)
+	if err == nil {
+		err = checkVersion(l, v)
+	}
+	if err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
+	code := r.PathValue("indicator")
+	var in *framework.Indicator
+	if sc.fw != nil {
+		in = sc.fw.Find(code)
+	}
+	if in == nil {
+		s.refuse(w, r, invalid("指标框架中没有指标 %q", code), nil)
+		return
+	}
+	if !editable(in) {
+		s.refuse(w, r, invalid("指标 %s %s 由数据自动计算，不能直接修改得分", in.Code, in.Name), nil)
+		return
+	}
+	ev, err := cloneEvaluation(sc.rec.Evaluation)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	inp := ev.Scores[code]
+	switch in.Rule.Kind {
+	case framework.KindManual:
+		p, err := num.ParsePoints(strings.TrimSpace(r.PostFormValue("score")))
+		if err != nil {
+			s.refuse(w, r, invalid("得分 %q 不是有效的分数", r.PostFormValue("score")), nil)
+			return
+		}
+		inp.Score, inp.Reason = &p, reason
+	case framework.KindQualitative:
+		level := r.PostFormValue("level")
+		if framework.LevelNames[level] == "" {
+			s.refuse(w, r, invalid("请选择评价等级"), nil)
+			return
+		}
+		inp.Level, inp.Reason, inp.Score = level, reason, nil
+		if t := strings.TrimSpace(r.PostFormValue("score")); t != "" {
+			p, err := num.ParsePoints(t)
+			if err != nil {
+				s.refuse(w, r, invalid("得分 %q 不是有效的分数", t), nil)
+				return
+			}
+			inp.Score = &p
+		}
+	case framework.KindChecklist:
+		if err := setChecklist(&inp, in, ev, r.PostFormValue("item"), r.PostFormValue("outcome"), strings.TrimSpace(r.PostFormValue("deduct")), reason); err != nil {
+			s.refuse(w, r, err, nil)
+			return
+		}
+	}
+	if ev.Scores == nil {
+		ev.Scores = map[string]evaluation.Input{}
+	}
+	ev.Scores[code] = inp
+	before := sc.res.Total
+	if err := sc.rescore(ev); err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	if errs := sc.ds.Errors(); len(errs) > 0 {
+		s.refuse(w, r, invalid("修改未保存：请按下列提示补充后重试"), errs)
+		return
+	}
+	histReason := "修改指标 " + code + " 自评得分"
+	if reason != "" {
+		histReason += "：" + reason
+	}
+	if _, err := s.st.Update(r.Context(), l.DepartmentCode, l.Year, ev, sc.res, v, u.Username, histReason); err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
+	s.setFlash(w, fmt.Sprintf("指标 %s 已保存：总分 %s → %s 分。", code, before, sc.res.Total))
+	http.Redirect(w, r, evaluationPath(l), http.StatusSeeOther)
+}
+
+// setChecklist records one checklist item's outcome in inp.
+func setChecklist(inp *evaluation.Input, in *framework.Indicator, ev *evaluation.Evaluation, item, outcome, deduct, reason string) error {
+	var it *framework.ChecklistItem
+	for i := range in.Rule.Items {
+		if in.Rule.Items[i].Code == item {
+			it = &in.Rule.Items[i]
+		}
+	}
+	if it == nil {
+		return invalid("指标 %s 没有检查项 %q", in.Code, item)
+	}
+	register := it.Check != nil && ev.Registers != nil
+	var kept []evaluation.ItemCheck
+	for _, c := range inp.Checklist {
+		if c.Item != item {
+			kept = append(kept, c)
+		}
+	}
+	inp.Checklist = kept
+	switch outcome {
+	case "auto":
+		if !register {
+			return invalid("检查项 %s 不由台账评定，请选择通过或未通过", item)
+		}
+		return nil
+	case "passed":
+		if !register {
+			return nil // items not listed pass
+		}
+		if reason == "" {
+			return invalid("调整台账评定结果必须说明原因")
+		}
+		inp.Checklist = append(inp.Checklist, evaluation.ItemCheck{Item: item, Passed: true, Reason: reason, Override: reason})
+		return nil
+	case "failed":
+		c := evaluation.ItemCheck{Item: item, Passed: false, Reason: reason}
+		if register {
+			if reason == "" {
+				return invalid("调整台账评定结果必须说明原因")
+			}
+			c.Override = reason
+		}
+		if deduct != "" {
+			p, err := num.ParsePoints(deduct)
+			if err != nil {
+				return invalid("扣分 %q 不是有效的分数", deduct)
+			}
+			c.Deduct = &p
+		}
+		inp.Checklist = append(inp.Checklist, c)
+		return nil
+	}
+	return invalid("请选择检查项 %s 的结果", item)
+}
+
+// setReview records a reviewer's score for one department indicator.
+func (s *server) setReview(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	sc, err := s.load(r.Context(), u, r.PathValue("code"), r.PathValue("year"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l := sc.rec.Listing
+	if err := canReview(u, l); err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
+	code := r.PathValue("indicator")
+	p, err := num.ParsePoints(strings.TrimSpace(r.PostFormValue("score")))
+	if err != nil {
+		s.refuse(w, r, invalid("复核得分 %q 不是有效的分数", r.PostFormValue("score")), nil)
+		return
+	}
+	if err := s.st.SetReviewScore(r.Context(), l.DepartmentCode, l.Year, store.ScopeDepartment, code, p, r.PostFormValue("reason"), *u); err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
+	s.setFlash(w, fmt.Sprintf("指标 %s 的复核得分已保存：%s 分。", code, p))
+	http.Redirect(w, r, evaluationPath(l), http.StatusSeeOther)
+}
+
+// addComment adds a comment, on one indicator if the form names one.
+func (s *server) addComment(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	sc, err := s.load(r.Context(), u, r.PathValue("code"), r.PathValue("year"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l := sc.rec.Listing
+	if err := canComment(u, l); err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
+	indicator := strings.TrimSpace(r.PostFormValue("indicator"))
+	if indicator != "" && (sc.fw == nil || sc.fw.Find(indicator) == nil) {
+		s.refuse(w, r, invalid("指标框架中没有指标 %q", indicator), nil)
+		return
+	}
+	if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, indicator, r.PostFormValue("body"), *u); err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
+	s.setFlash(w, "意见已发表。")
+	http.Redirect(w, r, evaluationPath(l)+"#comments", http.StatusSeeOther)
+}
