@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/web"
 )
 
@@ -36,9 +37,15 @@ func cmdServe(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	return runServer(ctx, e, st, *addr, *secure, nil)
+}
+
+// runServer serves the web application on addr until ctx ends, printing
+// the address and then whatever banner adds.
+func runServer(ctx context.Context, e *env, st *store.Store, addr string, secure bool, banner func()) error {
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 	srv := &http.Server{
-		Handler:           web.New(st, web.Options{Logger: logger, Secure: *secure}),
+		Handler:           web.New(st, web.Options{Logger: logger, Secure: secure}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      2 * time.Minute, // PDF conversion may take a while
@@ -46,11 +53,14 @@ func cmdServe(e *env, args []string) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("无法监听 %s：%w", *addr, err)
+		return fmt.Errorf("无法监听 %s：%w", addr, err)
 	}
 	fmt.Fprintf(e.stdout, "jixiao 网页服务已启动：http://%s/（按 Ctrl+C 停止）\n", ln.Addr())
+	if banner != nil {
+		banner()
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	go sweepSessions(ctx, st)
