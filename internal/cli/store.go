@@ -64,7 +64,7 @@ func loadStored(ctx context.Context, e *env, db, code string, year int) (*scored
 		if len(src) == 0 {
 			continue
 		}
-		f, ds := datafile.Framework("（入库时的指标框架）", src)
+		f, ds := datafile.PinnedFramework(src)
 		if ds.Err() != nil {
 			return nil, ds.Err()
 		}

@@ -2,6 +2,7 @@ package datafile
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"io/fs"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
 
@@ -178,4 +181,35 @@ func MarshalEvaluation(ev *evaluation.Evaluation) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// pinned caches frameworks decoded from stored bytes, by content hash:
+// every stored year pins the bytes of its framework, and decoding them on
+// each request would dominate the cost of showing a year. Frameworks are
+// never modified after loading (WithPoints returns a copy), so sharing is
+// safe.
+var pinned sync.Map // [32]byte → *framework.Framework
+
+// maxPinned bounds the cache; there are few framework versions in use.
+const maxPinned = 256
+
+var pinnedCount atomic.Int64
+
+// PinnedFramework decodes framework bytes kept with a stored evaluation,
+// from a cache when the same bytes were decoded before.
+func PinnedFramework(data []byte) (*framework.Framework, diag.List) {
+	key := sha256.Sum256(data)
+	if f, ok := pinned.Load(key); ok {
+		return f.(*framework.Framework), nil
+	}
+	f, ds := Framework("（入库时的指标框架）", data)
+	if ds.Err() != nil || f == nil {
+		return f, ds
+	}
+	if pinnedCount.Load() < maxPinned {
+		if _, loaded := pinned.LoadOrStore(key, f); !loaded {
+			pinnedCount.Add(1)
+		}
+	}
+	return f, ds
 }

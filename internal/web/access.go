@@ -162,7 +162,7 @@ func scoreRecord(rec *store.Record) (*scored, error) {
 		if len(src) == 0 {
 			continue
 		}
-		f, ds := datafile.Framework("（入库时的指标框架）", src)
+		f, ds := datafile.PinnedFramework(src)
 		if ds.Err() != nil {
 			return nil, fmt.Errorf("部门 %s %d 年度留存的指标框架无法读取：%w", rec.DepartmentCode, rec.Year, ds.Err())
 		}
