@@ -1,0 +1,529 @@
+// Package e2e drives the web application in a real headless Chromium:
+// the whole review workflow through the pages' forms, the public
+// download, axe-core accessibility checks and, on request, screenshots.
+//
+// The tests skip when no Chromium is installed (set JIXIAO_CHROMIUM to
+// its path if it is not on PATH) and the accessibility checks skip when
+// axe-core is not found (JIXIAO_AXE, or node_modules at the repository
+// root: npm install --no-save axe-core@4). JIXIAO_SCREENSHOTS=1 writes
+// PNGs of the main pages to docs/screenshots.
+package e2e
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/jixiao/jixiao/internal/calendar"
+	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/scoring"
+	"github.com/jixiao/jixiao/internal/store"
+	"github.com/jixiao/jixiao/internal/web"
+	"github.com/jixiao/jixiao/internal/workflow"
+)
+
+const (
+	codeA    = "106001" // 广州市天河区人民政府办公室 2023
+	yearA    = 2023
+	codeB    = "999-207001"
+	password = "correct-horse-battery"
+)
+
+var pathA = "/evaluations/" + codeA + "/" + strconv.Itoa(yearA)
+
+var users = []store.User{
+	{Username: "editor-a", DisplayName: "天河填报人", Role: workflow.Editor, DepartmentCode: codeA},
+	{Username: "editor-b", DisplayName: "青禾填报人", Role: workflow.Editor, DepartmentCode: codeB},
+	{Username: "approver-a", DisplayName: "天河负责人", Role: workflow.Approver, DepartmentCode: codeA},
+	{Username: "approver-b", DisplayName: "青禾负责人", Role: workflow.Approver, DepartmentCode: codeB},
+	{Username: "reviewer", DisplayName: "财政局审核人", Role: workflow.Reviewer},
+	{Username: "admin", DisplayName: "管理员", Role: workflow.Admin},
+}
+
+// seedStore opens a store in t.TempDir() with both examples imported and
+// one account per role, as the web package's tests seed theirs.
+func seedStore(t *testing.T) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "e2e.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	lib, ds := datafile.LoadLibrary()
+	if err := ds.Err(); err != nil {
+		t.Fatal(err)
+	}
+	var entries []store.Entry
+	for _, p := range []string{"../../../examples/tianhe-gov-office-2023.yaml", "../../../examples/qinghe-health-2024.yaml"} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, ds := datafile.Evaluation(p, data)
+		if err := ds.Err(); err != nil {
+			t.Fatal(err)
+		}
+		ev := l.Value
+		res, ds := scoring.ScoreWith(ev, lib, calendar.ScoringOptions())
+		if err := ds.Err(); err != nil {
+			t.Fatal(err)
+		}
+		fw, _ := lib.Framework(ev.Framework)
+		e := store.Entry{Source: p, Evaluation: ev, Result: res, Framework: fw}
+		if len(ev.Projects) > 0 {
+			e.ProjectFramework, _ = lib.Framework(ev.ProjectFrameworkID())
+		}
+		entries = append(entries, e)
+	}
+	if _, err := st.Import(ctx, entries, "test", "测试数据"); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if _, err := st.CreateUser(ctx, u, password); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
+}
+
+// findChromium returns the browser's path, or skips the test.
+func findChromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("JIXIAO_CHROMIUM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("JIXIAO_CHROMIUM=%s: %v", p, err)
+		}
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("e2e: no Chromium found (install Debian's chromium, or set JIXIAO_CHROMIUM to the browser's path)")
+	return ""
+}
+
+// axeSource returns axe.min.js, or "" when it is not installed.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	p := os.Getenv("JIXIAO_AXE")
+	if p == "" {
+		p = filepath.Join("..", "..", "..", "node_modules", "axe-core", "axe.min.js")
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		if os.Getenv("JIXIAO_AXE") != "" {
+			t.Fatalf("JIXIAO_AXE: %v", err)
+		}
+		return ""
+	}
+	return string(data)
+}
+
+// suite is one test's server and browser.
+type suite struct {
+	t       *testing.T
+	st      *store.Store
+	base    string
+	browser context.Context // the first tab; other users get their own browser contexts
+	axe     string
+	shots   string // directory for screenshots, "" for none
+}
+
+func newSuite(t *testing.T) *suite {
+	t.Helper()
+	chromium := findChromium(t)
+	st := seedStore(t)
+	srv := httptest.NewServer(web.New(st, web.Options{}))
+	t.Cleanup(srv.Close)
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	// The first Run starts the browser; it must not carry a timeout.
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+
+	s := &suite{t: t, st: st, base: srv.URL, browser: bctx}
+	if os.Getenv("JIXIAO_SCREENSHOTS") == "1" {
+		s.shots = filepath.Join("..", "..", "..", "docs", "screenshots")
+		if err := os.MkdirAll(s.shots, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// tab is one user's browser context (its own cookie jar).
+type tab struct {
+	s    *suite
+	name string
+	ctx  context.Context
+}
+
+// newTab opens a fresh browser context: no cookies shared with others.
+func (s *suite) newTab(name string) *tab {
+	s.t.Helper()
+	ctx, cancel := chromedp.NewContext(s.browser, chromedp.WithNewBrowserContext())
+	s.t.Cleanup(cancel)
+	// The first Run opens the tab, which lives as long as that Run's
+	// context: give it the tab's own context, not one with a timeout.
+	if err := chromedp.Do(ctx); err != nil {
+		s.t.Fatalf("%s: opening a tab: %v", name, err)
+	}
+	tb := &tab{s: s, name: name, ctx: ctx}
+	tb.do(chromedp.EmulateViewport(1280, 900))
+	return tb
+}
+
+// do runs the steps with a time limit, failing the test on error.
+func (tb *tab) do(steps ...chromedp.Action[chromedp.Void]) {
+	tb.s.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		tb.s.t.Fatalf("%s: %v", tb.name, err)
+	}
+}
+
+// eval evaluates a JavaScript expression and decodes its value.
+func eval[T any](tb *tab, expr string, opts ...chromedp.EvaluateOption) T {
+	tb.s.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, opts...))
+	if err != nil {
+		tb.s.t.Fatalf("%s: evaluate %.60q: %v", tb.name, expr, err)
+	}
+	return v
+}
+
+func (tb *tab) open(path string) {
+	tb.s.t.Helper()
+	tb.do(chromedp.Navigate(tb.s.base + path))
+}
+
+// clickAndLoad clicks the element and waits for the page it leads to.
+func (tb *tab) clickAndLoad(sel string) {
+	tb.s.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(sel))); err != nil {
+		tb.s.t.Fatalf("%s: click %s: %v", tb.name, sel, err)
+	}
+}
+
+// text is the visible text of the whole page.
+func (tb *tab) text() string {
+	tb.s.t.Helper()
+	return eval[string](tb, `document.body.innerText`)
+}
+
+// flash is the page's status message, "" when there is none.
+func (tb *tab) flash() string {
+	tb.s.t.Helper()
+	return eval[string](tb, `(document.querySelector('.flash') || {textContent: ''}).textContent`)
+}
+
+// signIn signs the user in through the login form.
+func (tb *tab) signIn(username string) {
+	tb.s.t.Helper()
+	tb.open("/login")
+	tb.do(
+		chromedp.SendKeys(chromedp.ID("username"), username),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+	)
+	tb.clickAndLoad(`//form[@action="/login"]//button[@type="submit"]`)
+	if path := eval[string](tb, `location.pathname`); path != "/" {
+		tb.s.t.Fatalf("%s: after sign-in at %s, want /\n%s", tb.name, path, tb.text())
+	}
+}
+
+// move presses the workflow button for the transition to the status on
+// the open workspace, with the comment if any, and checks the flash.
+func (tb *tab) move(to, comment string) {
+	tb.s.t.Helper()
+	form := fmt.Sprintf(`//form[input[@name="to" and @value=%q]]`, to)
+	if comment != "" {
+		tb.do(chromedp.SendKeys(form+`//textarea`, comment))
+	}
+	tb.clickAndLoad(form + `//button[@type="submit"]`)
+	want := "当前状态为“" + workflow.StatusNames[to] + "”"
+	if f := tb.flash(); !strings.Contains(f, want) {
+		tb.s.t.Fatalf("%s: after moving to %s the flash is %q, want %q\n%s", tb.name, to, f, want, tb.text())
+	}
+}
+
+// score reads the total and grade shown in the workspace.
+func (tb *tab) score() (total, grade string) {
+	tb.s.t.Helper()
+	v := eval[[]string](tb, `Array.from(document.querySelectorAll('p.score strong'), e => e.textContent.trim())`)
+	if len(v) != 2 {
+		tb.s.t.Fatalf("%s: workspace score line: %q", tb.name, v)
+	}
+	return v[0], v[1]
+}
+
+// screenshot saves the page as docs/screenshots/<name>.png when asked.
+func (tb *tab) screenshot(name string) {
+	tb.s.t.Helper()
+	if tb.s.shots == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		tb.s.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(tb.s.shots, name+".png"), png, 0o644); err != nil {
+		tb.s.t.Fatal(err)
+	}
+}
+
+// violation is one axe-core rule that failed on a page.
+type violation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target  []any  `json:"target"`
+		HTML    string `json:"html"`
+		Summary string `json:"failureSummary"`
+	} `json:"nodes"`
+}
+
+// checkA11y runs axe-core on the open page and fails on serious or
+// critical violations. axe is injected with Runtime.evaluate, which the
+// page's Content-Security-Policy does not govern.
+func (tb *tab) checkA11y(page string) {
+	tb.s.t.Helper()
+	if tb.s.axe == "" {
+		return
+	}
+	eval[chromedp.Void](tb, tb.s.axe)
+	t0 := time.Now()
+	raw := eval[[]byte](tb, `axe.run(document, {resultTypes: ['violations']}).then(r => ({
+		passes: r.passes.length,
+		violations: r.violations.map(v => ({
+			id: v.id, impact: v.impact, help: v.help,
+			nodes: v.nodes.map(n => ({target: n.target, html: n.html, failureSummary: n.failureSummary})),
+		})),
+	}))`, chromedp.EvalAwaitPromise)
+	var res struct {
+		Passes     int         `json:"passes"`
+		Violations []violation `json:"violations"`
+	}
+	if err := json.Unmarshal(raw, &res); err != nil {
+		tb.s.t.Fatalf("axe results on %s: %v\n%s", page, err, raw)
+	}
+	if res.Passes == 0 {
+		tb.s.t.Fatalf("axe on %s checked nothing: %s", page, raw)
+	}
+	tb.s.t.Logf("axe on %s: %d rules passed, %d violated (%v)", page, res.Passes, len(res.Violations), time.Since(t0).Round(time.Millisecond))
+	for _, v := range res.Violations {
+		if v.Impact != "serious" && v.Impact != "critical" {
+			tb.s.t.Logf("axe (%s, not failing) on %s: %s — %s (%d elements)", v.Impact, page, v.ID, v.Help, len(v.Nodes))
+			continue
+		}
+		var b strings.Builder
+		for _, n := range v.Nodes {
+			fmt.Fprintf(&b, "\n    %v: %s\n      %s", n.Target, n.HTML, strings.ReplaceAll(n.Summary, "\n", "\n      "))
+		}
+		tb.s.t.Errorf("axe %s violation on %s: %s — %s%s", v.Impact, page, v.ID, v.Help, b.String())
+	}
+}
+
+// TestBrowserWorkflow walks department A through the whole workflow in
+// the browser, as the editor, the approver and the reviewer, and then
+// reads and downloads the published report as the public. Along the way
+// it checks the main pages with axe-core and takes the screenshots.
+func TestBrowserWorkflow(t *testing.T) {
+	start := time.Now()
+	s := newSuite(t)
+	s.axe = axeSource(t)
+	if s.axe == "" {
+		t.Log("axe-core not found (set JIXIAO_AXE or npm install axe-core@4 at the repository root): accessibility checks skipped; TestAccessibility reports the skip")
+	}
+	t.Logf("browser started in %v", time.Since(start).Round(time.Millisecond))
+	ctx := context.Background()
+
+	// The login page, signed out.
+	editor := s.newTab("editor")
+	editor.open("/login")
+	editor.checkA11y("login")
+	editor.screenshot("login")
+
+	editor.signIn("editor-a")
+	editor.checkA11y("home (editor)")
+	editor.open("/departments")
+	editor.checkA11y("departments (editor)")
+
+	// Edit a score with a reason: B4.1 fails, the total falls by 2 points.
+	before, err := s.st.Get(ctx, codeA, yearA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor.open(pathA)
+	total0, grade0 := editor.score()
+	if total0 != before.Total.String() || grade0 != before.Grade {
+		t.Fatalf("workspace shows %s %s, store has %s %s", total0, grade0, before.Total, before.Grade)
+	}
+	editor.checkA11y("workspace (editor, draft)")
+	editor.screenshot("workspace")
+	editor.do(
+		chromedp.Click(`//summary[starts-with(normalize-space(), "B4 ")]`),
+		chromedp.SetValue(chromedp.ID("item-B4"), "B4.1"),
+		chromedp.Click(chromedp.ID("out-B4-failed")),
+		chromedp.SendKeys(chromedp.ID("reason-B4"), "尚未制定本单位预算绩效管理实施细则"),
+	)
+	editor.checkA11y("workspace (editor, edit form open)")
+	editor.clickAndLoad(`//form[contains(@action, "/scores/B4")]//button[@type="submit"]`)
+	if f := editor.flash(); !strings.Contains(f, "已保存") {
+		t.Fatalf("after saving B4 the flash is %q\n%s", f, editor.text())
+	}
+	after, err := s.st.Get(ctx, codeA, yearA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Total != before.Total-200 {
+		t.Fatalf("stored total %s → %s, want 2 points less", before.Total, after.Total)
+	}
+	total1, grade1 := editor.score()
+	if total1 != after.Total.String() || total1 == total0 {
+		t.Errorf("workspace total %s → %s, want %s", total0, total1, after.Total)
+	}
+	if grade1 != after.Grade {
+		t.Errorf("workspace grade %s, want %s (was %s)", grade1, after.Grade, grade0)
+	}
+	t.Logf("score edit: total %s → %s, grade %s → %s", total0, total1, grade0, grade1)
+	if !strings.Contains(editor.text(), "尚未制定本单位预算绩效管理实施细则") {
+		t.Errorf("workspace does not show the reason")
+	}
+	editor.open(pathA + "/history")
+	if !strings.Contains(editor.text(), "尚未制定本单位预算绩效管理实施细则") {
+		t.Errorf("history does not show the reason")
+	}
+	editor.checkA11y("history")
+	editor.screenshot("history")
+	editor.open(pathA)
+	editor.move(workflow.Submitted, "")
+
+	approver := s.newTab("approver")
+	approver.signIn("approver-a")
+	approver.open(pathA)
+	approver.move(workflow.Approved, "")
+
+	rev := s.newTab("reviewer")
+	rev.signIn("reviewer")
+	rev.screenshot("home-reviewer")
+	rev.checkA11y("home (reviewer)")
+	rev.open("/departments")
+	rev.screenshot("departments")
+	rev.open(pathA)
+	rev.move(workflow.UnderReview, "")
+	rev.checkA11y("workspace (reviewer, under review)")
+	rev.move(workflow.Returned, "请补充绩效运行监控佐证材料")
+
+	editor.open(pathA)
+	if !strings.Contains(editor.text(), "请补充绩效运行监控佐证材料") {
+		t.Errorf("returned workspace does not show the reviewer's comment")
+	}
+	editor.checkA11y("workspace (editor, returned)")
+	editor.move(workflow.Submitted, "已补充")
+	approver.open(pathA)
+	approver.move(workflow.Approved, "")
+	rev.open(pathA)
+	rev.move(workflow.UnderReview, "")
+	rev.move(workflow.Accepted, "")
+	rev.move(workflow.Published, "")
+	if got, _ := s.st.Get(ctx, codeA, yearA); got == nil || got.Status != workflow.Published {
+		t.Fatalf("not published in the store: %+v", got)
+	}
+
+	// The public, in a browser context with no session.
+	pub := s.newTab("public")
+	pub.open("/public")
+	if !strings.Contains(pub.text(), after.Department) {
+		t.Fatalf("public list lacks %s:\n%s", after.Department, pub.text())
+	}
+	pub.checkA11y("public list")
+	pub.screenshot("public")
+	href := eval[string](pub, `document.querySelector('a[href$="/`+codeA+`/2023/report.docx"]').href`)
+	checkDocx(t, href)
+	pub.clickAndLoad(`//a[@href="/public/` + codeA + `/2023"]`)
+	if !strings.Contains(pub.text(), "自评报告") {
+		t.Errorf("public report page lacks 自评报告")
+	}
+	pub.checkA11y("public report")
+	t.Logf("workflow done in %v", time.Since(start).Round(time.Millisecond))
+}
+
+// checkDocx fetches the report and checks it is a Word document.
+func checkDocx(t *testing.T, href string) {
+	t.Helper()
+	resp, err := http.Get(href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d\n%s", href, resp.StatusCode, body)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatalf("%s is not a zip: %v", href, err)
+	}
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			return
+		}
+	}
+	t.Fatalf("%s has no word/document.xml", href)
+}
+
+// TestAccessibility reports whether axe-core is available, so that a
+// skipped accessibility check shows in the test output; the checks
+// themselves run inside TestBrowserWorkflow.
+func TestAccessibility(t *testing.T) {
+	findChromium(t)
+	if axeSource(t) == "" {
+		t.Skip("axe-core not found: set JIXIAO_AXE to axe.min.js, or run npm install --no-save axe-core@4 at the repository root")
+	}
+}
