@@ -219,17 +219,11 @@ func parseForm(w http.ResponseWriter, r *http.Request) error {
 
 // transition moves the department-year to another status.
 func (s *server) transition(w http.ResponseWriter, r *http.Request) {
-	u := currentUser(r)
-	sc, err := s.load(r.Context(), u, r.PathValue("code"), r.PathValue("year"))
-	if err != nil {
-		s.fail(w, r, err)
+	u, sc, ok := s.formFor(w, r, nil)
+	if !ok {
 		return
 	}
 	l := sc.rec.Listing
-	if err := parseForm(w, r); err != nil {
-		s.refuse(w, r, err, nil)
-		return
-	}
 	t, err := s.doTransition(r, u, l, r.PostFormValue("to"), r.PostFormValue("version"), r.PostFormValue("comment"))
 	if err != nil {
 		s.refuse(w, r, err, nil)
@@ -291,21 +285,11 @@ func invalid(format string, a ...any) *store.Error {
 // rescores with the pinned frameworks and saves, unless the new score has
 // errors (such as points lost without a reason), which are shown instead.
 func (s *server) setScore(w http.ResponseWriter, r *http.Request) {
-	u := currentUser(r)
-	sc, err := s.load(r.Context(), u, r.PathValue("code"), r.PathValue("year"))
-	if err != nil {
-		s.fail(w, r, err)
+	u, sc, ok := s.formFor(w, r, canEdit)
+	if !ok {
 		return
 	}
 	l := sc.rec.Listing
-	if err := canEdit(u, l); err != nil {
-		s.refuse(w, r, err, nil)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.refuse(w, r, err, nil)
-		return
-	}
 	v, err := formVersion(r)
 	if err == nil {
 		err = checkVersion(l, v)
@@ -445,21 +429,11 @@ func setChecklist(inp *evaluation.Input, in *framework.Indicator, ev *evaluation
 
 // setReview records a reviewer's score for one department indicator.
 func (s *server) setReview(w http.ResponseWriter, r *http.Request) {
-	u := currentUser(r)
-	sc, err := s.load(r.Context(), u, r.PathValue("code"), r.PathValue("year"))
-	if err != nil {
-		s.fail(w, r, err)
+	u, sc, ok := s.formFor(w, r, canReview)
+	if !ok {
 		return
 	}
 	l := sc.rec.Listing
-	if err := canReview(u, l); err != nil {
-		s.refuse(w, r, err, nil)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.refuse(w, r, err, nil)
-		return
-	}
 	code := r.PathValue("indicator")
 	p, err := num.ParsePoints(strings.TrimSpace(r.PostFormValue("score")))
 	if err != nil {
@@ -476,21 +450,11 @@ func (s *server) setReview(w http.ResponseWriter, r *http.Request) {
 
 // addComment adds a comment, on one indicator if the form names one.
 func (s *server) addComment(w http.ResponseWriter, r *http.Request) {
-	u := currentUser(r)
-	sc, err := s.load(r.Context(), u, r.PathValue("code"), r.PathValue("year"))
-	if err != nil {
-		s.fail(w, r, err)
+	u, sc, ok := s.formFor(w, r, canComment)
+	if !ok {
 		return
 	}
 	l := sc.rec.Listing
-	if err := canComment(u, l); err != nil {
-		s.refuse(w, r, err, nil)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.refuse(w, r, err, nil)
-		return
-	}
 	indicator := strings.TrimSpace(r.PostFormValue("indicator"))
 	if indicator != "" && (sc.fw == nil || sc.fw.Find(indicator) == nil) {
 		s.refuse(w, r, invalid("指标框架中没有指标 %q", indicator), nil)
@@ -502,4 +466,27 @@ func (s *server) addComment(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setFlash(w, "意见已发表。")
 	http.Redirect(w, r, evaluationPath(l)+"#comments", http.StatusSeeOther)
+}
+
+// formFor is the start of every form handler on a department-year: load it
+// as the signed-in user may see it (404 otherwise), check that the user may
+// act (403 otherwise; nil check skips this), and parse the form.
+func (s *server) formFor(w http.ResponseWriter, r *http.Request, may func(*store.User, store.Listing) error) (*store.User, *scored, bool) {
+	u := currentUser(r)
+	sc, err := s.load(r.Context(), u, r.PathValue("code"), r.PathValue("year"))
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, nil, false
+	}
+	if may != nil {
+		if err := may(u, sc.rec.Listing); err != nil {
+			s.refuse(w, r, err, nil)
+			return nil, nil, false
+		}
+	}
+	if err := parseForm(w, r); err != nil {
+		s.refuse(w, r, err, nil)
+		return nil, nil, false
+	}
+	return u, sc, true
 }
