@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
@@ -151,12 +152,12 @@ func (s *server) load(ctx context.Context, u *store.User, code, yearText string)
 	if !visibleTo(u, rec.Listing) {
 		return nil, notFound(code, yearText)
 	}
-	return scoreRecord(rec)
+	return scoreRecord(rec, s.scores)
 }
 
 // scoreRecord scores a record with the framework files pinned with it,
 // never the current ones.
-func scoreRecord(rec *store.Record) (*scored, error) {
+func scoreRecord(rec *store.Record, cache *scores) (*scored, error) {
 	var fws []*framework.Framework
 	for _, src := range [][]byte{rec.Framework, rec.ProjectFramework} {
 		if len(src) == 0 {
@@ -170,10 +171,56 @@ func scoreRecord(rec *store.Record) (*scored, error) {
 	}
 	lib := datafile.NewLibrary(fws...)
 	sc := &scored{rec: rec, lib: lib}
+	key := scoreKey{rec.DepartmentCode, rec.Year, rec.Version, rec.UpdatedAt.UnixNano()}
+	if c, ok := cache.get(key); ok {
+		sc.res, sc.ds, sc.fw, sc.pfw = c.res, c.ds, c.fw, c.pfw
+		return sc, nil
+	}
 	if err := sc.rescore(rec.Evaluation); err != nil {
 		return nil, err
 	}
+	cache.put(key, sc)
 	return sc, nil
+}
+
+// scoreKey names one stored version of a department-year: every change
+// to its data or status bumps the version, so a score computed for a key
+// stays right for as long as the key exists.
+type scoreKey struct {
+	code    string
+	year    int
+	version int
+	updated int64
+}
+
+// scores caches scoring results, which are read-only once made: showing a
+// year is mostly reading it, and rescoring on every request was a fifth of
+// the workspace's CPU.
+type scores struct {
+	mu sync.Mutex
+	m  map[scoreKey]*scored
+}
+
+// maxCachedScores bounds the cache; when full it starts afresh, which is
+// simple and, at this size, rare.
+const maxCachedScores = 4096
+
+func newScores() *scores { return &scores{m: map[scoreKey]*scored{}} }
+
+func (c *scores) get(k scoreKey) (*scored, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *scores) put(k scoreKey, v *scored) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= maxCachedScores {
+		c.m = map[scoreKey]*scored{}
+	}
+	c.m[k] = &scored{res: v.res, ds: v.ds, fw: v.fw, pfw: v.pfw}
 }
 
 // rescore scores ev with the pinned frameworks; findings go to sc.ds.

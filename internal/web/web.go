@@ -57,6 +57,7 @@ type server struct {
 	now     func() time.Time
 	secure  bool
 	limiter *limiter
+	scores  *scores // scoring results by stored version
 	pages   map[string]*pageTemplate
 	mux     *http.ServeMux
 	// apiRoutes lists the patterns registered under /api/v1, for the
@@ -71,7 +72,7 @@ func New(st *store.Store, opts Options) http.Handler {
 }
 
 func newServer(st *store.Store, opts Options) *server {
-	s := &server{st: st, log: opts.Logger, now: opts.Now, secure: opts.Secure}
+	s := &server{st: st, log: opts.Logger, now: opts.Now, secure: opts.Secure, scores: newScores()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
