@@ -92,17 +92,19 @@ func (s *Store) List(ctx context.Context) ([]Listing, error) {
 	return out, nil
 }
 
+var getQuery = hot(`SELECT ` + listingColumns + `, dy.data, dy.source, f.content, pf.content
+	FROM department_years dy
+	JOIN departments d ON d.id = dy.department_id
+	JOIN framework_versions f ON f.id = dy.framework_version_id
+	LEFT JOIN framework_versions pf ON pf.id = dy.project_framework_version_id
+	WHERE d.code = ? AND dy.year = ?`)
+
 // Get returns the department-year of the department with the code.
 func (s *Store) Get(ctx context.Context, code string, year int) (*Record, error) {
 	var r Record
 	var data []byte
 	err := s.withReadTx(ctx, func(tx *txn) error {
-		err := scanListing(tx.queryRow(ctx, `SELECT `+listingColumns+`, dy.data, dy.source, f.content, pf.content
-			FROM department_years dy
-			JOIN departments d ON d.id = dy.department_id
-			JOIN framework_versions f ON f.id = dy.framework_version_id
-			LEFT JOIN framework_versions pf ON pf.id = dy.project_framework_version_id
-			WHERE d.code = ? AND dy.year = ?`, code, year), &r.Listing, &data, &r.Source, &r.Framework, &r.ProjectFramework)
+		err := scanListing(tx.queryRow(ctx, getQuery, code, year), &r.Listing, &data, &r.Source, &r.Framework, &r.ProjectFramework)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound(code, year)
 		}
@@ -149,9 +151,11 @@ func (s *Store) History(ctx context.Context, code string, year int) ([]Change, e
 }
 
 // findDepartmentYear returns the id and version of a department-year.
+var findDepartmentYearQuery = hot(`SELECT dy.id, dy.version FROM department_years dy JOIN departments d ON d.id = dy.department_id
+	WHERE d.code = ? AND dy.year = ?`)
+
 func (tx *txn) findDepartmentYear(ctx context.Context, code string, year int) (id int64, version int, err error) {
-	err = tx.queryRow(ctx, `SELECT dy.id, dy.version FROM department_years dy JOIN departments d ON d.id = dy.department_id
-		WHERE d.code = ? AND dy.year = ?`, code, year).Scan(&id, &version)
+	err = tx.queryRow(ctx, findDepartmentYearQuery, code, year).Scan(&id, &version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, notFound(code, year)
 	}

@@ -158,6 +158,10 @@ func (tx *txn) scopeFramework(ctx context.Context, id int64, code string, year i
 	return fw, nil
 }
 
+var reviewScoresQuery = hot(`SELECT r.scope, r.indicator_code, r.score, r.reason, r.reviewer_id, u.username, r.at
+	FROM review_scores r JOIN users u ON u.id = r.reviewer_id
+	WHERE r.department_year_id = ? ORDER BY r.scope, r.indicator_code`)
+
 // ReviewScores returns the review scores of a department-year, by scope
 // and indicator code. Who may see them is for the caller to decide.
 func (s *Store) ReviewScores(ctx context.Context, code string, year int) ([]ReviewScore, error) {
@@ -167,9 +171,7 @@ func (s *Store) ReviewScores(ctx context.Context, code string, year int) ([]Revi
 		if err != nil {
 			return err
 		}
-		rows, err := tx.query(ctx, `SELECT r.scope, r.indicator_code, r.score, r.reason, r.reviewer_id, u.username, r.at
-			FROM review_scores r JOIN users u ON u.id = r.reviewer_id
-			WHERE r.department_year_id = ? ORDER BY r.scope, r.indicator_code`, id)
+		rows, err := tx.query(ctx, reviewScoresQuery, id)
 		if err != nil {
 			return err
 		}
@@ -258,6 +260,10 @@ func (s *Store) ResolveComment(ctx context.Context, code string, year int, comme
 	})
 }
 
+var commentsQuery = hot(`SELECT c.id, c.indicator_code, c.author_id, u.username, u.display_name, c.at, c.body, c.resolved
+	FROM review_comments c JOIN users u ON u.id = c.author_id
+	WHERE c.department_year_id = ? ORDER BY c.id`)
+
 // Comments returns the comments on a department-year, oldest first. Who
 // may see them is for the caller to decide.
 func (s *Store) Comments(ctx context.Context, code string, year int) ([]Comment, error) {
@@ -267,9 +273,7 @@ func (s *Store) Comments(ctx context.Context, code string, year int) ([]Comment,
 		if err != nil {
 			return err
 		}
-		rows, err := tx.query(ctx, `SELECT c.id, c.indicator_code, c.author_id, u.username, u.display_name, c.at, c.body, c.resolved
-			FROM review_comments c JOIN users u ON u.id = c.author_id
-			WHERE c.department_year_id = ? ORDER BY c.id`, id)
+		rows, err := tx.query(ctx, commentsQuery, id)
 		if err != nil {
 			return err
 		}

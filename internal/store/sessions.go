@@ -71,6 +71,9 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Durati
 	return token, nil
 }
 
+var sessionUserQuery = hot(`SELECT ` + userColumns + `, se.expires_at, se.last_seen
+	FROM sessions se JOIN users u ON u.id = se.user_id WHERE se.token_hash = ?`)
+
 // SessionUser returns the account of the session with the token. An
 // unknown or expired token, or a disabled account, is EUNAUTHORIZED. The
 // session's last_seen is written at most once a minute, in a short
@@ -87,8 +90,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (User, error) {
 	)
 	now := s.now()
 	err := s.withReadTx(ctx, func(tx *txn) error {
-		err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+`, se.expires_at, se.last_seen
-			FROM sessions se JOIN users u ON u.id = se.user_id WHERE se.token_hash = ?`, hash), &u, &expires, &lastSeen)
+		err := scanUser(tx.queryRow(ctx, sessionUserQuery, hash), &u, &expires, &lastSeen)
 		if errors.Is(err, sql.ErrNoRows) {
 			return sessionExpired()
 		}

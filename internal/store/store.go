@@ -67,7 +67,50 @@ type Store struct {
 	now func() time.Time
 
 	rebound sync.Map // query with ? → query with $n (PostgreSQL)
+
+	// stmts holds the hot queries (see hot) prepared on the pool when the
+	// store opens, by rebound query text; database/sql keeps one prepared
+	// copy per connection, so a hot query is parsed once per connection
+	// instead of once per call. Read-only after Open.
+	stmts map[string]*sql.Stmt
 }
+
+// hotQueries are the queries that every page view runs (the session, the
+// department-year, its review scores and comments). They are prepared
+// once, when the store opens: preparing lazily from inside a transaction
+// would need a second connection and could deadlock a full pool.
+var hotQueries []string
+
+// hot registers q as a hot query and returns it.
+func hot(q string) string {
+	hotQueries = append(hotQueries, q)
+	return q
+}
+
+// prepareHot prepares the hot queries on the pool.
+func (s *Store) prepareHot(ctx context.Context) error {
+	s.stmts = make(map[string]*sql.Stmt, len(hotQueries))
+	for _, q := range hotQueries {
+		q = s.rebind(q)
+		st, err := s.db.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("准备数据库查询失败：%w", err)
+		}
+		s.stmts[q] = st
+	}
+	return nil
+}
+
+// Connection pool sizes. SQLite (pure Go) is bound by the CPU: a few
+// connections keep both cores busy with readers while the write lock
+// queues writers; PostgreSQL gets more, since its work happens in the
+// server. Idle connections are kept up to the same number, so that a
+// burst of requests does not open and close connections (and re-prepare
+// statements) on every call: database/sql keeps only 2 by default.
+const (
+	sqlitePoolSize   = 8
+	postgresPoolSize = 16
+)
 
 // Open connects to the database named by dsn and brings its schema up to
 // date. An empty dsn means DefaultDSN. "postgres://…" and "postgresql://…"
@@ -83,9 +126,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("打开数据库失败：%w", err)
 	}
-	if dialect == SQLite && strings.HasPrefix(source, ":memory:") {
+	switch {
+	case dialect == SQLite && strings.HasPrefix(source, ":memory:"):
 		// Each connection to :memory: is a database of its own.
 		db.SetMaxOpenConns(1)
+	case dialect == SQLite:
+		db.SetMaxOpenConns(sqlitePoolSize)
+		db.SetMaxIdleConns(sqlitePoolSize)
+	default:
+		db.SetMaxOpenConns(postgresPoolSize)
+		db.SetMaxIdleConns(postgresPoolSize)
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
@@ -96,6 +146,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}}
 	if err := s.Migrate(ctx); err != nil {
 		db.Close()
+		return nil, err
+	}
+	if err := s.prepareHot(ctx); err != nil {
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -163,7 +217,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	return s.db.Close()
+}
 
 // Dialect returns "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.dialect }
@@ -241,16 +300,32 @@ func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, fn func(*txn) err
 	return nil
 }
 
+// The methods below run a hot query as its prepared statement, on the
+// transaction's connection (prepared there on first use); other queries
+// are parsed per call.
+
 func (tx *txn) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return tx.ExecContext(ctx, tx.store.rebind(q), args...)
+	q = tx.store.rebind(q)
+	if st, ok := tx.store.stmts[q]; ok {
+		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, q, args...)
 }
 
 func (tx *txn) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return tx.QueryContext(ctx, tx.store.rebind(q), args...)
+	q = tx.store.rebind(q)
+	if st, ok := tx.store.stmts[q]; ok {
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, q, args...)
 }
 
 func (tx *txn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.QueryRowContext(ctx, tx.store.rebind(q), args...)
+	q = tx.store.rebind(q)
+	if st, ok := tx.store.stmts[q]; ok {
+		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, q, args...)
 }
 
 func (tx *txn) prepare(ctx context.Context, q string) (*sql.Stmt, error) {
