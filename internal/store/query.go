@@ -333,29 +333,37 @@ func (f Filter) And(g Filter) Filter {
 	return out
 }
 
+// where is the WHERE clause (with a leading space, or empty) and its
+// arguments selecting what f selects from department_years dy joined with
+// departments d. A filter that selects nothing must be caught before.
+func (f Filter) where() (string, []any) {
+	var (
+		conds []string
+		args  []any
+	)
+	if f.DepartmentCode != "" {
+		conds, args = append(conds, "d.code = ?"), append(args, f.DepartmentCode)
+	}
+	if f.Year != 0 {
+		conds, args = append(conds, "dy.year = ?"), append(args, f.Year)
+	}
+	if len(f.Status) > 0 {
+		conds, args = append(conds, "dy.status IN ("+placeholders(len(f.Status))+")"), append(args, anys(f.Status)...)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
 // ListFiltered returns the department-years f selects, by department code
 // and year. See Visible for how the web layer must build f.
 func (s *Store) ListFiltered(ctx context.Context, f Filter) ([]Listing, error) {
 	if f.Status != nil && len(f.Status) == 0 {
 		return nil, nil
 	}
-	var (
-		where []string
-		args  []any
-	)
-	if f.DepartmentCode != "" {
-		where, args = append(where, "d.code = ?"), append(args, f.DepartmentCode)
-	}
-	if f.Year != 0 {
-		where, args = append(where, "dy.year = ?"), append(args, f.Year)
-	}
-	if len(f.Status) > 0 {
-		where, args = append(where, "dy.status IN ("+placeholders(len(f.Status))+")"), append(args, anys(f.Status)...)
-	}
-	q := `SELECT ` + listingColumns + ` FROM department_years dy JOIN departments d ON d.id = dy.department_id`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
+	where, args := f.where()
+	q := `SELECT ` + listingColumns + ` FROM department_years dy JOIN departments d ON d.id = dy.department_id` + where
 	q += " ORDER BY d.code, dy.year"
 	var out []Listing
 	err := s.withReadTx(ctx, func(tx *txn) error {
