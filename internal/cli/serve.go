@@ -45,7 +45,7 @@ func cmdServe(e *env, args []string) error {
 func runServer(ctx context.Context, e *env, st *store.Store, addr string, secure bool, banner func()) error {
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 	srv := &http.Server{
-		Handler:           web.New(st, web.Options{Logger: logger, Secure: secure}),
+		Handler:           web.New(st, web.Options{Logger: logger, Secure: secure, FrameworkDirs: frameworkDirs("")}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      2 * time.Minute, // PDF conversion may take a while

@@ -89,6 +89,16 @@ func canComment(u *store.User, l store.Listing) error {
 	return forbidden("只有本部门用户和%s可以发表意见", workflow.RoleNames[workflow.Reviewer])
 }
 
+// canAdminister: an administrator, for the pages under /admin. The
+// store's account and department methods take no actor, so this is the
+// only check on them (AddFramework checks the actor again).
+func canAdminister(u *store.User) error {
+	if u == nil || u.Disabled || u.Role != workflow.Admin {
+		return forbidden("只有%s可以进行系统管理", workflow.RoleNames[workflow.Admin])
+	}
+	return nil
+}
+
 // moves lists the transitions u may make on the listing now.
 func moves(u *store.User, l store.Listing) []workflow.Transition {
 	if u == nil || u.Disabled {
@@ -241,4 +251,14 @@ func (sc *scored) rescore(ev *evaluation.Evaluation) error {
 		sc.pfw, _ = sc.lib.Framework(ev.ProjectFrameworkID())
 	}
 	return nil
+}
+
+// canSeeDashboard: the finance dashboard compares every department, so it
+// is the finance bureau's page: reviewers and administrators. Department
+// users are refused (403) rather than shown their own department alone.
+func canSeeDashboard(u *store.User) error {
+	if u != nil && !u.Disabled && (u.Role == workflow.Reviewer || u.Role == workflow.Admin) {
+		return nil
+	}
+	return forbidden("财政绩效看板仅供%s和%s查看", workflow.RoleNames[workflow.Reviewer], workflow.RoleNames[workflow.Admin])
 }

@@ -2,6 +2,10 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -63,12 +67,130 @@ var (
 	seedErr  error
 )
 
+// webBackendEnv chooses the database the web tests run on: unset or
+// "sqlite" for SQLite files; "postgres" for PostgreSQL, reached through
+// the admin connection URL in JIXIAO_TEST_POSTGRES (each test gets a
+// database of its own, cloned from a seeded template). .ci/run runs the
+// package once on each.
+const webBackendEnv = "JIXIAO_TEST_WEB_BACKEND"
+
+func onPostgres() bool { return os.Getenv(webBackendEnv) == "postgres" }
+
 func TestMain(m *testing.M) {
+	if onPostgres() && os.Getenv("JIXIAO_TEST_POSTGRES") == "" {
+		fmt.Fprintln(os.Stderr, webBackendEnv+"=postgres needs JIXIAO_TEST_POSTGRES (an admin connection URL)")
+		os.Exit(2)
+	}
 	code := m.Run()
 	if seedDir != "" {
 		os.RemoveAll(seedDir)
 	}
+	if seedTemplate != "" {
+		if err := dropPostgresDB(seedTemplate); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+	}
 	os.Exit(code)
+}
+
+// seedTemplate is the seeded PostgreSQL template database, if any.
+var seedTemplate string
+
+// pgAdmin opens the PostgreSQL admin connection.
+func pgAdmin() (*sql.DB, error) { return sql.Open("pgx", os.Getenv("JIXIAO_TEST_POSTGRES")) }
+
+// pgURL is the connection URL of the database name on the test server.
+func pgURL(name string) (string, error) {
+	u, err := url.Parse(os.Getenv("JIXIAO_TEST_POSTGRES"))
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+func randomDBName(prefix string) string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+func dropPostgresDB(name string) error {
+	db, err := pgAdmin()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+		return fmt.Errorf("drop test database %s: %w", name, err)
+	}
+	return nil
+}
+
+// seedPostgres makes, once per test binary, the seeded template database.
+func seedPostgres(t testing.TB) string {
+	t.Helper()
+	seedOnce.Do(func() {
+		var db *sql.DB
+		if db, seedErr = pgAdmin(); seedErr != nil {
+			return
+		}
+		defer db.Close()
+		name := randomDBName("jxweb_seed_")
+		if _, seedErr = db.Exec("CREATE DATABASE " + name); seedErr != nil {
+			return
+		}
+		seedTemplate = name
+		var dsn string
+		if dsn, seedErr = pgURL(name); seedErr != nil {
+			return
+		}
+		seedErr = seed(dsn)
+	})
+	if seedErr != nil {
+		t.Fatal(seedErr)
+	}
+	return seedTemplate
+}
+
+// testDSN returns a fresh copy of the seeded database for one test: a
+// SQLite file, or a PostgreSQL database cloned from the template and
+// dropped when the test ends (after its store is closed: cleanups run
+// last registered first).
+func testDSN(t testing.TB) string {
+	t.Helper()
+	if !onPostgres() {
+		src := seedDB(t)
+		dst := filepath.Join(t.TempDir(), "web.db")
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return dst
+	}
+	tmpl := seedPostgres(t)
+	db, err := pgAdmin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	name := randomDBName("jxweb_")
+	if _, err := db.Exec("CREATE DATABASE " + name + " TEMPLATE " + tmpl); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := dropPostgresDB(name); err != nil {
+			t.Error(err)
+		}
+	})
+	dsn, err := pgURL(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dsn
 }
 
 // seedDB builds, once per test binary, a database with the examples
@@ -145,17 +267,8 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	src := seedDB(t)
-	dst := filepath.Join(t.TempDir(), "web.db")
-	data, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(dst, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, dst)
+	st, err := store.Open(ctx, testDSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ import (
 	"github.com/jixiao/jixiao/internal/store"
 )
 
-//go:embed templates/*.html static/*.css openapi.json
+//go:embed templates/*.html static openapi.json
 var assets embed.FS
 
 // SessionCookie is the name of the session cookie.
@@ -48,6 +48,10 @@ type Options struct {
 	// LoginWindow, sign-in is refused with 429. Defaults 5 and 15 minutes.
 	LoginFailures int
 	LoginWindow   time.Duration
+	// FrameworkDirs are the user framework directories that the
+	// command line reads (see `jixiao frameworks`); the administrator's
+	// framework page lists what they hold beside the built-in ones.
+	FrameworkDirs []string
 }
 
 // server holds what the handlers share.
@@ -57,7 +61,8 @@ type server struct {
 	now     func() time.Time
 	secure  bool
 	limiter *limiter
-	scores  *scores // scoring results by stored version
+	fwDirs  []string // user framework directories
+	scores  *scores  // scoring results by stored version
 	pages   map[string]*pageTemplate
 	mux     *http.ServeMux
 	// apiRoutes lists the patterns registered under /api/v1, for the
@@ -72,7 +77,7 @@ func New(st *store.Store, opts Options) http.Handler {
 }
 
 func newServer(st *store.Store, opts Options) *server {
-	s := &server{st: st, log: opts.Logger, now: opts.Now, secure: opts.Secure, scores: newScores()}
+	s := &server{st: st, log: opts.Logger, now: opts.Now, secure: opts.Secure, scores: newScores(), fwDirs: opts.FrameworkDirs}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -125,6 +130,7 @@ func (s *server) routes() {
 
 	s.mux.HandleFunc("GET /{$}", s.signedIn(s.home))
 	s.mux.HandleFunc("GET /departments", s.signedIn(s.departments))
+	s.mux.HandleFunc("GET /dashboard", s.signedIn(s.dashboard))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}", s.signedIn(s.workspace))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/history", s.signedIn(s.history))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/{file}", s.signedIn(s.download))
@@ -132,6 +138,22 @@ func (s *server) routes() {
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/scores/{indicator}", s.signedIn(s.setScore))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/review/{indicator}", s.signedIn(s.setReview))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/comments", s.signedIn(s.addComment))
+	s.mux.HandleFunc("GET /evaluations/{code}/{year}/edit", s.signedIn(s.editData))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/edit", s.signedIn(s.saveData))
+	s.mux.HandleFunc("GET /evaluations/{code}/{year}/workbook", s.signedIn(s.downloadWorkbook))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/workbook", s.signedIn(s.uploadWorkbook))
+
+	s.mux.HandleFunc("GET /admin", s.adminOnly(s.adminIndex))
+	s.mux.HandleFunc("GET /admin/users", s.adminOnly(s.adminUsers))
+	s.mux.HandleFunc("POST /admin/users", s.adminOnly(s.adminCreateUser))
+	s.mux.HandleFunc("POST /admin/users/{id}/disable", s.adminOnly(s.adminDisableUser))
+	s.mux.HandleFunc("POST /admin/users/{id}/enable", s.adminOnly(s.adminEnableUser))
+	s.mux.HandleFunc("POST /admin/users/{id}/password", s.adminOnly(s.adminSetPassword))
+	s.mux.HandleFunc("GET /admin/departments", s.adminOnly(s.adminDepartments))
+	s.mux.HandleFunc("POST /admin/departments", s.adminOnly(s.adminSaveDepartment))
+	s.mux.HandleFunc("GET /admin/frameworks", s.adminOnly(s.adminFrameworks))
+	s.mux.HandleFunc("POST /admin/frameworks", s.adminOnly(s.adminUploadFramework))
+	s.mux.HandleFunc("GET /admin/frameworks/{id}", s.adminOnly(s.adminFramework))
 
 	s.mux.HandleFunc("GET /public", s.publicList)
 	s.mux.HandleFunc("GET /public/{code}/{year}", s.publicView)

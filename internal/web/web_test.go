@@ -146,6 +146,25 @@ func TestWorkflow(t *testing.T) {
 		body, _ := io.ReadAll(resp.Body)
 		t.Fatalf("review score: %d\n%s", resp.StatusCode, body)
 	}
+	// The workspace shows the total after review: the self-score total
+	// with B4's self-score replaced by the review score.
+	sc, err := scoreRecord(e.record(codeA, yearA), newScores())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b4 := findNode(sc.res.Indicators, "B4")
+	want := sc.res.Total - b4.Score + 1200
+	if page := rev.get(t, pathA); !strings.Contains(page, "复核后得分 <strong>"+want.String()+"</strong>") {
+		t.Errorf("workspace lacks the total after review %s", want)
+	}
+	// A review score above the indicator's points, or on something that is
+	// not a leaf indicator of the framework, is refused.
+	for path, score := range map[string]string{"/review/B4": (b4.Points + 1).String(), "/review/B": "1", "/review/NOPE": "1"} {
+		resp = rev.submit(t, path, url.Values{"score": {score}, "reason": {"越界"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("%s score %s: %d, want 422", path, score, resp.StatusCode)
+		}
+	}
 	// Returning needs a comment.
 	resp = rev.submit(t, "/transition", url.Values{"to": {workflow.Returned}})
 	body, _ = io.ReadAll(resp.Body)

@@ -57,8 +57,14 @@ type workspaceData struct {
 	Reviews    []row // leaves a reviewer may score
 	CanComment bool
 	Comments   []store.Comment
-	Findings   diag.List
-	Formats    []string
+	// ReviewTotal is the total with the review scores in place of the
+	// self-scores they replace (nil before any review score), over
+	// ReviewCount review scores, graded ReviewGrade.
+	ReviewTotal *num.Points
+	ReviewCount int
+	ReviewGrade string
+	Findings    diag.List
+	Formats     []string
 }
 
 // workspace shows a department-year: figures, scores with their traces,
@@ -114,9 +120,15 @@ func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *score
 	}
 	if canReview(u, l) == nil {
 		for _, rw := range d.Rows {
-			if rw.Leaf && rw.Node.NotApplicable == "" {
+			if reviewable(sc.fw, rw.Node) {
 				d.Reviews = append(d.Reviews, rw)
 			}
+		}
+	}
+	if total, n := reviewedTotal(sc.res, reviews); n > 0 {
+		d.ReviewTotal, d.ReviewCount = &total, n
+		if sc.fw != nil {
+			d.ReviewGrade = sc.fw.Grade(total)
 		}
 	}
 	title := fmt.Sprintf("%s %d 年度", l.Department, l.Year)
@@ -435,9 +447,18 @@ func (s *server) setReview(w http.ResponseWriter, r *http.Request) {
 	}
 	l := sc.rec.Listing
 	code := r.PathValue("indicator")
+	n := findNode(sc.res.Indicators, code)
+	if n == nil || !reviewable(sc.fw, n) {
+		s.refuse(w, r, invalid("指标 %q 不是可复核的末级指标（复核得分填在指标框架的末级指标上）", code), nil)
+		return
+	}
 	p, err := num.ParsePoints(strings.TrimSpace(r.PostFormValue("score")))
 	if err != nil {
 		s.refuse(w, r, invalid("复核得分 %q 不是有效的分数", r.PostFormValue("score")), nil)
+		return
+	}
+	if p < 0 || p > n.Points {
+		s.refuse(w, r, invalid("指标 %s 的复核得分 %s 超出范围（0 至 %s 分）", code, p, n.Points), nil)
 		return
 	}
 	if err := s.st.SetReviewScore(r.Context(), l.DepartmentCode, l.Year, store.ScopeDepartment, code, p, r.PostFormValue("reason"), *u); err != nil {
@@ -446,6 +467,30 @@ func (s *server) setReview(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setFlash(w, fmt.Sprintf("指标 %s 的复核得分已保存：%s 分。", code, p))
 	http.Redirect(w, r, evaluationPath(l), http.StatusSeeOther)
+}
+
+// reviewable reports whether a reviewer may score the node: a leaf of the
+// framework (targets listed under an indicator are part of its trace, not
+// indicators of their own) that applies.
+func reviewable(fw *framework.Framework, n *scoring.Node) bool {
+	if fw == nil || n.NotApplicable != "" {
+		return false
+	}
+	in := fw.Find(n.Code)
+	return in != nil && in.Leaf()
+}
+
+// findNode returns the scored node with the code, or nil.
+func findNode(ns []*scoring.Node, code string) *scoring.Node {
+	for _, n := range ns {
+		if n.Code == code {
+			return n
+		}
+		if m := findNode(n.Children, code); m != nil {
+			return m
+		}
+	}
+	return nil
 }
 
 // addComment adds a comment, on one indicator if the form names one.

@@ -26,6 +26,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -525,5 +527,104 @@ func TestAccessibility(t *testing.T) {
 	findChromium(t)
 	if axeSource(t) == "" {
 		t.Skip("axe-core not found: set JIXIAO_AXE to axe.min.js, or run npm install --no-save axe-core@4 at the repository root")
+	}
+}
+
+// TestBrowserDashboard opens the finance dashboard as the reviewer, with a
+// review score recorded on department A: every chart is drawn on a canvas
+// without breaking the Content-Security-Policy, the page passes the
+// accessibility audit, and without JavaScript the tables show the figures
+// and no empty chart box is left.
+func TestBrowserDashboard(t *testing.T) {
+	s := newSuite(t)
+	s.axe = axeSource(t)
+	ctx := context.Background()
+	us, err := s.st.ListUsers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]store.User{}
+	for _, u := range us {
+		byName[u.Username] = u
+	}
+	for _, step := range []struct{ to, user string }{
+		{workflow.Submitted, "editor-a"}, {workflow.Approved, "approver-a"}, {workflow.UnderReview, "reviewer"},
+	} {
+		rec, err := s.st.Get(ctx, codeA, yearA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.st.Transition(ctx, codeA, yearA, step.to, byName[step.user], "", rec.Version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.st.SetReviewScore(ctx, codeA, yearA, store.ScopeDepartment, "B4", 500, "未制定实施细则", byName["reviewer"]); err != nil {
+		t.Fatal(err)
+	}
+
+	rev := s.newTab("reviewer")
+	// Record Content-Security-Policy violations from the first script on.
+	rev.do(func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sample));`,
+		})
+		return chromedp.Void{}, err
+	})
+	rev.signIn("reviewer")
+	rev.clickAndLoad(`//nav[@aria-label="主导航"]//a[@href="/dashboard"]`)
+	rev.open("/dashboard?year=2023")
+	charts := []string{"chart-grades", "chart-ranking", "chart-reviewed", "chart-spending", "chart-statuses"}
+	// ECharts draws after the deferred scripts run; wait for the last.
+	rev.do(chromedp.WaitVisible(`#chart-statuses canvas`))
+	for _, id := range charts {
+		drawn := eval[bool](rev, `(() => {
+			const box = document.getElementById('`+id+`');
+			const c = box && box.querySelector('canvas');
+			if (!box || box.hidden || box.getAttribute('data-drawn') !== 'true' || !c || c.width === 0 || c.height === 0) return false;
+			// Something was painted: not every pixel is transparent.
+			const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+			for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) return true;
+			return false;
+		})()`)
+		if !drawn {
+			t.Errorf("dashboard: %s was not drawn", id)
+		}
+		if label := eval[string](rev, `document.getElementById('`+id+`').getAttribute('aria-label') || ''`); label == "" {
+			t.Errorf("dashboard: %s lost its aria-label", id)
+		}
+	}
+	if v := eval[[]string](rev, `window.__csp || ['no listener']`); len(v) > 0 {
+		t.Errorf("dashboard: Content-Security-Policy violations: %q", v)
+	}
+	if got := eval[string](rev, `document.querySelector('#table-reviewed tbody th').textContent`); !strings.Contains(got, "天河") {
+		t.Errorf("dashboard: review table names %q, want department A", got)
+	}
+	rev.checkA11y("dashboard")
+	rev.screenshot("dashboard")
+
+	// Without JavaScript: the tables, and no empty chart boxes.
+	nojs := s.newTab("reviewer without JavaScript")
+	nojs.signIn("reviewer")
+	nojs.do(func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return chromedp.Void{}, err
+	})
+	nojs.open("/dashboard?year=2023")
+	nojs.do(func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
+		return chromedp.Void{}, err
+	})
+	hidden := eval[int](nojs, `Array.from(document.querySelectorAll('[role="img"]')).filter(e => e.offsetHeight > 0 || e.querySelector('canvas')).length`)
+	tables := eval[int](nojs, `Array.from(document.querySelectorAll('main table')).filter(e => e.offsetHeight > 0).length`)
+	if hidden != 0 || tables < 5 {
+		t.Errorf("dashboard without JavaScript: %d chart boxes shown, %d tables visible", hidden, tables)
+	}
+
+	// Department users are refused.
+	ed := s.newTab("editor")
+	ed.signIn("editor-a")
+	ed.open("/dashboard")
+	if txt := ed.text(); !strings.Contains(txt, "财政绩效看板仅供") {
+		t.Errorf("editor on the dashboard: %s", txt)
 	}
 }

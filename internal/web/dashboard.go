@@ -1,0 +1,549 @@
+package web
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jixiao/jixiao/internal/framework"
+	"github.com/jixiao/jixiao/internal/money"
+	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/scoring"
+	"github.com/jixiao/jixiao/internal/store"
+	"github.com/jixiao/jixiao/internal/workflow"
+)
+
+// The finance dashboard (财政绩效看板): one year of every department-year,
+// for the finance bureau. Its figures come from one store query
+// (store.Overview), which reads totals, grades and statuses from the
+// listing columns and spending, region and parent from the stored JSON
+// with the database's JSON functions (no evaluation is decoded in Go);
+// only department-years with review scores need their indicator tree,
+// which comes from the scoring cache (and is scored once per stored
+// version on a miss).
+//
+// Every chart is drawn by static/dashboard.js from the JSON block
+// #dashboard-data, which is this file's dashboardCharts; the page's
+// tables are rendered from the same values, so the page is complete
+// without JavaScript.
+
+// rankLimit is how many department-years the ranking shows at each end;
+// when there are at most twice as many, it shows them all.
+const rankLimit = 10
+
+// spendingLimit is how many departments the spending chart names; the
+// rest are added up as one bar.
+const spendingLimit = 15
+
+// gradeKeys name the grade colours (app.css: --grade-KEY) for the
+// Ministry of Finance grades; other grade names use "other".
+var gradeKeys = map[string]string{"优": "excellent", "良": "good", "中": "fair", "差": "poor"}
+
+func gradeKey(g string) string {
+	if k, ok := gradeKeys[g]; ok {
+		return k
+	}
+	return "other"
+}
+
+// dashboardData is what templates/dashboard.html receives.
+type dashboardData struct {
+	Years   []int
+	Year    int
+	Regions []string // the year's regions, for the filter; empty when the data names none
+	Parents []string // the year's parent departments, likewise
+	Region  string   // the chosen region, "" for all
+	Parent  string   // the chosen parent, "" for all
+	Count   int      // department-years shown
+	// Ranking is the ranking's tables: the top and, when there are
+	// many, the bottom.
+	Ranking []rankTable
+	// Spending is the spending chart's table; AllSpending lists every
+	// department, when the chart adds some up (nil otherwise).
+	Spending    spendingTable
+	AllSpending *spendingTable
+	// Labels are the charts' text alternatives (aria-label), by chart.
+	Labels map[string]string
+	// Sizes are the charts' height classes, by chart.
+	Sizes  map[string]string
+	Charts dashboardCharts
+}
+
+type rankTable struct {
+	ID, Caption string
+	Rows        []rankRow
+}
+
+type spendingTable struct {
+	ID, Caption string
+	Rows        []spendingRow
+	Total       spendingRow
+}
+
+// dashboardCharts is the JSON the charts are drawn from, and what the
+// tables show.
+type dashboardCharts struct {
+	Year     int          `json:"year"`
+	Count    int          `json:"count"`
+	Grades   []gradeCount `json:"grades"`
+	Top      []rankRow    `json:"top"`
+	Bottom   []rankRow    `json:"bottom"`
+	Reviewed []reviewRow  `json:"reviewed"`
+	Spending spending     `json:"spending"`
+	Statuses []statusBar  `json:"statuses"`
+}
+
+type gradeCount struct {
+	Grade string `json:"grade"`
+	Key   string `json:"key"`
+	Count int    `json:"count"`
+	Share string `json:"share"` // percent of the department-years, one decimal
+}
+
+type rankRow struct {
+	Rank  int        `json:"rank"` // 1 is the highest; equal scores share a rank
+	Code  string     `json:"code"`
+	Name  string     `json:"name"`
+	Score num.Points `json:"score"`
+	Grade string     `json:"grade"`
+	Key   string     `json:"key"`
+	Href  string     `json:"href"`
+}
+
+type reviewRow struct {
+	Code   string     `json:"code"`
+	Name   string     `json:"name"`
+	Status string     `json:"status"`
+	Self   num.Points `json:"self"`
+	Review num.Points `json:"review"`
+	Diff   num.Points `json:"diff"` // review − self
+	Grade  string     `json:"grade"`
+	Key    string     `json:"key"`
+	// ReviewGrade is the grade of the review total, by the department's
+	// pinned framework's bands.
+	ReviewGrade string `json:"reviewGrade"`
+	ReviewKey   string `json:"reviewKey"`
+	Indicators  int    `json:"indicators"` // how many review scores count
+	Href        string `json:"href"`
+}
+
+// spendingRow is one department's final-account spending in 万元 (the
+// numbers are exact decimals, as money.Fen.Wan prints them).
+type spendingRow struct {
+	Code    string      `json:"code"`
+	Name    string      `json:"name"`
+	Basic   json.Number `json:"basic"`
+	Project json.Number `json:"project"`
+	Total   json.Number `json:"total"`
+	Share   string      `json:"share"` // percent of all spending, two decimals; "" when all is zero
+	Href    string      `json:"href"`
+
+	basic, project money.Fen
+}
+
+// statusBar is the number of department-years in one workflow status,
+// with the department list's address for them.
+type statusBar struct {
+	Status string `json:"status"`
+	Name   string `json:"name"`
+	Count  int    `json:"count"`
+	Href   string `json:"href"`
+}
+
+type spending struct {
+	// Rows are the departments with the most spending, most first, and
+	// then, if there are more, one row adding up the rest.
+	Rows  []spendingRow `json:"rows"`
+	Total spendingRow   `json:"total"`
+}
+
+// dashboard shows the finance dashboard for one year (the query's year,
+// or the latest), optionally for one region or parent department.
+func (s *server) dashboard(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	if err := canSeeDashboard(u); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	var want store.Filter
+	if t := strings.TrimSpace(q.Get("year")); t != "" {
+		y, ok := parseYear(t)
+		if !ok {
+			s.renderError(w, r, http.StatusBadRequest, fmt.Sprintf("年度“%s”无效：请填写四位数的年度，如 2024。", t))
+			return
+		}
+		want.Year = y
+	}
+	ov, err := s.st.Overview(r.Context(), store.Visible(u).And(want))
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	if want.Year != 0 && !slices.Contains(ov.Years, want.Year) {
+		s.renderError(w, r, http.StatusNotFound, fmt.Sprintf("没有 %d 年度的部门数据。", want.Year))
+		return
+	}
+	d := dashboardData{Years: ov.Years, Year: ov.Year}
+	rows := ov.Rows
+	for _, row := range rows {
+		if row.Region != "" && !slices.Contains(d.Regions, row.Region) {
+			d.Regions = append(d.Regions, row.Region)
+		}
+		if row.Parent != "" && !slices.Contains(d.Parents, row.Parent) {
+			d.Parents = append(d.Parents, row.Parent)
+		}
+	}
+	slices.Sort(d.Regions)
+	slices.Sort(d.Parents)
+	for _, f := range []struct {
+		param, name string
+		options     []string
+		chosen      *string
+		of          func(store.OverviewRow) string
+	}{
+		{"region", "地区", d.Regions, &d.Region, func(o store.OverviewRow) string { return o.Region }},
+		{"parent", "上级部门", d.Parents, &d.Parent, func(o store.OverviewRow) string { return o.Parent }},
+	} {
+		v := strings.TrimSpace(q.Get(f.param))
+		if v == "" {
+			continue
+		}
+		if !slices.Contains(f.options, v) {
+			s.renderError(w, r, http.StatusNotFound, fmt.Sprintf("%d 年度没有%s为“%s”的部门。", d.Year, f.name, v))
+			return
+		}
+		*f.chosen = v
+		rows = slices.DeleteFunc(slices.Clone(rows), func(o store.OverviewRow) bool { return f.of(o) != v })
+	}
+	d.Count = len(rows)
+	reviewed, err := s.reviewRows(r, rows)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	d.Charts = dashboardCharts{Year: d.Year, Count: d.Count, Grades: gradeCounts(rows), Reviewed: reviewed}
+	d.Charts.Top, d.Charts.Bottom = ranking(rows)
+	var all []spendingRow
+	d.Charts.Spending, all = spendingShares(rows)
+	d.Spending = spendingTable{ID: "table-spending", Caption: "各部门支出决算（万元），按支出合计从高到低", Rows: d.Charts.Spending.Rows, Total: d.Charts.Spending.Total}
+	if len(all) > len(d.Charts.Spending.Rows) {
+		d.AllSpending = &spendingTable{ID: "table-spending-all", Caption: "全部部门支出决算（万元），按支出合计从高到低", Rows: all, Total: d.Charts.Spending.Total}
+	}
+	if c := d.Charts; len(c.Bottom) > 0 {
+		d.Ranking = []rankTable{
+			{ID: "table-ranking-top", Caption: fmt.Sprintf("自评得分前 %d 名", len(c.Top)), Rows: c.Top},
+			{ID: "table-ranking-bottom", Caption: fmt.Sprintf("自评得分后 %d 名", len(c.Bottom)), Rows: c.Bottom},
+		}
+	} else if len(c.Top) > 0 {
+		d.Ranking = []rankTable{{ID: "table-ranking", Caption: fmt.Sprintf("自评得分排名（全部 %d 个部门年度）", len(c.Top)), Rows: c.Top}}
+	}
+	d.Charts.Statuses = statusBars(rows, d.Year)
+	d.Labels, d.Sizes = chartLabels(d), map[string]string{
+		"ranking":  chartSize(len(d.Charts.Top) + len(d.Charts.Bottom)),
+		"reviewed": chartSize(len(d.Charts.Reviewed)),
+		"spending": chartSize(len(d.Charts.Spending.Rows)),
+	}
+	title := "财政绩效看板"
+	if d.Year != 0 {
+		title = fmt.Sprintf("财政绩效看板 · %d 年度", d.Year)
+	}
+	s.render(w, r, http.StatusOK, "dashboard", title, "", d)
+}
+
+// gradeCounts counts the department-years by grade: the Ministry of
+// Finance grades first, always, then any other grade names in the data.
+func gradeCounts(rows []store.OverviewRow) []gradeCount {
+	counts := map[string]int{}
+	var names []string
+	for _, b := range framework.DefaultGrades {
+		names = append(names, b.Name)
+	}
+	var others []string
+	for _, row := range rows {
+		if counts[row.Grade] == 0 && !slices.Contains(names, row.Grade) && !slices.Contains(others, row.Grade) {
+			others = append(others, row.Grade)
+		}
+		counts[row.Grade]++
+	}
+	slices.Sort(others)
+	var out []gradeCount
+	for _, g := range append(names, others...) {
+		label := g
+		if label == "" {
+			label = "未评级"
+		}
+		out = append(out, gradeCount{Grade: label, Key: gradeKey(g), Count: counts[g], Share: percent(counts[g], len(rows))})
+	}
+	return out
+}
+
+// percent is n of total in percent with one decimal, "" when total is 0.
+func percent(n, total int) string {
+	if total == 0 {
+		return ""
+	}
+	return money.Decimal(big.NewRat(int64(n)*100, int64(total)), 1) + "%"
+}
+
+// ranking orders the department-years by self-score, highest first (by
+// department code among equals), and returns the top and the bottom
+// rankLimit; when all fit in twice that, top holds them all and bottom
+// is empty. Equal scores share a rank (1, 2, 2, 4).
+func ranking(rows []store.OverviewRow) (top, bottom []rankRow) {
+	sorted := slices.Clone(rows)
+	slices.SortStableFunc(sorted, func(a, b store.OverviewRow) int {
+		return cmp.Or(cmp.Compare(b.Total, a.Total), cmp.Compare(a.DepartmentCode, b.DepartmentCode))
+	})
+	all := make([]rankRow, len(sorted))
+	for i, row := range sorted {
+		rank := i + 1
+		if i > 0 && row.Total == sorted[i-1].Total {
+			rank = all[i-1].Rank
+		}
+		all[i] = rankRow{Rank: rank, Code: row.DepartmentCode, Name: row.Department, Score: row.Total,
+			Grade: row.Grade, Key: gradeKey(row.Grade), Href: evaluationPath(row.Listing)}
+	}
+	if len(all) <= 2*rankLimit {
+		return all, []rankRow{}
+	}
+	return all[:rankLimit], all[len(all)-rankLimit:]
+}
+
+// reviewRows lists the department-years with department review scores
+// (复核得分), with their self-score and their total after review, the
+// largest cut first.
+func (s *server) reviewRows(r *http.Request, rows []store.OverviewRow) ([]reviewRow, error) {
+	out := []reviewRow{}
+	for _, row := range rows {
+		if !slices.ContainsFunc(row.Reviews, func(rs store.ReviewScore) bool { return rs.Scope == store.ScopeDepartment }) {
+			continue
+		}
+		sc, err := s.scoredListing(r, row.Listing)
+		if err != nil {
+			return nil, err
+		}
+		total, n := reviewedTotal(sc.res, row.Reviews)
+		if n == 0 {
+			continue // only on indicators that do not apply
+		}
+		fw := sc.fw
+		if fw == nil {
+			fw = &framework.Framework{} // default grade bands
+		}
+		grade := fw.Grade(total)
+		out = append(out, reviewRow{Code: row.DepartmentCode, Name: row.Department, Status: workflow.StatusNames[row.Status],
+			Self: row.Total, Review: total, Diff: total - row.Total, Grade: row.Grade, Key: gradeKey(row.Grade), ReviewGrade: grade, ReviewKey: gradeKey(grade),
+			Indicators: n, Href: evaluationPath(row.Listing)})
+	}
+	slices.SortStableFunc(out, func(a, b reviewRow) int { return cmp.Compare(a.Diff, b.Diff) })
+	return out, nil
+}
+
+// scoredListing returns the scored stored version the listing names: from
+// the scoring cache when it holds it, else read and scored (and cached).
+func (s *server) scoredListing(r *http.Request, l store.Listing) (*scored, error) {
+	if c, ok := s.scores.get(scoreKey{l.DepartmentCode, l.Year, l.Version, l.UpdatedAt.UnixNano()}); ok {
+		return c, nil
+	}
+	rec, err := s.st.Get(r.Context(), l.DepartmentCode, l.Year)
+	if err != nil {
+		return nil, err
+	}
+	return scoreRecord(rec, s.scores)
+}
+
+// reviewedTotal is a department-year's total after the finance bureau's
+// review (复核后得分): the self-score total with each department
+// indicator that has a review score counted at the review score instead
+// of its self-score. A review score on an indicator with children (a
+// targets indicator, whose children are its performance targets) stands
+// for the whole indicator, and review scores below it do not count
+// again; review scores on indicators that do not apply count nothing, as
+// those indicators carry no points. Scores of other scopes (projects) do
+// not count. It returns the total and how many review scores counted;
+// with none, the total is the self-score total.
+//
+// It works on the scored tree (scoring.Result) and the review scores as
+// the store returns them, so that the workspace can show the same figure.
+func reviewedTotal(res *scoring.Result, reviews []store.ReviewScore) (total num.Points, counted int) {
+	byCode := map[string]num.Points{}
+	for _, rs := range reviews {
+		if rs.Scope == store.ScopeDepartment {
+			byCode[rs.IndicatorCode] = rs.Score
+		}
+	}
+	total = res.Total
+	var walk func([]*scoring.Node)
+	walk = func(ns []*scoring.Node) {
+		for _, n := range ns {
+			if n.NotApplicable != "" {
+				continue
+			}
+			if p, ok := byCode[n.Code]; ok {
+				total += p - n.Score
+				counted++
+				continue
+			}
+			walk(n.Children)
+		}
+	}
+	if len(byCode) > 0 {
+		walk(res.Indicators)
+	}
+	return total, counted
+}
+
+// spendingShares returns the spending chart's rows (the departments that
+// spent most, then the rest added up) with the total, and every
+// department's row, most spending first (by code among equals).
+func spendingShares(rows []store.OverviewRow) (spending, []spendingRow) {
+	var basic, project money.Fen
+	for _, row := range rows {
+		basic += row.Basic
+		project += row.Project
+	}
+	total := basic + project
+	row := func(code, name, href string, b, p money.Fen) spendingRow {
+		return spendingRow{Code: code, Name: name, Href: href, Basic: json.Number(b.Wan()), Project: json.Number(p.Wan()),
+			Total: json.Number((b + p).Wan()), Share: share(b+p, total), basic: b, project: p}
+	}
+	all := make([]spendingRow, 0, len(rows))
+	for _, r := range rows {
+		all = append(all, row(r.DepartmentCode, r.Department, evaluationPath(r.Listing), r.Basic, r.Project))
+	}
+	slices.SortStableFunc(all, func(a, b spendingRow) int {
+		return cmp.Or(cmp.Compare(b.basic+b.project, a.basic+a.project), cmp.Compare(a.Code, b.Code))
+	})
+	out := spending{Rows: all, Total: row("", "合计", "", basic, project)}
+	if len(all) > spendingLimit+1 {
+		var rb, rp money.Fen
+		for _, r := range all[spendingLimit:] {
+			rb += r.basic
+			rp += r.project
+		}
+		out.Rows = append(slices.Clone(all[:spendingLimit]), row("", fmt.Sprintf("其他 %d 个部门", len(all)-spendingLimit), "", rb, rp))
+	}
+	return out, all
+}
+
+// share is part of whole in percent with two decimals, "" when whole is 0.
+func share(part, whole money.Fen) string {
+	s, err := money.Share(part, whole)
+	if err != nil {
+		return ""
+	}
+	return s + "%"
+}
+
+// statusBars counts the department-years in each workflow status, in
+// workflow order, with the department list's address for each.
+func statusBars(rows []store.OverviewRow, year int) []statusBar {
+	counts := map[string]int{}
+	for _, row := range rows {
+		counts[row.Status]++
+	}
+	var out []statusBar
+	for _, st := range workflow.Statuses {
+		v := url.Values{"status": {st}}
+		if year != 0 {
+			v.Set("year", strconv.Itoa(year))
+		}
+		out = append(out, statusBar{Status: st, Name: workflow.StatusNames[st], Count: counts[st], Href: "/departments?" + v.Encode()})
+	}
+	return out
+}
+
+// chartSize is the height class of a bar chart with n bars.
+func chartSize(n int) string {
+	switch {
+	case n <= 8:
+		return "chart-s"
+	case n <= 20:
+		return "chart-m"
+	case n <= 40:
+		return "chart-l"
+	}
+	return "chart-xl"
+}
+
+// chartLabels are the charts' text alternatives: what each shows, in one
+// sentence; the tables below the charts give every figure.
+func chartLabels(d dashboardData) map[string]string {
+	c := d.Charts
+	where := fmt.Sprintf("%d 年度", d.Year)
+	if d.Region != "" {
+		where += d.Region
+	}
+	if d.Parent != "" {
+		where += d.Parent + "所属"
+	}
+	var parts []string
+	for _, g := range c.Grades {
+		parts = append(parts, fmt.Sprintf("%s %d 个", g.Grade, g.Count))
+	}
+	labels := map[string]string{
+		"grades": fmt.Sprintf("柱状图：%s %d 个部门年度的自评等级分布，%s。", where, c.Count, strings.Join(parts, "，")),
+	}
+	if n := len(c.Top) + len(c.Bottom); n > 0 {
+		first := c.Top[0]
+		last := c.Top[len(c.Top)-1]
+		if len(c.Bottom) > 0 {
+			last = c.Bottom[len(c.Bottom)-1]
+		}
+		kind := "全部部门"
+		if len(c.Bottom) > 0 {
+			kind = fmt.Sprintf("前 %d 名和后 %d 名", len(c.Top), len(c.Bottom))
+		}
+		labels["ranking"] = fmt.Sprintf("条形图：%s自评得分排名（%s），最高 %s %s 分（%s），最低 %s %s 分（%s）。",
+			where, kind, first.Name, first.Score, first.Grade, last.Name, last.Score, last.Grade)
+	}
+	if n := len(c.Reviewed); n > 0 {
+		var lower, higher int
+		most := c.Reviewed[0]
+		for _, rr := range c.Reviewed {
+			switch {
+			case rr.Diff < 0:
+				lower++
+			case rr.Diff > 0:
+				higher++
+			}
+			if abs(rr.Diff) > abs(most.Diff) {
+				most = rr
+			}
+		}
+		labels["reviewed"] = fmt.Sprintf("分组条形图：%s %d 个有复核得分的部门年度的自评得分与复核后得分，复核后降低 %d 个、提高 %d 个、不变 %d 个；变化最大的是 %s，自评 %s 分，复核后 %s 分。",
+			where, n, lower, higher, n-lower-higher, most.Name, most.Self, most.Review)
+	}
+	sp := c.Spending
+	if len(sp.Rows) > 0 {
+		top := sp.Rows[0]
+		labels["spending"] = fmt.Sprintf("堆叠条形图：%s各部门支出决算，合计 %s 万元，其中基本支出 %s 万元、项目支出 %s 万元；支出最多的是 %s，%s 万元%s。",
+			where, sp.Total.Total, sp.Total.Basic, sp.Total.Project, top.Name, top.Total, withShare(top.Share))
+	}
+	parts = parts[:0]
+	for _, st := range c.Statuses {
+		parts = append(parts, fmt.Sprintf("%s %d 个", st.Name, st.Count))
+	}
+	labels["statuses"] = fmt.Sprintf("柱状图：%s各流转状态的部门年度数，%s。", where, strings.Join(parts, "，"))
+	return labels
+}
+
+func abs(p num.Points) num.Points { return max(p, -p) }
+
+func withShare(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "，占 " + s
+}
+
+func init() {
+	funcs["canSeeDashboard"] = func(u *store.User) bool { return canSeeDashboard(u) == nil }
+}
