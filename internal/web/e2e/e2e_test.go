@@ -288,6 +288,15 @@ func (tb *tab) move(to, comment string) {
 	}
 }
 
+// media emulates a CSS media type ("print"; "" for the screen again).
+func (tb *tab) media(m string) {
+	tb.s.t.Helper()
+	tb.do(func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+		return chromedp.Void{}, err
+	})
+}
+
 // score reads the total and grade shown in the workspace.
 func (tb *tab) score() (total, grade string) {
 	tb.s.t.Helper()
@@ -469,6 +478,31 @@ func TestBrowserWorkflow(t *testing.T) {
 	approver.move(workflow.Approved, "")
 	rev.open(pathA)
 	rev.move(workflow.UnderReview, "")
+
+	// The reviewer enters a review score on B4 with a reason: it shows
+	// beside the self-score, and the total after review replaces B4's
+	// self-score with it.
+	selfTotal, _ := rev.score()
+	form := `//form[@action="` + pathA + `/review/B4"]`
+	rev.do(
+		chromedp.Click(`//details[.//form[@action="`+pathA+`/review/B4"]]/summary`),
+		chromedp.SetValue(form+`//input[@name="score"]`, "3"),
+		chromedp.SendKeys(form+`//textarea[@name="reason"]`, "监控记录仅覆盖上半年"),
+	)
+	rev.clickAndLoad(form + `//button[@type="submit"]`)
+	if f := rev.flash(); !strings.Contains(f, "复核得分已保存") {
+		t.Fatalf("review score: flash %q\n%s", f, rev.text())
+	}
+	if got := eval[string](rev, `document.querySelector('#ind-B4 td:nth-of-type(4)').textContent.trim()`); got != "3" {
+		t.Errorf("review score column of B4 shows %q, want 3", got)
+	}
+	b4 := eval[string](rev, `document.querySelector('#ind-B4 td:nth-of-type(3)').textContent.trim()`)
+	if !strings.Contains(rev.text(), "复核后得分") || !strings.Contains(rev.text(), "监控记录仅覆盖上半年") {
+		t.Errorf("workspace lacks the total after review or the review reason")
+	}
+	t.Logf("self-score total %s, B4 self-score %s, review score 3", selfTotal, b4)
+	rev.checkA11y("workspace (reviewer, review score entered)")
+	rev.screenshot("workspace-reviewer")
 	rev.move(workflow.Accepted, "")
 	rev.move(workflow.Published, "")
 	if got, _ := s.st.Get(ctx, codeA, yearA); got == nil || got.Status != workflow.Published {
@@ -490,6 +524,21 @@ func TestBrowserWorkflow(t *testing.T) {
 		t.Errorf("public report page lacks 自评报告")
 	}
 	pub.checkA11y("public report")
+
+	// Printed, the public report shows the report alone: no navigation,
+	// forms or site header.
+	pub.media("print")
+	hidden := eval[[]string](pub, `['header.site', 'footer.site', 'nav'].filter(sel => {
+		const el = document.querySelector(sel);
+		return el && getComputedStyle(el).display !== 'none';
+	})`)
+	if len(hidden) > 0 {
+		t.Errorf("printed public report still shows %v", hidden)
+	}
+	if !strings.Contains(eval[string](pub, `document.querySelector('main').innerText`), "自评报告") {
+		t.Errorf("printed public report lacks the report")
+	}
+	pub.media("")
 	t.Logf("workflow done in %v", time.Since(start).Round(time.Millisecond))
 }
 
@@ -626,5 +675,46 @@ func TestBrowserDashboard(t *testing.T) {
 	ed.open("/dashboard")
 	if txt := ed.text(); !strings.Contains(txt, "财政绩效看板仅供") {
 		t.Errorf("editor on the dashboard: %s", txt)
+	}
+}
+
+// TestBrowserAdmin walks the administrator's pages and uploads a broken
+// framework file through the file input: every page, and the page that
+// lists the upload's errors, passes the accessibility audit.
+func TestBrowserAdmin(t *testing.T) {
+	s := newSuite(t)
+	s.axe = axeSource(t)
+	adm := s.newTab("admin")
+	adm.signIn("admin")
+	adm.clickAndLoad(`//nav[@aria-label="主导航"]//a[@href="/admin"]`)
+	adm.checkA11y("admin")
+	for _, p := range []string{"/admin/users", "/admin/departments", "/admin/frameworks"} {
+		adm.open(p)
+		adm.checkA11y(p)
+	}
+	adm.open("/admin/users")
+	adm.screenshot("admin-users")
+
+	broken := filepath.Join(t.TempDir(), "broken.yaml")
+	if err := os.WriteFile(broken, []byte("id: broken\nversion: \"1\"\nname: 坏框架\nindicators:\n  - code: A\n    name: 甲\n    points: 150\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	adm.open("/admin/frameworks")
+	adm.do(chromedp.SetUploadFiles(`#framework-file`, []string{broken}))
+	adm.clickAndLoad(`//form[.//input[@id="framework-file"]]//button[@type="submit"]`)
+	alert := eval[string](adm, `(document.querySelector('[role="alert"]') || {innerText: ''}).innerText`)
+	if !strings.Contains(alert, "第") || eval[int](adm, `document.querySelectorAll('[role="alert"] li').length`) < 2 {
+		t.Errorf("broken framework upload: the errors listed are %q, want several, with lines", alert)
+	}
+	adm.checkA11y("/admin/frameworks (upload refused)")
+	adm.screenshot("admin-frameworks-errors")
+	list, err := s.st.ListFrameworkVersions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range list {
+		if v.FrameworkID == "broken" {
+			t.Errorf("the broken framework was stored: %+v", v)
+		}
 	}
 }
