@@ -124,13 +124,14 @@ func rawInsert(b *testing.B, s *Store, entries []Entry) (time.Duration, int) {
 			b.Fatal(err)
 		}
 		depts = append(depts, []any{id, e.Evaluation.Department.Code, e.Evaluation.Department.Name})
-		dys = append(dys, []any{id, id, e.Evaluation.Year, int64(1), int64(2), string(data), int64(e.Result.Total), e.Result.Grade, 1, e.Source, now, now})
+		dys = append(dys, append([]any{id, id, e.Evaluation.Year, int64(1), int64(2), string(data), int64(e.Result.Total), e.Result.Grade, 1, e.Source, now, now},
+			summaryArgs(e.Evaluation)...))
 		projects = appendProjectRows(projects, id, e.Evaluation, e.Result)
 	}
 	fwCols := []string{"id", "framework_id", "version", "sha256", "content"}
 	deptCols := []string{"id", "code", "name"}
-	dyCols := []string{"id", "department_id", "year", "framework_version_id", "project_framework_version_id", "data",
-		"total", "grade", "version", "source", "created_at", "updated_at"}
+	dyCols := append([]string{"id", "department_id", "year", "framework_version_id", "project_framework_version_id", "data",
+		"total", "grade", "version", "source", "created_at", "updated_at"}, summaryColumns...)
 	rows := len(fwRows) + len(depts) + len(dys) + len(projects)
 
 	conn, err := s.db.Conn(ctx)

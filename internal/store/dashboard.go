@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/num"
@@ -39,13 +37,12 @@ type Overview struct {
 }
 
 // Overview summarises one year of the department-years f selects, in one
-// read transaction and without decoding any stored evaluation: the
-// figures come from the listing columns and, for region, parent and
-// spending, from the stored JSON document by the database's own JSON
-// functions. The web layer builds f as for ListFiltered
-// (store.Visible(user).And(fromRequest)). When f names a year in which it
-// selects nothing, Rows is empty and Years tells the caller whether any
-// data exists at all.
+// read transaction and without reading any stored evaluation: the figures
+// come from the listing columns and, for region, parent and spending, from
+// the summary columns written with the data (summaryOf). The web layer
+// builds f as for ListFiltered (store.Visible(user).And(fromRequest)).
+// When f names a year in which it selects nothing, Rows is empty and Years
+// tells the caller whether any data exists at all.
 func (s *Store) Overview(ctx context.Context, f Filter) (Overview, error) {
 	var out Overview
 	if f.Status != nil && len(f.Status) == 0 {
@@ -92,21 +89,12 @@ func (s *Store) Overview(ctx context.Context, f Filter) (Overview, error) {
 	return out, nil
 }
 
-// summaryFields are the JSON fields an OverviewRow reads from the stored
-// evaluation, as SQL expressions of each dialect that give text or NULL.
-func (s *Store) summaryFields() string {
-	if s.dialect == Postgres {
-		return `dy.data->'department'->>'region', dy.data->'department'->>'parent',
-			dy.data->'finance'->'expenditure'->>'basic', dy.data->'finance'->'expenditure'->>'project'`
-	}
-	return `json_extract(dy.data, '$.department.region'), json_extract(dy.data, '$.department.parent'),
-		json_extract(dy.data, '$.finance.expenditure.basic'), json_extract(dy.data, '$.finance.expenditure.project')`
-}
-
-// summaries reads the department-years f selects into out.Rows.
+// summaries reads the department-years f selects into out.Rows, their
+// region, parent and spending from the summary columns every write fills
+// (summaryOf).
 func (tx *txn) summaries(ctx context.Context, f Filter, out *Overview) error {
 	where, args := f.where()
-	rows, err := tx.query(ctx, `SELECT `+listingColumns+`, `+tx.store.summaryFields()+`
+	rows, err := tx.query(ctx, `SELECT `+listingColumns+`, dy.region, dy.parent, dy.basic_spending, dy.project_spending
 		FROM department_years dy JOIN departments d ON d.id = dy.department_id`+where+`
 		ORDER BY d.code, dy.year`, args...)
 	if err != nil {
@@ -115,31 +103,16 @@ func (tx *txn) summaries(ctx context.Context, f Filter, out *Overview) error {
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			sm                             OverviewRow
-			region, parent, basic, project sql.NullString
+			sm             OverviewRow
+			basic, project int64
 		)
-		if err := scanListing(rows, &sm.Listing, &region, &parent, &basic, &project); err != nil {
+		if err := scanListing(rows, &sm.Listing, &sm.Region, &sm.Parent, &basic, &project); err != nil {
 			return err
 		}
-		sm.Region, sm.Parent = strings.TrimSpace(region.String), strings.TrimSpace(parent.String)
-		if sm.Basic, err = storedAmount(basic); err != nil {
-			return fmt.Errorf("部门 %s %d 年度的基本支出 %q 无法读取：%w", sm.DepartmentCode, sm.Year, basic.String, err)
-		}
-		if sm.Project, err = storedAmount(project); err != nil {
-			return fmt.Errorf("部门 %s %d 年度的项目支出 %q 无法读取：%w", sm.DepartmentCode, sm.Year, project.String, err)
-		}
+		sm.Basic, sm.Project = money.Fen(basic), money.Fen(project)
 		out.Rows = append(out.Rows, sm)
 	}
 	return rows.Err()
-}
-
-// storedAmount reads an amount as the stored JSON writes it (yuan with two
-// decimals, money.Fen.MarshalText); missing is zero.
-func storedAmount(v sql.NullString) (money.Fen, error) {
-	if !v.Valid || v.String == "" {
-		return 0, nil
-	}
-	return money.Parse(v.String)
 }
 
 // summaryReviews attaches to each row the review scores recorded on it.

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -622,7 +623,8 @@ func pinID(p *pin) any {
 	return p.id
 }
 
-// insertDepartmentYears creates department-years at version 1.
+// insertDepartmentYears creates department-years at version 1, with their
+// dashboard summary (summaryOf).
 func (tx *txn) insertDepartmentYears(ctx context.Context, items []*item, now time.Time) error {
 	if len(items) == 0 {
 		return nil
@@ -647,25 +649,26 @@ func (tx *txn) insertDepartmentYears(ctx context.Context, items []*item, now tim
 		}
 		data := make([][]any, len(items))
 		for i, it := range items {
-			data[i] = []any{it.dyID, it.deptID, it.key.year, it.fw.id, pinID(it.pfw), string(it.data),
-				int64(it.Result.Total), it.Result.Grade, 1, it.Source, now, now}
+			data[i] = append([]any{it.dyID, it.deptID, it.key.year, it.fw.id, pinID(it.pfw), string(it.data),
+				int64(it.Result.Total), it.Result.Grade, 1, it.Source, now, now}, summaryArgs(it.Evaluation)...)
 		}
-		cols := []string{"id", "department_id", "year", "framework_version_id", "project_framework_version_id", "data",
-			"total", "grade", "version", "source", "created_at", "updated_at"}
+		cols := append([]string{"id", "department_id", "year", "framework_version_id", "project_framework_version_id", "data",
+			"total", "grade", "version", "source", "created_at", "updated_at"}, summaryColumns...)
 		if err := tx.copyFrom(ctx, "department_years", cols, data); err != nil {
 			return fmt.Errorf("写入部门年度数据失败：%w", err)
 		}
 		return nil
 	}
 	stmt, err := tx.prepare(ctx, `INSERT INTO department_years (department_id, year, framework_version_id, project_framework_version_id,
-		data, total, grade, version, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`)
+		data, total, grade, version, source, created_at, updated_at, `+strings.Join(summaryColumns, ", ")+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, `+placeholders(len(summaryColumns))+`)`)
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for _, it := range items {
-		res, err := stmt.ExecContext(ctx, it.deptID, it.key.year, it.fw.id, pinID(it.pfw), string(it.data),
-			int64(it.Result.Total), it.Result.Grade, it.Source, now, now)
+		res, err := stmt.ExecContext(ctx, append([]any{it.deptID, it.key.year, it.fw.id, pinID(it.pfw), string(it.data),
+			int64(it.Result.Total), it.Result.Grade, it.Source, now, now}, summaryArgs(it.Evaluation)...)...)
 		if err != nil {
 			return fmt.Errorf("写入部门 %s %d 年度（%s）失败：%w", it.key.code, it.key.year, it.name, err)
 		}
@@ -676,21 +679,23 @@ func (tx *txn) insertDepartmentYears(ctx context.Context, items []*item, now tim
 	return nil
 }
 
-// replaceDepartmentYears overwrites department-years, each only if its
-// version is still the one read.
+// replaceDepartmentYears overwrites department-years and their dashboard
+// summary (summaryOf), each only if its version is still the one read.
 func (tx *txn) replaceDepartmentYears(ctx context.Context, items []*item, now time.Time) error {
 	if len(items) == 0 {
 		return nil
 	}
 	stmt, err := tx.prepare(ctx, `UPDATE department_years SET framework_version_id = ?, project_framework_version_id = ?,
-		data = ?, total = ?, grade = ?, version = version + 1, source = ?, updated_at = ? WHERE id = ? AND version = ?`)
+		data = ?, total = ?, grade = ?, version = version + 1, source = ?, updated_at = ?, `+summarySet+`
+		WHERE id = ? AND version = ?`)
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for _, it := range items {
-		res, err := stmt.ExecContext(ctx, it.fw.id, pinID(it.pfw), string(it.data), int64(it.Result.Total), it.Result.Grade,
-			it.Source, now, it.dyID, it.version)
+		args := []any{it.fw.id, pinID(it.pfw), string(it.data), int64(it.Result.Total), it.Result.Grade, it.Source, now}
+		args = append(append(args, summaryArgs(it.Evaluation)...), it.dyID, it.version)
+		res, err := stmt.ExecContext(ctx, args...)
 		if err != nil {
 			return fmt.Errorf("替换部门 %s %d 年度（%s）失败：%w", it.key.code, it.key.year, it.name, err)
 		}

@@ -167,8 +167,9 @@ func (tx *txn) findDepartmentYear(ctx context.Context, code string, year int) (i
 // If someone changed it since, nothing is written and the error is
 // ECONFLICT. Only a department-year with the department (status draft or
 // returned, workflow.Editable) may be changed: any other is EFORBIDDEN.
-// Every changed field is recorded in history; data equal to
-// what is stored writes nothing. It returns the version now stored.
+// The dashboard summary (summaryOf) is written with the data. Every
+// changed field is recorded in history; data equal to what is stored
+// writes nothing. It returns the version now stored.
 func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluation.Evaluation, res *scoring.Result, expectedVersion int, actor, reason string) (int, error) {
 	switch {
 	case ev == nil || res == nil:
@@ -227,8 +228,9 @@ func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluatio
 		}
 		changes := evaluation.Diff(&old, ev)
 		now := s.now()
-		r, err := tx.exec(ctx, `UPDATE department_years SET data = ?, total = ?, grade = ?, version = version + 1, updated_at = ?
-			WHERE id = ? AND version = ?`, string(data), int64(res.Total), res.Grade, now, id, expectedVersion)
+		args := append([]any{string(data), int64(res.Total), res.Grade, now}, summaryArgs(ev)...)
+		r, err := tx.exec(ctx, `UPDATE department_years SET data = ?, total = ?, grade = ?, version = version + 1, updated_at = ?,
+			`+summarySet+` WHERE id = ? AND version = ?`, append(args, id, expectedVersion)...)
 		if err != nil {
 			return fmt.Errorf("保存部门 %s %d 年度失败：%w", code, year, err)
 		}

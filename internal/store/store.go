@@ -113,10 +113,11 @@ const (
 )
 
 // Open connects to the database named by dsn and brings its schema up to
-// date. An empty dsn means DefaultDSN. "postgres://…" and "postgresql://…"
-// are PostgreSQL connection URLs; anything else is a SQLite file, written
-// as a plain path or as "sqlite:PATH" (query parameters after "?" are
-// passed to the driver).
+// date, refilling the dashboard summary of department-years stored before
+// it (backfillSummaries). An empty dsn means DefaultDSN. "postgres://…"
+// and "postgresql://…" are PostgreSQL connection URLs; anything else is a
+// SQLite file, written as a plain path or as "sqlite:PATH" (query
+// parameters after "?" are passed to the driver).
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	dialect, driver, source, err := parseDSN(dsn)
 	if err != nil {
@@ -145,6 +146,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return time.Now().UTC().Truncate(time.Microsecond)
 	}}
 	if err := s.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	// The summaries are refilled after the migrations (they add the
+	// columns) and before the hot queries are prepared: the backfill uses
+	// none of them, and a store that cannot backfill does not open.
+	if err := s.backfillSummaries(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
