@@ -112,6 +112,15 @@ func TestAuthorization(t *testing.T) {
 			want: every(403, editorA, 303, editorB, 404, anon, login)},
 		{name: "edit data A submitted", status: workflow.Submitted, method: "POST", path: pathA + "/edit", form: formOf("finance.budget.initial", "30,000,000.00", "reason", "更正年初预算数"),
 			want: every(403, editorB, 404, anon, login)},
+		{name: "preview data A", method: "POST", path: pathA + "/edit/preview", form: formOf("finance.budget.initial", "30,000,000.00"),
+			want: every(403, editorA, 200, editorB, 404, anon, login)},
+		{name: "preview data A submitted", status: workflow.Submitted, method: "POST", path: pathA + "/edit/preview", form: formOf("finance.budget.initial", "30,000,000.00"),
+			want: every(403, editorB, 404, anon, login)},
+		{name: "preview data A published", status: workflow.Published, method: "POST", path: pathA + "/edit/preview", form: formOf("finance.budget.initial", "30,000,000.00"),
+			want: every(403, editorB, 404, anon, login)},
+		{name: "preview data B", method: "POST", path: pathB + "/edit/preview", form: func(e *env) url.Values {
+			return url.Values{"finance.budget.initial": {"30,000,000.00"}, "version": {strconv.Itoa(e.version(codeB, yearB))}}
+		}, want: every(403, editorB, 200, editorA, 404, approverA, 404, anon, login)},
 		{name: "workbook A", method: "GET", path: pathA + "/workbook", want: readA},
 		{name: "workbook B", method: "GET", path: pathB + "/workbook", want: readB},
 		// A form without a file: the editor gets as far as reading it

@@ -629,7 +629,7 @@ func TestDashboardJSONEscaped(t *testing.T) {
 	}
 	w := e.get(reviewer, "/dashboard?year=2023")
 	body := w.Body.String()
-	if strings.Count(body, "<script") != 3 { // ECharts, dashboard.js, the JSON block
+	if strings.Count(body, "<script") != 4 { // htmx (every page), ECharts, dashboard.js, the JSON block
 		t.Fatalf("the page has %d script elements:\n%s", strings.Count(body, "<script"), body)
 	}
 	p := getDashboard(t, e, "/dashboard?year=2023")

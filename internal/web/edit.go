@@ -512,6 +512,8 @@ type editPage struct {
 	Upload           *workbookResult
 	UploadReasonErr  string
 	MaxUpload        string
+	// Preview is the form's preview (preview.go), nil unless one was asked.
+	Preview *previewResult
 
 	fields map[string]*editField
 	groups []*editGroup

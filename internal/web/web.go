@@ -140,6 +140,7 @@ func (s *server) routes() {
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/comments", s.signedIn(s.addComment))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/edit", s.signedIn(s.editData))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/edit", s.signedIn(s.saveData))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/edit/preview", s.previewSignedIn(s.previewData))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/workbook", s.signedIn(s.downloadWorkbook))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/workbook", s.signedIn(s.uploadWorkbook))
 

@@ -37,6 +37,13 @@ type editForm struct {
 	Score      string     // manual, qualitative
 	Level      string     // qualitative
 	Reason     string
+	// Set when an edit made in place (htmx) was refused: the form is
+	// shown open with the error and the findings and, when the entry was
+	// invalid, with what was entered (see inPlace in preview.go).
+	Refused               string
+	Problems              []string
+	Item, Outcome, Deduct string // checklist
+	EnteredReason         string
 }
 
 type itemView struct {
@@ -65,6 +72,10 @@ type workspaceData struct {
 	ReviewGrade string
 	Findings    diag.List
 	Formats     []string
+	// Focus and Alert are for a workspace that htmx swaps in after a score
+	// edit made in place: Focus "summary" gives the new total the focus;
+	// Alert is an error about no one form, which takes the focus.
+	Focus, Alert string
 }
 
 // workspace shows a department-year: figures, scores with their traces,
@@ -130,6 +141,9 @@ func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *score
 		if sc.fw != nil {
 			d.ReviewGrade = sc.fw.Grade(total)
 		}
+	}
+	if isHTMX(r) {
+		errMsg = d.inPlace(r, status, errMsg, findings)
 	}
 	title := fmt.Sprintf("%s %d 年度", l.Department, l.Year)
 	s.render(w, r, status, "workspace", title, errMsg, d)

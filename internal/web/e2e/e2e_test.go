@@ -421,7 +421,9 @@ func TestBrowserWorkflow(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("reason-B4"), "尚未制定本单位预算绩效管理实施细则"),
 	)
 	editor.checkA11y("workspace (editor, edit form open)")
-	editor.clickAndLoad(`//form[contains(@action, "/scores/B4")]//button[@type="submit"]`)
+	// htmx saves it in place, without a page load (see TestBrowserPreview).
+	editor.do(chromedp.Click(`//form[contains(@action, "/scores/B4")]//button[@type="submit"]`))
+	editor.waitFor("the score edit in place", `(document.querySelector('.flash') || {textContent: ''}).textContent.includes('已保存') && !document.querySelector('.htmx-request')`)
 	if f := editor.flash(); !strings.Contains(f, "已保存") {
 		t.Fatalf("after saving B4 the flash is %q\n%s", f, editor.text())
 	}
