@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
 	"strings"
@@ -217,18 +216,7 @@ func (s *server) renderFragment(w http.ResponseWriter, status int, page, name st
 	if !ok {
 		panic("web: no template " + page)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
-		s.log.Error("template", "name", page+"/"+name, "err", err)
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(http.StatusInternalServerError)
-		w.Write([]byte("服务器内部错误：页面无法生成"))
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	s.execute(w, status, t, name, page+"/"+name, data)
 }
 
 // inPlace prepares a workspace that htmx puts in place of the shown one

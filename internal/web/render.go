@@ -92,9 +92,16 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if r.Method == http.MethodGet {
 		pd.Flash = s.takeFlash(w, r)
 	}
+	s.execute(w, status, t, "layout.html", name, pd)
+}
+
+// execute renders the template called name of t into a buffer and writes
+// it with the status, or a clean 500 when the template fails (logged as
+// logName).
+func (s *server) execute(w http.ResponseWriter, status int, t *pageTemplate, name, logName string, data any) {
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", pd); err != nil {
-		s.log.Error("template", "name", name, "err", err)
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		s.log.Error("template", "name", logName, "err", err)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
 		w.Write([]byte("服务器内部错误：页面无法生成"))

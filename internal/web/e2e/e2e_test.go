@@ -341,6 +341,13 @@ type violation struct {
 // page's Content-Security-Policy does not govern.
 func (tb *tab) checkA11y(page string) {
 	tb.s.t.Helper()
+	tb.audit(page, false)
+}
+
+// audit runs axe-core on the open page and fails on serious or critical
+// violations, or, strict, on any violation.
+func (tb *tab) audit(page string, strict bool) {
+	tb.s.t.Helper()
 	if tb.s.axe == "" {
 		return
 	}
@@ -365,7 +372,7 @@ func (tb *tab) checkA11y(page string) {
 	}
 	tb.s.t.Logf("axe on %s: %d rules passed, %d violated (%v)", page, res.Passes, len(res.Violations), time.Since(t0).Round(time.Millisecond))
 	for _, v := range res.Violations {
-		if v.Impact != "serious" && v.Impact != "critical" {
+		if !strict && v.Impact != "serious" && v.Impact != "critical" {
 			tb.s.t.Logf("axe (%s, not failing) on %s: %s — %s (%d elements)", v.Impact, page, v.ID, v.Help, len(v.Nodes))
 			continue
 		}

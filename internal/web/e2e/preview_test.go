@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,35 +68,7 @@ func (tb *tab) stillMarked(after string) {
 // violation, whatever its impact.
 func (tb *tab) checkA11yStrict(where string) {
 	tb.s.t.Helper()
-	if tb.s.axe == "" {
-		return
-	}
-	eval[chromedp.Void](tb, tb.s.axe)
-	raw := eval[[]byte](tb, `axe.run(document, {resultTypes: ['violations']}).then(r => ({
-		passes: r.passes.length,
-		violations: r.violations.map(v => ({
-			id: v.id, impact: v.impact, help: v.help,
-			nodes: v.nodes.map(n => ({target: n.target, html: n.html, failureSummary: n.failureSummary})),
-		})),
-	}))`, chromedp.EvalAwaitPromise)
-	var res struct {
-		Passes     int         `json:"passes"`
-		Violations []violation `json:"violations"`
-	}
-	if err := json.Unmarshal(raw, &res); err != nil {
-		tb.s.t.Fatalf("axe results on %s: %v\n%s", where, err, raw)
-	}
-	if res.Passes == 0 {
-		tb.s.t.Fatalf("axe on %s checked nothing: %s", where, raw)
-	}
-	tb.s.t.Logf("axe on %s: %d rules passed, %d violated", where, res.Passes, len(res.Violations))
-	for _, v := range res.Violations {
-		var b strings.Builder
-		for _, n := range v.Nodes {
-			fmt.Fprintf(&b, "\n    %v: %s\n      %s", n.Target, n.HTML, strings.ReplaceAll(n.Summary, "\n", "\n      "))
-		}
-		tb.s.t.Errorf("axe %s violation on %s: %s — %s%s", v.Impact, where, v.ID, v.Help, b.String())
-	}
+	tb.audit(where, true)
 }
 
 // rescoreA scores department A as stored, changed by change, with its
