@@ -132,7 +132,7 @@ type Expenditure struct {
 }
 
 // Total is basic plus project expenditure.
-func (e Expenditure) Total() money.Fen { return e.Basic + e.Project }
+func (e Expenditure) Total() money.Fen { return money.MustSum(e.Basic, e.Project) }
 
 // Budget is the year's budget.
 type Budget struct {
@@ -161,8 +161,8 @@ type Sangong struct {
 func (s *Sangong) Total() BudgetActual {
 	var t BudgetActual
 	for _, p := range []BudgetActual{s.Overseas, s.VehiclePurchase, s.VehicleOperation, s.Reception} {
-		t.Budget += p.Budget
-		t.Actual += p.Actual
+		t.Budget = money.MustSum(t.Budget, p.Budget)
+		t.Actual = money.MustSum(t.Actual, p.Actual)
 	}
 	return t
 }

@@ -11,7 +11,7 @@ import (
 func (e *Evaluation) IncomeTotal() money.Fen {
 	var t money.Fen
 	for _, in := range e.Finance.Income {
-		t += in.Amount
+		t = money.MustSum(t, in.Amount)
 	}
 	return t
 }
@@ -21,7 +21,7 @@ func (e *Evaluation) IncomeOf(kind string) money.Fen {
 	var t money.Fen
 	for _, in := range e.Finance.Income {
 		if in.Kind == kind {
-			t += in.Amount
+			t = money.MustSum(t, in.Amount)
 		}
 	}
 	return t

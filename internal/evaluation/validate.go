@@ -39,6 +39,7 @@ func (e *Evaluation) Validate() diag.List {
 		req(fmt.Sprintf("key_tasks.items[%d].text", i), t.Text, "任务内容")
 	}
 	ds = append(ds, e.Finance.validate()...)
+	ds = append(ds, e.checkAmounts()...)
 	ds = append(ds, validateTargets(e.Targets, "targets")...)
 	for code, in := range e.Scores {
 		ds = append(ds, in.validate("scores."+code)...)
@@ -219,6 +220,11 @@ func (e *Evaluation) CheckFramework(fw, pfw *framework.Framework) diag.List {
 func (e *Evaluation) Consistency() diag.List {
 	var ds diag.List
 	f := e.Finance
+	bounded := e.amountsBounded()
+	if !bounded {
+		// Validate reports the amounts; sums of them mean nothing.
+		f = Finance{}
+	}
 	if f.Stated != nil {
 		if f.Stated.Income != nil {
 			parts := make([]money.Fen, len(f.Income))
@@ -253,8 +259,8 @@ func (e *Evaluation) Consistency() diag.List {
 		if p.Executed > p.Adjusted && p.Adjusted > 0 {
 			ds.Add(diag.TotalMismatch, fmt.Sprintf("projects[%d].executed", i), "项目 %s 全年执行数 %s 万元超过全年预算数 %s 万元", p.Name, p.Executed.Wan(), p.Adjusted.Wan())
 		}
-		if p.Funding != nil {
-			fsum := p.Funding.Appropriation + p.Funding.CarriedOver + p.Funding.Other
+		if p.Funding != nil && bounded {
+			fsum := money.MustSum(p.Funding.Appropriation, p.Funding.CarriedOver, p.Funding.Other)
 			if fsum != p.Adjusted {
 				ds.Add(diag.TotalMismatch, fmt.Sprintf("projects[%d].funding", i), "项目 %s 资金来源合计 %s 万元与全年预算数 %s 万元不符", p.Name, fsum.Wan(), p.Adjusted.Wan())
 			}
@@ -285,10 +291,7 @@ func (e *Evaluation) Consistency() diag.List {
 // off by half that unit. A difference within the sum of those half-units is
 // a rounding difference; beyond it, a mismatch.
 func compareTotal(ds *diag.List, path, what string, total money.Fen, parts []money.Fen) {
-	var s money.Fen
-	for _, p := range parts {
-		s += p
-	}
+	s := money.MustSum(parts...)
 	if s == total {
 		return
 	}

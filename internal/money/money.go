@@ -22,6 +22,57 @@ type Fen int64
 // Yuan returns n whole yuan.
 func Yuan(n int64) Fen { return Fen(n * 100) }
 
+// MaxAmount is the largest amount, positive or negative, that any single
+// figure may hold: 1 万亿元 (10^12 yuan). No department's budget, final
+// account, project or contract comes near it (a whole province's general
+// public budget is of that order), so a larger figure is a typing or file
+// error. Bounding every amount keeps every sum jixiao computes far from
+// the int64 range: even 90,000 amounts at the ceiling add up without
+// overflow, and Add and Sum check all the same.
+const MaxAmount Fen = 100_000_000_000_000
+
+// ErrOverflow is returned when a sum of amounts leaves the int64 range.
+var ErrOverflow = errors.New("金额合计超出可计算范围")
+
+// Add returns a+b, or ErrOverflow when the sum does not fit in int64.
+func Add(a, b Fen) (Fen, error) {
+	s := a + b
+	// Overflow happened when both operands have the same sign and the
+	// sum's sign differs.
+	if (a >= 0) == (b >= 0) && (s >= 0) != (a >= 0) {
+		return 0, ErrOverflow
+	}
+	return s, nil
+}
+
+// Sum adds amounts with overflow checked.
+func Sum(vs ...Fen) (Fen, error) {
+	var t Fen
+	for _, v := range vs {
+		var err error
+		if t, err = Add(t, v); err != nil {
+			return 0, err
+		}
+	}
+	return t, nil
+}
+
+// MustSum adds amounts that have passed validation (every amount within
+// MaxAmount and the amounts of one record few enough that their sum fits:
+// evaluation.Validate checks both). An overflow here means validation was
+// skipped, a programming error, and it panics rather than print a wrong
+// figure.
+func MustSum(vs ...Fen) Fen {
+	t, err := Sum(vs...)
+	if err != nil {
+		panic(fmt.Sprintf("money: sum of %d amounts overflows; the data was not validated", len(vs)))
+	}
+	return t
+}
+
+// InRange reports whether an amount is within ±MaxAmount.
+func InRange(f Fen) bool { return f >= -MaxAmount && f <= MaxAmount }
+
 // unit is a suffix officials write after a number, and how many fen one of
 // it is worth.
 type unit struct {
@@ -126,6 +177,9 @@ func Parse(s string) (Fen, error) {
 	v := Fen(sum)
 	if neg {
 		v = -v
+	}
+	if !InRange(v) {
+		return fail("超过单项金额上限 1 万亿元")
 	}
 	return v, nil
 }

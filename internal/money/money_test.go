@@ -2,7 +2,9 @@ package money
 
 import (
 	"errors"
+	"math"
 	"math/big"
+	"strings"
 	"testing"
 )
 
@@ -146,4 +148,69 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("YuanText round trip of %d: %d, %v", v, back, err)
 		}
 	})
+}
+
+func TestParseRefusesAmountsAboveTheCeiling(t *testing.T) {
+	for _, s := range []string{
+		"92,233,720,368,547,758.07", // near the int64 limit: three of these used to "add up" to less
+		"1000000000000.01",          // one fen above 1 万亿元
+		"-1000000000000.01",
+		"100000001万元",
+		"1.0000001万亿", // not a unit: still an error
+	} {
+		if v, err := Parse(s); err == nil {
+			t.Errorf("Parse(%q) = %v, want an error", s, v)
+		}
+	}
+	for _, s := range []string{"1000000000000.00", "-1000000000000", "100000000万元", "10000亿元"} {
+		v, err := Parse(s)
+		if err != nil || (v != MaxAmount && v != -MaxAmount) {
+			t.Errorf("Parse(%q) = %v, %v; want ±MaxAmount", s, v, err)
+		}
+	}
+	_, err := Parse("92,233,720,368,547,758.07")
+	if err == nil || !strings.Contains(err.Error(), "1 万亿元") {
+		t.Errorf("error does not state the ceiling: %v", err)
+	}
+}
+
+func TestAddAndSumCheckOverflow(t *testing.T) {
+	const max = Fen(math.MaxInt64)
+	cases := []struct {
+		a, b Fen
+		ok   bool
+	}{
+		{1, 2, true},
+		{max, 0, true},
+		{max, 1, false},
+		{-max - 1, -1, false},
+		{-max - 1, max, true},
+		{max / 2, max/2 + 1, true},
+		{max/2 + 1, max/2 + 1, false},
+	}
+	for _, c := range cases {
+		s, err := Add(c.a, c.b)
+		if c.ok && (err != nil || s != c.a+c.b) {
+			t.Errorf("Add(%d, %d) = %d, %v", c.a, c.b, s, err)
+		}
+		if !c.ok && !errors.Is(err, ErrOverflow) {
+			t.Errorf("Add(%d, %d) = %d, %v; want ErrOverflow", c.a, c.b, s, err)
+		}
+	}
+	// The attack: three parts near the limit wrapped around to a small total.
+	p := Fen(9223372036854775807)
+	if s, err := Sum(p, p, p); !errors.Is(err, ErrOverflow) {
+		t.Errorf("Sum of three near-limit parts = %d, %v; want ErrOverflow", s, err)
+	}
+	if s, err := Sum(MaxAmount, MaxAmount, -5); err != nil || s != 2*MaxAmount-5 {
+		t.Errorf("Sum = %d, %v", s, err)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("MustSum did not panic on overflow")
+			}
+		}()
+		MustSum(p, p)
+	}()
 }

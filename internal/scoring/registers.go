@@ -103,9 +103,9 @@ func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([
 	case framework.CheckSMEShare:
 		var all, sme money.Fen
 		for _, k := range r.Contracts {
-			all += k.Amount
+			all = money.MustSum(all, k.Amount)
 			if k.SME {
-				sme += k.Amount
+				sme = money.MustSum(sme, k.Amount)
 			}
 		}
 		if all == 0 {
@@ -137,9 +137,9 @@ func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([
 	case framework.CheckAssetUtilisation:
 		var all, used money.Fen
 		for _, a := range r.Assets {
-			all += a.Value
+			all = money.MustSum(all, a.Value)
 			if !a.Idle {
-				used += a.Value
+				used = money.MustSum(used, a.Value)
 			}
 		}
 		if all == 0 {

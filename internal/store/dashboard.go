@@ -22,7 +22,7 @@ type OverviewRow struct {
 }
 
 // Spending is the final-account spending: basic plus project.
-func (r OverviewRow) Spending() money.Fen { return r.Basic + r.Project }
+func (r OverviewRow) Spending() money.Fen { return money.MustSum(r.Basic, r.Project) }
 
 // Overview is one year of the department-years a filter selects.
 type Overview struct {

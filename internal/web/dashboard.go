@@ -231,7 +231,11 @@ func (s *server) dashboard(w http.ResponseWriter, r *http.Request) {
 	d.Charts = dashboardCharts{Year: d.Year, Count: d.Count, Grades: gradeCounts(rows), Reviewed: reviewed}
 	d.Charts.Top, d.Charts.Bottom = ranking(rows)
 	var all []spendingRow
-	d.Charts.Spending, all = spendingShares(rows)
+	d.Charts.Spending, all, err = spendingShares(rows)
+	if err != nil {
+		s.renderError(w, r, http.StatusUnprocessableEntity, "所选部门的支出决算合计超出可计算范围，请按地区或上级部门筛选后查看。")
+		return
+	}
 	d.Spending = spendingTable{ID: "table-spending", Caption: "各部门支出决算（万元），按支出合计从高到低", Rows: d.Charts.Spending.Rows, Total: d.Charts.Spending.Total}
 	if len(all) > len(d.Charts.Spending.Rows) {
 		d.AllSpending = &spendingTable{ID: "table-spending-all", Caption: "全部部门支出决算（万元），按支出合计从高到低", Rows: all, Total: d.Charts.Spending.Total}
@@ -402,14 +406,25 @@ func reviewedTotal(res *scoring.Result, reviews []store.ReviewScore) (total num.
 
 // spendingShares returns the spending chart's rows (the departments that
 // spent most, then the rest added up) with the total, and every
-// department's row, most spending first (by code among equals).
-func spendingShares(rows []store.OverviewRow) (spending, []spendingRow) {
+// department's row, most spending first (by code among equals). Spending
+// is never negative (evaluation.Validate), so once the grand total is
+// added up with overflow checked, every partial sum below fits too; a
+// total that does not fit is money.ErrOverflow.
+func spendingShares(rows []store.OverviewRow) (spending, []spendingRow, error) {
 	var basic, project money.Fen
 	for _, row := range rows {
-		basic += row.Basic
-		project += row.Project
+		var err error
+		if basic, err = money.Add(basic, row.Basic); err == nil {
+			project, err = money.Add(project, row.Project)
+		}
+		if err != nil {
+			return spending{}, nil, err
+		}
 	}
-	total := basic + project
+	total, err := money.Add(basic, project)
+	if err != nil {
+		return spending{}, nil, err
+	}
 	row := func(code, name, href string, b, p money.Fen) spendingRow {
 		return spendingRow{Code: code, Name: name, Href: href, Basic: json.Number(b.Wan()), Project: json.Number(p.Wan()),
 			Total: json.Number((b + p).Wan()), Share: share(b+p, total), basic: b, project: p}
@@ -425,12 +440,12 @@ func spendingShares(rows []store.OverviewRow) (spending, []spendingRow) {
 	if len(all) > spendingLimit+1 {
 		var rb, rp money.Fen
 		for _, r := range all[spendingLimit:] {
-			rb += r.basic
-			rp += r.project
+			rb = money.MustSum(rb, r.basic) // within the checked total
+			rp = money.MustSum(rp, r.project)
 		}
 		out.Rows = append(slices.Clone(all[:spendingLimit]), row("", fmt.Sprintf("其他 %d 个部门", len(all)-spendingLimit), "", rb, rp))
 	}
-	return out, all
+	return out, all, nil
 }
 
 // share is part of whole in percent with two decimals, "" when whole is 0.

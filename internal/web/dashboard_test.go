@@ -688,3 +688,23 @@ func renderNode(n *nethtml.Node) string {
 	nethtml.Render(&b, n)
 	return b.String()
 }
+
+// Stored spending is bounded per department-year, but a dashboard adds up
+// many: the sum is checked, never wrapped into a negative total.
+func TestSpendingSharesRefusesOverflow(t *testing.T) {
+	rows := make([]store.OverviewRow, 3)
+	for i := range rows {
+		rows[i].Basic = money.Fen(4_000_000_000_000_000_000)
+	}
+	if _, _, err := spendingShares(rows); err == nil {
+		t.Fatal("three rows of 4e18 fen added up without an error")
+	}
+	rows = rows[:2]
+	for i := range rows {
+		rows[i].Basic, rows[i].Project = money.MaxAmount, money.MaxAmount
+	}
+	sp, all, err := spendingShares(rows)
+	if err != nil || len(all) != 2 || sp.Total.Total != json.Number(money.Fen(4*money.MaxAmount).Wan()) {
+		t.Fatalf("spendingShares = %v, %d rows, %v", sp.Total, len(all), err)
+	}
+}
