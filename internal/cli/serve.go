@@ -22,13 +22,18 @@ func cmdServe(e *env, args []string) error {
 	fs := newFlags("serve", e)
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
 	db := dbFlag(fs)
-	secure := fs.Bool("secure-cookies", false, "会话 Cookie 仅经 HTTPS 发送（通过 HTTPS 访问时应开启）")
+	secure := fs.Bool("secure-cookies", false, "会话 Cookie 仅经 HTTPS 发送，并发送 HSTS 头（通过 HTTPS 访问时应开启）")
+	proxies := fs.String("trusted-proxy", "", "前置反向代理的地址或网段（CIDR，多个用逗号分隔）；仅来自这些地址的请求按 X-Forwarded-For 确定客户端地址")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return usageErr("用法：jixiao serve [--addr 127.0.0.1:8080] [--db DB]")
+		return usageErr("用法：jixiao serve [--addr 127.0.0.1:8080] [--db DB] [--secure-cookies] [--trusted-proxy CIDR,…]")
+	}
+	trusted, err := web.ParseTrustedProxies(*proxies)
+	if err != nil {
+		return usageErr("%s", err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -37,15 +42,17 @@ func cmdServe(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	return runServer(ctx, e, st, *addr, *secure, nil)
+	return runServer(ctx, e, st, *addr, web.Options{Secure: *secure, TrustedProxies: trusted}, nil)
 }
 
 // runServer serves the web application on addr until ctx ends, printing
-// the address and then whatever banner adds.
-func runServer(ctx context.Context, e *env, st *store.Store, addr string, secure bool, banner func()) error {
+// the address and then whatever banner adds. The logger and framework
+// directories of opts are set here.
+func runServer(ctx context.Context, e *env, st *store.Store, addr string, opts web.Options, banner func()) error {
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	opts.Logger, opts.FrameworkDirs = logger, frameworkDirs("")
 	srv := &http.Server{
-		Handler:           web.New(st, web.Options{Logger: logger, Secure: secure, FrameworkDirs: frameworkDirs("")}),
+		Handler:           web.New(st, opts),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      2 * time.Minute, // PDF conversion may take a while

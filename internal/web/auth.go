@@ -2,12 +2,14 @@ package web
 
 import (
 	"context"
-	"net"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jixiao/jixiao/internal/store"
 )
@@ -76,12 +78,38 @@ func pathOfEvaluation(p string) string {
 	return "/"
 }
 
-// safeNext keeps a post-sign-in target only if it is a path on this site.
+// safeNext keeps a post-sign-in target only if it is a path on this site
+// (localPath); anything else sends the user home.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if !localPath(next) {
 		return "/"
 	}
 	return next
+}
+
+// localPath reports whether p can only lead to this site: it starts with
+// one "/" (not "//" or "/\", which browsers read as another host), has no
+// control characters, backslashes or bidirectional controls, raw or
+// percent-encoded, and parses to a path with no scheme, host or user.
+func localPath(p string) bool {
+	if p == "" || p[0] != '/' || len(p) > 2048 || !utf8.ValidString(p) {
+		return false
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	for _, s := range []string{p, u.Path} {
+		if strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+			return false
+		}
+		for _, c := range s {
+			if c == '\\' || unicode.IsControl(c) || unicode.Is(unicode.Bidi_Control, c) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (s *server) setSessionCookie(w http.ResponseWriter, token string) {
@@ -124,9 +152,15 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
 	data := loginData{Next: next, Username: username}
-	keys := []string{"ip:" + clientIP(r), "user:" + strings.ToLower(username)}
-	if !s.limiter.allow(keys...) {
-		s.render(w, r, http.StatusTooManyRequests, "login", "登录", "登录失败次数过多，请 15 分钟后再试。", data)
+	addr := s.clientIP(r)
+	if wait, byAddress := s.throttle.wait(username, addr); wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		msg := fmt.Sprintf("该账号在本机登录失败次数过多，请 %s后再试。", waitText(secs))
+		if byAddress {
+			msg = fmt.Sprintf("本机地址登录失败次数过多，请 %s后再试；如多人共用同一出口地址，请联系系统管理员。", waitText(secs))
+		}
+		s.render(w, r, http.StatusTooManyRequests, "login", "登录", msg, data)
 		return
 	}
 	if username == "" || password == "" {
@@ -139,8 +173,8 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 			s.internalError(w, r, err)
 			return
 		}
-		s.limiter.fail(keys...)
-		s.log.Warn("sign-in failed", "username", username, "remote", clientIP(r))
+		s.throttle.fail(username, addr)
+		s.log.Warn("sign-in failed", "username", username, "remote", addr)
 		s.render(w, r, http.StatusUnauthorized, "login", "登录", errorMessage(err), data)
 		return
 	}
@@ -149,7 +183,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, err)
 		return
 	}
-	s.limiter.reset(keys[1])
+	s.throttle.succeed(username, addr)
 	s.setSessionCookie(w, token)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -165,100 +199,15 @@ func (s *server) logout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-// clientIP is the address the connection came from. Headers such as
-// X-Forwarded-For are not trusted: a proxy in front must be configured to
-// pass the client address some other way.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// clientIP is the address the request came from: the connection's peer,
+// or with trusted proxies configured, the client they name in
+// X-Forwarded-For (clientAddress).
+func (s *server) clientIP(r *http.Request) string { return clientAddress(r, s.proxies) }
 
-// limiter counts failed sign-ins per key (client address, username) in a
-// sliding window. It holds at most max keys: when full, expired entries
-// are swept, and if that is not enough the stalest entries go.
-type limiter struct {
-	mu     sync.Mutex
-	limit  int
-	window time.Duration
-	max    int
-	now    func() time.Time
-	fails  map[string][]time.Time
-}
-
-func newLimiter(limit int, window time.Duration, max int, now func() time.Time) *limiter {
-	return &limiter{limit: limit, window: window, max: max, now: now, fails: map[string][]time.Time{}}
-}
-
-// recent drops failures older than the window and returns those left.
-func (l *limiter) recent(key string, now time.Time) []time.Time {
-	ts := l.fails[key]
-	i := 0
-	for i < len(ts) && now.Sub(ts[i]) >= l.window {
-		i++
+// waitText says how long to wait in words: "30 秒", "2 分钟".
+func waitText(secs int) string {
+	if secs < 60 {
+		return fmt.Sprintf("%d 秒", secs)
 	}
-	ts = ts[i:]
-	if len(ts) == 0 {
-		delete(l.fails, key)
-		return nil
-	}
-	l.fails[key] = ts
-	return ts
-}
-
-// allow reports whether every key is under the limit.
-func (l *limiter) allow(keys ...string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	for _, k := range keys {
-		if len(l.recent(k, now)) >= l.limit {
-			return false
-		}
-	}
-	return true
-}
-
-// fail records a failure for every key.
-func (l *limiter) fail(keys ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	for _, k := range keys {
-		if _, ok := l.fails[k]; !ok && len(l.fails) >= l.max {
-			l.evict(now)
-		}
-		ts := append(l.recent(k, now), now)
-		if len(ts) > l.limit {
-			ts = ts[len(ts)-l.limit:]
-		}
-		l.fails[k] = ts
-	}
-}
-
-// evict makes room for one more key.
-func (l *limiter) evict(now time.Time) {
-	for k := range l.fails {
-		l.recent(k, now)
-	}
-	for len(l.fails) >= l.max {
-		var oldest string
-		var at time.Time
-		for k, ts := range l.fails {
-			last := ts[len(ts)-1]
-			if oldest == "" || last.Before(at) {
-				oldest, at = k, last
-			}
-		}
-		delete(l.fails, oldest)
-	}
-}
-
-// reset forgets a key's failures (after a successful sign-in).
-func (l *limiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, key)
+	return fmt.Sprintf("%d 分钟", (secs+59)/60)
 }

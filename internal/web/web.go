@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -43,11 +44,13 @@ type Options struct {
 	// Secure marks cookies Secure: set it when the server is reached
 	// over HTTPS.
 	Secure bool
-	// LoginFailures and LoginWindow bound failed sign-ins per client
-	// address and per username: after LoginFailures failures within
-	// LoginWindow, sign-in is refused with 429. Defaults 5 and 15 minutes.
-	LoginFailures int
-	LoginWindow   time.Duration
+	// Throttle bounds failed sign-ins (see Throttle for the defaults).
+	Throttle Throttle
+	// TrustedProxies are the reverse proxies in front of the server.
+	// Only a request whose peer is one of them has its client address
+	// read from X-Forwarded-For; with none, the header is ignored and
+	// every client is the connection's peer.
+	TrustedProxies []netip.Prefix
 	// FrameworkDirs are the user framework directories that the
 	// command line reads (see `jixiao frameworks`); the administrator's
 	// framework page lists what they hold beside the built-in ones.
@@ -56,15 +59,16 @@ type Options struct {
 
 // server holds what the handlers share.
 type server struct {
-	st      *store.Store
-	log     *slog.Logger
-	now     func() time.Time
-	secure  bool
-	limiter *limiter
-	fwDirs  []string // user framework directories
-	scores  *scores  // scoring results by stored version
-	pages   map[string]*pageTemplate
-	mux     *http.ServeMux
+	st       *store.Store
+	log      *slog.Logger
+	now      func() time.Time
+	secure   bool
+	throttle *throttle
+	proxies  []netip.Prefix
+	fwDirs   []string // user framework directories
+	scores   *scores  // scoring results by stored version
+	pages    map[string]*pageTemplate
+	mux      *http.ServeMux
 	// apiRoutes lists the patterns registered under /api/v1, for the
 	// test that checks the OpenAPI description covers them.
 	apiRoutes []string
@@ -84,13 +88,8 @@ func newServer(st *store.Store, opts Options) *server {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if opts.LoginFailures <= 0 {
-		opts.LoginFailures = 5
-	}
-	if opts.LoginWindow <= 0 {
-		opts.LoginWindow = 15 * time.Minute
-	}
-	s.limiter = newLimiter(opts.LoginFailures, opts.LoginWindow, 10000, s.now)
+	s.throttle = newThrottle(opts.Throttle, s.now)
+	s.proxies = opts.TrustedProxies
 	s.pages = mustParsePages()
 	s.mux = http.NewServeMux()
 	s.routes()
@@ -112,7 +111,7 @@ func (s *server) handler() http.Handler {
 	var h http.Handler = s.mux
 	h = s.withSession(h)
 	h = cop.Handler(h)
-	h = securityHeaders(h)
+	h = securityHeaders(h, s.secure)
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
 	return h
@@ -189,10 +188,16 @@ func cacheFor(h http.Handler, d time.Duration) http.Handler {
 }
 
 // securityHeaders sets the headers every response carries. Pages load
-// nothing from other origins and run no inline script or style.
-func securityHeaders(h http.Handler) http.Handler {
+// nothing from other origins and run no inline script or style. When the
+// server is reached over HTTPS (secure cookies on), browsers are told to
+// use HTTPS only for a year (HSTS, without includeSubDomains: other hosts
+// of the bureau's domain are not ours to decide for).
+func securityHeaders(h http.Handler, secure bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
+		if secure {
+			hd.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		hd.Set("Content-Security-Policy", "default-src 'self'; form-action 'self'; base-uri 'self'; frame-ancestors 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "same-origin")
@@ -230,7 +235,7 @@ func (s *server) logRequests(h http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(sw, r)
 		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"duration", time.Since(start).Round(time.Microsecond), "remote", clientIP(r))
+			"duration", time.Since(start).Round(time.Microsecond), "remote", s.clientIP(r))
 	})
 }
 
