@@ -15,8 +15,9 @@ import (
 // exitError carries an exit status with a message already printed or to
 // print.
 type exitError struct {
-	code int
-	msg  string
+	code   int
+	msg    string
+	stdout bool // print msg on standard output (help asked for)
 }
 
 func (e *exitError) Error() string { return e.msg }
@@ -75,7 +76,11 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			var xe *exitError
 			if errors.As(err, &xe) {
 				if xe.msg != "" {
-					fmt.Fprintln(stderr, xe.msg)
+					w := stderr
+					if xe.stdout {
+						w = stdout
+					}
+					fmt.Fprintln(w, xe.msg)
 				}
 				return xe.code
 			}
@@ -108,7 +113,10 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, usageErr("%v", err)
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, &exitError{code: 0, msg: strings.TrimSuffix(flagHelp(fs), "\n"), stdout: true}
+			}
+			return nil, usageErr("%s\n%s", flagError(err), strings.TrimSuffix(flagHelp(fs), "\n"))
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -119,10 +127,79 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// newFlags makes a command's flag set. The flag package's own messages
+// are English; parse returns Chinese ones instead (flagError, flagHelp),
+// so the set itself prints nothing. Help (-h) goes to standard output.
 func newFlags(name string, e *env) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	return fs
+}
+
+// flagError words an error of the flag package in Chinese.
+func flagError(err error) string {
+	msg := err.Error()
+	cut := func(prefix string) (string, bool) { return strings.CutPrefix(msg, prefix) }
+	if name, ok := cut("flag provided but not defined: "); ok {
+		return fmt.Sprintf("没有参数 %s", dashes(name))
+	}
+	if name, ok := cut("flag needs an argument: "); ok {
+		return fmt.Sprintf("参数 %s 需要一个值", dashes(name))
+	}
+	if arg, ok := cut("bad flag syntax: "); ok {
+		return fmt.Sprintf("参数格式有误：%q", arg)
+	}
+	for _, p := range []string{"invalid value ", "invalid boolean value "} {
+		if rest, ok := cut(p); ok {
+			// `"x" for flag -departments: parse error`
+			if i := strings.Index(rest, " for "); i > 0 {
+				val := rest[:i]
+				name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(rest[i+len(" for "):], "flag "), ""), ":")
+				return fmt.Sprintf("参数 %s 的值 %s 无效", dashes(name), val)
+			}
+		}
+	}
+	if rest, ok := cut("invalid boolean flag "); ok {
+		name, _, _ := strings.Cut(rest, ":")
+		return fmt.Sprintf("参数 %s 只能是 true 或 false", dashes(name))
+	}
+	return "参数有误"
+}
+
+// dashes writes a flag name the way the help shows it: --name.
+func dashes(name string) string {
+	name = strings.TrimLeft(name, "-")
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// flagHelp lists a command's flags in Chinese.
+func flagHelp(fs *flag.FlagSet) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "jixiao %s 的参数：\n", fs.Name())
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, usage := flag.UnquoteUsage(f)
+		switch kind {
+		case "":
+		case "int", "uint", "int64", "uint64":
+			kind = " 整数"
+		case "float":
+			kind = " 数字"
+		case "duration":
+			kind = " 时长"
+		default:
+			kind = " 值"
+		}
+		fmt.Fprintf(&b, "  %s%s\t%s", dashes(f.Name), kind, usage)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && !strings.HasPrefix(f.DefValue, "-") {
+			fmt.Fprintf(&b, "（默认 %s）", f.DefValue)
+		}
+		b.WriteString("\n")
+	})
+	return b.String()
 }
 
 // frameworkDirs returns the user framework directories: the flag, else

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
@@ -35,7 +36,7 @@ type scored struct {
 // load reads, validates and scores a data file. The findings hold
 // everything found; the caller decides whether errors stop it.
 func load(path, fwDirs string) (*scored, error) {
-	data, err := os.ReadFile(path)
+	data, err := readInput(path)
 	if err != nil {
 		return nil, err
 	}
@@ -210,6 +211,16 @@ func cmdReport(e *env, args []string) error {
 // writeFileAtomic writes to a temporary file beside the target and renames
 // it, so a failed run never leaves half a report.
 func writeFileAtomic(path string, data []byte) error {
+	if err := writeAtomic(path, data); err != nil {
+		return fileError(path, err)
+	}
+	return nil
+}
+
+func writeAtomic(path string, data []byte) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return syscall.EISDIR
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".jixiao-*")
 	if err != nil {
@@ -317,7 +328,7 @@ func cmdFramework(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(path)
+	data, err := readInput(path)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/jixiao/jixiao/internal/calendar"
 )
@@ -34,7 +33,7 @@ func cmdDeadline(e *env, args []string) error {
 		return err
 	}
 	if *extra != "" {
-		data, err := os.ReadFile(*extra)
+		data, err := readInput(*extra)
 		if err != nil {
 			return err
 		}

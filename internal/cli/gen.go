@@ -32,7 +32,7 @@ func cmdGen(e *env, args []string) error {
 		return usageErr("部门数应为 1 至 99999，年度数至少为 1，项目数不能为负")
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
+		return fileError(*out, err)
 	}
 	evs := gen.Province(o)
 	for _, ev := range evs {

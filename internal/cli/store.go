@@ -99,7 +99,7 @@ func noteNewerFramework(e *env, stored *framework.Framework) {
 
 // readEntry reads one data file or workbook, validates and scores it.
 func readEntry(path, fwDirs string) (*store.Entry, diag.List, error) {
-	data, err := os.ReadFile(path)
+	data, err := readInput(path)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -29,8 +29,11 @@ func cmdUser(e *env, args []string) error {
 	if len(pos) > 0 {
 		return usageErr("user add 不接受位置参数：%v", pos)
 	}
-	if *name == "" || workflow.RoleNames[*role] == "" {
+	switch {
+	case *name == "" || *role == "":
 		return usageErr("需要 --name 和 --role（editor、approver、reviewer 或 admin）")
+	case workflow.RoleNames[*role] == "":
+		return usageErr("角色 %q 无效，可用：editor（部门填报人）、approver（部门负责人）、reviewer（财政审核人）、admin（管理员）", *role)
 	}
 	line, err := bufio.NewReader(e.stdin).ReadString('\n')
 	if err != nil && line == "" {

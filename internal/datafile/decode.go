@@ -47,7 +47,7 @@ func parse(data []byte) (*yaml.Node, diag.List) {
 		if line > 0 {
 			where = fmt.Sprintf("（第 %d 行附近）", line)
 		}
-		return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, Line: line, Message: "语法错误" + where + "：" + msg}}
+		return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, Line: line, Message: "语法错误" + where + "：" + yamlMessage(msg)}}
 	}
 	if len(doc.Content) == 0 {
 		return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, Message: "文件为空"}}

@@ -19,6 +19,19 @@ const (
 	Info    Severity = "info"    // noted, such as a rounding difference
 )
 
+// Label is the severity in the words users read: 错误, 警告, 提示.
+func (s Severity) Label() string {
+	switch s {
+	case Error:
+		return "错误"
+	case Warning:
+		return "警告"
+	case Info:
+		return "提示"
+	}
+	return string(s)
+}
+
 // Codes. Errors start with E, warnings with W, notes with I. Codes are
 // stable: tools and people refer to them; never reuse a retired one.
 const (
@@ -64,7 +77,7 @@ func (f Finding) String() string {
 		}
 		b.WriteString(": ")
 	}
-	fmt.Fprintf(&b, "%s %s", f.Code, f.Severity)
+	fmt.Fprintf(&b, "%s %s", f.Code, f.Severity.Label())
 	if f.Path != "" {
 		fmt.Fprintf(&b, " [%s]", f.Path)
 	}

@@ -39,7 +39,7 @@ func TestListError(t *testing.T) {
 		t.Fatal("a list with an error must be an error")
 	}
 	got := l.Err().Error()
-	if !strings.Contains(got, "a.yaml:3: E103 error [department.name]: 缺少部门名称") || !strings.Contains(got, "✗ 1 个错误") {
+	if !strings.Contains(got, "a.yaml:3: E103 错误 [department.name]: 缺少部门名称") || !strings.Contains(got, "✗ 1 个错误") {
 		t.Errorf("error text:\n%s", got)
 	}
 	if strings.Contains(got, "W130") {

@@ -125,7 +125,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	db, err := sql.Open(driver, source)
 	if err != nil {
-		return nil, fmt.Errorf("打开数据库失败：%w", err)
+		return nil, connectError(dialect, source, err)
 	}
 	switch {
 	case dialect == SQLite && strings.HasPrefix(source, ":memory:"):
@@ -140,7 +140,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("连接数据库失败：%w", err)
+		return nil, connectError(dialect, source, err)
 	}
 	s := &Store{db: db, dialect: dialect, now: func() time.Time {
 		return time.Now().UTC().Truncate(time.Microsecond)
@@ -219,7 +219,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("读取数据库迁移失败：%w", err)
 	}
 	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("数据库迁移失败：%w", err)
+		return &openError{msg: "数据库结构升级失败：" + connectReason(s.dialect, err), err: err}
 	}
 	return nil
 }
