@@ -127,6 +127,11 @@ func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
 func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
 
 // String formats d as YYYY-MM-DD.
+// Chinese writes the date as official documents do: "2023年6月9日".
+func (d Date) Chinese() string {
+	return fmt.Sprintf("%d年%d月%d日", d.year, int(d.month), d.day)
+}
+
 func (d Date) String() string {
 	return fmt.Sprintf("%04d-%02d-%02d", d.year, int(d.month), d.day)
 }

@@ -296,6 +296,28 @@ type Narrative struct {
 type ReportInfo struct {
 	Label string `yaml:"label,omitempty" json:"label,omitempty"` // 附件2
 	Date  string `yaml:"date,omitempty" json:"date,omitempty"`   // 落款日期
+	// ShareDecimals and GrowthDecimals are how many decimals the report
+	// prints for shares (占总收入的83.23%) and year-on-year growth
+	// (增幅14.2%). Local practice differs (some cities print growth to
+	// two decimals); the defaults are 2 and 1, as the reference reports.
+	ShareDecimals  *int `yaml:"share_decimals,omitempty" json:"share_decimals,omitempty"`
+	GrowthDecimals *int `yaml:"growth_decimals,omitempty" json:"growth_decimals,omitempty"`
+}
+
+// ShareDecimalsOr returns the share decimals, or def when not set.
+func (r ReportInfo) ShareDecimalsOr(def int) int {
+	if r.ShareDecimals != nil {
+		return *r.ShareDecimals
+	}
+	return def
+}
+
+// GrowthDecimalsOr returns the growth decimals, or def when not set.
+func (r ReportInfo) GrowthDecimalsOr(def int) int {
+	if r.GrowthDecimals != nil {
+		return *r.GrowthDecimals
+	}
+	return def
 }
 
 // ProjectFrameworkID returns the framework that scores the projects.

@@ -40,6 +40,14 @@ func (e *Evaluation) Validate() diag.List {
 	}
 	ds = append(ds, e.Finance.validate()...)
 	ds = append(ds, e.checkAmounts()...)
+	for _, c := range []struct {
+		path string
+		v    *int
+	}{{"report.share_decimals", e.Report.ShareDecimals}, {"report.growth_decimals", e.Report.GrowthDecimals}} {
+		if c.v != nil && (*c.v < 0 || *c.v > 4) {
+			ds.Add(diag.BadValue, c.path, "小数位数应为 0 至 4，实际为 %d", *c.v)
+		}
+	}
 	ds = append(ds, validateTargets(e.Targets, "targets")...)
 	for code, in := range e.Scores {
 		ds = append(ds, in.validate("scores."+code)...)

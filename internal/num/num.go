@@ -296,3 +296,16 @@ func unquote(b []byte) []byte {
 	}
 	return b
 }
+
+// Fixed prints points with exactly two decimals: "9.50", "97.00".
+func (p Points) Fixed() string {
+	v := int64(p)
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+}
+
+// Whole reports whether the points are a whole number.
+func (p Points) Whole() bool { return int64(p)%100 == 0 }

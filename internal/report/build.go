@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
-	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/scoring"
 )
@@ -26,13 +26,13 @@ type Input struct {
 // self-evaluation table and one table per project. Every figure is computed
 // here from the data.
 func Build(in Input) *Document {
-	b := &builder{ev: in.Evaluation, res: in.Result, fw: in.Framework}
+	b := &builder{ev: in.Evaluation, res: in.Result, fw: in.Framework, n: newNumbers(in.Evaluation, in.Result)}
 	ev := b.ev
 	d := &Document{
 		Label:  ev.Report.Label,
 		Title:  fmt.Sprintf("%s%d年度部门整体支出绩效自评报告", ev.Department.Name, ev.Year),
 		Author: ev.Department.Name,
-		Date:   ev.Report.Date,
+		Date:   signatureDate(ev.Report.Date),
 	}
 	b.basics()
 	b.selfEvaluation()
@@ -41,15 +41,25 @@ func Build(in Input) *Document {
 	d.Blocks = append(d.Blocks, &PageBreak{})
 	d.Blocks = append(d.Blocks, DepartmentTable(in))
 	for i := range in.Result.Projects {
-		d.Blocks = append(d.Blocks, &PageBreak{}, ProjectTable(ev, &ev.Projects[i], &in.Result.Projects[i], i+1))
+		d.Blocks = append(d.Blocks, &PageBreak{}, ProjectTable(in, i))
 	}
 	return d
+}
+
+// signatureDate writes the signature date as official documents do
+// (2024年3月15日) when it is given as an ISO date; any other text is kept.
+func signatureDate(s string) string {
+	if d, err := civil.ParseDate(strings.TrimSpace(s)); err == nil {
+		return d.Chinese()
+	}
+	return s
 }
 
 type builder struct {
 	ev     *evaluation.Evaluation
 	res    *scoring.Result
 	fw     *framework.Framework
+	n      numbers
 	blocks []Block
 }
 
@@ -123,8 +133,8 @@ func (b *builder) basics() {
 	b.p(fmt.Sprintf("%s%d年整体支出绩效目标是：", self, ev.Year), strings.TrimSpace(ev.OverallGoal))
 
 	sec.next("部门整体收支情况（以决算数为统计口径）")
-	b.p(IncomeSentence(ev))
-	b.p(ExpenditureSentence(ev))
+	b.p(incomeSentence(ev, b.n))
+	b.p(expenditureSentence(ev, b.n))
 
 	sec.next("部门整体绩效管理情况")
 	b.p(ev.Narrative.Management)
@@ -154,38 +164,61 @@ func (b *builder) targetCounts(ts []evaluation.Target) string {
 
 // IncomeSentence states final-account income, each source's share and the
 // change on the prior year, with its reasons.
-func IncomeSentence(ev *evaluation.Evaluation) string {
+func IncomeSentence(ev *evaluation.Evaluation) string { return incomeSentence(ev, newNumbers(ev, nil)) }
+
+func incomeSentence(ev *evaluation.Evaluation, n numbers) string {
 	f := ev.Finance
 	total := ev.IncomeTotal()
-	var s strings.Builder
-	fmt.Fprintf(&s, "%s%d年决算收入%s万元", ev.SelfName(), ev.Year, total.Wan())
+	var sources []string
 	for _, kind := range evaluation.IncomeKindOrder {
 		for _, in := range f.Income {
 			if in.Kind != kind || in.Amount == 0 {
 				continue
 			}
-			fmt.Fprintf(&s, "，本年%s%s万元", in.Label(), in.Amount.Wan())
-			if sh, err := money.Share(in.Amount, total); err == nil {
-				fmt.Fprintf(&s, "，占总收入的%s%%", money.Percent(sh))
+			src := fmt.Sprintf("%s%s万元", in.Label(), in.Amount.Wan())
+			if sh, ok := n.share(in.Amount, total); ok {
+				src += fmt.Sprintf("，占总收入的%s%%", sh)
 			}
+			sources = append(sources, src)
 		}
 	}
+	change := ""
 	if f.PriorIncome > 0 {
 		diff := total - f.PriorIncome
-		g, _ := money.Growth(total, f.PriorIncome)
+		g, _ := n.growth(total, f.PriorIncome)
 		switch {
 		case diff > 0:
-			fmt.Fprintf(&s, "，较上年增加%s万元，增幅%s%%", diff.Wan(), g)
+			change = fmt.Sprintf("较上年增加%s万元，增幅%s%%", diff.Wan(), g)
 		case diff < 0:
-			fmt.Fprintf(&s, "，较上年减少%s万元，降幅%s%%", (-diff).Wan(), strings.TrimPrefix(g, "-"))
+			change = fmt.Sprintf("较上年减少%s万元，降幅%s%%", (-diff).Wan(), g)
 		default:
-			s.WriteString("，与上年持平")
+			change = "与上年持平"
 		}
 		if len(f.IncomeChangeReasons) > 0 && diff != 0 {
-			s.WriteString("，主要原因是：")
-			s.WriteString(enumerate(f.IncomeChangeReasons))
+			change += "，主要原因是：" + enumerate(f.IncomeChangeReasons)
 		}
 	}
+	var s strings.Builder
+	if len(sources) <= 1 {
+		// One source: the change follows it, as the reference reads.
+		fmt.Fprintf(&s, "%s%d年决算收入%s万元", ev.SelfName(), ev.Year, total.Wan())
+		for _, src := range sources {
+			s.WriteString("，本年" + src)
+		}
+		if change != "" {
+			s.WriteString("，" + change)
+		}
+		s.WriteString("。")
+		return s.String()
+	}
+	// Several sources: the change is said of the total, before the
+	// sources, so that it cannot be read as the last source's.
+	fmt.Fprintf(&s, "%s%d年决算收入合计%s万元", ev.SelfName(), ev.Year, total.Wan())
+	if change != "" {
+		s.WriteString("，" + change)
+	}
+	s.WriteString("。其中：")
+	s.WriteString(strings.Join(sources, "；"))
 	s.WriteString("。")
 	return s.String()
 }
@@ -193,13 +226,17 @@ func IncomeSentence(ev *evaluation.Evaluation) string {
 // ExpenditureSentence states final-account spending, basic and project
 // shares, and the execution rate.
 func ExpenditureSentence(ev *evaluation.Evaluation) string {
+	return expenditureSentence(ev, newNumbers(ev, nil))
+}
+
+func expenditureSentence(ev *evaluation.Evaluation, n numbers) string {
 	e := ev.Finance.Expenditure
 	total := e.Total()
 	var s strings.Builder
 	fmt.Fprintf(&s, "%s%d年决算支出%s万元", ev.SelfName(), ev.Year, total.Wan())
 	if total > 0 {
-		bs, _ := money.Share(e.Basic, total)
-		ps, _ := money.Share(e.Project, total)
+		bs, _ := n.share(e.Basic, total)
+		ps, _ := n.share(e.Project, total)
 		fmt.Fprintf(&s, "，其中：基本支出%s万元，占总支出的%s%%，项目支出%s万元，占总支出的%s%%", e.Basic.Wan(), bs, e.Project.Wan(), ps)
 	}
 	if r, ok := ExecutionRate(ev); ok {
@@ -210,13 +247,9 @@ func ExpenditureSentence(ev *evaluation.Evaluation) string {
 }
 
 // ExecutionRate is expenditure over the adjusted budget, as a report prints
-// it ("100", "96.35").
+// it ("100", "96.35"), with the report's share decimals.
 func ExecutionRate(ev *evaluation.Evaluation) (string, bool) {
-	sh, err := money.Share(ev.Finance.Expenditure.Total(), ev.Finance.Budget.Adjusted)
-	if err != nil {
-		return "", false
-	}
-	return money.Percent(sh), true
+	return newNumbers(ev, nil).share(ev.Finance.Expenditure.Total(), ev.Finance.Budget.Adjusted)
 }
 
 // enumerate joins items as "一是…；二是…。" without the final stop.
@@ -237,7 +270,7 @@ func (b *builder) selfEvaluation() {
 	b.h(1, "二、绩效自评情况")
 	sec := sections{b: b}
 	sec.next("自评结论")
-	b.p(strings.TrimSpace(ev.Narrative.Conclusion), fmt.Sprintf("经综合测评，%s%d年度部门整体支出绩效自评%s分，自评等级为“%s”。", self, ev.Year, res.Total, res.Grade))
+	b.p(strings.TrimSpace(ev.Narrative.Conclusion), fmt.Sprintf("经综合测评，%s%d年度部门整体支出绩效自评%s分，自评等级为“%s”。", self, ev.Year, b.n.score(res.Total), res.Grade))
 	for i, top := range res.Indicators {
 		sec.next(top.Name + "分析")
 		ind := b.fw.Find(top.Code)
@@ -255,12 +288,12 @@ func (b *builder) selfEvaluation() {
 func (b *builder) dutyAnalysis(top *scoring.Node, ind *framework.Indicator) {
 	ev := b.ev
 	self := ev.SelfName()
-	b.p(fmt.Sprintf("%s指标分值%s分，%s自评得分%s分。", top.Name, top.Points, definitionClause(ind), top.Score))
+	b.p(fmt.Sprintf("%s指标分值%s分，%s自评得分%s分。", top.Name, b.n.points(top.Points), definitionClause(ind), b.n.score(top.Score)))
 	counts := b.targetCounts(ev.Targets)
 	b.p(strings.TrimSpace(ev.Narrative.TargetSetting), sentenceIf(counts != "", fmt.Sprintf("%d年共设立整体%s。", ev.Year, counts)))
 	b.p(ev.Narrative.Achievements)
 	for _, part := range top.Children {
-		b.p(partSentence(part))
+		b.p(b.n.partSentence(part))
 	}
 	e := ev.Finance.Expenditure
 	if r, ok := ExecutionRate(ev); ok {
@@ -271,12 +304,12 @@ func (b *builder) dutyAnalysis(top *scoring.Node, ind *framework.Indicator) {
 
 // partSentence summarises one part of 履职效能 and names each target or
 // figure that lost points.
-func partSentence(n *scoring.Node) string {
+func (f numbers) partSentence(n *scoring.Node) string {
 	if n.NotApplicable != "" {
 		return fmt.Sprintf("%s不适用（%s），其分值已按规则分配至其他指标。", n.Name, n.NotApplicable)
 	}
 	var s strings.Builder
-	fmt.Fprintf(&s, "%s分值%s分，得分%s分", n.Name, n.Points, n.Score)
+	fmt.Fprintf(&s, "%s分值%s分，得分%s分", n.Name, f.points(n.Points), f.score(n.Score))
 	if n.Target == nil && len(n.Children) > 0 {
 		met := 0
 		for _, c := range n.Children {
@@ -297,14 +330,14 @@ func partSentence(n *scoring.Node) string {
 		}
 		t := c.Target
 		if t.Direction == framework.Qualitative {
-			lost = append(lost, fmt.Sprintf("“%s”目标为%s，实际%s，评为%s，扣%s分，%s", t.Name, t.Target, t.Actual, framework.LevelNames[t.Level], c.Lost(), reasons(c.AllDeductions())))
+			lost = append(lost, fmt.Sprintf("“%s”目标为%s，实际%s，评为%s，扣%s分，%s", t.Name, t.Target, t.Actual, framework.LevelNames[t.Level], f.score(c.Lost()), reasons(c.AllDeductions())))
 			continue
 		}
-		lost = append(lost, fmt.Sprintf("“%s”目标值%s%s，实际完成%s%s，扣%s分，%s", t.Name, directionWord(t.Direction), t.Target+t.Unit, t.Actual, t.Unit, c.Lost(), reasons(c.AllDeductions())))
+		lost = append(lost, fmt.Sprintf("“%s”目标值%s%s，实际完成%s%s，扣%s分，%s", t.Name, directionWord(t.Direction), t.Target+t.Unit, t.Actual, t.Unit, f.score(c.Lost()), reasons(c.AllDeductions())))
 	}
 	var own []string
 	for _, d := range n.Trace.Deductions {
-		own = append(own, fmt.Sprintf("%s，扣%s分", strings.TrimRight(d.Reason, "。；"), d.Points))
+		own = append(own, fmt.Sprintf("%s，扣%s分", strings.TrimRight(d.Text(), "。；"), f.score(d.Points)))
 	}
 	if len(own) > 0 {
 		s.WriteString("，")
@@ -333,7 +366,7 @@ func reasons(ds []scoring.Deduction) string {
 	var rs []string
 	seen := map[string]bool{}
 	for _, d := range ds {
-		r := strings.TrimRight(strings.TrimSpace(d.Reason), "。；;")
+		r := strings.TrimRight(strings.TrimSpace(d.Text()), "。；;")
 		if r != "" && !seen[r] {
 			rs = append(rs, r)
 			seen[r] = true
@@ -367,7 +400,7 @@ func (b *builder) groupAnalysis(top *scoring.Node, ind *framework.Indicator) {
 	for i, c := range top.Children {
 		names[i] = c.Name
 	}
-	b.p(fmt.Sprintf("%s指标分值%s分，%s包含%s等方面，自评得分%s分。", top.Name, top.Points, definitionClause(ind), strings.Join(names, "、"), top.Score))
+	b.p(fmt.Sprintf("%s指标分值%s分，%s包含%s等方面，自评得分%s分。", top.Name, b.n.points(top.Points), definitionClause(ind), strings.Join(names, "、"), b.n.score(top.Score)))
 	for i, c := range top.Children {
 		b.h(3, fmt.Sprintf("%d. %s", i+1, c.Name))
 		b.p(b.itemParagraph(c))
@@ -381,10 +414,10 @@ func (b *builder) itemParagraph(n *scoring.Node) string {
 		fmt.Fprintf(&s, "该指标反映%s，", strings.TrimRight(ind.Definition, "。"))
 	}
 	if n.NotApplicable != "" {
-		fmt.Fprintf(&s, "本年度不适用（%s），其分值%s分按规则分配至其他指标。", n.NotApplicable, n.BasePoints)
+		fmt.Fprintf(&s, "本年度不适用（%s），其分值%s分按规则分配至其他指标。", n.NotApplicable, b.n.points(n.BasePoints))
 		return s.String()
 	}
-	fmt.Fprintf(&s, "指标分值%s分。", n.Points)
+	fmt.Fprintf(&s, "指标分值%s分。", b.n.points(n.Points))
 	work := b.work(n)
 	if work != "" {
 		s.WriteString(strings.TrimRight(work, "。") + "。")
@@ -392,13 +425,13 @@ func (b *builder) itemParagraph(n *scoring.Node) string {
 	if lost := n.AllDeductions(); n.Score < n.Points {
 		var rs []string
 		for _, d := range lost {
-			rs = append(rs, fmt.Sprintf("%s（扣%s分）", strings.TrimRight(d.Reason, "。；"), d.Points))
+			rs = append(rs, fmt.Sprintf("%s（扣%s分）", strings.TrimRight(d.Text(), "。；"), b.n.score(d.Points)))
 		}
 		if len(rs) > 0 {
 			fmt.Fprintf(&s, "存在的不足：%s，", strings.Join(rs, "；"))
 		}
 	}
-	fmt.Fprintf(&s, "自评得分%s分。", n.Score)
+	fmt.Fprintf(&s, "自评得分%s分。", b.n.score(n.Score))
 	return s.String()
 }
 
@@ -438,7 +471,7 @@ func (b *builder) lostPoints() []string {
 			if n.Score >= n.Points || n.NotApplicable != "" {
 				continue
 			}
-			out = append(out, fmt.Sprintf("%s扣%s分，%s。", n.Name, n.Lost(), reasons(n.AllDeductions())))
+			out = append(out, fmt.Sprintf("%s扣%s分，%s。", n.Name, b.n.score(n.Lost()), reasons(n.AllDeductions())))
 		}
 	}
 	return out
@@ -451,8 +484,22 @@ func (b *builder) list(intro string, items []string) {
 	}
 }
 
-// pointsCell is a right-aligned numeric cell showing points.
-func pointsCell(p num.Points) Cell {
+// pointsCell is a right-aligned numeric cell showing the points an
+// indicator is worth.
+func (n numbers) pointsCell(p num.Points) Cell {
 	v, _ := p.Rat().Float64()
-	return Cell{Text: p.String(), Number: &v, Format: "0.00", Align: AlignRight}
+	return Cell{Text: n.points(p), Number: &v, Format: pointsFormat(p.Whole()), Align: AlignRight}
+}
+
+// scoreCell is a right-aligned numeric cell showing a score.
+func (n numbers) scoreCell(p num.Points) Cell {
+	v, _ := p.Rat().Float64()
+	return Cell{Text: n.score(p), Number: &v, Format: pointsFormat(!n.fixed && p.Whole()), Align: AlignRight}
+}
+
+func pointsFormat(whole bool) string {
+	if whole {
+		return "0"
+	}
+	return "0.00"
 }

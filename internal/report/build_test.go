@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -97,14 +98,38 @@ func text(d *report.Document) string {
 	return b.String()
 }
 
-// A fall in income is stated as a fall, with its own sign handling.
+// A fall in income is stated as a fall, with its own sign handling; with
+// two sources, the change is said of the total, before the sources, not
+// after the last source as if it were that source's.
 func TestIncomeSentenceDecrease(t *testing.T) {
 	ev := &evaluation.Evaluation{Year: 2024, Department: evaluation.Department{ShortName: "我局"}}
 	ev.Finance.Income = []evaluation.Income{{Kind: "general_public", Amount: money.Yuan(900_000)}, {Kind: "business", Amount: money.Yuan(100_000)}}
 	ev.Finance.PriorIncome = money.Yuan(1_250_000)
 	ev.Finance.IncomeChangeReasons = []string{"项目减少。"}
 	got := report.IncomeSentence(ev)
-	want := "我局2024年决算收入100.00万元，本年一般公共预算财政拨款收入90.00万元，占总收入的90%，本年事业收入10.00万元，占总收入的10%，较上年减少25.00万元，降幅20.0%，主要原因是：项目减少。"
+	want := "我局2024年决算收入合计100.00万元，较上年减少25.00万元，降幅20.0%，主要原因是：项目减少。其中：一般公共预算财政拨款收入90.00万元，占总收入的90%；事业收入10.00万元，占总收入的10%。"
+	if got != want {
+		t.Errorf("\n got %s\nwant %s", got, want)
+	}
+	// Growth and share precision are report settings.
+	two, one := 2, 1
+	ev.Report.GrowthDecimals, ev.Report.ShareDecimals = &two, &one
+	ev.Finance.Income[0].Amount = money.Yuan(950_000) // 95 of 105 万元, down 20 of 125
+	got = report.IncomeSentence(ev)
+	for _, w := range []string{"降幅16.00%", "占总收入的90.5%"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("with growth 2 and share 1 decimals, %q lacks %q", got, w)
+		}
+	}
+}
+
+// One source keeps the reference wording: the change follows the source.
+func TestIncomeSentenceOneSource(t *testing.T) {
+	ev := &evaluation.Evaluation{Year: 2023, Department: evaluation.Department{ShortName: "我办"}}
+	ev.Finance.Income = []evaluation.Income{{Kind: "general_public", Amount: money.Yuan(33_086_320)}}
+	ev.Finance.PriorIncome = money.Yuan(28_980_000)
+	got := report.IncomeSentence(ev)
+	want := "我办2023年决算收入3308.63万元，本年一般公共预算财政拨款收入3308.63万元，占总收入的100%，较上年增加410.63万元，增幅14.2%。"
 	if got != want {
 		t.Errorf("\n got %s\nwant %s", got, want)
 	}
@@ -170,9 +195,89 @@ func TestProblemsFromTraces(t *testing.T) {
 	i := strings.Index(s, "三、存在的主要问题")
 	j := strings.Index(s, "四、下一步改进措施")
 	sec := s[i:j]
-	for _, w := range []string{"采购管理扣1分，原因是合同 THZFB-2023-HT-011 于 2023-06-09 签订", "资产管理扣1分", "产出指标扣1分"} {
+	for _, w := range []string{"采购管理扣1分，原因是2 份合同备案超出 7 个工作日期限，最长超出 5 个工作日：THZFB-2023-HT-011、THZFB-2023-HT-019", "资产管理扣1分", "产出指标扣1分"} {
 		if !strings.Contains(sec, w) {
 			t.Errorf("problems section lacks %q:\n%s", w, sec)
 		}
+	}
+}
+
+// The report reads like an official's: dates in Chinese, repeated records
+// counted rather than listed, no words about how it was made, the
+// illustrative-data notice said once.
+func TestReportReadsLikeAnOfficial(t *testing.T) {
+	d := build(t, "../../examples/tianhe-gov-office-2023.yaml", nil)
+	var all strings.Builder
+	all.WriteString(text(d))
+	notices := 0
+	for _, tb := range d.Tables() {
+		for _, row := range tb.Rows {
+			for _, c := range row.Cells {
+				all.WriteString(c.Text + "\n")
+			}
+		}
+		for _, n := range tb.Notes {
+			all.WriteString(n + "\n")
+			if strings.HasPrefix(n, "说明：") {
+				notices++
+			}
+		}
+	}
+	s := all.String()
+	if iso := regexp.MustCompile(`\d{4}-\d{2}-\d{2}`).FindString(s); iso != "" {
+		t.Errorf("an ISO date %s in the report", iso)
+	}
+	for _, w := range []string{"自动生成", "评分轨迹", "得分保留两位小数"} {
+		if strings.Contains(s, w) {
+			t.Errorf("machine wording %q in the report", w)
+		}
+	}
+	if notices != 1 {
+		t.Errorf("the illustrative-data notice appears %d times, want once", notices)
+	}
+	for _, w := range []string{"2 份合同备案超出 7 个工作日期限，最长超出 5 个工作日", "2 项资产标签缺失"} {
+		if !strings.Contains(s, w) {
+			t.Errorf("the report lacks the summary %q", w)
+		}
+	}
+	if strings.Contains(s, "于 2023") || strings.Contains(s, "合同 THZFB-2023-HT-011 于") {
+		t.Error("the report lists contracts one by one where it should count them")
+	}
+}
+
+// Scores print with the same decimals throughout: whole as the reference
+// prints them, otherwise two decimals everywhere (9.50, never 9.5).
+func TestScoresPrintWithTheSameDecimals(t *testing.T) {
+	tianhe := build(t, "../../examples/tianhe-gov-office-2023.yaml", nil)
+	if s := text(tianhe); !strings.Contains(s, "自评97分") || !strings.Contains(s, "扣0.50分") {
+		t.Errorf("whole scores as whole, a half point lost as 0.50:\n%s", s)
+	}
+	qinghe := build(t, "../../examples/qinghe-health-2024.yaml", nil)
+	score := regexp.MustCompile(`得分(\d+(?:\.\d+)?)分|自评(\d+(?:\.\d+)?)分|扣(\d+(?:\.\d+)?)分`)
+	found := 0
+	for _, m := range score.FindAllStringSubmatch(text(qinghe), -1) {
+		v := m[1] + m[2] + m[3]
+		found++
+		if !regexp.MustCompile(`^\d+\.\d\d$`).MatchString(v) {
+			t.Errorf("%q: score %s without two decimals", m[0], v)
+		}
+	}
+	if found < 5 {
+		t.Fatalf("only %d scores found in the text", found)
+	}
+	dept := qinghe.Tables()[0]
+	for _, row := range dept.Rows {
+		n := len(row.Cells)
+		if n < 3 || row.Header {
+			continue
+		}
+		c := row.Cells[n-2] // 得分
+		if c.Number != nil && (c.Format == "0" || c.Format == "0.00") && !regexp.MustCompile(`^\d+\.\d\d$`).MatchString(c.Text) {
+			t.Errorf("table score %q without two decimals", c.Text)
+		}
+	}
+	last := dept.Rows[len(dept.Rows)-1]
+	if !last.KeepWithPrevious || last.Cells[0].Text != "总分" {
+		t.Error("the total row does not keep with the rows above")
 	}
 }

@@ -93,7 +93,10 @@ type Row struct {
 	// Header marks rows that repeat at the top of each printed page and
 	// are styled as headings.
 	Header bool
-	Cells  []Cell
+	// KeepWithPrevious keeps the row on the same page as the row before
+	// it (a total row under the rows it adds up).
+	KeepWithPrevious bool
+	Cells            []Cell
 }
 
 // Cell is one table cell.

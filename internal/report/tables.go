@@ -34,14 +34,14 @@ func wanCell(f money.Fen) Cell {
 	return Cell{Text: f.Wan(), Number: &v, Format: "#,##0.00", Align: AlignRight}
 }
 
-func rateCell(part, whole money.Fen) Cell {
-	sh, err := money.Share(part, whole)
-	if err != nil {
+func (n numbers) rateCell(part, whole money.Fen) Cell {
+	sh, ok := n.share(part, whole)
+	if !ok {
 		return Cell{Text: "—", Align: AlignCenter}
 	}
 	r, _ := money.Ratio(part, whole)
 	v, _ := money.Round(r, 4).Float64()
-	return Cell{Text: money.Percent(sh) + "%", Number: &v, Format: "0.00%", Align: AlignRight}
+	return Cell{Text: sh + "%", Number: &v, Format: "0.00%", Align: AlignRight}
 }
 
 // DepartmentTable is 部门整体支出绩效自评表: the department, its budget
@@ -49,6 +49,7 @@ func rateCell(part, whole money.Fen) Cell {
 // the reason for each lost point.
 func DepartmentTable(in Input) *Table {
 	ev, res := in.Evaluation, in.Result
+	nf := newNumbers(ev, res)
 	t := &Table{
 		Title:    "部门整体支出绩效自评表",
 		Sheet:    "部门整体支出绩效自评表",
@@ -59,35 +60,31 @@ func DepartmentTable(in Input) *Table {
 	exec := scoring.Find(res.Indicators, executionCode(in.Framework))
 	execPoints, execScore := Cell{Text: "—"}, Cell{Text: "—"}
 	if exec != nil {
-		execPoints, execScore = pointsCell(exec.Points), pointsCell(exec.Score)
+		execPoints, execScore = nf.pointsCell(exec.Points), nf.scoreCell(exec.Score)
 	}
 	t.Rows = append(t.Rows,
 		Row{Cells: []Cell{label("部门名称", 2, 1), text(ev.Department.Name, 3), label("预算单位编码", 2, 1), text(ev.Department.Code, 1)}},
 		Row{Cells: []Cell{label("预算执行情况（万元）", 2, 2), label("年初预算数", 1, 1), label("全年预算数", 1, 1), label("全年执行数", 1, 1), label("分值", 1, 1), label("执行率", 1, 1), label("得分", 1, 1)}},
-		Row{Cells: []Cell{wanCell(f.Budget.Initial), wanCell(f.Budget.Adjusted), wanCell(f.Expenditure.Total()), execPoints, rateCell(f.Expenditure.Total(), f.Budget.Adjusted), execScore}},
+		Row{Cells: []Cell{wanCell(f.Budget.Initial), wanCell(f.Budget.Adjusted), wanCell(f.Expenditure.Total()), execPoints, nf.rateCell(f.Expenditure.Total(), f.Budget.Adjusted), execScore}},
 		Row{Cells: []Cell{label("年度总体目标", 2, 2), label("预期目标", 3, 1), label("实际完成情况", 3, 1)}},
-		Row{Cells: []Cell{text(ev.OverallGoal, 3), text(achievedSummary(ev, res), 3)}},
+		Row{Cells: []Cell{text(ev.OverallGoal, 3), text(nf.achievedSummary(ev, res), 3)}},
 		head("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "扣分原因及改进措施"),
 	)
 	for _, top := range res.Indicators {
-		rows := indicatorRows(top)
+		rows := nf.indicatorRows(top)
 		if len(rows) == 0 {
 			continue
 		}
 		rows[0].Cells = append([]Cell{label(top.Name, 1, len(rows))}, rows[0].Cells...)
 		t.Rows = append(t.Rows, rows...)
 	}
-	t.Rows = append(t.Rows, Row{Cells: []Cell{label("总分", 5, 1), pointsCell(res.Points), pointsCell(res.Total), label("自评等级："+res.Grade, 1, 1)}})
-	t.Notes = tableNotes(ev)
-	return t
-}
-
-func tableNotes(ev *evaluation.Evaluation) []string {
-	notes := []string{"注：金额单位为万元；得分保留两位小数；扣分原因依据评分轨迹自动生成。"}
+	t.Rows = append(t.Rows, Row{KeepWithPrevious: true, Cells: []Cell{label("总分", 5, 1), nf.pointsCell(res.Points), nf.scoreCell(res.Total), label("自评等级："+res.Grade, 1, 1)}})
+	t.Notes = []string{"注：金额单位为万元。"}
+	// The illustrative-data notice is said once, under the first table.
 	if ev.Illustrative != "" {
-		notes = append(notes, "说明："+ev.Illustrative)
+		t.Notes = append(t.Notes, "说明："+ev.Illustrative)
 	}
-	return notes
+	return t
 }
 
 // executionCode finds the framework's execution-rate indicator.
@@ -106,7 +103,7 @@ func executionCode(fw *framework.Framework) string {
 
 // achievedSummary states, from the data, what the year achieved against
 // the overall goal: spending, execution, targets met, score.
-func achievedSummary(ev *evaluation.Evaluation, res *scoring.Result) string {
+func (n numbers) achievedSummary(ev *evaluation.Evaluation, res *scoring.Result) string {
 	var s strings.Builder
 	fmt.Fprintf(&s, "全年决算支出%s万元", ev.Finance.Expenditure.Total().Wan())
 	if r, ok := ExecutionRate(ev); ok {
@@ -129,22 +126,22 @@ func achievedSummary(ev *evaluation.Evaluation, res *scoring.Result) string {
 	if total > 0 {
 		fmt.Fprintf(&s, "；设立整体绩效指标%d个，全部达成%d个", total, met)
 	}
-	fmt.Fprintf(&s, "；部门整体支出绩效自评%s分，等级“%s”。", res.Total, res.Grade)
+	fmt.Fprintf(&s, "；部门整体支出绩效自评%s分，等级“%s”。", n.score(res.Total), res.Grade)
 	return s.String()
 }
 
 // indicatorRows lays out one level-1 indicator's subtree as rows of seven
 // cells (二级 onwards); the caller prepends the level-1 cell.
-func indicatorRows(top *scoring.Node) []Row {
+func (nf numbers) indicatorRows(top *scoring.Node) []Row {
 	var rows []Row
 	for _, n := range top.Children {
 		switch {
 		case len(n.Children) == 0:
-			rows = append(rows, Row{Cells: append([]Cell{text(n.Name, 2)}, valueCells(n)...)})
+			rows = append(rows, Row{Cells: append([]Cell{text(n.Name, 2)}, nf.valueCells(n)...)})
 		default:
 			var sub []Row
 			for _, c := range n.Children {
-				sub = append(sub, Row{Cells: append([]Cell{text(c.Name, 1)}, valueCells(c)...)})
+				sub = append(sub, Row{Cells: append([]Cell{text(c.Name, 1)}, nf.valueCells(c)...)})
 			}
 			sub[0].Cells = append([]Cell{text(n.Name, 1)}, sub[0].Cells...)
 			sub[0].Cells[0].RowSpan = len(sub)
@@ -155,7 +152,7 @@ func indicatorRows(top *scoring.Node) []Row {
 }
 
 // valueCells are 年度指标值, 实际完成值, 分值, 得分 and the reason.
-func valueCells(n *scoring.Node) []Cell {
+func (nf numbers) valueCells(n *scoring.Node) []Cell {
 	target, actual := "—", "—"
 	if t := n.Target; t != nil {
 		target = directionWord(t.Direction) + t.Target + t.Unit
@@ -182,16 +179,18 @@ func valueCells(n *scoring.Node) []Cell {
 	case n.Score < n.Points:
 		var rs []string
 		for _, d := range n.AllDeductions() {
-			rs = append(rs, fmt.Sprintf("扣%s分：%s", d.Points, strings.TrimRight(d.Reason, "。")))
+			rs = append(rs, fmt.Sprintf("扣%s分：%s", nf.score(d.Points), strings.TrimRight(d.Text(), "。")))
 		}
 		why = strings.Join(rs, "；")
 	}
-	return []Cell{{Text: target, Align: AlignCenter}, {Text: actual, Align: AlignCenter}, pointsCell(n.Points), pointsCell(n.Score), text(why, 1)}
+	return []Cell{{Text: target, Align: AlignCenter}, {Text: actual, Align: AlignCenter}, nf.pointsCell(n.Points), nf.scoreCell(n.Score), text(why, 1)}
 }
 
 // ProjectTable is 项目支出绩效自评表 in the national layout (财预〔2020〕10号
 // 附件2): project, funds, goal, then the indicators by category.
-func ProjectTable(ev *evaluation.Evaluation, p *evaluation.Project, r *scoring.ProjectResult, n int) *Table {
+func ProjectTable(in Input, i int) *Table {
+	ev, p, r, n := in.Evaluation, &in.Evaluation.Projects[i], &in.Result.Projects[i], i+1
+	nf := newNumbers(ev, in.Result).forProject(r)
 	t := &Table{
 		Title:    "项目支出绩效自评表",
 		Sheet:    fmt.Sprintf("项目%d", n),
@@ -213,7 +212,7 @@ func ProjectTable(ev *evaluation.Evaluation, p *evaluation.Project, r *scoring.P
 	}
 	execPoints, execScore := Cell{Text: "—"}, Cell{Text: "—"}
 	if exec != nil {
-		execPoints, execScore = pointsCell(exec.Points), pointsCell(exec.Score)
+		execPoints, execScore = nf.pointsCell(exec.Points), nf.scoreCell(exec.Score)
 	}
 	dash := Cell{Text: "—", Align: AlignCenter}
 	fund := func(name string, v money.Fen) Row {
@@ -230,7 +229,7 @@ func ProjectTable(ev *evaluation.Evaluation, p *evaluation.Project, r *scoring.P
 	t.Rows = append(t.Rows,
 		Row{Cells: []Cell{label("项目资金（万元）", 1, fundRows), label("", 1, 1), label("年初预算数", 1, 1), label("全年预算数", 1, 1), label("全年执行数", 1, 1), label("分值", 1, 1), label("执行率", 1, 1), label("得分", 1, 1)}},
 	)
-	t.Rows = append(t.Rows, Row{Cells: []Cell{text("年度资金总额", 1), wanCell(p.Initial), wanCell(p.Adjusted), wanCell(p.Executed), execPoints, rateCell(p.Executed, p.Adjusted), execScore}})
+	t.Rows = append(t.Rows, Row{Cells: []Cell{text("年度资金总额", 1), wanCell(p.Initial), wanCell(p.Adjusted), wanCell(p.Executed), execPoints, nf.rateCell(p.Executed, p.Adjusted), execScore}})
 	if p.Funding != nil {
 		t.Rows = append(t.Rows, fund("其中：当年财政拨款", p.Funding.Appropriation), fund("上年结转资金", p.Funding.CarriedOver), fund("其他资金", p.Funding.Other))
 	}
@@ -240,16 +239,16 @@ func ProjectTable(ev *evaluation.Evaluation, p *evaluation.Project, r *scoring.P
 		head("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"),
 	)
 	for _, ind := range rest {
-		t.Rows = append(t.Rows, projectIndicatorRows(ind)...)
+		t.Rows = append(t.Rows, nf.projectIndicatorRows(ind)...)
 	}
-	t.Rows = append(t.Rows, Row{Cells: []Cell{label("总分", 5, 1), pointsCell(r.Points), pointsCell(r.Total), label("自评等级："+r.Grade, 1, 1)}})
-	t.Notes = tableNotes(ev)
+	t.Rows = append(t.Rows, Row{KeepWithPrevious: true, Cells: []Cell{label("总分", 5, 1), nf.pointsCell(r.Points), nf.scoreCell(r.Total), label("自评等级："+r.Grade, 1, 1)}})
+	t.Notes = []string{"注：金额单位为万元。"}
 	return t
 }
 
 // projectIndicatorRows lays out one category (产出, 效益, 满意度): its
 // targets grouped by subcategory.
-func projectIndicatorRows(ind *scoring.Node) []Row {
+func (nf numbers) projectIndicatorRows(ind *scoring.Node) []Row {
 	if ind.NotApplicable != "" || len(ind.Children) == 0 {
 		why := ind.NotApplicable
 		if why != "" {
@@ -268,7 +267,7 @@ func projectIndicatorRows(ind *scoring.Node) []Row {
 		}
 		for k := i; k < j; k++ {
 			c := ind.Children[k]
-			cells := append([]Cell{text(c.Name, 1)}, valueCells(c)...)
+			cells := append([]Cell{text(c.Name, 1)}, nf.valueCells(c)...)
 			if k == i {
 				cells = append([]Cell{{Text: sub, RowSpan: j - i}}, cells...)
 			}

@@ -27,10 +27,18 @@ type Options struct {
 }
 
 // finding is one record that breaks a check, in words, with the record's
-// identifier as evidence.
+// identifier as evidence. Findings of one kind share a group, so that a
+// report can say "2 份合同备案超出 7 个工作日期限，最长超出 5 个工作日" where
+// the trace lists each: noun counts the records ("份合同"), group says
+// what is wrong with them, and over, in overUnit, how far the worst one
+// missed a deadline (0: not a deadline).
 type finding struct {
 	text     string
 	evidence string
+	noun     string
+	group    string
+	over     int
+	overUnit string
 }
 
 // runCheck applies a register check to the evaluation's registers and
@@ -44,13 +52,14 @@ func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([
 		for _, in := range r.Intentions {
 			switch {
 			case in.Published.IsZero():
-				out = append(out, finding{fmt.Sprintf("采购意向“%s”未公开", in.Project), in.Project})
+				out = append(out, finding{text: fmt.Sprintf("采购意向“%s”未公开", in.Project), evidence: in.Project, noun: "项采购意向", group: "未公开"})
 			case in.PlannedStart.IsZero():
-				out = append(out, finding{fmt.Sprintf("采购意向“%s”未填写预计采购时间", in.Project), in.Project})
+				out = append(out, finding{text: fmt.Sprintf("采购意向“%s”未填写预计采购时间", in.Project), evidence: in.Project, noun: "项采购意向", group: "未填写预计采购时间"})
 			default:
 				lead := daysBetween(in.Published, in.PlannedStart)
 				if lead < c.Days {
-					out = append(out, finding{fmt.Sprintf("采购意向“%s”于 %s 公开，距预计采购时间 %s 仅 %d 日，不足 %d 日", in.Project, in.Published, in.PlannedStart, lead, c.Days), in.Project})
+					out = append(out, finding{text: fmt.Sprintf("采购意向“%s”于%s公开，距预计采购时间%s仅 %d 日，不足 %d 日", in.Project, in.Published.Chinese(), in.PlannedStart.Chinese(), lead, c.Days), evidence: in.Project,
+						noun: "项采购意向", group: fmt.Sprintf("公开时间距预计采购时间不足 %d 日", c.Days), over: c.Days - lead, overUnit: "日"})
 				}
 			}
 		}
@@ -62,7 +71,8 @@ func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([
 				continue
 			}
 			if d := daysBetween(k.Awarded, k.Signed); d > c.Days {
-				out = append(out, finding{fmt.Sprintf("合同 %s 中标（成交）通知书于 %s 发出，%s 签订，超过 %d 日", k.Number, k.Awarded, k.Signed, c.Days), k.Number})
+				out = append(out, finding{text: fmt.Sprintf("合同 %s 中标（成交）通知书于%s发出，%s签订，超过 %d 日", k.Number, k.Awarded.Chinese(), k.Signed.Chinese(), c.Days), evidence: k.Number,
+					noun: "份合同", group: fmt.Sprintf("自中标（成交）通知书发出至签订超过 %d 日", c.Days), over: d - c.Days, overUnit: "日"})
 			}
 		}
 		return out, fmt.Sprintf("采购合同 %d 份", len(r.Contracts)), nil
@@ -88,7 +98,8 @@ func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([
 				return nil, "", err
 			}
 			if done.IsZero() {
-				out = append(out, finding{fmt.Sprintf("合同 %s 于 %s 签订，至今未%s（应于 %s 前%s）", k.Number, k.Signed, verb, due, verb), k.Number})
+				out = append(out, finding{text: fmt.Sprintf("合同 %s 于%s签订，至今未%s（应于%s前%s）", k.Number, k.Signed.Chinese(), verb, due.Chinese(), verb), evidence: k.Number,
+					noun: "份合同", group: "签订后未" + verb})
 				continue
 			}
 			if done.After(due) {
@@ -96,7 +107,8 @@ func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([
 				if err != nil {
 					return nil, "", err
 				}
-				out = append(out, finding{fmt.Sprintf("合同 %s 于 %s 签订，%s %s，超出 %d 个工作日期限 %d 个工作日", k.Number, k.Signed, done, verb, c.WorkingDays, late), k.Number})
+				out = append(out, finding{text: fmt.Sprintf("合同 %s 于%s签订，%s%s，超出 %d 个工作日期限 %d 个工作日", k.Number, k.Signed.Chinese(), done.Chinese(), verb, c.WorkingDays, late), evidence: k.Number,
+					noun: "份合同", group: fmt.Sprintf("%s超出 %d 个工作日期限", verb, c.WorkingDays), over: late, overUnit: "个工作日"})
 			}
 		}
 		return out, fmt.Sprintf("采购合同 %d 份", len(r.Contracts)), nil
@@ -114,7 +126,7 @@ func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([
 		share := new(big.Rat).Mul(big.NewRat(int64(sme), int64(all)), big.NewRat(100, 1))
 		summary := fmt.Sprintf("中小企业合同金额 %s 万元，占合同总额 %s 万元的 %s%%", sme.Wan(), all.Wan(), money.Decimal(share, 2))
 		if share.Cmp(c.Min.Rat()) < 0 {
-			return []finding{{fmt.Sprintf("%s，低于 %s%%", summary, c.Min), "采购合同台账"}}, summary, nil
+			return []finding{{text: fmt.Sprintf("%s，低于 %s%%", summary, c.Min), evidence: "采购合同台账"}}, summary, nil
 		}
 		return nil, summary, nil
 	case framework.CheckAssetInventory, framework.CheckAssetLabels, framework.CheckAssetTransfers:
@@ -124,13 +136,13 @@ func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([
 			case c.Kind == framework.CheckAssetInventory && (a.LastInventory.IsZero() || a.LastInventory.Year() < ev.Year):
 				when := "从未盘点"
 				if !a.LastInventory.IsZero() {
-					when = "最近盘点于 " + a.LastInventory.String()
+					when = "最近盘点于" + a.LastInventory.Chinese()
 				}
-				out = append(out, finding{fmt.Sprintf("资产 %s（%s）%d 年度未盘点，%s", a.Number, a.Name, ev.Year, when), a.Number})
+				out = append(out, finding{text: fmt.Sprintf("资产 %s（%s）%d 年度未盘点，%s", a.Number, a.Name, ev.Year, when), evidence: a.Number, noun: "项资产", group: fmt.Sprintf("%d 年度未盘点", ev.Year)})
 			case c.Kind == framework.CheckAssetLabels && a.LabelMissing:
-				out = append(out, finding{fmt.Sprintf("资产 %s（%s）标签缺失", a.Number, a.Name), a.Number})
+				out = append(out, finding{text: fmt.Sprintf("资产 %s（%s）标签缺失", a.Number, a.Name), evidence: a.Number, noun: "项资产", group: "标签缺失"})
 			case c.Kind == framework.CheckAssetTransfers && a.TransferPending:
-				out = append(out, finding{fmt.Sprintf("资产 %s（%s）应调拨未调拨", a.Number, a.Name), a.Number})
+				out = append(out, finding{text: fmt.Sprintf("资产 %s（%s）应调拨未调拨", a.Number, a.Name), evidence: a.Number, noun: "项资产", group: "应调拨未调拨"})
 			}
 		}
 		return out, fmt.Sprintf("固定资产 %d 项", len(r.Assets)), nil
@@ -148,7 +160,7 @@ func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([
 		rate := new(big.Rat).Mul(big.NewRat(int64(used), int64(all)), big.NewRat(100, 1))
 		summary := fmt.Sprintf("在用固定资产 %s 万元，占全部固定资产 %s 万元的 %s%%", used.Wan(), all.Wan(), money.Decimal(rate, 2))
 		if rate.Cmp(c.Min.Rat()) < 0 {
-			return []finding{{fmt.Sprintf("固定资产利用率 %s%%，低于 %s%%", money.Decimal(rate, 2), c.Min), "资产台账"}}, summary, nil
+			return []finding{{text: fmt.Sprintf("固定资产利用率 %s%%，低于 %s%%", money.Decimal(rate, 2), c.Min), evidence: "资产台账"}}, summary, nil
 		}
 		return nil, summary, nil
 	case framework.CheckDisclosure:
@@ -166,17 +178,18 @@ func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([
 			}
 			switch {
 			case d.Published.IsZero():
-				out = append(out, finding{fmt.Sprintf("%s未公开", title), title})
+				out = append(out, finding{text: fmt.Sprintf("%s未公开", title), evidence: title, noun: "项" + name, group: "未公开"})
 			case d.Approved.IsZero():
-				out = append(out, finding{fmt.Sprintf("%s未填写批复日期", title), title})
+				out = append(out, finding{text: fmt.Sprintf("%s未填写批复日期", title), evidence: title, noun: "项" + name, group: "未填写批复日期"})
 			default:
 				if days := daysBetween(d.Approved, d.Published); days > c.Days {
-					out = append(out, finding{fmt.Sprintf("%s于 %s 批复，%s 公开，超过 %d 日", title, d.Approved, d.Published, c.Days), title})
+					out = append(out, finding{text: fmt.Sprintf("%s于%s批复，%s公开，超过 %d 日", title, d.Approved.Chinese(), d.Published.Chinese(), c.Days), evidence: title,
+						noun: "项" + name, group: fmt.Sprintf("批复后超过 %d 日公开", c.Days), over: days - c.Days, overUnit: "日"})
 				}
 			}
 		}
 		if n == 0 {
-			out = append(out, finding{fmt.Sprintf("台账中没有%s公开记录", name), "信息公开台账"})
+			out = append(out, finding{text: fmt.Sprintf("台账中没有%s公开记录", name), evidence: "信息公开台账"})
 		}
 		return out, fmt.Sprintf("%s公开记录 %d 条", name, n), nil
 	}
@@ -201,20 +214,65 @@ func checkedLoss(c *framework.Check, itemPoints num.Points, violations int) num.
 	return min(lost, itemPoints)
 }
 
-// summarise joins the first few findings and counts the rest, so a reason
-// stays readable when hundreds of records break a check.
-func summarise(fs []finding) (string, []string) {
-	const show = 5
-	var texts, ev []string
+// maxListed bounds how many findings a deduction's reason lists one by
+// one; the evidence still names every record.
+const maxListed = 200
+
+// summarise words a failed check's findings twice: the reason lists each
+// (for the trace), the summary counts them by kind and names the first
+// (for the report: "2 份合同备案超出 7 个工作日期限，最长超出 5 个工作日：
+// THZFB-2023-HT-011、THZFB-2023-HT-019"). Evidence names every record.
+func summarise(fs []finding) (reason, summary string, evidence []string) {
+	var texts []string
+	type group struct {
+		fs []finding
+	}
+	var order []string
+	groups := map[string]*group{}
 	for i, f := range fs {
-		if i < show {
+		if i < maxListed {
 			texts = append(texts, f.text)
 		}
-		ev = append(ev, f.evidence)
+		evidence = append(evidence, f.evidence)
+		key := f.noun + "\x00" + f.group
+		if f.noun == "" {
+			key = fmt.Sprint("\x01", i)
+		}
+		g := groups[key]
+		if g == nil {
+			g = &group{}
+			groups[key] = g
+			order = append(order, key)
+		}
+		g.fs = append(g.fs, f)
 	}
-	s := strings.Join(texts, "；")
-	if len(fs) > show {
-		s += fmt.Sprintf("；等 %d 项", len(fs))
+	reason = strings.Join(texts, "；")
+	if len(fs) > maxListed {
+		reason += fmt.Sprintf("；等 %d 项", len(fs))
 	}
-	return s, ev
+	var parts []string
+	for _, key := range order {
+		g := groups[key].fs
+		if len(g) == 1 {
+			parts = append(parts, g[0].text)
+			continue
+		}
+		f := g[0]
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d %s%s", len(g), f.noun, f.group)
+		worst := 0
+		for _, x := range g {
+			worst = max(worst, x.over)
+		}
+		if worst > 0 {
+			fmt.Fprintf(&b, "，最长超出 %d %s", worst, f.overUnit)
+		}
+		if len(g) == 2 {
+			fmt.Fprintf(&b, "：%s、%s", g[0].evidence, g[1].evidence)
+		} else {
+			fmt.Fprintf(&b, "：%s 等", f.evidence)
+		}
+		parts = append(parts, b.String())
+	}
+	return reason, strings.Join(parts, "；"), evidence
 }

@@ -102,7 +102,7 @@ func TestRegisterChecks(t *testing.T) {
 				contract("HT-2", "2024-06-07", "2024-06-11", "2024-06-19", 100, true),
 			}},
 			lost:    "2",
-			reasons: []string{"合同 HT-1 于 2024-06-07 签订，2024-06-21 备案，超出 7 个工作日期限 2 个工作日"},
+			reasons: []string{"合同 HT-1 于2024年6月7日签订，2024年6月21日备案，超出 7 个工作日期限 2 个工作日"},
 		},
 		{
 			// 2 working days from Fri 06-07: 06-11, 06-12. Published 06-13
@@ -114,7 +114,7 @@ func TestRegisterChecks(t *testing.T) {
 				contract("HT-2", "2024-06-07", "", "", 100, true),
 			}},
 			lost:    "2",
-			reasons: []string{"合同 HT-1 于 2024-06-07 签订，2024-06-13 公告，超出 2 个工作日期限 1 个工作日", "合同 HT-2 于 2024-06-07 签订，至今未公告（应于 2024-06-12 前公告）"},
+			reasons: []string{"合同 HT-1 于2024年6月7日签订，2024年6月13日公告，超出 2 个工作日期限 1 个工作日", "合同 HT-2 于2024年6月7日签订，至今未公告（应于2024年6月12日前公告）"},
 		},
 		{
 			// Awarded 06-03, signed 07-05: 32 days > 30.
@@ -122,7 +122,7 @@ func TestRegisterChecks(t *testing.T) {
 			check:   &framework.Check{Kind: framework.CheckContractSigning, Days: 30},
 			reg:     evaluation.Registers{Contracts: []evaluation.Contract{contract("HT-1", "2024-07-05", "", "", 1, true), contract("HT-2", "2024-07-03", "", "", 1, true)}},
 			lost:    "2",
-			reasons: []string{"合同 HT-1 中标（成交）通知书于 2024-06-03 发出，2024-07-05 签订，超过 30 日"},
+			reasons: []string{"合同 HT-1 中标（成交）通知书于2024年6月3日发出，2024年7月5日签订，超过 30 日"},
 		},
 		{
 			// 250 of 1000 yuan to SMEs: 25% < 30%.
@@ -144,7 +144,7 @@ func TestRegisterChecks(t *testing.T) {
 			check:   &framework.Check{Kind: framework.CheckIntentionLead, Days: 30},
 			reg:     evaluation.Registers{Intentions: []evaluation.Intention{{Project: "甲", PlannedStart: day("2024-03-15"), Published: day("2024-02-20")}, {Project: "乙", PlannedStart: day("2024-03-15"), Published: day("2024-02-14")}}},
 			lost:    "2",
-			reasons: []string{"采购意向“甲”于 2024-02-20 公开，距预计采购时间 2024-03-15 仅 24 日，不足 30 日"},
+			reasons: []string{"采购意向“甲”于2024年2月20日公开，距预计采购时间2024年3月15日仅 24 日，不足 30 日"},
 		},
 		{
 			// Three records missing labels at 0.5 each: 1.5 of 2.
@@ -170,7 +170,7 @@ func TestRegisterChecks(t *testing.T) {
 			check:   &framework.Check{Kind: framework.CheckAssetInventory},
 			reg:     evaluation.Registers{Assets: []evaluation.Asset{{Number: "A1", Name: "柜", LastInventory: day("2023-12-01")}, {Number: "A2", Name: "柜", LastInventory: day("2024-11-01")}}},
 			lost:    "2",
-			reasons: []string{"资产 A1（柜）2024 年度未盘点，最近盘点于 2023-12-01"},
+			reasons: []string{"资产 A1（柜）2024 年度未盘点，最近盘点于2023年12月1日"},
 		},
 		{
 			// Approved 03-01, published 03-25: 24 days > 20; no final
@@ -179,7 +179,7 @@ func TestRegisterChecks(t *testing.T) {
 			check:   &framework.Check{Kind: framework.CheckDisclosure, Disclosure: "budget", Days: 20},
 			reg:     evaluation.Registers{Disclosures: []evaluation.Disclosure{{Kind: "budget", Approved: day("2024-03-01"), Published: day("2024-03-25")}}},
 			lost:    "2",
-			reasons: []string{"部门预算于 2024-03-01 批复，2024-03-25 公开，超过 20 日"},
+			reasons: []string{"部门预算于2024年3月1日批复，2024年3月25日公开，超过 20 日"},
 		},
 		{
 			name:    "disclosure missing",
@@ -247,5 +247,30 @@ func TestRegisterOverride(t *testing.T) {
 	ev2.Registers = &evaluation.Registers{Contracts: []evaluation.Contract{{Number: "HT", Signed: day("2024-06-07")}}}
 	if _, ds := scoreWith(t, ev2, fw2, nil); ds.Err() == nil {
 		t.Error("working-day check without a calendar gave no error")
+	}
+}
+
+// A report states repeated records in one sentence; the trace lists each.
+func TestSummariseCountsRepeatedRecords(t *testing.T) {
+	late := func(id string, days int) finding {
+		return finding{text: "合同 " + id + " 迟延", evidence: id, noun: "份合同", group: "备案超出 7 个工作日期限", over: days, overUnit: "个工作日"}
+	}
+	reason, summary, ev := summarise([]finding{late("HT-11", 3), late("HT-19", 5), late("HT-23", 1),
+		{text: "资产 ZC-1（柜）标签缺失", evidence: "ZC-1", noun: "项资产", group: "标签缺失"},
+		{text: "台账中没有部门预算公开记录", evidence: "信息公开台账"}})
+	if want := "3 份合同备案超出 7 个工作日期限，最长超出 5 个工作日：HT-11 等；资产 ZC-1（柜）标签缺失；台账中没有部门预算公开记录"; summary != want {
+		t.Errorf("summary\n%s\nwant\n%s", summary, want)
+	}
+	for _, id := range []string{"HT-11", "HT-19", "HT-23"} {
+		if !strings.Contains(reason, "合同 "+id+" 迟延") {
+			t.Errorf("the reason does not list %s: %s", id, reason)
+		}
+	}
+	if len(ev) != 5 {
+		t.Errorf("evidence %v", ev)
+	}
+	_, two, _ := summarise([]finding{late("A", 2), late("B", 4)})
+	if want := "2 份合同备案超出 7 个工作日期限，最长超出 4 个工作日：A、B"; two != want {
+		t.Errorf("two records: %s, want %s", two, want)
 	}
 }

@@ -73,10 +73,23 @@ type Fact struct {
 // Deduction is points lost, with why and on what evidence.
 type Deduction struct {
 	// Item names the checklist item or rule part that cost the points.
-	Item     string     `json:"item,omitempty"`
-	Points   num.Points `json:"points"`
-	Reason   string     `json:"reason"`
-	Evidence []string   `json:"evidence,omitempty"`
+	Item   string     `json:"item,omitempty"`
+	Points num.Points `json:"points"`
+	Reason string     `json:"reason"`
+	// Summary, when set, says the same as Reason in one sentence for a
+	// report, counting repeated records instead of listing each (register
+	// checks); Reason keeps the full list for the trace.
+	Summary  string   `json:"summary,omitempty"`
+	Evidence []string `json:"evidence,omitempty"`
+}
+
+// Text is what a report prints for the deduction: the summary if there is
+// one, else the reason.
+func (d Deduction) Text() string {
+	if d.Summary != "" {
+		return d.Summary
+	}
+	return d.Reason
 }
 
 // Find returns the node with the code anywhere in the tree, or nil.

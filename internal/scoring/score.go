@@ -550,8 +550,8 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 			n.Trace.Notes = append(n.Trace.Notes, fmt.Sprintf("%s 台账核对：%s，未发现问题", it.Code, summary))
 			continue
 		}
-		reason, evidence := summarise(found)
-		computed[j] = &Deduction{Item: it.Code + " " + it.Text, Points: checkedLoss(it.Check, pts[j], len(found)), Reason: reason, Evidence: evidence}
+		reason, summary, evidence := summarise(found)
+		computed[j] = &Deduction{Item: it.Code + " " + it.Text, Points: checkedLoss(it.Check, pts[j], len(found)), Reason: reason, Summary: summary, Evidence: evidence}
 	}
 	n.Score = n.Points
 	var parts []string

@@ -3,6 +3,7 @@ package docx
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -302,6 +303,72 @@ func colWidths(cols []report.Column, total int) []int {
 	return ws
 }
 
+// tableFontTwips is the table text's font size (小四, 12 pt) in twips,
+// and cellPadding the left and right cell margins together (tblCellMar).
+const (
+	tableFontTwips = sizeS4 * 10
+	cellPadding    = 2*85 + 30 // and a little slack for the renderer
+)
+
+// fitWidths widens columns narrower than their widest unbreakable text
+// (report.Table.UnbreakableWidths, in tenths of an em) so that figures
+// never wrap inside a cell, taking the room from the columns with the
+// most to spare in proportion to it. The total is unchanged; when the
+// minimums cannot all fit, they are scaled down together.
+func fitWidths(ws, tenths []int) []int {
+	out := slices.Clone(ws)
+	need := make([]int, len(ws))
+	total, needed := 0, 0
+	for i := range ws {
+		if i < len(tenths) && tenths[i] > 0 {
+			need[i] = tenths[i]*tableFontTwips/10 + cellPadding
+		}
+		total += ws[i]
+		needed += need[i]
+	}
+	if needed > total {
+		for i := range need {
+			need[i] = need[i] * total / needed
+		}
+	}
+	for range len(ws) {
+		short, spare := 0, 0
+		for i := range out {
+			if out[i] < need[i] {
+				short += need[i] - out[i]
+			} else {
+				spare += out[i] - need[i]
+			}
+		}
+		if short == 0 || spare == 0 {
+			break
+		}
+		take := min(short, spare)
+		taken, most := 0, -1
+		for i := range out {
+			if out[i] > need[i] {
+				d := (out[i] - need[i]) * take / spare
+				out[i] -= d
+				taken += d
+				if most < 0 || out[i]-need[i] > out[most]-need[most] {
+					most = i
+				}
+			}
+		}
+		// What rounding left comes from the column with most to spare.
+		out[most] -= take - taken
+		taken = take
+		for i := range out {
+			if out[i] < need[i] && taken > 0 {
+				d := min(need[i]-out[i], taken)
+				out[i] += d
+				taken -= d
+			}
+		}
+	}
+	return out
+}
+
 var tablePr = `<w:tbl><w:tblPr>` +
 	`<w:tblW w:w="` + strconv.Itoa(textWidth) + `" w:type="dxa"/>` +
 	`<w:jc w:val="center"/>` +
@@ -318,6 +385,39 @@ var tablePr = `<w:tbl><w:tblPr>` +
 	`<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="0"/>` +
 	`</w:tblPr>`
 
+// gridStart opens a table on the given column widths.
+func (w *body) gridStart(widths []int) {
+	w.b.WriteString(tablePr)
+	w.b.WriteString(`<w:tblGrid>`)
+	for _, cw := range widths {
+		w.b.WriteString(`<w:gridCol w:w="`)
+		w.b.WriteString(strconv.Itoa(cw))
+		w.b.WriteString(`"/>`)
+	}
+	w.b.WriteString(`</w:tblGrid>`)
+}
+
+// headerSplit is the first header row after the first row, when no cell
+// spans across it, else len(grid): where the table is cut so that its
+// column headings open the second part (see table).
+func headerSplit(t *report.Table, grid [][]report.Slot) int {
+	for r := 1; r < len(t.Rows); r++ {
+		if !t.Rows[r].Header {
+			continue
+		}
+		if t.Rows[r-1].Header {
+			return len(grid) // headings already open the table
+		}
+		for _, slot := range grid[r] {
+			if slot.Cell.Row < r {
+				return len(grid)
+			}
+		}
+		return r
+	}
+	return len(grid)
+}
+
 // table writes a table's title, subtitle, grid and notes. The title and
 // subtitle keep with the grid's first rows, and header rows keep with the
 // row after them, so a page never ends with a title or a lone header.
@@ -326,7 +426,7 @@ func (w *body) table(t *report.Table) error {
 	if err != nil {
 		return err
 	}
-	widths := colWidths(t.Columns, textWidth)
+	widths := fitWidths(colWidths(t.Columns, textWidth), t.UnbreakableWidths())
 
 	if t.Title != "" {
 		w.para(styleTableTitle, true, "", t.Title)
@@ -338,17 +438,23 @@ func (w *body) table(t *report.Table) error {
 		w.spacer()
 	}
 
-	w.b.WriteString(tablePr)
-	w.b.WriteString(`<w:tblGrid>`)
-	for _, cw := range widths {
-		w.b.WriteString(`<w:gridCol w:w="`)
-		w.b.WriteString(strconv.Itoa(cw))
-		w.b.WriteString(`"/>`)
-	}
-	w.b.WriteString(`</w:tblGrid>`)
-
+	// Word repeats header rows on each page only when they open the
+	// table. A table whose column headings come after a block of general
+	// rows (部门名称, 预算执行情况, 年度总体目标) is written as two tables
+	// on the same grid, the second opening with the headings, joined by a
+	// spacer one twentieth of a point high, so that it reads as one.
+	split := headerSplit(t, grid)
+	w.gridStart(widths)
 	for r, row := range grid {
-		header := t.Rows[r].Header
+		if r == split {
+			w.b.WriteString(`</w:tbl>`)
+			w.spacer()
+			w.gridStart(widths)
+		}
+		header := t.Rows[r].Header && (r >= split || split == len(grid))
+		// A header keeps with the row after it, and a row keeps with a
+		// next row that must not start a page (a total under its rows).
+		keep := header || r+1 < len(t.Rows) && t.Rows[r+1].KeepWithPrevious
 		w.b.WriteString(`<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="` + strconv.Itoa(minRowHeight) + `" w:hRule="atLeast"/>`)
 		if header {
 			w.b.WriteString(`<w:tblHeader/>`)
@@ -385,7 +491,7 @@ func (w *body) table(t *report.Table) error {
 			}
 			w.b.WriteString(`<w:vAlign w:val="center"/></w:tcPr>`)
 			w.b.WriteString(`<w:p><w:pPr><w:pStyle w:val="` + styleTableText + `"/>`)
-			if header {
+			if keep {
 				w.b.WriteString(`<w:keepNext/>`)
 			}
 			switch p.Align {

@@ -725,3 +725,23 @@ func TestErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestFitWidthsWidensNarrowColumns(t *testing.T) {
+	ws := []int{700, 700, 3000, 700}
+	// "16.67" is 5 × 6 = 30 tenths of an em: 30 × 240 / 10 + padding.
+	got := fitWidths(ws, []int{30, 0, 10, 0})
+	need := 30*tableFontTwips/10 + cellPadding
+	if got[0] < need {
+		t.Errorf("column 0 is %d twips, needs %d for 16.67", got[0], need)
+	}
+	sum := 0
+	for _, w := range got {
+		sum += w
+	}
+	if sum != 5100 {
+		t.Errorf("widths %v add up to %d, want 5100", got, sum)
+	}
+	if got[2] >= 3000 || got[1] > 700 {
+		t.Errorf("the room was not taken from the widest column: %v", got)
+	}
+}
