@@ -37,6 +37,9 @@ func Build(in Input) *Document {
 	b.basics()
 	b.selfEvaluation()
 	b.problems()
+	if d.Author != "" || d.Date != "" {
+		b.blocks = append(b.blocks, &Signature{Author: d.Author, Date: d.Date})
+	}
 	d.Blocks = b.blocks
 	d.Blocks = append(d.Blocks, &PageBreak{})
 	d.Blocks = append(d.Blocks, DepartmentTable(in))

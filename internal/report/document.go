@@ -16,15 +16,16 @@ type Document struct {
 	// Title is the document title (公文标题), possibly long; renderers may
 	// wrap it but must not shorten it.
 	Title string
-	// Author and Date form the signature block (落款) at the end of the
-	// body; either may be empty.
+	// Author and Date are the document's author and date (for file
+	// properties); the signature block in the body is a *Signature.
 	Author string
 	Date   string
 	// Blocks is the body in reading order.
 	Blocks []Block
 }
 
-// Block is one element of the body: *Heading, *Paragraph, *Table or *PageBreak.
+// Block is one element of the body: *Heading, *Paragraph, *Table,
+// *Signature or *PageBreak.
 type Block interface{ isBlock() }
 
 // Heading is a section heading. Level 1 is "一、…", level 2 "（一）…",
@@ -46,6 +47,13 @@ type Paragraph struct {
 type Run struct {
 	Text string
 	Bold bool
+}
+
+// Signature is the signature block (落款): the issuing body and the date,
+// right-aligned after the last section and before the attached tables.
+type Signature struct {
+	Author string
+	Date   string
 }
 
 // PageBreak starts a new page in paged formats; other formats may ignore it.
@@ -117,6 +125,22 @@ func (*Heading) isBlock()   {}
 func (*Paragraph) isBlock() {}
 func (*Table) isBlock()     {}
 func (*PageBreak) isBlock() {}
+func (*Signature) isBlock() {}
+
+// TrailingSignature is the signature block a renderer prints after the
+// last block for a document that places none itself (no *Signature among
+// its blocks) but names an author or date; nil otherwise.
+func (d *Document) TrailingSignature() *Signature {
+	for _, b := range d.Blocks {
+		if _, ok := b.(*Signature); ok {
+			return nil
+		}
+	}
+	if d.Author == "" && d.Date == "" {
+		return nil
+	}
+	return &Signature{Author: d.Author, Date: d.Date}
+}
 
 // Tables returns the document's tables in order.
 func (d *Document) Tables() []*Table {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
@@ -84,4 +85,84 @@ func widestRun(s string) int {
 
 func isWide(r rune) bool {
 	return r == '%' || r == '≥' || r == '≤' || r >= 0x2E80 && !(r >= 0xFF61 && r <= 0xFFDC)
+}
+
+// FitWidths widens columns narrower than they need (need, in the units of
+// ws: UnbreakableWidths converted by the renderer, with the cell padding)
+// so that figures never wrap inside a cell, taking the room from the
+// columns with the most to spare in proportion to it. The total is
+// unchanged; when the needs cannot all be met, they are scaled down
+// together.
+func FitWidths(ws, need []int) []int {
+	out := slices.Clone(ws)
+	need = slices.Clone(need)
+	total, needed := 0, 0
+	for i := range ws {
+		total += ws[i]
+		needed += need[i]
+	}
+	if needed > total {
+		for i := range need {
+			need[i] = need[i] * total / needed
+		}
+	}
+	for range len(ws) {
+		short, spare := 0, 0
+		for i := range out {
+			if out[i] < need[i] {
+				short += need[i] - out[i]
+			} else {
+				spare += out[i] - need[i]
+			}
+		}
+		if short == 0 || spare == 0 {
+			break
+		}
+		take := min(short, spare)
+		taken, most := 0, -1
+		for i := range out {
+			if out[i] > need[i] {
+				d := (out[i] - need[i]) * take / spare
+				out[i] -= d
+				taken += d
+				if most < 0 || out[i]-need[i] > out[most]-need[most] {
+					most = i
+				}
+			}
+		}
+		// What rounding left comes from the column with most to spare.
+		out[most] -= take - taken
+		taken = take
+		for i := range out {
+			if out[i] < need[i] && taken > 0 {
+				d := min(need[i]-out[i], taken)
+				out[i] += d
+				taken -= d
+			}
+		}
+	}
+	return out
+}
+
+// HeadingSplit is the first header row after the first row, when no cell
+// spans across it, else len(grid). Renderers cut a table there into two
+// parts on the same grid so that the column headings open the second part
+// and repeat on every printed page (Word and browsers repeat only the
+// heading rows that open a table).
+func (t *Table) HeadingSplit(grid [][]Slot) int {
+	for r := 1; r < len(t.Rows); r++ {
+		if !t.Rows[r].Header {
+			continue
+		}
+		if t.Rows[r-1].Header {
+			return len(grid) // headings already open the table
+		}
+		for _, slot := range grid[r] {
+			if slot.Cell.Row < r {
+				return len(grid)
+			}
+		}
+		return r
+	}
+	return len(grid)
 }

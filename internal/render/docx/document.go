@@ -3,7 +3,6 @@ package docx
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -101,12 +100,16 @@ func documentXML(d *report.Document) ([]byte, error) {
 			}
 		case *report.PageBreak:
 			w.pageBreak = true
+		case *report.Signature:
+			w.signature(blk.Author, blk.Date)
 		default:
 			return nil, fmt.Errorf("block %d: unknown block type %T", i+1, blk)
 		}
 	}
 
-	w.signature(d.Author, d.Date)
+	if s := d.TrailingSignature(); s != nil {
+		w.signature(s.Author, s.Date)
+	}
 	if w.afterTable {
 		w.spacer()
 	}
@@ -141,6 +144,8 @@ func isNil(b report.Block) bool {
 	case *report.Table:
 		return b == nil
 	case *report.PageBreak:
+		return b == nil
+	case *report.Signature:
 		return b == nil
 	}
 	return false
@@ -310,65 +315,6 @@ const (
 	cellPadding    = 2*85 + 30 // and a little slack for the renderer
 )
 
-// fitWidths widens columns narrower than their widest unbreakable text
-// (report.Table.UnbreakableWidths, in tenths of an em) so that figures
-// never wrap inside a cell, taking the room from the columns with the
-// most to spare in proportion to it. The total is unchanged; when the
-// minimums cannot all fit, they are scaled down together.
-func fitWidths(ws, tenths []int) []int {
-	out := slices.Clone(ws)
-	need := make([]int, len(ws))
-	total, needed := 0, 0
-	for i := range ws {
-		if i < len(tenths) && tenths[i] > 0 {
-			need[i] = tenths[i]*tableFontTwips/10 + cellPadding
-		}
-		total += ws[i]
-		needed += need[i]
-	}
-	if needed > total {
-		for i := range need {
-			need[i] = need[i] * total / needed
-		}
-	}
-	for range len(ws) {
-		short, spare := 0, 0
-		for i := range out {
-			if out[i] < need[i] {
-				short += need[i] - out[i]
-			} else {
-				spare += out[i] - need[i]
-			}
-		}
-		if short == 0 || spare == 0 {
-			break
-		}
-		take := min(short, spare)
-		taken, most := 0, -1
-		for i := range out {
-			if out[i] > need[i] {
-				d := (out[i] - need[i]) * take / spare
-				out[i] -= d
-				taken += d
-				if most < 0 || out[i]-need[i] > out[most]-need[most] {
-					most = i
-				}
-			}
-		}
-		// What rounding left comes from the column with most to spare.
-		out[most] -= take - taken
-		taken = take
-		for i := range out {
-			if out[i] < need[i] && taken > 0 {
-				d := min(need[i]-out[i], taken)
-				out[i] += d
-				taken -= d
-			}
-		}
-	}
-	return out
-}
-
 var tablePr = `<w:tbl><w:tblPr>` +
 	`<w:tblW w:w="` + strconv.Itoa(textWidth) + `" w:type="dxa"/>` +
 	`<w:jc w:val="center"/>` +
@@ -397,27 +343,6 @@ func (w *body) gridStart(widths []int) {
 	w.b.WriteString(`</w:tblGrid>`)
 }
 
-// headerSplit is the first header row after the first row, when no cell
-// spans across it, else len(grid): where the table is cut so that its
-// column headings open the second part (see table).
-func headerSplit(t *report.Table, grid [][]report.Slot) int {
-	for r := 1; r < len(t.Rows); r++ {
-		if !t.Rows[r].Header {
-			continue
-		}
-		if t.Rows[r-1].Header {
-			return len(grid) // headings already open the table
-		}
-		for _, slot := range grid[r] {
-			if slot.Cell.Row < r {
-				return len(grid)
-			}
-		}
-		return r
-	}
-	return len(grid)
-}
-
 // table writes a table's title, subtitle, grid and notes. The title and
 // subtitle keep with the grid's first rows, and header rows keep with the
 // row after them, so a page never ends with a title or a lone header.
@@ -426,7 +351,13 @@ func (w *body) table(t *report.Table) error {
 	if err != nil {
 		return err
 	}
-	widths := fitWidths(colWidths(t.Columns, textWidth), t.UnbreakableWidths())
+	need := t.UnbreakableWidths()
+	for i, n := range need {
+		if n > 0 {
+			need[i] = n*tableFontTwips/10 + cellPadding
+		}
+	}
+	widths := report.FitWidths(colWidths(t.Columns, textWidth), need)
 
 	if t.Title != "" {
 		w.para(styleTableTitle, true, "", t.Title)
@@ -443,7 +374,7 @@ func (w *body) table(t *report.Table) error {
 	// rows (部门名称, 预算执行情况, 年度总体目标) is written as two tables
 	// on the same grid, the second opening with the headings, joined by a
 	// spacer one twentieth of a point high, so that it reads as one.
-	split := headerSplit(t, grid)
+	split := t.HeadingSplit(grid)
 	w.gridStart(widths)
 	for r, row := range grid {
 		if r == split {

@@ -729,8 +729,8 @@ func TestErrors(t *testing.T) {
 func TestFitWidthsWidensNarrowColumns(t *testing.T) {
 	ws := []int{700, 700, 3000, 700}
 	// "16.67" is 5 × 6 = 30 tenths of an em: 30 × 240 / 10 + padding.
-	got := fitWidths(ws, []int{30, 0, 10, 0})
 	need := 30*tableFontTwips/10 + cellPadding
+	got := report.FitWidths(ws, []int{need, 0, 10*tableFontTwips/10 + cellPadding, 0})
 	if got[0] < need {
 		t.Errorf("column 0 is %d twips, needs %d for 16.67", got[0], need)
 	}

@@ -98,6 +98,12 @@ body {
   display: block;
   font-size: 12pt;
 }
+.report table.continued {
+  margin-top: -1px;
+}
+.report td.num {
+  white-space: nowrap;
+}
 .report th, .report td {
   border: 1px solid #000;
   padding: 0.3em 0.4em;

@@ -61,6 +61,7 @@ type (
 		Heading   *headingView
 		Paragraph *paragraphView
 		Table     *tableView
+		Signature *report.Signature
 		PageBreak bool
 	}
 	headingView struct {
@@ -86,7 +87,9 @@ type (
 	tableView struct {
 		Title, Subtitle string
 		Widths          []string // CSS percentages, one per column
-		Head, Body      []rowView
+		// Top holds the rows before the column headings when they do not
+		// open the table (see newTable); Head the heading rows.
+		Top, Head, Body []rowView
 		Notes           []runView
 	}
 	rowView struct {
@@ -133,9 +136,16 @@ func newView(d *report.Document) (*docView, error) {
 			v.Blocks = append(v.Blocks, blockView{Table: t})
 		case *report.PageBreak:
 			v.Blocks = append(v.Blocks, blockView{PageBreak: true})
+		case *report.Signature:
+			v.Blocks = append(v.Blocks, blockView{Signature: &report.Signature{Author: report.OneLine(b.Author), Date: report.OneLine(b.Date)}})
+		case nil:
+			return nil, fmt.Errorf("html: nil block")
 		default:
 			return nil, fmt.Errorf("html: unknown block type %T", b)
 		}
+	}
+	if s := d.TrailingSignature(); s != nil {
+		v.Blocks = append(v.Blocks, blockView{Signature: &report.Signature{Author: report.OneLine(s.Author), Date: report.OneLine(s.Date)}})
 	}
 	return v, nil
 }
@@ -148,7 +158,7 @@ func newTable(t *report.Table) (*tableView, error) {
 	v := &tableView{
 		Title:    report.OneLine(t.Title),
 		Subtitle: report.OneLine(t.Subtitle),
-		Widths:   widths(t.Columns),
+		Widths:   fittedWidths(t),
 	}
 	for _, n := range t.Notes {
 		v.Notes = append(v.Notes, runView{textView: newText(n)})
@@ -156,11 +166,18 @@ func newTable(t *report.Table) (*tableView, error) {
 	// The leading header rows form the thead, which browsers repeat on
 	// each printed page. A row span cannot reach from thead into tbody,
 	// so a header cell spanning into body rows takes them along.
-	nhead := 0
+	// A table whose column headings come after general rows is printed as
+	// two tables on one grid (Top, then Head and Body), so that the
+	// headings open the second and repeat on every page.
+	split := t.HeadingSplit(grid)
+	if split == len(grid) {
+		split = 0
+	}
+	nhead := split
 	for nhead < len(t.Rows) && t.Rows[nhead].Header {
 		nhead++
 	}
-	for r := 0; r < nhead; r++ {
+	for r := split; r < nhead; r++ {
 		for _, s := range grid[r] {
 			_, rs := s.Cell.Span()
 			nhead = max(nhead, s.Cell.Row+rs)
@@ -200,8 +217,44 @@ func newTable(t *report.Table) (*tableView, error) {
 		}
 		rows[r] = rowView{Cells: cells}
 	}
-	v.Head, v.Body = rows[:nhead], rows[nhead:]
+	v.Top, v.Head, v.Body = rows[:split], rows[split:nhead], rows[nhead:]
 	return v, nil
+}
+
+// Sizes of the printed table, in hundredths of a millimetre: the A4 type
+// area is 156 mm wide; one em of the 12 pt table text is 4.23 mm; a cell
+// adds 0.8 em of padding and its border.
+const (
+	typeAreaWidth = 15600
+	tableEm       = 423
+	cellExtra     = 8*tableEm/10 + 30
+)
+
+// fittedWidths is widths made wide enough that no figure wraps inside a
+// cell (report.Table.UnbreakableWidths, report.FitWidths).
+func fittedWidths(t *report.Table) []string {
+	pct := widths(t.Columns)
+	ws := make([]int, len(pct))
+	for i, p := range pct {
+		f, _ := strconv.ParseFloat(strings.TrimSuffix(p, "%"), 64)
+		ws[i] = int(f * typeAreaWidth / 100)
+	}
+	need := t.UnbreakableWidths()
+	for i, n := range need {
+		if n > 0 {
+			need[i] = n*tableEm/10 + cellExtra
+		}
+	}
+	ws = report.FitWidths(ws, need)
+	total := 0
+	for _, w := range ws {
+		total += w
+	}
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = strconv.FormatFloat(100*float64(w)/float64(max(total, 1)), 'f', 2, 64) + "%"
+	}
+	return out
 }
 
 var alignClass = map[report.Align]string{
@@ -297,6 +350,16 @@ const articleTemplate = `<article class="report">
 <colgroup>
 {{- range .Widths}}<col style="width: {{.}}">{{end -}}
 </colgroup>
+{{- if .Top}}
+<tbody>
+{{- range .Top}}{{template "row" .}}{{end}}
+</tbody>
+</table>
+<table class="continued">
+<colgroup>
+{{- range .Widths}}<col style="width: {{.}}">{{end -}}
+</colgroup>
+{{- end}}
 {{- with .Head}}
 <thead>
 {{- range .}}{{template "row" .}}{{end}}
@@ -313,11 +376,7 @@ const articleTemplate = `<article class="report">
 <p class="note">{{template "run" .}}</p>
 {{- end}}
 {{- end}}
-{{- if .PageBreak}}
-<div class="page-break"></div>
-{{- end}}
-{{- end}}
-{{- if or .Author .Date}}
+{{- with .Signature}}
 <div class="signature">
 {{- with .Author}}
 <p>{{.}}</p>
@@ -326,6 +385,10 @@ const articleTemplate = `<article class="report">
 <p>{{.}}</p>
 {{- end}}
 </div>
+{{- end}}
+{{- if .PageBreak}}
+<div class="page-break"></div>
+{{- end}}
 {{- end}}
 </article>
 {{define "run"}}{{if .Bold}}<strong>{{template "text" .}}</strong>{{else}}{{template "text" .}}{{end}}{{end}}

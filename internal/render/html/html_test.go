@@ -179,13 +179,23 @@ func TestPage(t *testing.T) {
 	if len(notes) != 1 || notes[0] != "注：得分保留两位小数。" {
 		t.Errorf("notes %q", notes)
 	}
-	article := find(doc, "article")[0]
-	last := article.LastChild
-	for last != nil && last.Type != nethtml.ElementNode {
-		last = last.PrevSibling
+	// The signature follows the last section and comes before the page
+	// break that starts the attached tables.
+	var sig *nethtml.Node
+	for _, d := range find(doc, "div") {
+		if attr(d, "class") == "signature" {
+			sig = d
+		}
 	}
-	if last == nil || attr(last, "class") != "signature" || text(last) != "\n示例区人民政府办公室\n2024年3月15日\n" {
-		t.Errorf("article does not end with the signature block")
+	if sig == nil || text(sig) != "\n示例区人民政府办公室\n2024年3月15日\n" {
+		t.Fatalf("no signature block")
+	}
+	next := sig.NextSibling
+	for next != nil && next.Type != nethtml.ElementNode {
+		next = next.NextSibling
+	}
+	if next == nil || attr(next, "class") != "page-break" {
+		t.Errorf("the signature is not followed by the page break before the tables")
 	}
 }
 

@@ -75,15 +75,22 @@ func (r *renderer) document(d *report.Document) error {
 			}
 		case *report.PageBreak:
 			// Markdown has no pages.
+		case *report.Signature:
+			for _, t := range []string{b.Author, b.Date} {
+				if t != "" {
+					r.paragraph([]report.Run{{Text: t}})
+				}
+			}
 		default:
 			return fmt.Errorf("markdown: unknown block type %T", b)
 		}
 	}
-	if d.Author != "" {
-		r.paragraph([]report.Run{{Text: d.Author}})
-	}
-	if d.Date != "" {
-		r.paragraph([]report.Run{{Text: d.Date}})
+	if s := d.TrailingSignature(); s != nil {
+		for _, t := range []string{s.Author, s.Date} {
+			if t != "" {
+				r.paragraph([]report.Run{{Text: t}})
+			}
+		}
 	}
 	return nil
 }

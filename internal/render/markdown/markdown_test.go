@@ -101,14 +101,14 @@ func TestSampleStructure(t *testing.T) {
 		"\n#### 1. 预算编制\n",
 		"\n**一是**坚持党建引领，夯实机关基础。**二是**加强作风建设\\<\\&\\>。\n",
 		"\n**部门整体支出绩效自评表**\n\n（2023年度）\n\n| 一级指标 |",
-		"\n注：得分保留两位小数。\n\n示例区人民政府办公室\n\n2024年3月15日\n",
+		"增幅14.2%。\n\n示例区人民政府办公室\n\n2024年3月15日\n\n**部门整体支出绩效自评表**",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	if !strings.HasSuffix(out, "示例区人民政府办公室\n\n2024年3月15日\n") {
-		t.Error("signature block is not at the end")
+	if !strings.HasSuffix(out, "注：得分保留两位小数。\n") {
+		t.Error("the document does not end with the table's note")
 	}
 }
 

@@ -26,6 +26,7 @@ func Sample() *report.Document {
 			&report.Paragraph{Runs: []report.Run{{Text: "一是", Bold: true}, {Text: "坚持党建引领，夯实机关基础。"}, {Text: "二是", Bold: true}, {Text: "加强作风建设<&>。"}}},
 			&report.Heading{Level: 3, Text: "1. 预算编制"},
 			&report.Paragraph{Runs: []report.Run{{Text: "决算收入3308.63万元，较上年增加410.63万元，增幅14.2%。"}}},
+			&report.Signature{Author: "示例区人民政府办公室", Date: "2024年3月15日"},
 			&report.PageBreak{},
 			&report.Table{
 				Title:    "部门整体支出绩效自评表",
