@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/num"
 )
@@ -155,6 +156,28 @@ type Check struct {
 	Disclosure string      `yaml:"disclosure,omitempty" json:"disclosure,omitempty"`
 	Deduct     *num.Points `yaml:"deduct,omitempty" json:"deduct,omitempty"`
 	PerRecord  *num.Points `yaml:"per_record,omitempty" json:"per_record,omitempty"`
+	// EffectiveFrom is the date the rule behind the check takes effect
+	// for the units the framework serves (财库〔2020〕10号: procurement
+	// intentions from 2022-01-01 below provincial level). A year that
+	// ends before it is not checked; records dated before it (planned
+	// start, signing, approval) are passed over.
+	EffectiveFrom civil.Date `yaml:"effective_from,omitempty" json:"effective_from,omitzero"`
+	// Default marks a deadline or floor that is this framework's default
+	// rather than a legal rule (20 days for performance information, a
+	// 30% SME share); the trace and the reason say so.
+	Default bool `yaml:"default,omitempty" json:"default,omitempty"`
+}
+
+// AppliesTo reports whether a record dated d falls under the check's
+// rule: always when the record has no date or the rule no start date.
+func (c *Check) AppliesTo(d civil.Date) bool {
+	return c.EffectiveFrom.IsZero() || d.IsZero() || !d.Before(c.EffectiveFrom)
+}
+
+// AppliesToYear reports whether any part of the year falls under the
+// check's rule.
+func (c *Check) AppliesToYear(year int) bool {
+	return c.EffectiveFrom.IsZero() || year >= c.EffectiveFrom.Year()
 }
 
 func (c *Check) validate(points num.Points) diag.List {
@@ -193,20 +216,35 @@ func (c *Check) validate(points num.Points) diag.List {
 }
 
 // LevelBand is the share of the points a qualitative level may earn, in
-// percent, from Min to Max inclusive.
+// percent, from Min to Max. A boundary two bands share belongs to the
+// higher band: Max is included only when no other band starts there
+// (ExclusiveMax).
 type LevelBand struct {
 	Level string      `yaml:"level" json:"level"`
 	Min   num.Decimal `yaml:"min" json:"min"`
 	Max   num.Decimal `yaml:"max" json:"max"`
 }
 
-// DefaultBands are the national bands for qualitative indicators: met
-// 100-80%, partly met 80-60%, not met 60-0% of the points (财预〔2020〕10号
-// 附件2 填报说明).
+// DefaultBands are the national bands for qualitative indicators, as the
+// notes to the project self-evaluation table word them (《项目支出绩效评价
+// 管理办法》，财预〔2020〕10号，附件2 填报说明): met 100–80% of the points
+// with 80% included, partly met 80–60% with 60% included, not met 60–0%.
+// So 12 of 15 points is met, and 9 of 15 partly met.
 var DefaultBands = []LevelBand{
 	{Level: LevelMet, Min: num.DecimalOf(80), Max: num.DecimalOf(100)},
 	{Level: LevelPartly, Min: num.DecimalOf(60), Max: num.DecimalOf(80)},
 	{Level: LevelNotMet, Min: num.DecimalOf(0), Max: num.DecimalOf(60)},
+}
+
+// ExclusiveMax reports whether the band's Max belongs to another band that
+// starts there, and so is not part of this one.
+func ExclusiveMax(bands []LevelBand, b LevelBand) bool {
+	for _, o := range bands {
+		if o.Level != b.Level && o.Min.Rat().Cmp(b.Max.Rat()) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // LevelBands returns the rule's bands or the default ones.

@@ -50,6 +50,9 @@ func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([
 	case framework.CheckIntentionLead:
 		var out []finding
 		for _, in := range r.Intentions {
+			if !c.AppliesTo(in.PlannedStart) {
+				continue
+			}
 			switch {
 			case in.Published.IsZero():
 				out = append(out, finding{text: fmt.Sprintf("采购意向“%s”未公开", in.Project), evidence: in.Project, noun: "项采购意向", group: "未公开"})
@@ -67,7 +70,7 @@ func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([
 	case framework.CheckContractSigning:
 		var out []finding
 		for _, k := range r.Contracts {
-			if k.Awarded.IsZero() || k.Signed.IsZero() {
+			if k.Awarded.IsZero() || k.Signed.IsZero() || !c.AppliesTo(k.Signed) {
 				continue
 			}
 			if d := daysBetween(k.Awarded, k.Signed); d > c.Days {
@@ -86,7 +89,7 @@ func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([
 		}
 		var out []finding
 		for _, k := range r.Contracts {
-			if k.Signed.IsZero() {
+			if k.Signed.IsZero() || !c.AppliesTo(k.Signed) {
 				continue
 			}
 			done := k.Published
@@ -168,7 +171,7 @@ func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([
 		var out []finding
 		n := 0
 		for _, d := range r.Disclosures {
-			if d.Kind != c.Disclosure {
+			if d.Kind != c.Disclosure || !c.AppliesTo(d.Approved) {
 				continue
 			}
 			n++

@@ -274,3 +274,56 @@ func TestSummariseCountsRepeatedRecords(t *testing.T) {
 		t.Errorf("two records: %s, want %s", two, want)
 	}
 }
+
+// A rule takes effect on a date (财库〔2020〕10号: intentions below
+// provincial level from 2022-01-01): a year before it is not checked, and
+// records before it are passed over.
+func TestRegisterCheckEffectiveFrom(t *testing.T) {
+	check := &framework.Check{Kind: framework.CheckIntentionLead, Days: 30, EffectiveFrom: day("2022-01-01")}
+	fw := checkFW(t, check)
+	late := evaluation.Intention{Project: "甲", Published: day("2021-11-20"), PlannedStart: day("2021-12-01")}
+	for _, c := range []struct {
+		year int
+		in   []evaluation.Intention
+		lost string
+	}{
+		{2021, []evaluation.Intention{late}, "0"},
+		{2022, []evaluation.Intention{late}, "0"}, // planned before the date
+		{2022, []evaluation.Intention{{Project: "乙", Published: day("2022-03-01"), PlannedStart: day("2022-03-10")}}, "2"},
+	} {
+		ev := newEval(fw)
+		ev.Year = c.year
+		ev.Registers = &evaluation.Registers{Intentions: c.in}
+		res, ds := scoreWith(t, ev, fw, weekCalendar{})
+		if ds.Err() != nil {
+			t.Fatal(ds)
+		}
+		k := node(t, res.Indicators, "K")
+		if got := k.Lost().String(); got != c.lost {
+			t.Errorf("%d %v: lost %s, want %s; %+v", c.year, c.in, got, c.lost, k.Trace)
+		}
+		if c.year == 2021 && !strings.Contains(strings.Join(k.Trace.Notes, "\n"), "自2022年1月1日起施行，2021 年度不按台账评定") {
+			t.Errorf("2021: the trace does not say why the check was not applied: %v", k.Trace.Notes)
+		}
+	}
+}
+
+// A deadline that is the framework's default, not the law's, says so in
+// the trace and the reason.
+func TestRegisterCheckDefaultIsLabelled(t *testing.T) {
+	fw := checkFW(t, &framework.Check{Kind: framework.CheckDisclosure, Disclosure: "performance", Days: 20, Default: true})
+	ev := newEval(fw)
+	ev.Year = 2024
+	ev.Registers = &evaluation.Registers{Disclosures: []evaluation.Disclosure{{Kind: "performance", Approved: day("2024-03-01"), Published: day("2024-04-01")}}}
+	res, ds := scoreWith(t, ev, fw, weekCalendar{})
+	if ds.Err() != nil {
+		t.Fatal(ds)
+	}
+	k := node(t, res.Indicators, "K")
+	if len(k.Trace.Deductions) != 1 || !strings.Contains(k.Trace.Deductions[0].Reason, "本框架默认标准") || !strings.Contains(k.Trace.Deductions[0].Text(), "本框架默认标准") {
+		t.Errorf("deductions %+v", k.Trace.Deductions)
+	}
+	if !strings.Contains(strings.Join(k.Trace.Notes, "\n"), "默认值，并非法规规定") {
+		t.Errorf("notes %v", k.Trace.Notes)
+	}
+}

@@ -541,6 +541,13 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 		}
 		failed[j] = nil
 		checked[j] = true
+		if !it.Check.AppliesToYear(s.ev.Year) {
+			n.Trace.Notes = append(n.Trace.Notes, fmt.Sprintf("%s 依据的规定自%s起施行，%d 年度不按台账评定，不扣分", it.Code, it.Check.EffectiveFrom.Chinese(), s.ev.Year))
+			continue
+		}
+		if it.Check.Default {
+			n.Trace.Notes = append(n.Trace.Notes, fmt.Sprintf("%s 的期限或限值为本指标框架的默认值，并非法规规定", it.Code))
+		}
 		found, summary, err := runCheck(it.Check, s.ev, s.cal)
 		if err != nil {
 			s.add(diag.BadRule, "registers", "检查项 %s 无法按台账评定：%v", it.Code, err)
@@ -551,6 +558,10 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 			continue
 		}
 		reason, summary, evidence := summarise(found)
+		if it.Check.Default {
+			reason += "（本框架默认标准）"
+			summary += "（本框架默认标准）"
+		}
 		computed[j] = &Deduction{Item: it.Code + " " + it.Text, Points: checkedLoss(it.Check, pts[j], len(found)), Reason: reason, Summary: summary, Evidence: evidence}
 	}
 	n.Score = n.Points
@@ -587,7 +598,9 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 }
 
 // levelScore scores a qualitative judgement: the level's band of the
-// points, at the chosen score or the top of the band.
+// points, at the chosen score or the highest score the band allows. A
+// band's upper bound that starts the next band up is not in it: partly
+// met on 10 points is at most 7.99, since 8 is met.
 func (s *scorer) levelScore(bands []framework.LevelBand, level string, chosen *num.Points, n *Node, p string) {
 	var band *framework.LevelBand
 	for i := range bands {
@@ -601,16 +614,24 @@ func (s *scorer) levelScore(bands []framework.LevelBand, level string, chosen *n
 	}
 	lo := num.PointsOf(new(big.Rat).Mul(n.Points.Rat(), pct(band.Min)))
 	hi := num.PointsOf(new(big.Rat).Mul(n.Points.Rat(), pct(band.Max)))
-	n.Score = hi
+	top, upper := hi, fmt.Sprintf("%s%%（含）", band.Max)
+	if framework.ExclusiveMax(bands, *band) {
+		top, upper = hi-1, fmt.Sprintf("%s%%（不含）", band.Max)
+	}
+	n.Score = top
 	if chosen != nil {
-		if *chosen < lo || *chosen > hi {
-			s.add(diag.ScoreAbove, p+".score", "%s的得分应在 %s 至 %s 分之间，实际为 %s", framework.LevelNames[level], lo, hi, *chosen)
+		if *chosen < lo || *chosen > top {
+			if top < hi {
+				s.add(diag.ScoreAbove, p+".score", "%s的得分应不低于 %s 分且低于 %s 分（%s 分及以上属于更高一档），实际为 %s", framework.LevelNames[level], lo, hi, hi, *chosen)
+			} else {
+				s.add(diag.ScoreAbove, p+".score", "%s的得分应在 %s 至 %s 分之间，实际为 %s", framework.LevelNames[level], lo, hi, *chosen)
+			}
 			return
 		}
 		n.Score = *chosen
 	}
 	n.Trace.Inputs = append(n.Trace.Inputs, Fact{"评价等级", framework.LevelNames[level]})
-	n.Trace.Formula = fmt.Sprintf("%s：得分区间 %s%%–%s%% × %s = %s–%s 分，评定 %s 分", framework.LevelNames[level], band.Min, band.Max, n.Points, lo, hi, n.Score)
+	n.Trace.Formula = fmt.Sprintf("%s：得分区间 %s%%（含）至 %s × %s = %s–%s 分，评定 %s 分", framework.LevelNames[level], band.Min, upper, n.Points, lo, top, n.Score)
 }
 
 func pct(d num.Decimal) *big.Rat { return new(big.Rat).Quo(d.Rat(), big.NewRat(100, 1)) }

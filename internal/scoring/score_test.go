@@ -101,14 +101,18 @@ func TestTargetsQualitative(t *testing.T) {
 		{"met default top", qual("met", nil), "10", ""},
 		// met, chosen 8.5 within 8-10.
 		{"met chosen", qual("met", ptr(pts("8.5"))), "8.5", ""},
-		// partly default: top of 60-80% × 10 = 8.
-		{"partly default", qual("partly", nil), "8", ""},
+		// partly default: the highest below 80% × 10 = 8, which is met.
+		{"partly default", qual("partly", nil), "7.99", ""},
+		// 8 of 10 is met, not partly met (财预〔2020〕10号: 80% included in met).
+		{"partly at the met boundary", qual("partly", ptr(pts("8"))), "", diag.ScoreAbove},
+		{"met at its floor", qual("met", ptr(pts("8"))), "8", ""},
 		// partly, chosen 7 within 6-8.
 		{"partly chosen", qual("partly", ptr(pts("7"))), "7", ""},
 		// partly, chosen 6 at the band's floor.
 		{"partly floor", qual("partly", ptr(pts("6"))), "6", ""},
-		// not met default: top of 0-60% × 10 = 6.
-		{"not met default", qual("not_met", nil), "6", ""},
+		// not met default: the highest below 60% × 10 = 6, which is partly met.
+		{"not met default", qual("not_met", nil), "5.99", ""},
+		{"not met at the partly boundary", qual("not_met", ptr(pts("6"))), "", diag.ScoreAbove},
 		// partly, chosen 9 above 8 → E120.
 		{"partly above band", qual("partly", ptr(pts("9"))), "", diag.ScoreAbove},
 		// met, chosen 7.99 below 8 → E120.
@@ -551,10 +555,27 @@ func TestQualitativeLeaf(t *testing.T) {
 	t.Run("partly with reason", func(t *testing.T) {
 		f := fw(t)
 		ev := newEval(f)
-		ev.Scores["Q"] = evaluation.Input{Level: "partly", Reason: "部分完成"} // top of 60-80% × 10 = 8
+		ev.Scores["Q"] = evaluation.Input{Level: "partly", Reason: "部分完成"} // highest below 80% × 10
 		n := node(t, mustScore(t, ev, f).Indicators, "Q")
-		if n.Score != pts("8") || n.Trace.Deductions[0].Reason != "部分完成" {
+		if n.Score != pts("7.99") || n.Trace.Deductions[0].Reason != "部分完成" {
 			t.Errorf("score %s, deductions %+v", n.Score, n.Trace.Deductions)
+		}
+	})
+	// The boundaries as 财预〔2020〕10号 words them, on 15 points: 12 is met
+	// (80% included), 9 is partly met (60% included).
+	t.Run("boundaries on 15 points", func(t *testing.T) {
+		f := deptFW(t, leaf("Q", "15", &framework.Rule{Kind: framework.KindQualitative}))
+		for _, c := range []struct {
+			level, score string
+			ok           bool
+		}{{"met", "12", true}, {"partly", "12", false}, {"partly", "11.99", true}, {"partly", "9", true}, {"not_met", "9", false}, {"not_met", "8.99", true}} {
+			ev := newEval(f)
+			p := pts(c.score)
+			ev.Scores["Q"] = evaluation.Input{Level: c.level, Score: &p, Reason: "x"}
+			_, ds := score(t, ev, f)
+			if got := ds.Err() == nil; got != c.ok {
+				t.Errorf("%s at %s of 15: accepted %v, want %v (%v)", c.level, c.score, got, c.ok, ds)
+			}
 		}
 	})
 	t.Run("custom bands", func(t *testing.T) {

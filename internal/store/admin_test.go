@@ -84,7 +84,7 @@ func TestDepartments(t *testing.T) {
 // withVersion returns a framework file with its version line replaced.
 func withVersion(t *testing.T, data []byte, version string) []byte {
 	t.Helper()
-	const old = "version: \"2023.2\"\n"
+	const old = "version: \"2023.3\"\n"
 	if !strings.Contains(string(data), old) {
 		t.Fatalf("framework file has no %q", old)
 	}

@@ -352,7 +352,7 @@ func adminFrameworkFile(t *testing.T, version string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const old = "version: \"2023.2\"\n"
+	const old = "version: \"2023.3\"\n"
 	if !bytes.Contains(data, []byte(old)) {
 		t.Fatalf("framework file has no %q", old)
 	}
@@ -382,7 +382,7 @@ func TestAdminFrameworks(t *testing.T) {
 	e := newEnv(t)
 	before := e.frameworkCount()
 	body := e.get(admin, "/admin/frameworks").Body.String()
-	for _, want := range []string{"gz-dept-2023", "cn-project-2020", "2023.2", "内置", "已入库", codeA} {
+	for _, want := range []string{"gz-dept-2023", "cn-project-2020", "2023.3", "内置", "已入库", codeA} {
 		if !strings.Contains(body, want) {
 			t.Errorf("frameworks page lacks %q", want)
 		}
@@ -447,8 +447,8 @@ func TestAdminFrameworks(t *testing.T) {
 		msg        string
 	}{
 		{"duplicate", "again.yaml", next, 409, "无需重复上传"},
-		{"built-in bytes", "gz.yaml", adminFrameworkFile(t, "2023.2"), 409, "无需重复上传"},
-		{"built-in version changed", "gz.yaml", append([]byte("# 改动\n"), adminFrameworkFile(t, "2023.2")...), 409, "提高版本号"},
+		{"built-in bytes", "gz.yaml", adminFrameworkFile(t, "2023.3"), 409, "无需重复上传"},
+		{"built-in version changed", "gz.yaml", append([]byte("# 改动\n"), adminFrameworkFile(t, "2023.3")...), 409, "提高版本号"},
 		{"not YAML by name", "framework.txt", next, 422, "只接受 .yaml、.yml 或 .json 文件"},
 		{"too large", "big.yaml", bytes.Repeat([]byte("#"), maxFrameworkUpload+1), 413, "超过 2 MiB 上限"},
 		{"far too large", "bigger.yaml", bytes.Repeat([]byte("#"), 3<<20), 413, "超过 2 MiB 上限"},
