@@ -1,0 +1,96 @@
+// Package assess is the one assessment pipeline: every command, page and
+// import that checks or scores a department-year calls Assess, and nothing
+// assembles the steps again. It validates the data, checks it against the
+// frameworks it names, scores it with its traces, finds what is likely
+// wrong though it can be scored, applies the year's weights to the
+// framework the report describes, and states the total after the finance
+// bureau's review (复核后得分). It does no I/O: the framework library and the
+// working-day calendar are passed in.
+package assess
+
+import (
+	"github.com/jixiao/jixiao/internal/diag"
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/framework"
+	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/scoring"
+)
+
+// Library finds frameworks by id: the framework files (datafile.Library)
+// or the versions a stored year was scored with.
+type Library interface {
+	Framework(id string) (*framework.Framework, bool)
+}
+
+// Options are what the pipeline needs from outside the data.
+type Options struct {
+	// Calendar counts working days for the register checks; the edge
+	// passes the official calendar (calendar.ScoringOptions). Without
+	// one, a working-day check is an error finding.
+	Calendar scoring.WorkingDays
+	// Reviews are the finance bureau's review scores (复核得分) of the
+	// department's indicators, by indicator code.
+	Reviews map[string]num.Points
+}
+
+// Assessment is everything the edges need about one department-year.
+type Assessment struct {
+	Evaluation *evaluation.Evaluation
+	// Framework is the department framework with the year's weights
+	// applied: the one the report and tables describe. ProjectFramework
+	// scores the projects; nil when the year has none.
+	Framework        *framework.Framework
+	ProjectFramework *framework.Framework
+	// Result is the score tree with traces; nil when errors in the data
+	// or the frameworks prevent scoring.
+	Result *scoring.Result
+	// Findings are every finding of every step, by data path ("targets[2].
+	// actual"), in the order the steps ran. Loaders map paths to lines or
+	// cells.
+	Findings diag.List
+	// Review is the total after review; nil without review scores or a
+	// result.
+	Review *Review
+}
+
+// Assess runs the pipeline on ev. It always returns an assessment; its
+// Findings say what is wrong, and Result is nil when ev cannot be scored.
+func Assess(ev *evaluation.Evaluation, lib Library, opts Options) *Assessment {
+	a := &Assessment{Evaluation: ev}
+	a.Findings = append(a.Findings, ev.Validate()...)
+	fw, ok := lib.Framework(ev.Framework)
+	if !ok && ev.Framework != "" {
+		a.Findings.Add(diag.UnknownRef, "framework", "未找到指标框架 %q", ev.Framework)
+	}
+	pfw, ok := lib.Framework(ev.ProjectFrameworkID())
+	if !ok && len(ev.Projects) > 0 {
+		a.Findings.Add(diag.UnknownRef, "project_framework", "未找到项目指标框架 %q", ev.ProjectFrameworkID())
+	}
+	a.Findings = append(a.Findings, ev.CheckFramework(fw, pfw)...)
+	if len(ev.Projects) > 0 {
+		a.ProjectFramework = pfw
+	}
+	a.Framework = fw
+	if fw != nil && len(ev.Weights) > 0 {
+		if w, err := fw.WithPoints(ev.Weights); err == nil {
+			a.Framework = w
+		}
+	}
+	if a.Findings.Err() != nil {
+		return a
+	}
+	res, ds := scoring.ScoreWith(ev, lib, scoring.Options{Calendar: opts.Calendar})
+	a.Findings = append(a.Findings, ds...)
+	a.Findings = append(a.Findings, ev.Consistency()...)
+	if ds.Err() != nil {
+		return a
+	}
+	a.Result = res
+	if len(opts.Reviews) > 0 && res != nil {
+		a.Review = AfterReview(res, a.Framework, opts.Reviews)
+	}
+	return a
+}
+
+// Err returns the assessment's errors as one error, or nil.
+func (a *Assessment) Err() error { return a.Findings.Err() }

@@ -1,0 +1,115 @@
+package assess_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/jixiao/jixiao/internal/assess"
+	"github.com/jixiao/jixiao/internal/calendar"
+	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/diag"
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/num"
+)
+
+func load(t *testing.T, path string) (*evaluation.Evaluation, *datafile.Library) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, ds := datafile.Evaluation(path, data)
+	if ds.Err() != nil {
+		t.Fatal(ds)
+	}
+	lib, ds := datafile.LoadLibrary()
+	if ds.Err() != nil {
+		t.Fatal(ds)
+	}
+	return l.Value, lib
+}
+
+func options() assess.Options { return assess.Options{Calendar: calendar.ScoringOptions().Calendar} }
+
+func TestAssessTianhe(t *testing.T) {
+	ev, lib := load(t, "../../examples/tianhe-gov-office-2023.yaml")
+	a := assess.Assess(ev, lib, options())
+	if a.Err() != nil || a.Result == nil {
+		t.Fatalf("errors: %v", a.Findings.Errors())
+	}
+	if a.Result.Total != num.Points(9700) || a.Result.Grade != "优" {
+		t.Errorf("total %s %s, want 97 优", a.Result.Total, a.Result.Grade)
+	}
+	if a.Framework == nil || a.ProjectFramework == nil || len(a.Result.Projects) != 9 {
+		t.Errorf("frameworks %v %v, %d projects", a.Framework != nil, a.ProjectFramework != nil, len(a.Result.Projects))
+	}
+	if a.Review != nil {
+		t.Error("a review without review scores")
+	}
+}
+
+// The weights a data file sets are applied to the framework the report
+// describes, once, in the pipeline.
+func TestAssessWeightedFramework(t *testing.T) {
+	ev, lib := load(t, "../../examples/qinghe-health-2024.yaml")
+	want := map[string]num.Points{"A1": 2500, "A2": 1500, "A3": 1000}
+	for code, p := range want {
+		if ev.Weights[code] != p {
+			t.Fatalf("the example's weights changed: %v", ev.Weights)
+		}
+	}
+	a := assess.Assess(ev, lib, options())
+	if a.Err() != nil {
+		t.Fatal(a.Findings.Errors())
+	}
+	plain, _ := lib.Framework(ev.Framework)
+	for code, p := range want {
+		if got := a.Framework.Find(code); got == nil || got.Points != p {
+			t.Errorf("%s: the weighted framework has %v, want %s", code, got, p)
+		}
+	}
+	if plain.Find("A1").Points == want["A1"] {
+		t.Error("the library's framework was changed in place")
+	}
+}
+
+// Invalid data is not scored, and every problem of every step is listed.
+func TestAssessRefusesInvalidData(t *testing.T) {
+	ev, lib := load(t, "../../examples/tianhe-gov-office-2023.yaml")
+	ev.Department.Name = ""
+	ev.Framework = "no-such-framework"
+	a := assess.Assess(ev, lib, options())
+	if a.Result != nil {
+		t.Error("invalid data was scored")
+	}
+	var missing, unknown bool
+	for _, d := range a.Findings {
+		missing = missing || d.Code == diag.Missing && d.Path == "department.name"
+		unknown = unknown || d.Code == diag.UnknownRef
+	}
+	if !missing || !unknown {
+		t.Errorf("findings %v", a.Findings)
+	}
+}
+
+// The review rule: a review score replaces the self-score of its
+// indicator, which stands for its subtree; the grade follows the bands.
+func TestAfterReview(t *testing.T) {
+	ev, lib := load(t, "../../examples/tianhe-gov-office-2023.yaml")
+	o := options()
+	o.Reviews = map[string]num.Points{"B5": 700, "B5.1": 0, "NOPE": 100}
+	a := assess.Assess(ev, lib, o)
+	if a.Review == nil {
+		t.Fatal("no review")
+	}
+	// B5 self-score 9 → 7: 97 − 2 = 95; B5.1 below it does not count again.
+	if a.Review.Total != 9500 || a.Review.Counted != 1 || a.Review.Grade != "优" {
+		t.Errorf("review %+v", a.Review)
+	}
+	o.Reviews = map[string]num.Points{"A": 3000, "B": 4000} // 70 → 良? bands decide
+	a = assess.Assess(ev, lib, o)
+	if a.Review.Total != 7000 || a.Review.Grade != a.Framework.Grade(7000) || strings.TrimSpace(a.Review.Grade) == "" {
+		t.Errorf("review %+v", a.Review)
+	}
+}
