@@ -55,7 +55,7 @@ var fieldLabels = map[string]string{
 	"Narrative.management": "部门整体绩效管理情况", "Narrative.conclusion": "自评结论", "Narrative.target_setting": "目标设定情况",
 	"Narrative.achievements": "履职效能分析", "Narrative.outlook": "下一步打算", "Narrative.problems_intro": "问题导语",
 	"Narrative.measures_intro": "措施导语",
-	"ReportInfo.label": "附件标注", "ReportInfo.date": "落款日期", "ReportInfo.share_decimals": "占比小数位数",
+	"ReportInfo.label":         "附件标注", "ReportInfo.date": "落款日期", "ReportInfo.share_decimals": "占比小数位数",
 	"ReportInfo.growth_decimals": "增幅小数位数",
 
 	"Registers.intentions": "采购意向", "Registers.contracts": "采购合同", "Registers.assets": "固定资产", "Registers.disclosures": "信息公开",
