@@ -69,6 +69,7 @@ func (e *Evaluation) Validate() diag.List {
 			ds = append(ds, in.validate(pp+".scores."+code)...)
 		}
 	}
+	ds = append(ds, e.checkTexts()...)
 	return ds
 }
 
