@@ -3,6 +3,7 @@ package evaluation
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"unicode"
 	"unicode/utf8"
 
@@ -87,16 +88,34 @@ func CheckText(kind TextKind, s string) string {
 // checkText is CheckText, telling a text over its limit (long) from one
 // with a forbidden character.
 func checkText(kind TextKind, s string) (msg string, long bool) {
-	if !utf8.ValidString(s) {
-		return "不是有效的 UTF-8 文本", false
-	}
-	for _, r := range s {
+	// Printable ASCII is fine in every kind but a space in a code: it is
+	// passed without decoding (the check runs on every field of every
+	// import).
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b >= 0x21 && b < 0x7f || b == ' ' && kind != TextCode {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return "不是有效的 UTF-8 文本", false
+		}
+		i += size
+		// CJK punctuation, kana and ideographs, and full-width forms:
+		// fine in every kind.
+		if r >= 0x3001 && r <= 0x9FFF || r >= 0xFF01 && r <= 0xFFEF {
+			continue
+		}
 		if p := badRune(kind, r); p != "" {
 			return p, false
 		}
 	}
-	if n, max := utf8.RuneCountInString(s), kind.Limit(); max > 0 && n > max {
-		return fmt.Sprintf(tooLongFormat, n, max), true
+	// A text is at least as many bytes as characters.
+	if max := kind.Limit(); max > 0 && len(s) > max {
+		if n := utf8.RuneCountInString(s); n > max {
+			return fmt.Sprintf(tooLongFormat, n, max), true
+		}
 	}
 	return "", false
 }
@@ -163,51 +182,51 @@ func (e *Evaluation) checkTexts() diag.List {
 	c.check("illustrative", "示例说明", TextParagraph, e.Illustrative)
 	c.check("key_tasks.intro", "重点工作任务引言", TextParagraph, e.KeyTasks.Intro)
 	for i, t := range e.KeyTasks.Items {
-		p := fmt.Sprintf("key_tasks.items[%d]", i)
-		c.check(p+".lead", "任务要点", TextLine, t.Lead)
-		c.check(p+".text", "任务内容", TextParagraph, t.Text)
+		p := index("key_tasks.items", i)
+		c.checkAt(p, "lead", "任务要点", TextLine, t.Lead)
+		c.checkAt(p, "text", "任务内容", TextParagraph, t.Text)
 	}
 	c.check("overall_goal", "部门整体支出绩效目标", TextParagraph, e.OverallGoal)
 	f := e.Finance
 	for i, in := range f.Income {
-		p := fmt.Sprintf("finance.income[%d]", i)
-		c.check(p+".kind", "收入类型", TextCode, in.Kind)
-		c.check(p+".name", "收入名称", TextName, in.Name)
+		p := index("finance.income", i)
+		c.checkAt(p, "kind", "收入类型", TextCode, in.Kind)
+		c.checkAt(p, "name", "收入名称", TextName, in.Name)
 	}
 	c.list("finance.income_change_reasons", "收入变动原因", TextParagraph, f.IncomeChangeReasons)
 	c.targets("targets", e.Targets)
 	c.scores("scores", e.Scores)
 	for i, p := range e.Projects {
-		pp := fmt.Sprintf("projects[%d]", i)
-		c.check(pp+".name", "项目名称", TextName, p.Name)
-		c.check(pp+".code", "项目编码", TextCode, p.Code)
-		c.check(pp+".unit", "实施单位", TextName, p.Unit)
-		c.check(pp+".goal", "项目绩效目标", TextParagraph, p.Goal)
-		c.check(pp+".achieved", "项目目标完成情况", TextParagraph, p.Achieved)
+		pp := index("projects", i)
+		c.checkAt(pp, "name", "项目名称", TextName, p.Name)
+		c.checkAt(pp, "code", "项目编码", TextCode, p.Code)
+		c.checkAt(pp, "unit", "实施单位", TextName, p.Unit)
+		c.checkAt(pp, "goal", "项目绩效目标", TextParagraph, p.Goal)
+		c.checkAt(pp, "achieved", "项目目标完成情况", TextParagraph, p.Achieved)
 		c.targets(pp+".targets", p.Targets)
 		c.scores(pp+".scores", p.Scores)
 	}
 	if r := e.Registers; r != nil {
 		for i, in := range r.Intentions {
-			c.check(fmt.Sprintf("registers.intentions[%d].project", i), "采购项目名称", TextName, in.Project)
+			c.checkAt(index("registers.intentions", i), "project", "采购项目名称", TextName, in.Project)
 		}
 		for i, k := range r.Contracts {
-			p := fmt.Sprintf("registers.contracts[%d]", i)
-			c.check(p+".number", "合同编号", TextName, k.Number)
-			c.check(p+".project", "合同项目名称", TextName, k.Project)
-			c.check(p+".supplier", "供应商", TextName, k.Supplier)
+			p := index("registers.contracts", i)
+			c.checkAt(p, "number", "合同编号", TextName, k.Number)
+			c.checkAt(p, "project", "合同项目名称", TextName, k.Project)
+			c.checkAt(p, "supplier", "供应商", TextName, k.Supplier)
 		}
 		for i, a := range r.Assets {
-			p := fmt.Sprintf("registers.assets[%d]", i)
-			c.check(p+".number", "资产编号", TextName, a.Number)
-			c.check(p+".name", "资产名称", TextName, a.Name)
-			c.check(p+".category", "资产类别", TextName, a.Category)
-			c.check(p+".location", "存放地点", TextLine, a.Location)
+			p := index("registers.assets", i)
+			c.checkAt(p, "number", "资产编号", TextName, a.Number)
+			c.checkAt(p, "name", "资产名称", TextName, a.Name)
+			c.checkAt(p, "category", "资产类别", TextName, a.Category)
+			c.checkAt(p, "location", "存放地点", TextLine, a.Location)
 		}
 		for i, d := range r.Disclosures {
-			p := fmt.Sprintf("registers.disclosures[%d]", i)
-			c.check(p+".kind", "公开类别", TextCode, d.Kind)
-			c.check(p+".title", "公开标题", TextLine, d.Title)
+			p := index("registers.disclosures", i)
+			c.checkAt(p, "kind", "公开类别", TextCode, d.Kind)
+			c.checkAt(p, "title", "公开标题", TextLine, d.Title)
 		}
 	}
 	c.list("problems", "存在的问题", TextParagraph, e.Problems)
@@ -234,50 +253,68 @@ func (e *Evaluation) CheckTexts() diag.List { return e.checkTexts() }
 type textChecker struct{ ds diag.List }
 
 func (c *textChecker) check(path, what string, kind TextKind, s string) {
+	c.checkAt(path, "", what, kind, s)
+}
+
+// checkAt checks a field at prefix.field (prefix alone when field is
+// empty); the path is only built for a finding.
+func (c *textChecker) checkAt(prefix, field, what string, kind TextKind, s string) {
 	if s == "" {
 		return
 	}
 	msg, long := checkText(kind, s)
-	switch {
-	case msg == "":
-	case long:
+	if msg == "" {
+		return
+	}
+	path := prefix
+	if field != "" {
+		path += "." + field
+	}
+	if long {
 		c.ds.Add(diag.TextTooLong, path, "%s%s", what, msg)
-	default:
+	} else {
 		c.ds.Add(diag.BadText, path, "%s%s", what, msg)
 	}
 }
 
 func (c *textChecker) list(path, what string, kind TextKind, ss []string) {
 	for i, s := range ss {
-		c.check(fmt.Sprintf("%s[%d]", path, i), what, kind, s)
+		if msg, _ := checkText(kind, s); msg != "" {
+			c.check(index(path, i), what, kind, s)
+		}
 	}
 }
 
-func (c *textChecker) evidence(path string, ss []string) {
-	c.list(path+".evidence", "佐证材料", TextLine, ss)
+// index is path[i].
+func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
+func (c *textChecker) evidence(prefix string, ss []string) {
+	if len(ss) > 0 {
+		c.list(prefix+".evidence", "佐证材料", TextLine, ss)
+	}
 }
 
-func (c *textChecker) deductions(path string, ds []Deduction) {
+func (c *textChecker) deductions(prefix string, ds []Deduction) {
 	for i, d := range ds {
-		p := fmt.Sprintf("%s.deductions[%d]", path, i)
-		c.check(p+".reason", "扣分原因", TextParagraph, d.Reason)
+		p := index(prefix+".deductions", i)
+		c.checkAt(p, "reason", "扣分原因", TextParagraph, d.Reason)
 		c.evidence(p, d.Evidence)
 	}
 }
 
 func (c *textChecker) targets(path string, ts []Target) {
 	for i, t := range ts {
-		p := fmt.Sprintf("%s[%d]", path, i)
-		c.check(p+".code", "指标编码", TextCode, t.Code)
-		c.check(p+".category", "指标类别", TextLine, t.Category)
-		c.check(p+".subcategory", "二级指标", TextLine, t.Subcategory)
-		c.check(p+".name", "指标名称", TextName, t.Name)
-		c.check(p+".unit", "计量单位", TextLine, t.Unit)
-		c.check(p+".direction", "指标方向", TextLine, t.Direction)
-		c.check(p+".target", "指标值", TextLine, t.Target)
-		c.check(p+".actual", "实际完成值", TextLine, t.Actual)
-		c.check(p+".level", "评价等级", TextLine, t.Level)
-		c.check(p+".deviation", "偏差原因分析及改进措施", TextParagraph, t.Deviation)
+		p := index(path, i)
+		c.checkAt(p, "code", "指标编码", TextCode, t.Code)
+		c.checkAt(p, "category", "指标类别", TextLine, t.Category)
+		c.checkAt(p, "subcategory", "二级指标", TextLine, t.Subcategory)
+		c.checkAt(p, "name", "指标名称", TextName, t.Name)
+		c.checkAt(p, "unit", "计量单位", TextLine, t.Unit)
+		c.checkAt(p, "direction", "指标方向", TextLine, t.Direction)
+		c.checkAt(p, "target", "指标值", TextLine, t.Target)
+		c.checkAt(p, "actual", "实际完成值", TextLine, t.Actual)
+		c.checkAt(p, "level", "评价等级", TextLine, t.Level)
+		c.checkAt(p, "deviation", "偏差原因分析及改进措施", TextParagraph, t.Deviation)
 		c.deductions(p, t.Deductions)
 		c.evidence(p, t.Evidence)
 	}
@@ -288,17 +325,17 @@ func (c *textChecker) scores(path string, scores map[string]Input) {
 		in := scores[code]
 		p := path + "." + code
 		c.check(p, "评分的指标编码", TextCode, code)
-		c.check(p+".not_applicable", "不适用原因", TextParagraph, in.NotApplicable)
-		c.check(p+".level", "评价等级", TextLine, in.Level)
-		c.check(p+".reason", "评分理由", TextParagraph, in.Reason)
-		c.check(p+".work", "工作开展情况", TextParagraph, in.Work)
+		c.checkAt(p, "not_applicable", "不适用原因", TextParagraph, in.NotApplicable)
+		c.checkAt(p, "level", "评价等级", TextLine, in.Level)
+		c.checkAt(p, "reason", "评分理由", TextParagraph, in.Reason)
+		c.checkAt(p, "work", "工作开展情况", TextParagraph, in.Work)
 		c.evidence(p, in.Evidence)
 		c.deductions(p, in.Deductions)
 		for i, it := range in.Checklist {
-			q := fmt.Sprintf("%s.checklist[%d]", p, i)
-			c.check(q+".item", "检查项编码", TextCode, it.Item)
-			c.check(q+".reason", "检查项说明", TextParagraph, it.Reason)
-			c.check(q+".override", "调整原因", TextParagraph, it.Override)
+			q := index(p+".checklist", i)
+			c.checkAt(q, "item", "检查项编码", TextCode, it.Item)
+			c.checkAt(q, "reason", "检查项说明", TextParagraph, it.Reason)
+			c.checkAt(q, "override", "调整原因", TextParagraph, it.Override)
 			c.evidence(q, it.Evidence)
 		}
 	}

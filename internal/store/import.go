@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -206,8 +207,9 @@ func prepareImport(entries []Entry) ([]*item, []*pin, error) {
 	return items, pins, nil
 }
 
-// encodeAll encodes the items' evaluations as JSON on every core: encoding
-// is a large part of an import's work.
+// encodeAll checks the text of the items' evaluations (the first item
+// that breaks the text rule is EINVALID) and encodes them as JSON, on
+// every core: encoding is a large part of an import's work.
 func encodeAll(items []*item) error {
 	errs := make([]error, len(items))
 	var next atomic.Int64
@@ -219,12 +221,23 @@ func encodeAll(items []*item) error {
 				if i >= len(items) {
 					return
 				}
-				items[i].data, errs[i] = json.Marshal(items[i].Evaluation)
+				it := items[i]
+				// The text rule is checked here, on every core, with the
+				// encoding: it reads every field too.
+				if err := checkEvaluationText(it.Evaluation, fmt.Sprintf("部门 %s %d 年度（%s）", it.key.code, it.key.year, it.name)); err != nil {
+					errs[i] = err
+					continue
+				}
+				it.data, errs[i] = json.Marshal(it.Evaluation)
 			}
 		})
 	}
 	wg.Wait()
 	for i, err := range errs {
+		var se *Error
+		if errors.As(err, &se) {
+			return err
+		}
 		if err != nil {
 			it := items[i]
 			return errorf(EINVALID, "部门 %s %d 年度（%s）无法编码：%v", it.key.code, it.key.year, it.name, err)
@@ -249,9 +262,6 @@ func checkEntry(it *item) error {
 		return errorf(EINVALID, "%s：部门 %s 的年度（year）无效", it.name, code)
 	}
 	if err := checkField(it.name+"：", "来源", evaluation.TextLine, it.Source); err != nil {
-		return err
-	}
-	if err := checkEvaluationText(ev, fmt.Sprintf("部门 %s %d 年度（%s）", code, year, it.name)); err != nil {
 		return err
 	}
 	if it.Result == nil {
