@@ -245,3 +245,40 @@ func TestTextRefusedAtBoundary(t *testing.T) {
 		t.Errorf("NUL in the username: %d", w.Code)
 	}
 }
+
+// Text outside evaluations — a self-score reason, a transition reason, a
+// review reason, a display name — is refused with the field named, 422
+// and not 500, and nothing is written.
+func TestTextRefusedOutsideEvaluations(t *testing.T) {
+	e := newEnv(t)
+	version := func() string { return strconv.Itoa(e.version(codeA, yearA)) }
+	before := e.version(codeA, yearA)
+	check := func(what, field string, w interface {
+		Result() *http.Response
+	}, body string) {
+		t.Helper()
+		if code := w.Result().StatusCode; code != http.StatusUnprocessableEntity || !strings.Contains(body, field) {
+			t.Errorf("%s: %d, want 422 naming %s\n%s", what, code, field, firstLines(body, 30))
+		}
+	}
+	w := e.post(editorA, pathA+"/scores/B4", url.Values{"item": {"B4.1"}, "outcome": {"failed"}, "reason": {"未制定\x00实施细则"}, "version": {version()}})
+	check("self-score reason", "检查项说明", w, w.Body.String())
+	w = e.post(editorA, pathA+"/transition", url.Values{"to": {"submitted"}, "comment": {"提交\u202e说明"}, "version": {version()}})
+	check("transition reason", "原因", w, w.Body.String())
+	if v := e.version(codeA, yearA); v != before {
+		t.Errorf("written: version %d → %d", before, v)
+	}
+	f := adminNewUserForm("new-editor")
+	f.Set("display_name", "新\u202e填报人")
+	w = e.adminPost("/admin/users", f)
+	check("display name", "显示名称", w, w.Body.String())
+	if u, err := e.st.ListUsers(context.Background()); err != nil || len(u) != len(seedUsers) {
+		t.Errorf("users after the refusal: %d, %v", len(u), err)
+	}
+	e.advance("under_review")
+	w = e.post(reviewer, pathA+"/review/B4", url.Values{"score": {"10"}, "reason": {"复核\x00"}, "version": {version()}})
+	check("review reason", "复核理由", w, w.Body.String())
+	if rs, err := e.st.ReviewScores(context.Background(), codeA, yearA); err != nil || len(rs) != 0 {
+		t.Errorf("review scores after the refusal: %v, %v", rs, err)
+	}
+}
