@@ -897,8 +897,17 @@ func (s *server) downloadWorkbook(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// The workbook shows the registered master data (a department renamed
+	// since this year was stored gets its new name), as an upload will
+	// carry it.
+	ev, err := cloneEvaluation(sc.rec.Evaluation)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	ev.KeepMaster(sc.rec.Master())
 	var buf bytes.Buffer
-	if err := workbook.Write(&buf, sc.rec.Evaluation, sc.fw, sc.pfw); err != nil {
+	if err := workbook.Write(&buf, ev, sc.fw, sc.pfw); err != nil {
 		s.internalError(w, r, err)
 		return
 	}

@@ -115,6 +115,11 @@ func TestAdminRenameRecorded(t *testing.T) {
 	if got := e.record(codeA, yearA).Department; got != "天河区人民政府办公室（新）" {
 		t.Errorf("listed as %q", got)
 	}
+	// The workbook the editor downloads carries the registered name.
+	wb := openXLSX(t, e.downloadWorkbook(editorA, pathA))
+	if v, _ := wb.f.GetCellValue(workbook.SheetBasic, wb.cell(workbook.SheetBasic, rowLabelHeader, "部门名称", "内容")); v != "天河区人民政府办公室（新）" {
+		t.Errorf("the workbook names the department %q", v)
+	}
 	page := e.get(admin, "/admin/departments?code="+codeA).Body.String()
 	if !strings.Contains(page, "机构改革更名") || !strings.Contains(page, "修改记录") {
 		t.Error("the department page does not show the history")
