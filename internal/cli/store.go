@@ -140,6 +140,12 @@ func cmdImport(e *env, args []string) error {
 	fwDirs := fs.String("frameworks", "", "用户指标框架目录")
 	actor := fs.String("actor", "", "操作人（默认为当前系统用户）")
 	reason := fs.String("reason", "导入", "变更原因，记入历史")
+	// The operator running import on the server is trusted with master
+	// data only when asking for it: without the flag a department already
+	// registered keeps its name, parent and region (each file's data
+	// carries them, with a warning where the file differs); departments
+	// not registered yet are created from the files either way.
+	updateDepts := fs.Bool("update-departments", false, "按文件更新已登记部门的名称、主管部门和所属地区（记入部门修改记录）；默认保留系统登记信息")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -173,9 +179,15 @@ func cmdImport(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	sum, err := st.Import(ctx, entries, actorName(*actor), *reason)
+	sum, kept, err := st.ImportWith(ctx, entries, store.ImportOptions{Actor: actorName(*actor), Reason: *reason, UpdateDepartments: *updateDepts})
 	if err != nil {
 		return err
+	}
+	for _, f := range kept {
+		fmt.Fprintln(e.stderr, f)
+	}
+	if len(kept) > 0 {
+		fmt.Fprintln(e.stderr, "提示：如需按文件更新部门登记信息，请使用 --update-departments 重新导入")
 	}
 	fmt.Fprintf(e.stdout, "✓ 导入 %d 个文件：新增 %d，更新 %d，未变 %d\n", len(entries), sum.Created, sum.Replaced, sum.Unchanged)
 	return nil

@@ -133,3 +133,37 @@ func TestUserAdd(t *testing.T) {
 		t.Errorf("unknown role: exit %d, want 2", code)
 	}
 }
+
+// A re-import stating another department name keeps the registered name
+// and warns, naming the file and the field; with --update-departments the
+// operator renames the department.
+func TestImportKeepsDepartmentMasterData(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("JIXIAO_DB", filepath.Join(dir, "j.db"))
+	if _, errs, code := run(t, "import", tianhe); code != 0 {
+		t.Fatal(errs)
+	}
+	data, _ := os.ReadFile(tianhe)
+	const registered = "广州市天河区人民政府办公室"
+	renamed := strings.Replace(string(data), "name: "+registered, "name: 天河区政府办（改名）", 1)
+	if renamed == string(data) {
+		t.Fatal("the example does not hold the expected name")
+	}
+	f := filepath.Join(dir, "renamed.yaml")
+	os.WriteFile(f, []byte(renamed), 0o644)
+	out, errs, code := run(t, "import", f)
+	if code != 0 || !strings.Contains(errs, "renamed.yaml") || !strings.Contains(errs, "W172") ||
+		!strings.Contains(errs, "以系统登记为准") || !strings.Contains(errs, "--update-departments") {
+		t.Fatalf("import without the flag: exit %d\n%s%s", code, out, errs)
+	}
+	if out, _, _ := run(t, "list"); !strings.Contains(out, registered) || strings.Contains(out, "改名") {
+		t.Errorf("list after the import without the flag:\n%s", out)
+	}
+	out, errs, code = run(t, "import", "--update-departments", "--reason", "更名", f)
+	if code != 0 || strings.Contains(errs, "W172") {
+		t.Fatalf("import with the flag: exit %d\n%s%s", code, out, errs)
+	}
+	if out, _, _ := run(t, "list"); !strings.Contains(out, "天河区政府办（改名）") {
+		t.Errorf("list after the import with the flag:\n%s", out)
+	}
+}

@@ -56,6 +56,9 @@ const (
 	NoEvidence      = "W131" // points awarded in full with no evidence cited
 	ExecutionLow    = "W150" // execution rate below the warning line
 	NarrativeAbsent = "W160" // a report paragraph a person should write is empty
+	BadText         = "E170" // a text with a character its kind forbids (control, bidirectional, invalid UTF-8)
+	TextTooLong     = "E171" // a text longer than its kind allows
+	MasterKept      = "W172" // department master data differs from the registered one, which is kept
 )
 
 // Finding is one thing found.
@@ -179,4 +182,5 @@ var Documented = map[string]string{
 	TotalMismatch: "分项与合计不符", RoundingDiff: "分项与合计仅有舍入差异",
 	Ignored: "工作簿中未知的工作表、列或行已忽略", NoDeviation: "目标未完成或大幅超出但未说明偏差原因", NoEvidence: "满分但未列佐证材料",
 	ExecutionLow: "预算执行率低于预警线", NarrativeAbsent: "报告中应由人撰写的段落为空",
+	BadText: "文本包含不允许的字符", TextTooLong: "文本超过长度上限", MasterKept: "部门登记信息与系统登记不一致，以系统登记为准",
 }

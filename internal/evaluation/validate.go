@@ -78,6 +78,7 @@ func (e *Evaluation) Validate() diag.List {
 			ds = append(ds, in.validate(pp+".scores."+code)...)
 		}
 	}
+	ds = append(ds, e.checkTexts()...)
 	return ds
 }
 

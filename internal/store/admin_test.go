@@ -18,15 +18,19 @@ func TestDepartments(t *testing.T) {
 		if ds, err := s.ListDepartments(ctx); err != nil || len(ds) != 0 {
 			t.Fatalf("empty store: %+v, %v", ds, err)
 		}
-		created, err := s.SaveDepartment(ctx, "900100", "示例市财政局")
+		admin := mkUser(t, s, "admin", workflow.Admin, "")
+		save := func(code, name string) (bool, error) {
+			return s.SaveDepartment(ctx, DepartmentMaster{Code: code, Name: name}, admin, "测试")
+		}
+		created, err := save("900100", "示例市财政局")
 		if err != nil || !created {
 			t.Fatalf("add: %v, %v", created, err)
 		}
-		created, err = s.SaveDepartment(ctx, "900100", "示例市财政局（更名）")
+		created, err = save("900100", "示例市财政局（更名）")
 		if err != nil || created {
 			t.Fatalf("rename: %v, %v", created, err)
 		}
-		if created, err := s.SaveDepartment(ctx, "900100", "示例市财政局（更名）"); err != nil || created {
+		if created, err := save("900100", "示例市财政局（更名）"); err != nil || created {
 			t.Fatalf("same name again: %v, %v", created, err)
 		}
 		for _, c := range []struct{ code, name string }{
@@ -34,12 +38,12 @@ func TestDepartments(t *testing.T) {
 			{"900200", ""}, {"900200", "   "}, {"900200", " 前有空格"}, {"900200", strings.Repeat("名", MaxDepartmentNameLen+1)},
 			{"900200", "控制\x01字符"},
 		} {
-			if _, err := s.SaveDepartment(ctx, c.code, c.name); ErrorCode(err) != EINVALID {
+			if _, err := save(c.code, c.name); ErrorCode(err) != EINVALID {
 				t.Errorf("SaveDepartment(%q, %q): %v, want EINVALID", c.code, c.name, err)
 			}
 		}
 		// A full-width space inside a name is kept.
-		if _, err := s.SaveDepartment(ctx, "900300", "示例市　审计局"); err != nil {
+		if _, err := save("900300", "示例市　审计局"); err != nil {
 			t.Errorf("full-width space in a name: %v", err)
 		}
 
@@ -71,7 +75,7 @@ func TestDepartments(t *testing.T) {
 			t.Errorf("finance bureau: %+v", fin)
 		}
 		// Renaming does not touch the department's years.
-		if _, err := s.SaveDepartment(ctx, "106001", "天河区政府办公室"); err != nil {
+		if _, err := save("106001", "天河区政府办公室"); err != nil {
 			t.Fatal(err)
 		}
 		r, err := s.Get(ctx, "106001", 2023)

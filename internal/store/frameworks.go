@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
@@ -75,6 +76,15 @@ func (s *Store) AddFramework(ctx context.Context, content []byte, actor User) (F
 			lines = append(lines, f.String())
 		}
 		return FrameworkVersion{}, errorf(EINVALID, "指标框架文件有误，未保存：%s", strings.Join(lines, "；"))
+	}
+	for _, f := range []struct {
+		name string
+		kind evaluation.TextKind
+		v    string
+	}{{"编号（id）", evaluation.TextCode, fw.ID}, {"版本（version）", evaluation.TextCode, fw.Version}, {"名称（name）", evaluation.TextName, fw.Name}} {
+		if err := checkField("指标框架的", f.name, f.kind, f.v); err != nil {
+			return FrameworkVersion{}, err
+		}
 	}
 	sum := sha256.Sum256(content)
 	v := FrameworkVersion{FrameworkID: fw.ID, Version: fw.Version, SHA256: hex.EncodeToString(sum[:]), Content: content}

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/scoring"
@@ -42,33 +44,77 @@ type Summary struct {
 	Created, Replaced, Unchanged int
 }
 
-// Import stores entries in one transaction: if any entry fails, nothing is
-// stored. A department is created or renamed by its code. A department-year
-// not yet stored is created at version 1; one stored with the same
-// evaluation and the same pinned framework files is left untouched; any
-// other is replaced (data, projects, pinned frameworks, total and grade),
-// its version incremented, and every changed field recorded in history
-// with actor and reason (a changed pinned framework file at the paths
-// "framework_file" and "project_framework_file"). A creation is recorded
-// as one history row. The status of a replaced department-year is kept.
-// Only a department-year with the department (draft or returned,
-// workflow.Editable) may be replaced: any other is EFORBIDDEN and nothing
-// is stored. Re-importing it unchanged is allowed and writes nothing.
+// ImportOptions say who imports, why, and whether the files may change
+// departments' master data.
+type ImportOptions struct {
+	Actor, Reason string
+	// UpdateDepartments lets the entries change the master data (name,
+	// parent, region) of departments already stored, each to what the
+	// last entry of the department states (a parent or region an entry
+	// leaves empty is kept); every change is recorded in department
+	// history with Actor and Reason. Without it a stored department's
+	// master data is kept and every entry carries it (ImportWith's
+	// findings say where an entry differed). Departments not stored are created
+	// from their last entry either way. Only the operator's command line
+	// sets it (`jixiao import --update-departments`); the web application
+	// never does.
+	UpdateDepartments bool
+}
+
+// Import is ImportWith without changing the master data of stored
+// departments.
 func (s *Store) Import(ctx context.Context, entries []Entry, actor, reason string) (Summary, error) {
+	sum, _, err := s.ImportWith(ctx, entries, ImportOptions{Actor: actor, Reason: reason})
+	return sum, err
+}
+
+// ImportWith stores entries in one transaction: if any entry fails,
+// nothing is stored. A department not stored is created from its last
+// entry (code, name, parent, region) and recorded in department history;
+// a stored department keeps its master data unless
+// opts.UpdateDepartments, and every entry is stored carrying its
+// department's master data (evaluation.KeepMaster). Every entry's text is
+// checked (evaluation.CheckTexts): a violation is EINVALID. A
+// department-year not yet stored is created at version 1; one stored with
+// the same evaluation and the same pinned framework files is left
+// untouched; any other is replaced (data, projects, pinned frameworks,
+// total and grade), its version incremented, and every changed field
+// recorded in history with actor and reason (a changed pinned framework
+// file at the paths "framework_file" and "project_framework_file"). A
+// creation is recorded as one history row. The status of a replaced
+// department-year is kept. Only a department-year with the department
+// (draft or returned, workflow.Editable) may be replaced: any other is
+// EFORBIDDEN and nothing is stored. Re-importing it unchanged is allowed
+// and writes nothing.
+//
+// The findings are warnings about the entries (File is the entry's
+// Source): diag.MasterKept for each department name, parent or region an
+// entry states otherwise than the registered master data, which was kept
+// and stored with the entry instead.
+func (s *Store) ImportWith(ctx context.Context, entries []Entry, opts ImportOptions) (Summary, diag.List, error) {
+	if err := checkField("", "导入人", evaluation.TextName, opts.Actor); err != nil {
+		return Summary{}, nil, err
+	}
+	if err := checkField("", "导入原因", evaluation.TextParagraph, opts.Reason); err != nil {
+		return Summary{}, nil, err
+	}
 	items, pins, err := prepareImport(entries)
 	if err != nil {
-		return Summary{}, err
+		return Summary{}, nil, err
 	}
-	var sum Summary
+	var (
+		sum Summary
+		ds  diag.List
+	)
 	err = s.withTx(ctx, func(tx *txn) error {
 		var err error
-		sum, err = tx.importItems(ctx, items, pins, actor, reason)
+		sum, err = tx.importItems(ctx, items, pins, opts, &ds)
 		return err
 	})
 	if err != nil {
-		return Summary{}, err
+		return Summary{}, nil, err
 	}
-	return sum, nil
+	return sum, ds, nil
 }
 
 // key names a department-year.
@@ -161,8 +207,9 @@ func prepareImport(entries []Entry) ([]*item, []*pin, error) {
 	return items, pins, nil
 }
 
-// encodeAll encodes the items' evaluations as JSON on every core: encoding
-// is a large part of an import's work.
+// encodeAll checks the text of the items' evaluations (the first item
+// that breaks the text rule is EINVALID) and encodes them as JSON, on
+// every core: encoding is a large part of an import's work.
 func encodeAll(items []*item) error {
 	errs := make([]error, len(items))
 	var next atomic.Int64
@@ -174,12 +221,23 @@ func encodeAll(items []*item) error {
 				if i >= len(items) {
 					return
 				}
-				items[i].data, errs[i] = json.Marshal(items[i].Evaluation)
+				it := items[i]
+				// The text rule is checked here, on every core, with the
+				// encoding: it reads every field too.
+				if err := checkEvaluationText(it.Evaluation, fmt.Sprintf("部门 %s %d 年度（%s）", it.key.code, it.key.year, it.name)); err != nil {
+					errs[i] = err
+					continue
+				}
+				it.data, errs[i] = json.Marshal(it.Evaluation)
 			}
 		})
 	}
 	wg.Wait()
 	for i, err := range errs {
+		var se *Error
+		if errors.As(err, &se) {
+			return err
+		}
 		if err != nil {
 			it := items[i]
 			return errorf(EINVALID, "部门 %s %d 年度（%s）无法编码：%v", it.key.code, it.key.year, it.name, err)
@@ -202,6 +260,9 @@ func checkEntry(it *item) error {
 	}
 	if year <= 0 {
 		return errorf(EINVALID, "%s：部门 %s 的年度（year）无效", it.name, code)
+	}
+	if err := checkField(it.name+"：", "来源", evaluation.TextLine, it.Source); err != nil {
+		return err
 	}
 	if it.Result == nil {
 		return errorf(EINVALID, "部门 %s %d 年度（%s）缺少评分结果", code, year, it.name)
@@ -239,18 +300,22 @@ func checkFrameworkSource(it *item, fw *framework.Framework, what string) error 
 
 // importItems does the database work of Import, a step for all items at a
 // time so that the number of round trips does not grow with the batch.
-func (tx *txn) importItems(ctx context.Context, items []*item, pins []*pin, actor, reason string) (Summary, error) {
+// The master-data warnings are added to findings.
+func (tx *txn) importItems(ctx context.Context, items []*item, pins []*pin, opts ImportOptions, findings *diag.List) (Summary, error) {
 	var sum Summary
 	if len(items) == 0 {
 		return sum, nil
 	}
+	actor, reason := opts.Actor, opts.Reason
 	now := tx.store.now()
 	if err := tx.resolvePins(ctx, pins); err != nil {
 		return sum, err
 	}
-	if err := tx.resolveDepartments(ctx, items); err != nil {
+	ds, err := tx.resolveDepartments(ctx, items, opts)
+	if err != nil {
 		return sum, err
 	}
+	*findings = ds
 	if err := tx.loadStored(ctx, items); err != nil {
 		return sum, err
 	}
@@ -373,94 +438,100 @@ func (tx *txn) insertPins(ctx context.Context, pins []*pin) error {
 }
 
 // resolveDepartments finds each item's department by code, creating the
-// departments not stored yet and renaming those whose name changed (the
-// last entry of a department names it).
-func (tx *txn) resolveDepartments(ctx context.Context, items []*item) error {
-	names := map[string]string{}
+// departments not stored yet from their last entry and, with
+// opts.UpdateDepartments, changing the master data of stored ones to
+// their last entry's. Then every item is made to carry its department's
+// master data (re-encoded where that changed it), and the warnings of
+// those that differed are returned.
+func (tx *txn) resolveDepartments(ctx context.Context, items []*item, opts ImportOptions) (diag.List, error) {
+	given := map[string]DepartmentMaster{}
 	var codes []string
 	for _, it := range items {
-		if _, ok := names[it.key.code]; !ok {
+		if _, ok := given[it.key.code]; !ok {
 			codes = append(codes, it.key.code)
 		}
-		names[it.key.code] = it.Evaluation.Department.Name
+		m := evaluation.MasterOf(it.Evaluation)
+		given[it.key.code] = DepartmentMaster{Code: it.key.code, Name: m.Name, Parent: m.Parent, Region: m.Region}
 	}
 	ids := map[string]int64{}
-	stored := map[string]string{}
+	stored := map[string]DepartmentMaster{}
 	err := inChunks(codes, func(part []string) error {
-		rows, err := tx.query(ctx, "SELECT id, code, name FROM departments WHERE code IN ("+placeholders(len(part))+")", anys(part)...)
+		rows, err := tx.query(ctx, "SELECT id, code, name, parent, region FROM departments WHERE code IN ("+placeholders(len(part))+")", anys(part)...)
 		if err != nil {
 			return fmt.Errorf("读取部门失败：%w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var id int64
-			var code, name string
-			if err := rows.Scan(&id, &code, &name); err != nil {
+			var m DepartmentMaster
+			if err := rows.Scan(&id, &m.Code, &m.Name, &m.Parent, &m.Region); err != nil {
 				return err
 			}
-			ids[code], stored[code] = id, name
+			ids[m.Code], stored[m.Code] = id, m
 		}
 		return rows.Err()
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var missing, missingNames []string
+	reason := strings.TrimSpace(opts.Reason)
+	if reason == "" {
+		reason = "导入数据"
+	}
+	var missing []DepartmentMaster
 	for _, code := range codes {
-		id, ok := ids[code]
-		switch {
-		case !ok:
-			missing = append(missing, code)
-			missingNames = append(missingNames, names[code])
-		case stored[code] != names[code]:
-			if _, err := tx.exec(ctx, "UPDATE departments SET name = ? WHERE id = ?", names[code], id); err != nil {
-				return fmt.Errorf("更新部门 %s 名称失败：%w", code, err)
+		g := given[code]
+		if _, ok := ids[code]; !ok {
+			if msg := CheckDepartmentName(g.Name); msg != "" {
+				return nil, errorf(EINVALID, "部门 %s 尚未登记，导入时创建该部门需要部门名称：名称%s", code, msg)
 			}
+			missing = append(missing, g)
+			stored[code] = g
+			continue
 		}
+		if !opts.UpdateDepartments {
+			continue
+		}
+		if err := g.check(); err != nil {
+			return nil, err
+		}
+		if _, err := tx.saveMaster(ctx, g, opts.Actor, reason, false); err != nil {
+			return nil, err
+		}
+		if err := tx.queryRow(ctx, "SELECT name, parent, region FROM departments WHERE id = ?", ids[code]).Scan(&g.Name, &g.Parent, &g.Region); err != nil {
+			return nil, err
+		}
+		stored[code] = g
 	}
-	if err := tx.insertDepartments(ctx, missing, missingNames, ids); err != nil {
-		return err
-	}
-	for _, it := range items {
-		it.deptID = ids[it.key.code]
-	}
-	return nil
-}
-
-// insertDepartments creates departments and records their ids.
-func (tx *txn) insertDepartments(ctx context.Context, codes, names []string, ids map[string]int64) error {
-	if len(codes) == 0 {
-		return nil
-	}
-	if tx.store.dialect == Postgres {
-		rows, err := tx.query(ctx, "INSERT INTO departments (code, name) SELECT * FROM unnest(?::text[], ?::text[]) RETURNING id, code", codes, names)
+	if len(missing) > 0 {
+		created, err := tx.createDepartments(ctx, missing, opts.Actor, reason)
 		if err != nil {
-			return fmt.Errorf("创建部门失败：%w", err)
+			return nil, err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var code string
-			if err := rows.Scan(&id, &code); err != nil {
-				return err
-			}
+		for code, id := range created {
 			ids[code] = id
 		}
-		return rows.Err()
 	}
-	stmt, err := tx.prepare(ctx, "INSERT INTO departments (code, name) VALUES (?, ?) RETURNING id")
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for i, code := range codes {
-		var id int64
-		if err := stmt.QueryRowContext(ctx, code, names[i]).Scan(&id); err != nil {
-			return fmt.Errorf("创建部门 %s 失败：%w", code, err)
+	var ds diag.List
+	for _, it := range items {
+		it.deptID = ids[it.key.code]
+		m := stored[it.key.code]
+		d := &it.Evaluation.Department
+		before := [3]string{d.Name, d.Parent, d.Region}
+		found := it.Evaluation.KeepMaster(evaluation.Master{Name: m.Name, Parent: m.Parent, Region: m.Region})
+		for _, f := range found {
+			f.File = it.name
+			ds = append(ds, f)
 		}
-		ids[code] = id
+		if before != [3]string{d.Name, d.Parent, d.Region} {
+			data, err := json.Marshal(it.Evaluation)
+			if err != nil {
+				return nil, errorf(EINVALID, "部门 %s %d 年度（%s）无法编码：%v", it.key.code, it.key.year, it.name, err)
+			}
+			it.data = data
+		}
 	}
-	return nil
+	return ds, nil
 }
 
 // loadStored finds the items' department-years already stored and decides

@@ -39,6 +39,15 @@ type Record struct {
 	Framework, ProjectFramework []byte
 	// Source is where the data was imported from.
 	Source string
+	// Parent and Region are the department's registered parent department
+	// and region (master data, with Listing.Department its name).
+	Parent, Region string
+}
+
+// Master is the department's registered master data, which every write
+// of the department-year's data carries (evaluation.KeepMaster).
+func (r *Record) Master() evaluation.Master {
+	return evaluation.Master{Name: r.Department, Parent: r.Parent, Region: r.Region}
 }
 
 // Change is one history row: an action (empty Path) or one field it
@@ -92,7 +101,7 @@ func (s *Store) List(ctx context.Context) ([]Listing, error) {
 	return out, nil
 }
 
-var getQuery = hot(`SELECT ` + listingColumns + `, dy.data, dy.source, f.content, pf.content
+var getQuery = hot(`SELECT ` + listingColumns + `, dy.data, dy.source, f.content, pf.content, d.parent, d.region
 	FROM department_years dy
 	JOIN departments d ON d.id = dy.department_id
 	JOIN framework_versions f ON f.id = dy.framework_version_id
@@ -103,8 +112,11 @@ var getQuery = hot(`SELECT ` + listingColumns + `, dy.data, dy.source, f.content
 func (s *Store) Get(ctx context.Context, code string, year int) (*Record, error) {
 	var r Record
 	var data []byte
+	if !storable(code) {
+		return nil, notFound(code, year)
+	}
 	err := s.withReadTx(ctx, func(tx *txn) error {
-		err := scanListing(tx.queryRow(ctx, getQuery, code, year), &r.Listing, &data, &r.Source, &r.Framework, &r.ProjectFramework)
+		err := scanListing(tx.queryRow(ctx, getQuery, code, year), &r.Listing, &data, &r.Source, &r.Framework, &r.ProjectFramework, &r.Parent, &r.Region)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound(code, year)
 		}
@@ -155,6 +167,9 @@ var findDepartmentYearQuery = hot(`SELECT dy.id, dy.version FROM department_year
 	WHERE d.code = ? AND dy.year = ?`)
 
 func (tx *txn) findDepartmentYear(ctx context.Context, code string, year int) (id int64, version int, err error) {
+	if !storable(code) {
+		return 0, 0, notFound(code, year)
+	}
 	err = tx.queryRow(ctx, findDepartmentYearQuery, code, year).Scan(&id, &version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, notFound(code, year)
@@ -167,7 +182,12 @@ func (tx *txn) findDepartmentYear(ctx context.Context, code string, year int) (i
 // If someone changed it since, nothing is written and the error is
 // ECONFLICT. Only a department-year with the department (status draft or
 // returned, workflow.Editable) may be changed: any other is EFORBIDDEN.
-// The dashboard summary (summaryOf) is written with the data. Every
+// The dashboard summary (summaryOf) is written with the data. The data
+// always carries the department's registered master data: ev's
+// department name, parent and region are set to it
+// (evaluation.KeepMaster; the caller shows the warnings) and the
+// department itself is never changed here. Text that breaks the text rule
+// (evaluation.CheckTexts), in ev, actor or reason, is EINVALID. Every
 // changed field is recorded in history; data equal to what is stored
 // writes nothing. It returns the version now stored.
 func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluation.Evaluation, res *scoring.Result, expectedVersion int, actor, reason string) (int, error) {
@@ -179,28 +199,32 @@ func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluatio
 	case len(res.Projects) != len(ev.Projects):
 		return 0, errorf(EINVALID, "部门 %s %d 年度有 %d 个项目，评分结果却有 %d 个", code, year, len(ev.Projects), len(res.Projects))
 	}
-	data, err := json.Marshal(ev)
-	if err != nil {
-		return 0, errorf(EINVALID, "部门 %s %d 年度的数据无法编码：%v", code, year, err)
+	if err := checkEvaluationText(ev, fmt.Sprintf("部门 %s %d 年度", code, year)); err != nil {
+		return 0, err
+	}
+	if err := checkField("", "修改人", evaluation.TextName, actor); err != nil {
+		return 0, err
+	}
+	if err := checkField("", "修改原因", evaluation.TextParagraph, reason); err != nil {
+		return 0, err
 	}
 	newVersion := expectedVersion
-	err = s.withTx(ctx, func(tx *txn) error {
+	err := s.withTx(ctx, func(tx *txn) error {
 		var (
-			id       int64
-			version  int
-			status   string
-			stored   []byte
-			deptID   int64
-			deptName string
-			fwID     string
-			pfwID    sql.NullString
+			id      int64
+			version int
+			status  string
+			stored  []byte
+			master  evaluation.Master
+			fwID    string
+			pfwID   sql.NullString
 		)
-		err := tx.queryRow(ctx, `SELECT dy.id, dy.version, dy.status, dy.data, d.id, d.name, f.framework_id, pf.framework_id
+		err := tx.queryRow(ctx, `SELECT dy.id, dy.version, dy.status, dy.data, d.name, d.parent, d.region, f.framework_id, pf.framework_id
 			FROM department_years dy
 			JOIN departments d ON d.id = dy.department_id
 			JOIN framework_versions f ON f.id = dy.framework_version_id
 			LEFT JOIN framework_versions pf ON pf.id = dy.project_framework_version_id
-			WHERE d.code = ? AND dy.year = ?`, code, year).Scan(&id, &version, &status, &stored, &deptID, &deptName, &fwID, &pfwID)
+			WHERE d.code = ? AND dy.year = ?`, code, year).Scan(&id, &version, &status, &stored, &master.Name, &master.Parent, &master.Region, &fwID, &pfwID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound(code, year)
 		}
@@ -218,6 +242,11 @@ func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluatio
 		}
 		if len(ev.Projects) > 0 && (!pfwID.Valid || pfwID.String != ev.ProjectFrameworkID()) {
 			return errorf(EINVALID, "部门 %s %d 年度未按项目指标框架 %s 评分；更换框架请重新导入", code, year, ev.ProjectFrameworkID())
+		}
+		ev.KeepMaster(master)
+		data, err := json.Marshal(ev)
+		if err != nil {
+			return errorf(EINVALID, "部门 %s %d 年度的数据无法编码：%v", code, year, err)
 		}
 		var old evaluation.Evaluation
 		if err := json.Unmarshal(stored, &old); err != nil {
@@ -240,11 +269,6 @@ func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluatio
 			return tx.conflict(ctx, id, key{code, year}, expectedVersion)
 		}
 		newVersion = expectedVersion + 1
-		if ev.Department.Name != deptName {
-			if _, err := tx.exec(ctx, "UPDATE departments SET name = ? WHERE id = ?", ev.Department.Name, deptID); err != nil {
-				return fmt.Errorf("更新部门 %s 名称失败：%w", code, err)
-			}
-		}
 		if err := tx.deleteProjects(ctx, []int64{id}); err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/workflow"
@@ -77,6 +78,9 @@ func (s *Store) SetReviewScore(ctx context.Context, code string, year int, scope
 		}
 		if reason == "" {
 			return errorf(EINVALID, "部门 %s %d 年度指标 %s：填写复核得分必须说明理由", code, year, indicator)
+		}
+		if err := checkField(fmt.Sprintf("部门 %s %d 年度指标 %s：", code, year, indicator), "复核理由", evaluation.TextParagraph, reason); err != nil {
+			return err
 		}
 		fw, err := tx.scopeFramework(ctx, st.id, code, year, scope)
 		if err != nil {
@@ -229,6 +233,12 @@ func (s *Store) AddComment(ctx context.Context, code string, year int, indicator
 			return errorf(EINVALID, "意见内容不能为空")
 		case n > maxCommentLen:
 			return errorf(EINVALID, "意见内容过长（最多 %d 个字符）", maxCommentLen)
+		}
+		if err := checkField("", "意见内容", evaluation.TextParagraph, body); err != nil {
+			return err
+		}
+		if err := checkField("意见所针对的", "指标编码", evaluation.TextCode, indicator); err != nil {
+			return err
 		}
 		c = Comment{IndicatorCode: indicator, AuthorID: a.ID, Author: a.Username, AuthorName: a.DisplayName, At: s.now(), Body: body}
 		return tx.queryRow(ctx, `INSERT INTO review_comments (department_year_id, indicator_code, author_id, at, body, resolved)

@@ -156,6 +156,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.fillMasters(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := s.prepareHot(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -341,7 +345,8 @@ func (tx *txn) prepare(ctx context.Context, q string) (*sql.Stmt, error) {
 }
 
 // mapError turns a unique-constraint violation (another writer got there
-// first) into ECONFLICT; other errors pass unchanged.
+// first) into ECONFLICT and text the database refuses (isBadText) into
+// EINVALID; other errors pass unchanged.
 func (s *Store) mapError(err error) error {
 	if err == nil {
 		return nil
@@ -352,6 +357,9 @@ func (s *Store) mapError(err error) error {
 	}
 	if isUniqueViolation(err) {
 		return &Error{Code: ECONFLICT, Message: "数据已被同时写入的其他操作修改，请刷新后重试", err: err}
+	}
+	if isBadText(err) {
+		return &Error{Code: EINVALID, Message: "提交的文本包含数据库无法保存的字符（如 NUL 控制字符），未保存任何数据", err: err}
 	}
 	return err
 }

@@ -93,7 +93,7 @@ func TestSummaryWrittenWithData(t *testing.T) {
 		code, year := th.Evaluation.Department.Code, th.Evaluation.Year
 		// B: padded region and parent (stored trimmed), its own spending.
 		b := variant(t, th.Evaluation, "900100", 0)
-		b.Department.Region, b.Department.Parent = "  示例市另一区 ", "\t示例市财政局"
+		b.Department.Region, b.Department.Parent = "  示例市另一区 ", "  示例市财政局"
 		b.Finance.Expenditure.Basic, b.Finance.Expenditure.Project = money.Yuan(321)+5, money.Yuan(12345)+67
 		// C: no region, no parent, no spending.
 		c := variant(t, th.Evaluation, "900200", 0)
@@ -110,7 +110,8 @@ func TestSummaryWrittenWithData(t *testing.T) {
 		checkOverview(t, s, year, want)
 		checkSummaryVersions(t, s)
 
-		// Update: new region, parent and spending.
+		// Update: new spending; the region and parent it states are not the
+		// registered ones, which are kept (master data).
 		u := clone(t, th.Evaluation)
 		u.Department.Region, u.Department.Parent = "示例市新区", "示例市人民政府 "
 		u.Finance.Expenditure.Basic += money.Yuan(1000)
@@ -118,15 +119,20 @@ func TestSummaryWrittenWithData(t *testing.T) {
 		if v, err := s.Update(ctx, code, year, u, entry(t, u, "").Result, 1, "officer", "更正支出"); err != nil || v != 2 {
 			t.Fatalf("update: version %d, %v", v, err)
 		}
-		want[code] = summaryFrom(u)
+		w := summaryFrom(u)
+		w.region, w.parent = want[code].region, want[code].parent
+		want[code] = w
 		checkOverview(t, s, year, want)
 
-		// A re-import changing B's spending and region replaces them; C
-		// unchanged keeps its own.
+		// The operator's re-import changing B's spending and region (with
+		// UpdateDepartments) replaces them; C unchanged keeps its own.
 		b2 := clone(t, b)
 		b2.Department.Region = "示例市第三区"
 		b2.Finance.Expenditure.Basic, b2.Finance.Expenditure.Project = money.Yuan(9)+99, money.Yuan(88888)
-		mustImport(t, s, []Entry{entry(t, b2, "b2.yaml"), entry(t, c, "c.yaml")}, Summary{Replaced: 1, Unchanged: 1})
+		sum, _, err := s.ImportWith(ctx, []Entry{entry(t, b2, "b2.yaml"), entry(t, c, "c.yaml")}, ImportOptions{Actor: "operator", Reason: "区划调整", UpdateDepartments: true})
+		if err != nil || sum != (Summary{Replaced: 1, Unchanged: 1}) {
+			t.Fatalf("import: %+v, %v", sum, err)
+		}
 		want["900100"] = summaryFrom(b2)
 		checkOverview(t, s, year, want)
 		checkSummaryVersions(t, s)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
@@ -21,6 +22,9 @@ type dyState struct {
 // loadState reads a department-year's status and version.
 func (tx *txn) loadState(ctx context.Context, code string, year int) (dyState, error) {
 	st := dyState{departmentCode: code}
+	if !storable(code) {
+		return st, notFound(code, year)
+	}
 	err := tx.queryRow(ctx, `SELECT dy.id, dy.status, dy.version FROM department_years dy JOIN departments d ON d.id = dy.department_id
 		WHERE d.code = ? AND dy.year = ?`, code, year).Scan(&st.id, &st.status, &st.version)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -79,6 +83,9 @@ func (s *Store) Transition(ctx context.Context, code string, year int, to string
 		}
 		if t.NeedsComment && comment == "" {
 			return errorf(EINVALID, "部门 %s %d 年度：%s需要填写原因", code, year, t.Action)
+		}
+		if err := checkField(fmt.Sprintf("部门 %s %d 年度：%s的", code, year, t.Action), "原因", evaluation.TextParagraph, comment); err != nil {
+			return err
 		}
 		now := s.now()
 		r, err := tx.exec(ctx, "UPDATE department_years SET status = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",

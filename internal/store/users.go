@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
@@ -58,8 +59,17 @@ func checkUser(u *User) error {
 			return errorf(EINVALID, "用户名 %q 不能包含空格或控制字符", u.Username)
 		}
 	}
+	if err := checkField("", "用户名", evaluation.TextCode, u.Username); err != nil {
+		return err
+	}
+	if err := checkField(fmt.Sprintf("用户 %s 的", u.Username), "显示名称", evaluation.TextName, u.DisplayName); err != nil {
+		return err
+	}
 	if utf8.RuneCountInString(u.DisplayName) > 100 {
 		return errorf(EINVALID, "用户 %s 的显示名称过长（最多 100 个字符）", u.Username)
+	}
+	if err := checkField(fmt.Sprintf("用户 %s 的", u.Username), "部门编码", evaluation.TextCode, u.DepartmentCode); err != nil {
+		return err
 	}
 	if strings.TrimSpace(u.DepartmentCode) != u.DepartmentCode {
 		return errorf(EINVALID, "用户 %s 的部门编码 %q 前后有空格", u.Username, u.DepartmentCode)
@@ -149,6 +159,12 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 		found bool
 	)
 	err := s.withReadTx(ctx, func(tx *txn) error {
+		if !storable(username) {
+			// Text the database cannot compare (NUL) is no account's
+			// name: the same answer, after the same work, as an
+			// unknown username.
+			return nil
+		}
 		err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE u.username = ?`, username), &u, &hash)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil

@@ -307,7 +307,7 @@ func TestAdminDepartments(t *testing.T) {
 		}
 	}
 	w := e.adminPost("/admin/departments", url.Values{"code": {"a b"}, "name": {" "}})
-	if got := adminAlertItems(w.Body.String()); w.Code != 422 || len(got) != 2 || got[0] != "部门编码：不能包含空格或控制字符" || got[1] != "部门名称：不能为空" {
+	if got := adminAlertItems(w.Body.String()); w.Code != 422 || len(got) != 2 || got[0] != "部门编码：不能包含空格" || got[1] != "部门名称：不能为空" {
 		t.Errorf("invalid department: %d %q", w.Code, got)
 	}
 	if w := e.adminPost("/admin/departments", url.Values{"code": {"900100"}, "name": {"示例市财政局"}}); w.Code != http.StatusSeeOther {
@@ -319,7 +319,7 @@ func TestAdminDepartments(t *testing.T) {
 	if w := e.adminPost("/admin/users", f); w.Code != http.StatusSeeOther {
 		t.Fatalf("editor of the new department: %d\n%s", w.Code, w.Body.String())
 	}
-	if w := e.adminPost("/admin/departments", url.Values{"code": {"900100"}, "name": {"示例市财政局（更名）"}}); w.Code != http.StatusSeeOther {
+	if w := e.adminPost("/admin/departments", url.Values{"code": {"900100"}, "name": {"示例市财政局（更名）"}, "reason": {"更名"}}); w.Code != http.StatusSeeOther {
 		t.Fatalf("rename: %d", w.Code)
 	}
 	ds, err := e.st.ListDepartments(context.Background())
@@ -340,7 +340,7 @@ func TestAdminDepartments(t *testing.T) {
 	}
 	// The rename link fills the form.
 	body = e.get(admin, "/admin/departments?code=900100").Body.String()
-	if !strings.Contains(body, "修改部门名称") || !strings.Contains(body, `value="示例市财政局（更名）"`) {
+	if !strings.Contains(body, "修改部门登记信息") || !strings.Contains(body, `value="示例市财政局（更名）"`) {
 		t.Errorf("rename form not filled in")
 	}
 }

@@ -646,6 +646,15 @@ func (p *editPage) apply(form url.Values, ev *evaluation.Evaluation) {
 	}
 }
 
+// keepMaster makes ev carry the department's registered master data, as
+// store.Update will, and lists a warning for each field the data stated
+// otherwise (the form has no field for them).
+func (p *editPage) keepMaster(ev *evaluation.Evaluation, m evaluation.Master) {
+	for _, d := range ev.KeepMaster(m) {
+		p.Warnings = append(p.Warnings, editProblem{Message: d.Message})
+	}
+}
+
 // readChangeReason checks a reason for a change; it returns the problem, if any.
 func readChangeReason(s string) (string, string) {
 	s = strings.TrimSpace(s)
@@ -654,6 +663,9 @@ func readChangeReason(s string) (string, string) {
 		return "", "请填写修改原因"
 	case len([]rune(s)) > maxChangeReason:
 		return "", fmt.Sprintf("修改原因不能超过 %d 字", maxChangeReason)
+	}
+	if msg := evaluation.CheckText(evaluation.TextParagraph, s); msg != "" {
+		return "", "修改原因" + msg
 	}
 	return s, ""
 }
@@ -835,6 +847,7 @@ func readEdit(w http.ResponseWriter, r *http.Request, sc *scored) (sub *editSubm
 		p.Errors = append(p.Errors, editProblem{"修改原因：" + problem, "edit-reason"})
 	}
 	p.attachAll(ev.Validate())
+	p.keepMaster(ev, sc.rec.Master())
 	p.attachAll(ev.Consistency())
 	before := sc.res
 	p.attachAll(rescoreWith(sc, ev))
@@ -884,8 +897,17 @@ func (s *server) downloadWorkbook(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// The workbook shows the registered master data (a department renamed
+	// since this year was stored gets its new name), as an upload will
+	// carry it.
+	ev, err := cloneEvaluation(sc.rec.Evaluation)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	ev.KeepMaster(sc.rec.Master())
 	var buf bytes.Buffer
-	if err := workbook.Write(&buf, sc.rec.Evaluation, sc.fw, sc.pfw); err != nil {
+	if err := workbook.Write(&buf, ev, sc.fw, sc.pfw); err != nil {
 		s.internalError(w, r, err)
 		return
 	}
@@ -968,6 +990,9 @@ func readWorkbookUpload(w http.ResponseWriter, r *http.Request) (*workbookUpload
 	case len(up.data) == 0:
 		return nil, http.StatusUnprocessableEntity, fmt.Sprintf("文件“%s”是空的。", up.name)
 	}
+	if msg := evaluation.CheckText(evaluation.TextName, up.name); msg != "" {
+		return nil, http.StatusUnprocessableEntity, "填报表的文件名" + msg + "，请重命名文件后再上传。"
+	}
 	return up, 0, ""
 }
 
@@ -1026,6 +1051,10 @@ func (s *server) uploadWorkbook(w http.ResponseWriter, r *http.Request) {
 		// or year, or of another framework, says so before anything else
 		// found at the same cells.
 		ds = append(loaded.Locate(workbookBelongs(loaded.Value, l, sc)), ds...)
+		// The department's master data is the administrator's: the data
+		// carries the registered name, parent and region, and the upload
+		// is told where it differed.
+		ds = append(ds, loaded.Locate(loaded.Value.KeepMaster(sc.rec.Master()))...)
 	}
 	before := sc.res.Total
 	if loaded != nil && ds.Err() == nil {
@@ -1053,13 +1082,13 @@ func (s *server) uploadWorkbook(w http.ResponseWriter, r *http.Request) {
 		s.editSaveFailed(w, r, err)
 		return
 	}
+	var warns []string
+	for _, f := range res.Warnings {
+		warns = append(warns, f.place()+f.Message)
+	}
 	if nv == v {
-		s.setFlash(w, fmt.Sprintf("填报表“%s”中的数据与现有数据相同，没有修改任何数据。", up.name))
+		s.setFlash(w, flashWithWarnings(fmt.Sprintf("填报表“%s”中的数据与现有数据相同，没有修改任何数据。", up.name), warns))
 	} else {
-		var warns []string
-		for _, f := range res.Warnings {
-			warns = append(warns, f.place()+f.Message)
-		}
 		s.setFlash(w, flashWithWarnings(fmt.Sprintf("填报表“%s”已导入：总分 %s → %s 分，等级 %s。", up.name, before, sc.res.Total, sc.res.Grade), warns))
 	}
 	http.Redirect(w, r, evaluationPath(l), http.StatusSeeOther)
