@@ -28,6 +28,19 @@ const (
 	argonSaltLen = 16        // bytes of random salt
 )
 
+// Argon2Params are the cost of new password hashes.
+type Argon2Params struct {
+	Time      uint32 // passes over memory
+	MemoryKiB uint32
+	Threads   uint8
+}
+
+// NewHashCost is the cost of the hashes CreateUser and SetPassword write;
+// the default is the one above. Tests that sign in many times lower it
+// (a hash under the race detector takes seconds); an operator never needs
+// to, and stored hashes keep their own cost whatever it is set to.
+var NewHashCost = Argon2Params{Time: argonTime, MemoryKiB: argonMemory, Threads: argonThreads}
+
 // Password length limits, in characters and bytes.
 const (
 	MinPasswordLen      = 10
@@ -71,8 +84,9 @@ func hashPassword(ctx context.Context, password string) (string, error) {
 		return "", err
 	}
 	defer releaseHashSlot()
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	c := NewHashCost
+	key := argon2.IDKey([]byte(password), salt, c.Time, c.MemoryKiB, c.Threads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.MemoryKiB, c.Time, c.Threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 

@@ -61,6 +61,13 @@ var seedUsers = []store.User{
 	{Username: admin, DisplayName: "管理员", Role: workflow.Admin},
 }
 
+// The test accounts are hashed at a low cost: the tests sign in hundreds
+// of times, and an Argon2id hash at the production cost takes seconds
+// under the race detector. Hashing itself is tested in the store.
+func init() {
+	store.NewHashCost = store.Argon2Params{Time: 1, MemoryKiB: 64, Threads: 1}
+}
+
 var (
 	seedOnce sync.Once
 	seedDir  string

@@ -62,6 +62,15 @@ func TestLoginRedirectStaysOnSite(t *testing.T) {
 	}
 }
 
+// withOptions rebuilds the env's server with options (the clock kept).
+// Tests that need many failed sign-ins lower the limits: each attempt
+// that reaches the password costs an argon2id hash, slow under -race.
+func (e *env) withOptions(o Options) {
+	o.Now = func() time.Time { return e.now }
+	e.srv = newServer(e.st, o)
+	e.h = e.srv.handler()
+}
+
 func (e *env) tryLogin(user, pass, remote string, header map[string]string) *httptest.ResponseRecorder {
 	return e.do(req{method: "POST", path: "/login", remote: remote, header: header,
 		form: url.Values{"username": {user}, "password": {pass}}})
@@ -71,7 +80,7 @@ func (e *env) tryLogin(user, pass, remote string, header map[string]string) *htt
 // user out: throttling is per account and address pair.
 func TestThrottleCannotLockOutAUser(t *testing.T) {
 	e := newEnv(t)
-	for i := range 20 {
+	for i := range 8 {
 		w := e.tryLogin(editorA, "wrong-password-1", "203.0.113.9:4000", nil)
 		if w.Code != http.StatusUnauthorized && w.Code != http.StatusTooManyRequests {
 			t.Fatalf("attack %d: %d", i, w.Code)
@@ -79,7 +88,7 @@ func TestThrottleCannotLockOutAUser(t *testing.T) {
 		e.now = e.now.Add(time.Second)
 	}
 	if w := e.tryLogin(editorA, password, "198.51.100.7:1000", nil); w.Code != http.StatusSeeOther {
-		t.Fatalf("the user from their own address after 20 failures elsewhere: %d, want 303\n%s", w.Code, w.Body.String())
+		t.Fatalf("the user from their own address after 8 failures elsewhere: %d, want 303\n%s", w.Code, w.Body.String())
 	}
 }
 
@@ -144,15 +153,16 @@ func equalInts(a, b []int) bool {
 // the per-address limit; other addresses are not affected.
 func TestThrottlePerAddress(t *testing.T) {
 	e := newEnv(t)
+	e.withOptions(Options{Throttle: Throttle{AddressFailures: 6}})
 	const addr = "192.0.2.77:1"
-	for i := range 30 {
+	for i := range 6 {
 		if w := e.tryLogin("nobody"+strconv.Itoa(i), "Spring2024!", addr, nil); w.Code != http.StatusUnauthorized {
 			t.Fatalf("spray %d: %d", i, w.Code)
 		}
 	}
 	w := e.tryLogin(editorA, password, addr, nil)
 	if w.Code != http.StatusTooManyRequests || !strings.Contains(w.Body.String(), "本机地址") || w.Header().Get("Retry-After") == "" {
-		t.Fatalf("31st attempt from the spraying address: %d, want 429 naming the address limit", w.Code)
+		t.Fatalf("7th attempt from the spraying address: %d, want 429 naming the address limit", w.Code)
 	}
 	if w := e.tryLogin(editorA, password, "198.51.100.8:1", nil); w.Code != http.StatusSeeOther {
 		t.Errorf("another address: %d, want 303", w.Code)
@@ -218,9 +228,8 @@ func TestClientAddress(t *testing.T) {
 func TestThrottleBehindProxy(t *testing.T) {
 	e := newEnv(t)
 	proxies, _ := ParseTrustedProxies("10.0.0.1")
-	e.srv = newServer(e.st, Options{Now: func() time.Time { return e.now }, TrustedProxies: proxies})
-	e.h = e.srv.handler()
-	for i := range 30 {
+	e.withOptions(Options{TrustedProxies: proxies, Throttle: Throttle{AddressFailures: 4}})
+	for i := range 4 {
 		e.tryLogin("nobody"+strconv.Itoa(i), "x-wrong-1", "10.0.0.1:5000", map[string]string{"X-Forwarded-For": "203.0.113.66"})
 	}
 	if w := e.tryLogin(editorA, password, "10.0.0.1:5000", map[string]string{"X-Forwarded-For": "198.51.100.20"}); w.Code != http.StatusSeeOther {
@@ -231,7 +240,8 @@ func TestThrottleBehindProxy(t *testing.T) {
 	}
 	// Without trust, the header changes nothing: the sprayer stays limited.
 	e2 := newEnv(t)
-	for i := range 30 {
+	e2.withOptions(Options{Throttle: Throttle{AddressFailures: 4}})
+	for i := range 4 {
 		e2.tryLogin("nobody"+strconv.Itoa(i), "x-wrong-1", "203.0.113.66:1", map[string]string{"X-Forwarded-For": strconv.Itoa(i) + ".1.1.1"})
 	}
 	if w := e2.tryLogin(editorA, password, "203.0.113.66:1", map[string]string{"X-Forwarded-For": "198.51.100.21"}); w.Code != http.StatusTooManyRequests {
@@ -244,8 +254,7 @@ func TestHSTSOnlyWithSecureCookies(t *testing.T) {
 	if v := e.do(req{method: "GET", path: "/login"}).Header().Get("Strict-Transport-Security"); v != "" {
 		t.Errorf("HSTS without HTTPS: %q", v)
 	}
-	e.srv = newServer(e.st, Options{Now: func() time.Time { return e.now }, Secure: true})
-	e.h = e.srv.handler()
+	e.withOptions(Options{Secure: true})
 	if v := e.do(req{method: "GET", path: "/login"}).Header().Get("Strict-Transport-Security"); !strings.HasPrefix(v, "max-age=") {
 		t.Errorf("HSTS with secure cookies: %q", v)
 	}
