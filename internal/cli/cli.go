@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/jixiao/jixiao/internal/render/pdf"
 )
 
 // exitError carries an exit status with a message already printed or to
@@ -61,6 +63,9 @@ func commands() []command {
 // Run runs the command line and returns the exit status: 0 success, 1 the
 // data has errors or the work failed, 2 the command was misused.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// `report --format pdf` prints with the process-wide PDF service:
+	// stop its browser before the process exits.
+	defer pdf.CloseDefault()
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)

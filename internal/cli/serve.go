@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/render/pdf"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/web"
 )
@@ -44,8 +45,11 @@ func cmdServe(e *env, args []string) error {
 // the address and then whatever banner adds.
 func runServer(ctx context.Context, e *env, st *store.Store, addr string, secure bool, banner func()) error {
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	// One Chromium for the server's PDFs, stopped with the server.
+	printer := pdf.New(pdf.Options{})
+	defer printer.Close()
 	srv := &http.Server{
-		Handler:           web.New(st, web.Options{Logger: logger, Secure: secure, FrameworkDirs: frameworkDirs("")}),
+		Handler:           web.New(st, web.Options{Logger: logger, Secure: secure, FrameworkDirs: frameworkDirs(""), PDF: printer}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      2 * time.Minute, // PDF conversion may take a while

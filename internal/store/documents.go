@@ -17,6 +17,7 @@ import (
 // was rendered from (migration 00004). A published report does not change,
 // so the public download serves these bytes instead of rendering again.
 type PublishedDocument struct {
+	Department  string // the department's name, as PublishedDocument reads it
 	Version     int
 	Format      string
 	ContentType string
@@ -26,7 +27,7 @@ type PublishedDocument struct {
 	CreatedAt   time.Time
 }
 
-var publishedDocumentQuery = hot(`SELECT dy.status, p.version, p.content_type, p.size, p.sha256, p.data, p.created_at
+var publishedDocumentQuery = hot(`SELECT d.name, dy.status, p.version, p.content_type, p.size, p.sha256, p.data, p.created_at
 	FROM department_years dy JOIN departments d ON d.id = dy.department_id
 	JOIN published_documents p ON p.department_year_id = dy.id AND p.version = dy.version
 	WHERE d.code = ? AND dy.year = ? AND p.format = ?`)
@@ -41,7 +42,7 @@ func (s *Store) PublishedDocument(ctx context.Context, code string, year int, fo
 	var status string
 	err := s.withReadTx(ctx, func(tx *txn) error {
 		return tx.queryRow(ctx, publishedDocumentQuery, code, year, format).
-			Scan(&status, &d.Version, &d.ContentType, &d.Size, &d.SHA256, &d.Data, &d.CreatedAt)
+			Scan(&d.Department, &status, &d.Version, &d.ContentType, &d.Size, &d.SHA256, &d.Data, &d.CreatedAt)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil

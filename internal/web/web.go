@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/render/pdf"
 	"github.com/jixiao/jixiao/internal/store"
 )
 
@@ -52,6 +53,11 @@ type Options struct {
 	// command line reads (see `jixiao frameworks`); the administrator's
 	// framework page lists what they hold beside the built-in ones.
 	FrameworkDirs []string
+	// PDF prints report PDFs with one shared Chromium, a bounded number
+	// of pages at once and a bounded queue (pdf.Options holds the limits
+	// and their defaults). nil means the process-wide pdf.Default(). The
+	// caller closes it when the server stops.
+	PDF *pdf.Service
 }
 
 // server holds what the handlers share.
@@ -63,6 +69,8 @@ type server struct {
 	limiter *limiter
 	fwDirs  []string // user framework directories
 	scores  *scores  // scoring results by stored version
+	pdf     *pdf.Service
+	public  *flights // renders of published documents in progress
 	pages   map[string]*pageTemplate
 	mux     *http.ServeMux
 	// apiRoutes lists the patterns registered under /api/v1, for the
@@ -84,6 +92,11 @@ func newServer(st *store.Store, opts Options) *server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.pdf = opts.PDF
+	if s.pdf == nil {
+		s.pdf = pdf.Default()
+	}
+	s.public = newFlights()
 	if opts.LoginFailures <= 0 {
 		opts.LoginFailures = 5
 	}

@@ -111,6 +111,8 @@ type Stats struct {
 	Renders int64
 	// Refused is how many renders were refused with a *BusyError.
 	Refused int64
+	// Waiting is how many renders wait in the queue now.
+	Waiting int64
 }
 
 // Service prints HTML to PDF with one shared headless Chromium. It is safe
@@ -145,7 +147,7 @@ func (s *Service) Options() Options { return s.opts }
 
 // Stats returns the counters.
 func (s *Service) Stats() Stats {
-	return Stats{Launches: s.launches.Load(), Renders: s.renders.Load(), Refused: s.refused.Load()}
+	return Stats{Launches: s.launches.Load(), Renders: s.renders.Load(), Refused: s.refused.Load(), Waiting: s.queue.Load()}
 }
 
 // Close stops the browser and refuses later renders with ErrClosed.
