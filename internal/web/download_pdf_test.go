@@ -75,7 +75,7 @@ func TestPublicPDFRenderedOnce(t *testing.T) {
 	if pdf.Browser() == "" {
 		t.Skip("Chromium not installed; CI installs it")
 	}
-	e, svc, _ := newPDFEnv(t, pdf.Options{})
+	e, svc, _ := newPDFEnv(t, pdf.Options{QueueWait: time.Hour})
 	e.advance(workflow.Published)
 	const burst = 8
 	res := make([]*httptest.ResponseRecorder, burst)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -257,13 +256,11 @@ func (s *Service) browser(ctx context.Context) (*browser, error) {
 	if path == "" {
 		return nil, ErrNoBrowser
 	}
-	dir, err := os.MkdirTemp("", "jixiao-chromium-")
-	if err != nil {
-		return nil, err
-	}
 	// The flags keep Chromium off the network (these machines are often
-	// offline, and it would otherwise try to reach update servers) and
-	// give it a fresh profile.
+	// offline, and it would otherwise try to reach update servers). With
+	// no user-data-dir given, chromedp starts each browser on a fresh
+	// temporary profile and, when it stops, kills what is left of its
+	// processes and removes the profile.
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path),
 		chromedp.Flag("headless", true),
@@ -274,19 +271,17 @@ func (s *Service) browser(ctx context.Context) (*browser, error) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(dir),
 	)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	b := &browser{ctx: bctx, stop: func() {
 		cancelBrowser()
 		cancelAlloc()
-		os.RemoveAll(dir)
 	}}
 	s.launches.Add(1)
 	// The first Run binds the browser's life to bctx, which must not
 	// carry the render's timeout: stop the start from outside instead.
 	start := context.AfterFunc(ctx, cancelBrowser)
-	err = chromedp.Do(bctx)
+	err := chromedp.Do(bctx)
 	stopped := !start()
 	if err != nil || stopped {
 		b.stop()

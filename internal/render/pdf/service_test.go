@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"sync"
 	"syscall"
 	"testing"
@@ -148,7 +149,8 @@ func TestDefaults(t *testing.T) {
 // A burst of renders shares one browser and prints every document.
 func TestBurstSharesOneBrowser(t *testing.T) {
 	needBrowser(t)
-	s := New(Options{})
+	// A busy machine prints slowly: the queue wait must not decide.
+	s := New(Options{QueueWait: time.Hour})
 	defer s.Close()
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
@@ -208,4 +210,11 @@ func TestCancelWhilePrinting(t *testing.T) {
 	if _, err := s.Print(ctx, []byte("<p>x</p>")); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	// Render (TestRenderA4WithText) starts the process-wide service.
+	CloseDefault()
+	os.Exit(code)
 }
