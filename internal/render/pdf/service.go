@@ -183,22 +183,30 @@ func (s *Service) Print(ctx context.Context, page []byte) ([]byte, error) {
 	defer cancel()
 	b, err := s.browser(rctx)
 	if err != nil {
-		return nil, err
+		return nil, s.renderError(ctx, rctx, err)
 	}
 	data, err := s.print(rctx, b, page)
 	if err == nil {
 		return data, nil
 	}
-	switch {
-	case ctx.Err() != nil:
-		return nil, ctx.Err()
-	case errors.Is(rctx.Err(), context.DeadlineExceeded):
-		return nil, fmt.Errorf("生成 PDF 超时（超过 %s）", s.opts.Timeout)
-	case b.ctx.Err() != nil:
+	if b.ctx.Err() != nil && ctx.Err() == nil && rctx.Err() == nil {
 		// The browser died; the next render starts a new one.
 		return nil, fmt.Errorf("Chromium 意外退出，生成 PDF 失败：%w", err)
 	}
-	return nil, fmt.Errorf("Chromium 生成 PDF 失败：%w", err)
+	return nil, s.renderError(ctx, rctx, fmt.Errorf("Chromium 生成 PDF 失败：%w", err))
+}
+
+// renderError is err of a render whose caller's context is ctx and whose
+// context with the timeout is rctx: the caller's own error if it ended,
+// a timeout if the render took too long.
+func (s *Service) renderError(ctx, rctx context.Context, err error) error {
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(rctx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("生成 PDF 超时（超过 %s）", s.opts.Timeout)
+	}
+	return err
 }
 
 // acquire takes a page, waiting in the queue if none is free.

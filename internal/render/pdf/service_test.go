@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -217,4 +219,19 @@ func TestMain(m *testing.M) {
 	// Render (TestRenderA4WithText) starts the process-wide service.
 	CloseDefault()
 	os.Exit(code)
+}
+
+// A render that takes longer than Timeout fails with a timeout error; here
+// the "browser" never answers.
+func TestRenderTimeout(t *testing.T) {
+	fake := filepath.Join(t.TempDir(), "chromium")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\nexec sleep 30\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := New(Options{Timeout: 200 * time.Millisecond, Browser: fake})
+	defer s.Close()
+	_, err := s.Print(context.Background(), []byte("<p>x</p>"))
+	if err == nil || !strings.Contains(err.Error(), "生成 PDF 超时") {
+		t.Errorf("err = %v, want a timeout", err)
+	}
 }
