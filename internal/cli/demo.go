@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/jixiao/jixiao/internal/demo"
+	"github.com/jixiao/jixiao/internal/render/pdf"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
@@ -49,7 +50,7 @@ func cmdDemo(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return runServer(ctx, e, st, *addr, false, func() {
+	return runServer(ctx, e, st, *addr, false, pdf.Options{}, func() {
 		fmt.Fprintf(e.stdout, "演示账号（密码均为 %s）：\n", demo.Password)
 		for _, a := range accounts {
 			dept := ""

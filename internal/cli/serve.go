@@ -24,12 +24,15 @@ func cmdServe(e *env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
 	db := dbFlag(fs)
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 仅经 HTTPS 发送（通过 HTTPS 访问时应开启）")
+	pages := fs.Int("pdf-pages", pdf.DefaultPages, "同时生成 PDF 的份数（共用一个 Chromium 进程）")
+	queue := fs.Int("pdf-queue", pdf.DefaultQueue, "排队等待生成 PDF 的最多份数，超出时答复 503 请稍后重试")
+	timeout := fs.Duration("pdf-timeout", pdf.DefaultTimeout, "生成一份 PDF 的最长时间")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usageErr("用法：jixiao serve [--addr 127.0.0.1:8080] [--db DB]")
+	if len(pos) > 0 || *pages < 1 || *queue < 1 || *timeout <= 0 {
+		return usageErr("用法：jixiao serve [--addr 127.0.0.1:8080] [--db DB] [--pdf-pages 2] [--pdf-queue 8] [--pdf-timeout 60s]（PDF 份数至少为 1，时间须大于 0）")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -38,24 +41,25 @@ func cmdServe(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	return runServer(ctx, e, st, *addr, *secure, nil)
+	return runServer(ctx, e, st, *addr, *secure, pdf.Options{Pages: *pages, Queue: *queue, Timeout: *timeout}, nil)
 }
 
 // runServer serves the web application on addr until ctx ends, printing
-// the address and then whatever banner adds.
-func runServer(ctx context.Context, e *env, st *store.Store, addr string, secure bool, banner func()) error {
+// the address and then whatever banner adds. PDFs are printed by one
+// Chromium with the limits of pdfOpts, stopped with the server.
+func runServer(ctx context.Context, e *env, st *store.Store, addr string, secure bool, pdfOpts pdf.Options, banner func()) error {
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	// One Chromium for the server's PDFs, stopped with the server.
-	printer := pdf.New(pdf.Options{})
+	printer := pdf.New(pdfOpts)
 	defer printer.Close()
 	srv := &http.Server{
 		Handler:           web.New(st, web.Options{Logger: logger, Secure: secure, FrameworkDirs: frameworkDirs(""), PDF: printer}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      2 * time.Minute, // PDF conversion may take a while
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// A PDF may wait in the queue and then print: leave it the time.
+		WriteTimeout:   max(2*time.Minute, printer.Options().QueueWait+printer.Options().Timeout+30*time.Second),
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
