@@ -246,7 +246,7 @@ func (s *server) publicDownload(w http.ResponseWriter, r *http.Request) {
 	if year, ok := parseYear(r.PathValue("year")); ok {
 		d, err := s.st.PublishedDocument(r.Context(), code, year, ext)
 		if err != nil {
-			s.internalError(w, r, err)
+			s.renderFailed(w, r, err)
 			return
 		}
 		if d != nil {
