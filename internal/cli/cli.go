@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/jixiao/jixiao/internal/render/pdf"
 )
 
 // exitError carries an exit status with a message already printed or to
@@ -52,7 +54,7 @@ func commands() []command {
 		{"template", "template [--framework ID] -o FILE.xlsx  生成数据填报模板", cmdTemplate},
 		{"user", "user add --name N --role R [--department CODE] < 密码  创建用户（密码从标准输入读取）", cmdUser},
 		{"migrate", "migrate [--db DB]  升级数据库结构", cmdMigrate},
-		{"serve", "serve [--addr 127.0.0.1:8080] [--db DB]  启动网页服务（填报、审核、公开）", cmdServe},
+		{"serve", "serve [--addr 127.0.0.1:8080] [--db DB] [--pdf-pages 2] [--pdf-queue 8] [--pdf-timeout 60s]  启动网页服务（填报、审核、公开）", cmdServe},
 		{"demo", "demo [--addr 127.0.0.1:8080]  在新的演示数据库上启动网页服务（含示例数据和各角色账号）", cmdDemo},
 		{"deadline", "deadline --from DATE (--working-days N | --days N) [--roll]  按国务院节假日安排计算期限", cmdDeadline},
 		{"gen", "gen --departments N --years Y --projects P -o DIR [--seed S]  生成可复现的模拟数据", cmdGen},
@@ -62,6 +64,9 @@ func commands() []command {
 // Run runs the command line and returns the exit status: 0 success, 1 the
 // data has errors or the work failed, 2 the command was misused.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// `report --format pdf` prints with the process-wide PDF service:
+	// stop its browser before the process exits.
+	defer pdf.CloseDefault()
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/jixiao/jixiao/internal/demo"
+	"github.com/jixiao/jixiao/internal/render/pdf"
 	"github.com/jixiao/jixiao/internal/web"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
@@ -50,7 +51,7 @@ func cmdDemo(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return runServer(ctx, e, st, *addr, web.Options{}, func() {
+	return runServer(ctx, e, st, *addr, web.Options{}, pdf.Options{}, func() {
 		fmt.Fprintf(e.stdout, "演示账号（密码均为 %s）：\n", demo.Password)
 		for _, a := range accounts {
 			dept := ""

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/render/pdf"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/web"
 )
@@ -24,12 +25,15 @@ func cmdServe(e *env, args []string) error {
 	db := dbFlag(fs)
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 仅经 HTTPS 发送，并发送 HSTS 头（通过 HTTPS 访问时应开启）")
 	proxies := fs.String("trusted-proxy", "", "前置反向代理的地址或网段（CIDR，多个用逗号分隔）；仅来自这些地址的请求按 X-Forwarded-For 确定客户端地址")
+	pages := fs.Int("pdf-pages", pdf.DefaultPages, "同时生成 PDF 的份数（共用一个 Chromium 进程）")
+	queue := fs.Int("pdf-queue", pdf.DefaultQueue, "排队等待生成 PDF 的最多份数，超出时答复 503 请稍后重试")
+	timeout := fs.Duration("pdf-timeout", pdf.DefaultTimeout, "生成一份 PDF 的最长时间")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usageErr("用法：jixiao serve [--addr 127.0.0.1:8080] [--db DB] [--secure-cookies] [--trusted-proxy CIDR,…]")
+	if len(pos) > 0 || *pages < 1 || *queue < 1 || *timeout <= 0 {
+		return usageErr("用法：jixiao serve [--addr 127.0.0.1:8080] [--db DB] [--secure-cookies] [--trusted-proxy CIDR,…] [--pdf-pages 2] [--pdf-queue 8] [--pdf-timeout 60s]（PDF 份数至少为 1，时间须大于 0）")
 	}
 	trusted, err := web.ParseTrustedProxies(*proxies)
 	if err != nil {
@@ -42,23 +46,27 @@ func cmdServe(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	return runServer(ctx, e, st, *addr, web.Options{Secure: *secure, TrustedProxies: trusted}, nil)
+	return runServer(ctx, e, st, *addr, web.Options{Secure: *secure, TrustedProxies: trusted}, pdf.Options{Pages: *pages, Queue: *queue, Timeout: *timeout}, nil)
 }
 
 // runServer serves the web application on addr until ctx ends, printing
-// the address and then whatever banner adds. The logger and framework
-// directories of opts are set here.
-func runServer(ctx context.Context, e *env, st *store.Store, addr string, opts web.Options, banner func()) error {
+// the address and then whatever banner adds. The logger, framework
+// directories and PDF service of opts are set here: PDFs are printed by
+// one Chromium with the limits of pdfOpts, stopped with the server.
+func runServer(ctx context.Context, e *env, st *store.Store, addr string, opts web.Options, pdfOpts pdf.Options, banner func()) error {
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	opts.Logger, opts.FrameworkDirs = logger, frameworkDirs("")
+	printer := pdf.New(pdfOpts)
+	defer printer.Close()
+	opts.Logger, opts.FrameworkDirs, opts.PDF = logger, frameworkDirs(""), printer
 	srv := &http.Server{
 		Handler:           web.New(st, opts),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      2 * time.Minute, // PDF conversion may take a while
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// A PDF may wait in the queue and then print: leave it the time.
+		WriteTimeout:   max(2*time.Minute, printer.Options().QueueWait+printer.Options().Timeout+30*time.Second),
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -58,7 +58,8 @@ func checkDepartment(u User, code string, year int) error {
 //
 // The move is recorded in history as one row: action "status", path
 // "status", the old and new status as old and new values, the comment as
-// reason and the actor's username as actor.
+// reason and the actor's username as actor. Stored files of the
+// department-year's published report (PublishedDocument) are deleted.
 func (s *Store) Transition(ctx context.Context, code string, year int, to string, actor User, comment string, expectedVersion int) (int, error) {
 	comment = strings.TrimSpace(comment)
 	var newVersion int
@@ -99,6 +100,11 @@ func (s *Store) Transition(ctx context.Context, code string, year int, to string
 			return tx.conflict(ctx, st.id, key{code, year}, expectedVersion)
 		}
 		newVersion = expectedVersion + 1
+		// Files stored for the published version are stale now (leaving
+		// or re-entering publication changes the version).
+		if err := tx.deletePublishedDocuments(ctx, st.id); err != nil {
+			return err
+		}
 		_, err = tx.exec(ctx, `INSERT INTO history (department_year_id, version, at, actor, action, path, old_value, new_value, reason)
 			VALUES (?, ?, ?, ?, 'status', 'status', ?, ?, ?)`, st.id, newVersion, now, a.Username, st.status, to, comment)
 		if err != nil {

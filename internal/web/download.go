@@ -2,6 +2,9 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -22,7 +25,8 @@ import (
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
-// format is a report download.
+// format is a report download. PDF has no render func: it goes through
+// the server's pdf.Service (renderFormat).
 type format struct {
 	render      func(io.Writer, *report.Document) error
 	contentType string
@@ -33,7 +37,7 @@ var formats = map[string]format{
 	"docx": {docx.Render, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
 	"xlsx": {xlsx.Render, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 	"md":   {markdown.Render, "text/markdown; charset=utf-8"},
-	"pdf":  {pdf.Render, "application/pdf"},
+	"pdf":  {nil, "application/pdf"},
 }
 
 // publicFormats are the downloads offered to the public.
@@ -70,30 +74,61 @@ func (s *server) download(w http.ResponseWriter, r *http.Request) {
 	s.serveReport(w, r, sc, ext)
 }
 
+// serveReport renders a report for this request and serves it (the
+// authenticated download: a year that is not published may change at any
+// time, so nothing is kept).
 func (s *server) serveReport(w http.ResponseWriter, r *http.Request, sc *scored, ext string) {
-	f := formats[ext]
-	if ext == "pdf" && pdf.Browser() == "" {
-		s.renderError(w, r, http.StatusServiceUnavailable, pdf.ErrNoBrowser.Error())
-		return
-	}
-	doc := report.Build(report.Input{Evaluation: sc.rec.Evaluation, Result: sc.res, Framework: sc.fw})
-	var buf bytes.Buffer
-	if err := f.render(&buf, doc); err != nil {
-		if errors.Is(err, pdf.ErrNoBrowser) {
-			s.renderError(w, r, http.StatusServiceUnavailable, pdf.ErrNoBrowser.Error())
-			return
-		}
-		s.internalError(w, r, err)
+	data, err := s.renderFormat(r.Context(), sc, ext)
+	if err != nil {
+		s.renderFailed(w, r, err)
 		return
 	}
 	l := sc.rec.Listing
-	name := fmt.Sprintf("%s%d年度部门整体支出绩效自评报告.%s", l.Department, l.Year, ext)
-	ascii := fmt.Sprintf("report-%s-%d.%s", asciiOnly(l.DepartmentCode), l.Year, ext)
-	w.Header().Set("Content-Type", f.contentType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", ascii, encodeRFC5987(name)))
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	s.setReportHeaders(w, l.Department, l.DepartmentCode, l.Year, ext)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.Header().Set("Cache-Control", "private, no-store")
-	w.Write(buf.Bytes())
+	w.Write(data)
+}
+
+// renderFormat builds the report of a scored department-year and renders
+// it as ext; PDF is printed by the server's bounded PDF service, tied to
+// ctx.
+func (s *server) renderFormat(ctx context.Context, sc *scored, ext string) ([]byte, error) {
+	doc := report.Build(report.Input{Evaluation: sc.rec.Evaluation, Result: sc.res, Framework: sc.fw})
+	var buf bytes.Buffer
+	var err error
+	if ext == "pdf" {
+		err = s.pdf.Render(ctx, &buf, doc)
+	} else {
+		err = formats[ext].render(&buf, doc)
+	}
+	return buf.Bytes(), err
+}
+
+// renderFailed answers a failed render: no browser and a full PDF queue
+// are 503 (the latter with Retry-After); a client that went away gets
+// nothing.
+func (s *server) renderFailed(w http.ResponseWriter, r *http.Request, err error) {
+	var busy *pdf.BusyError
+	switch {
+	case errors.Is(err, pdf.ErrNoBrowser):
+		s.renderError(w, r, http.StatusServiceUnavailable, pdf.ErrNoBrowser.Error())
+	case errors.As(err, &busy):
+		w.Header().Set("Retry-After", strconv.Itoa(busy.RetryAfterSeconds()))
+		s.renderError(w, r, http.StatusServiceUnavailable, busy.Error())
+	case r.Context().Err() != nil:
+		s.log.Info("download abandoned by the client", "path", r.URL.Path, "err", err)
+	default:
+		s.internalError(w, r, err)
+	}
+}
+
+// setReportHeaders sets the content type and the file name of a report.
+func (s *server) setReportHeaders(w http.ResponseWriter, department, code string, year int, ext string) {
+	name := fmt.Sprintf("%s%d年度部门整体支出绩效自评报告.%s", department, year, ext)
+	ascii := fmt.Sprintf("report-%s-%d.%s", asciiOnly(code), year, ext)
+	w.Header().Set("Content-Type", formats[ext].contentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", ascii, encodeRFC5987(name)))
 }
 
 // asciiOnly keeps letters, digits, '-' and '_' for the plain filename.
@@ -196,16 +231,75 @@ func (s *server) publicView(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "public_view", fmt.Sprintf("%s %d 年度绩效自评报告", l.Department, l.Year), "", d)
 }
 
-// publicDownload serves a published report's files.
+// publicDownload serves a published report's files. A published report
+// does not change: each format is rendered once per published version,
+// kept in the store (store.PublishedDocument) and served from there with
+// its SHA-256 as ETag. A burst of requests for a file not stored yet
+// waits for one render (flights).
 func (s *server) publicDownload(w http.ResponseWriter, r *http.Request) {
 	ext, ok := reportFormat(r.PathValue("file"), publicFormats)
 	if !ok {
 		s.renderError(w, r, http.StatusNotFound, "页面不存在。")
 		return
 	}
+	code := r.PathValue("code")
+	if year, ok := parseYear(r.PathValue("year")); ok {
+		d, err := s.st.PublishedDocument(r.Context(), code, year, ext)
+		if err != nil {
+			s.renderFailed(w, r, err)
+			return
+		}
+		if d != nil {
+			s.servePublished(w, r, d.Department, code, year, d)
+			return
+		}
+	}
 	sc, ok := s.loadPublic(w, r)
 	if !ok {
 		return
 	}
-	s.serveReport(w, r, sc, ext)
+	l := sc.rec.Listing
+	key := fmt.Sprintf("%s/%d/%d/%s", l.DepartmentCode, l.Year, l.Version, ext)
+	d, err := s.public.do(r.Context(), key, func() (*store.PublishedDocument, error) {
+		// The render serves every request waiting for it, so no one
+		// request's cancellation stops it; the PDF service's timeout
+		// still bounds it.
+		ctx := context.WithoutCancel(r.Context())
+		// Another request may have stored it since this one looked.
+		if d, err := s.st.PublishedDocument(ctx, l.DepartmentCode, l.Year, ext); err != nil || d != nil {
+			return d, err
+		}
+		data, err := s.renderFormat(ctx, sc, ext)
+		if err != nil {
+			return nil, err
+		}
+		d, err := s.st.SavePublishedDocument(ctx, l.DepartmentCode, l.Year, l.Version, ext, formats[ext].contentType, data)
+		if err != nil {
+			// Serve what was rendered; the next request renders again.
+			s.log.Error("storing a published document failed", "code", l.DepartmentCode, "year", l.Year, "format", ext, "err", err)
+		}
+		if d == nil {
+			// Not stored (the year moved meanwhile, or the write failed):
+			// serve this request's render only.
+			sum := sha256.Sum256(data)
+			d = &store.PublishedDocument{Version: l.Version, Format: ext, ContentType: formats[ext].contentType,
+				Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), Data: data}
+		}
+		return d, nil
+	})
+	if err != nil {
+		s.renderFailed(w, r, err)
+		return
+	}
+	s.servePublished(w, r, l.Department, l.DepartmentCode, l.Year, d)
+}
+
+// servePublished serves a stored file of a published report, answering
+// conditional requests (If-None-Match) from its SHA-256.
+func (s *server) servePublished(w http.ResponseWriter, r *http.Request, department, code string, year int, d *store.PublishedDocument) {
+	s.setReportHeaders(w, department, code, year, d.Format)
+	w.Header().Set("ETag", `"`+d.SHA256+`"`)
+	// A report may be withdrawn from publication: caches ask again.
+	w.Header().Set("Cache-Control", "public, no-cache")
+	http.ServeContent(w, r, "", d.CreatedAt, bytes.NewReader(d.Data))
 }

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/render/pdf"
 	"github.com/jixiao/jixiao/internal/store"
 )
 
@@ -55,6 +56,11 @@ type Options struct {
 	// command line reads (see `jixiao frameworks`); the administrator's
 	// framework page lists what they hold beside the built-in ones.
 	FrameworkDirs []string
+	// PDF prints report PDFs with one shared Chromium, a bounded number
+	// of pages at once and a bounded queue (pdf.Options holds the limits
+	// and their defaults). nil means the process-wide pdf.Default(). The
+	// caller closes it when the server stops.
+	PDF *pdf.Service
 }
 
 // server holds what the handlers share.
@@ -67,6 +73,8 @@ type server struct {
 	proxies  []netip.Prefix
 	fwDirs   []string // user framework directories
 	scores   *scores  // scoring results by stored version
+	pdf      *pdf.Service
+	public   *flights // renders of published documents in progress
 	pages    map[string]*pageTemplate
 	mux      *http.ServeMux
 	// apiRoutes lists the patterns registered under /api/v1, for the
@@ -90,6 +98,11 @@ func newServer(st *store.Store, opts Options) *server {
 	}
 	s.throttle = newThrottle(opts.Throttle, s.now)
 	s.proxies = opts.TrustedProxies
+	s.pdf = opts.PDF
+	if s.pdf == nil {
+		s.pdf = pdf.Default()
+	}
+	s.public = newFlights()
 	s.pages = mustParsePages()
 	s.mux = http.NewServeMux()
 	s.routes()

@@ -2,18 +2,22 @@
 // way a person would print it from the browser: the HTML renderer's print
 // stylesheet sets A4 paper and the official margins. Chromium is an
 // outside program; when it is not installed Render says so plainly.
+//
+// Printing goes through a Service: one long-lived Chromium per Service,
+// started on first use and started again if it dies, printing at most
+// Options.Pages documents at once (one tab each) with a bounded queue of
+// waiting renders. The command line uses the process-wide Default service
+// through Render; the web server owns a Service of its own.
 package pdf
 
 import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"time"
+	"sync"
 
 	"github.com/jixiao/jixiao/internal/render/html"
 	"github.com/jixiao/jixiao/internal/report"
@@ -23,6 +27,7 @@ import (
 var ErrNoBrowser = errors.New("生成 PDF 需要安装 Chromium 浏览器（Debian/麒麟/统信：apt-get install chromium），或改用 docx 格式后用 WPS、LibreOffice 另存为 PDF")
 
 // Browser returns the path of an installed Chromium, or "".
+// JIXIAO_CHROMIUM, when set, names it.
 func Browser() string {
 	if p := os.Getenv("JIXIAO_CHROMIUM"); p != "" {
 		return p
@@ -35,54 +40,56 @@ func Browser() string {
 	return ""
 }
 
-// Timeout bounds one conversion.
-var Timeout = 60 * time.Second
+var (
+	defaultMu  sync.Mutex
+	defaultSvc *Service
+)
 
-// Render writes the document as PDF.
+// Default returns the process-wide service (default Options), creating it
+// on first use. Its browser starts only when something is printed; call
+// CloseDefault before the process exits.
+func Default() *Service {
+	defaultMu.Lock()
+	defer defaultMu.Unlock()
+	if defaultSvc == nil {
+		defaultSvc = New(Options{})
+	}
+	return defaultSvc
+}
+
+// CloseDefault closes the process-wide service, if it was created, and
+// stops its browser. A later Default creates a new one.
+func CloseDefault() error {
+	defaultMu.Lock()
+	s := defaultSvc
+	defaultSvc = nil
+	defaultMu.Unlock()
+	if s == nil {
+		return nil
+	}
+	return s.Close()
+}
+
+// Render writes the document as PDF with the process-wide service. It is
+// what the command line calls (`jixiao report … --format pdf`).
 func Render(w io.Writer, d *report.Document) error {
-	browser := Browser()
-	if browser == "" {
+	if Browser() == "" {
 		return ErrNoBrowser
 	}
-	dir, err := os.MkdirTemp("", "jixiao-pdf-")
+	return Default().Render(context.Background(), w, d)
+}
+
+// Render writes the document as PDF: the HTML report printed by the
+// service's browser. ctx bounds the wait for a free page and the printing.
+func (s *Service) Render(ctx context.Context, w io.Writer, d *report.Document) error {
+	var page bytes.Buffer
+	if err := html.Render(&page, d); err != nil {
+		return err
+	}
+	data, err := s.Print(ctx, page.Bytes())
 	if err != nil {
 		return err
-	}
-	defer os.RemoveAll(dir)
-	page := filepath.Join(dir, "report.html")
-	var buf bytes.Buffer
-	if err := html.Render(&buf, d); err != nil {
-		return err
-	}
-	if err := os.WriteFile(page, buf.Bytes(), 0o600); err != nil {
-		return err
-	}
-	out := filepath.Join(dir, "report.pdf")
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
-	// The flags keep Chromium off the network (these machines are often
-	// offline, and it would otherwise try to reach update servers) and
-	// give it a fresh profile so parallel runs do not clash.
-	cmd := exec.CommandContext(ctx, browser,
-		"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+filepath.Join(dir, "profile"),
-		"--no-pdf-header-footer", "--print-to-pdf="+out, "file://"+page)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("Chromium 转换 PDF 失败：%v\n%s", err, lastLines(msg, 5))
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		return fmt.Errorf("Chromium 未生成 PDF：%w", err)
 	}
 	_, err = w.Write(data)
 	return err
-}
-
-func lastLines(b []byte, n int) string {
-	lines := bytes.Split(bytes.TrimSpace(b), []byte("\n"))
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return string(bytes.Join(lines, []byte("\n")))
 }

@@ -3,9 +3,12 @@ package pdf
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -49,5 +52,68 @@ func TestNoBrowserIsAClearError(t *testing.T) {
 	err := Render(&bytes.Buffer{}, reporttest.Sample())
 	if !errors.Is(err, ErrNoBrowser) {
 		t.Errorf("err = %v, want ErrNoBrowser", err)
+	}
+}
+
+// Every page carries its number centred in the bottom margin: "— n —".
+func TestPageNumbersAtTheFoot(t *testing.T) {
+	if Browser() == "" {
+		t.Skip("Chromium not installed; CI installs it")
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) not installed; CI installs it")
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, reporttest.Sample()); err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), "r.pdf")
+	os.WriteFile(f, buf.Bytes(), 0o644)
+	out, err := exec.Command("pdftotext", "-bbox", f, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pageRe := regexp.MustCompile(`<page width="([\d.]+)" height="([\d.]+)">`)
+	wordRe := regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>`)
+	num := func(s string) float64 {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	pages := strings.Split(string(out), "</page>")
+	pages = pages[:len(pages)-1]
+	if len(pages) < 2 {
+		t.Fatalf("%d pages, want a report of several", len(pages))
+	}
+	for i, p := range pages {
+		m := pageRe.FindStringSubmatch(p)
+		if m == nil {
+			t.Fatalf("page %d: no size", i+1)
+		}
+		width, height := num(m[1]), num(m[2])
+		// The last line: the words lowest on the page.
+		var text string
+		var y, left, right float64
+		for _, w := range wordRe.FindAllStringSubmatch(p, -1) {
+			switch wy := num(w[2]); {
+			case wy > y+1:
+				y, text, left, right = wy, w[4], num(w[1]), num(w[3])
+			case wy > y-1:
+				text += w[4]
+				left, right = min(left, num(w[1])), max(right, num(w[3]))
+			}
+		}
+		if want := fmt.Sprintf("—%d—", i+1); text != want {
+			t.Errorf("page %d ends with %q, want %q", i+1, text, want)
+			continue
+		}
+		if mid := (left + right) / 2; mid < width/2-3 || mid > width/2+3 {
+			t.Errorf("page %d: number centred at %.1f pt, page centre %.1f pt", i+1, mid, width/2)
+		}
+		if bottomMargin := 35 / 25.4 * 72; y < height-bottomMargin {
+			t.Errorf("page %d: number at %.1f pt from the top, above the bottom margin", i+1, y)
+		}
 	}
 }
