@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+	"time"
 )
 
 // MaxInputBytes bounds a file the command line reads (a data file,
@@ -61,4 +62,19 @@ func fileError(path string, err error) error {
 		reason = "读写失败（系统错误）"
 	}
 	return fmt.Errorf("%s：%s", path, reason)
+}
+
+// displayZone is the time zone the command line prints times in: the
+// IANA zone named by JIXIAO_TZ, by default Asia/Shanghai (Beijing time,
+// as the web pages show). A zone the system does not know falls back to
+// UTC+8, which is what Asia/Shanghai is.
+func displayZone() *time.Location {
+	name := os.Getenv("JIXIAO_TZ")
+	if name == "" {
+		name = "Asia/Shanghai"
+	}
+	if loc, err := time.LoadLocation(name); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
 }

@@ -341,16 +341,27 @@ func cmdHistory(e *env, args []string) error {
 	if *format == "json" {
 		return writeJSON(e, hs)
 	}
+	// Fields are named as the current data names them; times are in the
+	// configured zone (Beijing time unless JIXIAO_TZ says otherwise).
+	label := func(p string) string { return p }
+	if rec, err := st.Get(ctx, code, year); err == nil {
+		label = rec.Evaluation.FieldLabel
+	}
+	zone := displayZone()
 	for _, h := range hs {
 		if h.Path == "" {
-			fmt.Fprintf(e.stdout, "版本 %d  %s  %s  %s", h.Version, h.At.Local().Format("2006-01-02 15:04:05"), h.Actor, actionName(h.Action))
+			fmt.Fprintf(e.stdout, "版本 %d  %s  %s  %s", h.Version, h.At.In(zone).Format("2006-01-02 15:04:05"), h.ActorName, actionName(h.Action))
 			if h.Reason != "" {
 				fmt.Fprintf(e.stdout, "（%s）", h.Reason)
 			}
 			fmt.Fprintln(e.stdout)
 			continue
 		}
-		fmt.Fprintf(e.stdout, "    %s：%q → %q\n", h.Path, h.Old, h.New)
+		field := label(h.Path)
+		if h.Path == "status" {
+			field = "状态"
+		}
+		fmt.Fprintf(e.stdout, "    %s：%q → %q\n", field, h.Old, h.New)
 	}
 	return nil
 }

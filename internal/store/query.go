@@ -53,9 +53,12 @@ func (r *Record) Master() evaluation.Master {
 // Change is one history row: an action (empty Path) or one field it
 // changed, at a data-file path, with the old and new values as text.
 type Change struct {
-	Version        int
-	At             time.Time
-	Actor, Action  string
+	Version       int
+	At            time.Time
+	Actor, Action string
+	// ActorName is the actor's display name when the actor is an
+	// account, else the actor as recorded (an operator's import).
+	ActorName      string
 	Path, Old, New string
 	Reason         string
 }
@@ -140,15 +143,15 @@ func (s *Store) History(ctx context.Context, code string, year int) ([]Change, e
 		if err != nil {
 			return err
 		}
-		rows, err := tx.query(ctx, `SELECT version, at, actor, action, path, old_value, new_value, reason
-			FROM history WHERE department_year_id = ? ORDER BY id`, id)
+		rows, err := tx.query(ctx, `SELECT h.version, h.at, h.actor, COALESCE(NULLIF(u.display_name, ''), h.actor), h.action, h.path, h.old_value, h.new_value, h.reason
+			FROM history h LEFT JOIN users u ON u.username = h.actor WHERE h.department_year_id = ? ORDER BY h.id`, id)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var c Change
-			if err := rows.Scan(&c.Version, &c.At, &c.Actor, &c.Action, &c.Path, &c.Old, &c.New, &c.Reason); err != nil {
+			if err := rows.Scan(&c.Version, &c.At, &c.Actor, &c.ActorName, &c.Action, &c.Path, &c.Old, &c.New, &c.Reason); err != nil {
 				return err
 			}
 			c.At = c.At.UTC()

@@ -114,7 +114,14 @@ func (s *server) departments(w http.ResponseWriter, r *http.Request) {
 type historyData struct {
 	Base    string
 	Listing store.Listing
-	Changes []store.Change
+	Changes []historyRow
+}
+
+// historyRow is a change as the history page shows it: the field named in
+// words (evaluation.FieldLabel), the person by their display name.
+type historyRow struct {
+	store.Change
+	Field string
 }
 
 func (s *server) history(w http.ResponseWriter, r *http.Request) {
@@ -130,8 +137,18 @@ func (s *server) history(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	slices.Reverse(hs)
+	rows := make([]historyRow, len(hs))
+	for i, h := range hs {
+		rows[i] = historyRow{Change: h, Field: h.Path}
+		switch {
+		case h.Path == "status":
+			rows[i].Field = "状态"
+		case h.Path != "":
+			rows[i].Field = sc.rec.Evaluation.FieldLabel(h.Path)
+		}
+	}
 	s.render(w, r, http.StatusOK, "history", l.Department+" "+strconv.Itoa(l.Year)+" 年度修改历史", "",
-		historyData{Base: evaluationPath(l), Listing: l, Changes: hs})
+		historyData{Base: evaluationPath(l), Listing: l, Changes: rows})
 }
 
 // evaluationPath is the workspace address of a department-year.
