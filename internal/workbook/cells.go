@@ -52,16 +52,19 @@ func normHeader(s string) string {
 // when any holds anything. A sheet with content below its row limit is
 // read up to the limit and refused with one error.
 func (r *reader) openSheet(name string, cols []column) *sheetData {
+	b, err := r.bound(name)
+	if err != nil {
+		r.add(diag.Syntax, name+"!A1", "工作表“%s”无法读取：%v", name, err)
+		return nil
+	}
 	rows, err := r.f.Rows(name)
 	if err != nil {
 		r.add(diag.Syntax, name+"!A1", "工作表“%s”无法读取：%v", name, err)
 		return nil
 	}
 	defer rows.Close()
-	attrs := openAttrs(r.zip, r.partOf, name)
-	defer attrs.close()
+	attrs := openAttrs(b)
 	s := &sheetData{r: r, name: name, col: map[string]int{}, slot: map[int]int{}}
-	limit := r.lim.rows(name)
 	raw := excelize.Options{RawCellValue: true}
 	var (
 		unknown  = map[int]string{} // 0-based column → header the layout lacks
@@ -77,13 +80,6 @@ func (r *reader) openSheet(name string, cols []column) *sheetData {
 		vals, err := rows.Columns(raw)
 		if err != nil {
 			break
-		}
-		if n > limit {
-			if anyText(vals) {
-				r.add(diag.Syntax, fmt.Sprintf("%s!A%d", name, limit+1), "%s：超过 %d 行的上限（第 %d 行起未读取），请拆分或核对文件", name, limit, limit+1)
-				break
-			}
-			continue
 		}
 		if n == 1 {
 			lastCol = s.header(vals, cols, unknown)
@@ -141,6 +137,13 @@ func (r *reader) openSheet(name string, cols []column) *sheetData {
 	if err := rows.Error(); err != nil {
 		r.add(diag.Syntax, name+"!A1", "工作表“%s”无法读取：%v", name, err)
 		return nil
+	}
+	if b.over {
+		limit := r.lim.rows(name)
+		r.add(diag.Syntax, fmt.Sprintf("%s!A%d", name, limit+1), "%s：超过 %d 行的上限（第 %d 行起未读取），请拆分或核对文件", name, limit, limit+1)
+	}
+	if b.beyond != "" && (beyond == "" || cellBefore(b.beyond, beyond)) {
+		beyond = b.beyond
 	}
 	if len(s.rows) == 0 {
 		s.rows = [][]cellData{nil} // the header row
@@ -231,14 +234,26 @@ func (s *sheetData) readShown(need map[int][]int) {
 	}
 }
 
-// anyText reports whether a row holds anything.
-func anyText(vals []string) bool {
-	for _, v := range vals {
-		if strings.TrimSpace(v) != "" {
-			return true
-		}
+// bound cuts a sheet to the limits (boundSheet) and has the spreadsheet
+// library read the bounded sheet in place of the part in the package.
+func (r *reader) bound(name string) (*bounded, error) {
+	part, ok := r.partOf[name]
+	if !ok {
+		return nil, errors.New("找不到工作表的数据")
 	}
-	return false
+	b, err := boundSheet(r.zip, part, r.lim.rows(name), r.lim.Columns)
+	if err != nil {
+		return nil, err
+	}
+	r.f.Pkg.Store(part, b.xml)
+	return b, nil
+}
+
+// cellBefore reports whether cell a comes before cell b, row by row.
+func cellBefore(a, b string) bool {
+	ac, ar, _ := excelize.CellNameToCoordinates(a)
+	bc, br, _ := excelize.CellNameToCoordinates(b)
+	return ar < br || ar == br && ac < bc
 }
 
 // ref is the cell reference of 0-based row i and column c: "收支情况!D5".

@@ -53,8 +53,19 @@ func Fields(data []byte, refs []string) (names map[string]string) {
 		w := wants[sheet]
 		wants[sheet] = want{max(w.row, row), max(w.col, col)}
 	}
+	zr, partOf := parts(data)
 	sheets := map[string][][]string{}
 	for sheet, w := range wants {
+		// As in Load: the library reads the sheet cut to the limits.
+		part, ok := partOf[sheet]
+		if !ok {
+			continue
+		}
+		b, err := boundSheet(zr, part, lim.rows(sheet), lim.Columns)
+		if err != nil {
+			continue
+		}
+		f.Pkg.Store(part, b.xml)
 		sheets[sheet] = labelRows(f, sheet, w.row, w.col)
 	}
 	for _, ref := range refs {

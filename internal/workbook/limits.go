@@ -87,7 +87,18 @@ func (l Limits) open(data []byte) (*excelize.File, error) {
 // openError says why a workbook could not be opened.
 func (l Limits) openError(err error) string {
 	if err != nil && err.Error() == fmt.Sprintf("unzip size exceeds the %d bytes limit", l.UnzipSize) {
-		return fmt.Sprintf("工作簿解压后超过 %d MB 的上限，未读取；请删除多余的工作表、行或图片后重新保存", l.UnzipSize>>20)
+		return fmt.Sprintf("工作簿解压后超过 %s 的上限，未读取；请删除多余的工作表、行或图片后重新保存", sizeText(l.UnzipSize))
 	}
 	return fmt.Sprintf("不是可读取的 Excel 工作簿（.xlsx）：%v", err)
+}
+
+// sizeText is a size in bytes as a person reads it: "64 MB", "100 KB".
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d 字节", n)
 }

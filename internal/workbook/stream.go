@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"path"
 	"strconv"
@@ -91,32 +92,229 @@ func parts(data []byte) (*zip.Reader, map[string]string) {
 	return zr, out
 }
 
-// openAttrs starts the attribute stream of a sheet, or returns nil when
-// its part cannot be found (cells then read as of unknown type, as
-// numbers are).
-func openAttrs(zr *zip.Reader, partOf map[string]string, sheet string) *attrStream {
-	p, ok := partOf[sheet]
-	if !ok || zr == nil {
-		return nil
-	}
+// bounded is a worksheet cut to the limits: the rows up to the row limit,
+// the cells in the first columns, as XML the library reads in place of
+// the part in the package; and what was left out.
+type bounded struct {
+	xml []byte
+	// over is set when a row below the limit holds anything.
+	over bool
+	// beyond is the first cell right of the column limit, below the
+	// header row, that holds anything ("XFD2"), or "".
+	beyond string
+}
+
+// boundSheet streams a worksheet part of the package and writes what
+// the reader looks at, within limits: the column styles, and for each
+// row up to rowLimit its number and style and the cells of its first
+// colLimit columns, each with its reference, type and style and its
+// value elements. Rows and cells are numbered explicitly, so that the
+// library's stream and attrStream agree on them. Reading stops at the
+// first row below rowLimit that holds anything.
+func boundSheet(zr *zip.Reader, part string, rowLimit, colLimit int) (*bounded, error) {
+	var zf *zip.File
 	for _, f := range zr.File {
-		if strings.EqualFold(strings.ReplaceAll(f.Name, `\`, "/"), p) {
-			rc, err := f.Open()
-			if err != nil {
-				return nil
-			}
-			dec := xml.NewDecoder(rc)
-			dec.Strict = false
-			return &attrStream{rc: rc, dec: dec}
+		if strings.ReplaceAll(f.Name, `\`, "/") == part {
+			zf = f
+			break
 		}
 	}
-	return nil
+	if zf == nil {
+		return nil, fmt.Errorf("no part %s", part)
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(rc)
+	dec.Strict = false
+	b := &bounded{}
+	var out bytes.Buffer
+	out.WriteString("<worksheet>")
+	row := 0         // number of the current or last row
+	inRow := false   // inside a row element below the limit
+	skipRow := false // inside a row element that is not copied
+	col := 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			switch name := el.Name.Local; {
+			case name == "worksheet" && !inRow && !skipRow:
+			case name == "cols" && !inRow && !skipRow:
+				out.WriteString("<cols>")
+			case name == "col" && !inRow && !skipRow:
+				out.WriteString("<col")
+				writeAttrs(&out, el, "min", "max", "style")
+				out.WriteString("/>")
+				if dec.Skip() != nil {
+					return nil, io.ErrUnexpectedEOF
+				}
+				continue
+			case name == "sheetData":
+				out.WriteString("<sheetData>")
+			case name == "row":
+				row++
+				if v, err := strconv.Atoi(attr(el, "r")); err == nil && v > 0 {
+					row = v
+				}
+				col = 0
+				if row > rowLimit {
+					skipRow = true
+					continue
+				}
+				inRow = true
+				fmt.Fprintf(&out, `<row r="%d"`, row)
+				writeAttrs(&out, el, "s")
+				out.WriteString(">")
+			case name == "c" && (inRow || skipRow):
+				col++
+				if c, _, err := excelize.CellNameToCoordinates(attr(el, "r")); err == nil {
+					col = c
+				}
+				if skipRow || col > colLimit {
+					full, err := hasContent(dec)
+					if err != nil {
+						return nil, err
+					}
+					if full && skipRow {
+						out.WriteString("</sheetData></worksheet>")
+						b.xml, b.over = out.Bytes(), true
+						return b, nil
+					}
+					if full && row > 1 && b.beyond == "" {
+						b.beyond = ref(col-1, row)
+					}
+					continue
+				}
+				out.WriteString(`<c r="` + ref(col-1, row) + `"`)
+				writeAttrs(&out, el, "s", "t")
+				out.WriteString(">")
+				if err := copyTree(&out, dec); err != nil {
+					return nil, err
+				}
+				out.WriteString("</c>")
+			default:
+				// Anything else (row elements other than cells, the
+				// worksheet's other parts) is not read.
+				if dec.Skip() != nil {
+					return nil, io.ErrUnexpectedEOF
+				}
+			}
+		case xml.EndElement:
+			switch el.Name.Local {
+			case "cols":
+				if !inRow && !skipRow {
+					out.WriteString("</cols>")
+				}
+			case "row":
+				if inRow {
+					out.WriteString("</row>")
+				}
+				inRow, skipRow = false, false
+			case "sheetData":
+				out.WriteString("</sheetData></worksheet>")
+				b.xml = out.Bytes()
+				return b, nil
+			}
+		}
+	}
+	out.WriteString("</worksheet>")
+	b.xml = out.Bytes()
+	return b, nil
+}
+
+// attr is the value of an element's attribute by local name.
+func attr(el xml.StartElement, name string) string {
+	for _, a := range el.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// writeAttrs writes the named attributes an element has.
+func writeAttrs(out *bytes.Buffer, el xml.StartElement, names ...string) {
+	for _, n := range names {
+		for _, a := range el.Attr {
+			if a.Name.Local == n {
+				out.WriteString(" " + n + `="`)
+				xml.EscapeText(out, []byte(a.Value))
+				out.WriteString(`"`)
+				break
+			}
+		}
+	}
+}
+
+// copyTree writes the content of the element just started, up to its end
+// element (not written): elements by local name, without attributes, and
+// their text.
+func copyTree(out *bytes.Buffer, dec *xml.Decoder) error {
+	for depth := 0; ; {
+		tok, err := dec.Token()
+		if err != nil {
+			return io.ErrUnexpectedEOF
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			depth++
+			out.WriteString("<" + el.Name.Local + ">")
+		case xml.EndElement:
+			if depth == 0 {
+				return nil
+			}
+			depth--
+			out.WriteString("</" + el.Name.Local + ">")
+		case xml.CharData:
+			xml.EscapeText(out, el)
+		}
+	}
+}
+
+// hasContent passes over the content of the cell element just started
+// and reports whether it holds anything: text or a formula.
+func hasContent(dec *xml.Decoder) (bool, error) {
+	full := false
+	for depth := 0; ; {
+		tok, err := dec.Token()
+		if err != nil {
+			return false, io.ErrUnexpectedEOF
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			depth++
+			full = full || el.Name.Local == "f"
+		case xml.EndElement:
+			if depth == 0 {
+				return full, nil
+			}
+			depth--
+		case xml.CharData:
+			full = full || len(bytes.TrimSpace(el)) > 0
+		}
+	}
+}
+
+// openAttrs starts the attribute stream over a bounded worksheet.
+func openAttrs(b *bounded) *attrStream {
+	if b == nil {
+		return nil
+	}
+	return &attrStream{dec: xml.NewDecoder(bytes.NewReader(b.xml))}
 }
 
 // attrStream reads a worksheet part for the type ("t") and style ("s")
 // of its cells, row after row, in step with the library's Rows.
 type attrStream struct {
-	rc   io.ReadCloser
 	dec  *xml.Decoder
 	done bool
 	// cur is the number of the last row read or skipped; next the row
@@ -132,12 +330,6 @@ type colStyle struct{ min, max, style int }
 // maxColRanges bounds the column style ranges kept: a real sheet has a
 // few dozen.
 const maxColRanges = 4096
-
-func (a *attrStream) close() {
-	if a != nil {
-		a.rc.Close()
-	}
-}
 
 // row calls fn for each cell of row n (1-based), with its 0-based column,
 // its type and its style: the cell's own, else the row's, else the
