@@ -52,6 +52,12 @@ type Options struct {
 	// command line reads (see `jixiao frameworks`); the administrator's
 	// framework page lists what they hold beside the built-in ones.
 	FrameworkDirs []string
+	// WorkbookReads bounds the uploaded workbooks read at once; further
+	// uploads wait up to WorkbookWait for their turn and are then
+	// answered 503 with Retry-After. Defaults 2 and 10 seconds (see
+	// docs/limits-workbook.md).
+	WorkbookReads int
+	WorkbookWait  time.Duration
 }
 
 // server holds what the handlers share.
@@ -68,6 +74,9 @@ type server struct {
 	// apiRoutes lists the patterns registered under /api/v1, for the
 	// test that checks the OpenAPI description covers them.
 	apiRoutes []string
+
+	// workbooks bounds the uploaded workbooks read at once.
+	workbooks *workbookSlots
 }
 
 // New returns the web application's handler.
@@ -91,6 +100,7 @@ func newServer(st *store.Store, opts Options) *server {
 		opts.LoginWindow = 15 * time.Minute
 	}
 	s.limiter = newLimiter(opts.LoginFailures, opts.LoginWindow, 10000, s.now)
+	s.workbooks = newWorkbookSlots(opts.WorkbookReads, opts.WorkbookWait)
 	s.pages = mustParsePages()
 	s.mux = http.NewServeMux()
 	s.routes()
