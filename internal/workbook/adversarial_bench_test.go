@@ -1,0 +1,154 @@
+package workbook
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// childEnv names the workbook a child process of BenchmarkAdversarial
+// reads (see TestMain).
+const childEnv = "JIXIAO_WORKBOOK_CHILD"
+
+func TestMain(m *testing.M) {
+	if file := os.Getenv(childEnv); file != "" {
+		os.Exit(readChild(file))
+	}
+	os.Exit(m.Run())
+}
+
+// readChild reads one workbook as the upload handler does (Read, then
+// Fields for the cells of the findings) and prints what
+// BenchmarkAdversarial measures: the peak resident memory of the process
+// before and after (VmHWM), the time taken and the findings about limits.
+func readChild(file string) int {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Println(err)
+		return 1
+	}
+	before := vmHWM()
+	start := time.Now()
+	_, ds := Read(filepath.Base(file), data)
+	// The upload handler then names the cells of the findings.
+	var refs []string
+	for _, d := range ds {
+		if strings.Contains(d.Path, "!") {
+			refs = append(refs, d.Path)
+		}
+	}
+	Fields(data, refs)
+	took := time.Since(start)
+	over, beyond := 0, 0
+	for _, d := range ds {
+		switch {
+		case strings.Contains(d.Message, "行的上限"):
+			over++
+		case strings.Contains(d.Message, "之后没有表头"):
+			beyond++
+		}
+	}
+	fmt.Printf("before-kb=%d peak-kb=%d seconds=%.3f over=%d beyond=%d findings=%d\n", before, vmHWM(), took.Seconds(), over, beyond, len(ds))
+	return 0
+}
+
+// vmHWM is the process's peak resident set size in KiB, from
+// /proc/self/status (Linux), or 0.
+func vmHWM() int {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			return n
+		}
+	}
+	return 0
+}
+
+// BenchmarkAdversarial reads the workbooks of an attack on the upload
+// form, each in a child process (this test binary, see TestMain), and
+// reports the child's peak resident memory (VmHWM from /proc/self/status:
+// the whole process, the test binary and the file's bytes included) and
+// the time Read and Fields took. Each must be refused or warned about with one
+// finding. Goal: under 256 MB and 5 s each.
+//
+// Measured 2026-12-05 on the shared 2-core build machine (busy), with
+// go test -run '^$' -bench BenchmarkAdversarial -benchtime 1x ./internal/workbook/
+// (before the limits: far-column 7.4 GB / 18 s, far-row 1.1 GB,
+// million-rows 6.2 GB / 131 s, as reported in issue 9):
+//
+//	far-column     2,000 cells in XFD of 采购合同 (55 KB)     MEASURED_FAR_COLUMN
+//	far-row        one cell at A1048576 of 采购合同 (38 KB)    MEASURED_FAR_ROW
+//	million-rows   1,000,000 rows in 采购合同 (MILLION_SIZE)     MEASURED_MILLION
+//	wide-rows      19,999 rows with cells in A and XFD        MEASURED_WIDE
+func BenchmarkAdversarial(b *testing.B) {
+	base := writeEval(b, loadExample(b, exampleFiles[0]))
+	dir := b.TempDir()
+	cases := []struct {
+		name   string
+		rows   func(io.Writer, int)
+		over   int // findings about the row limit wanted
+		beyond int // warnings about cells right of the headers wanted
+	}{
+		{"far-column", farColumn(2000), 0, 1},
+		{"far-row", farRow, 1, 0},
+		{"million-rows", manyRows(1_000_000), 1, 0},
+		{"wide-rows", wideRows(DefaultLimits.TableRows), 0, 1},
+	}
+	for _, c := range cases {
+		data := withRows(b, base, SheetContracts, c.rows)
+		file := filepath.Join(dir, c.name+".xlsx")
+		if err := os.WriteFile(file, data, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.name, func(b *testing.B) {
+			var start, peak, secs float64
+			for b.Loop() {
+				cmd := exec.Command(os.Args[0], "-test.run", "^$")
+				cmd.Env = append(os.Environ(), childEnv+"="+file)
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					b.Fatalf("child: %v\n%s", err, out)
+				}
+				var before, peakKB, over, beyond, findings int
+				var s float64
+				if _, err := fmt.Sscanf(string(bytes.TrimSpace(out)), "before-kb=%d peak-kb=%d seconds=%f over=%d beyond=%d findings=%d", &before, &peakKB, &s, &over, &beyond, &findings); err != nil {
+					b.Fatalf("child said %q: %v", out, err)
+				}
+				if over != c.over || beyond != c.beyond {
+					b.Fatalf("%s: %d findings about the row limit and %d about columns, want %d and %d", c.name, over, beyond, c.over, c.beyond)
+				}
+				start, peak, secs = max(start, float64(before)/1024), max(peak, float64(peakKB)/1024), max(secs, s)
+			}
+			b.ReportMetric(start, "start-MB")
+			b.ReportMetric(peak, "peak-MB")
+			b.ReportMetric(secs, "read-s")
+			b.ReportMetric(float64(len(data))/1024, "file-KB")
+		})
+	}
+}
+
+// wideRows writes rows up to row last, each with a number in column A
+// and text in column XFD.
+func wideRows(last int) func(io.Writer, int) {
+	return func(w io.Writer, from int) {
+		bw := bufio.NewWriter(w)
+		for r := from; r <= last; r++ {
+			fmt.Fprintf(bw, `<row r="%d"><c r="A%d"><v>%d</v></c><c r="XFD%d" t="inlineStr"><is><t>远</t></is></c></row>`, r, r, r, r)
+		}
+		bw.Flush()
+	}
+}
