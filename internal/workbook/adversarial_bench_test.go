@@ -47,16 +47,18 @@ func readChild(file string) int {
 	}
 	Fields(data, refs)
 	took := time.Since(start)
-	over, beyond := 0, 0
+	over, beyond, whole := 0, 0, 0
 	for _, d := range ds {
 		switch {
-		case strings.Contains(d.Message, "行的上限"):
+		case strings.HasPrefix(d.Message, "工作簿") && strings.Contains(d.Message, "上限"):
+			whole++
+		case strings.Contains(d.Message, "行的上限"), strings.Contains(d.Message, "文本超过"):
 			over++
 		case strings.Contains(d.Message, "之后没有表头"):
 			beyond++
 		}
 	}
-	fmt.Printf("before-kb=%d peak-kb=%d seconds=%.3f over=%d beyond=%d findings=%d\n", before, vmHWM(), took.Seconds(), over, beyond, len(ds))
+	fmt.Printf("before-kb=%d peak-kb=%d seconds=%.3f over=%d beyond=%d whole=%d findings=%d\n", before, vmHWM(), took.Seconds(), over, beyond, whole, len(ds))
 	return 0
 }
 
@@ -99,17 +101,26 @@ func BenchmarkAdversarial(b *testing.B) {
 	dir := b.TempDir()
 	cases := []struct {
 		name   string
-		rows   func(io.Writer, int)
-		over   int // findings about the row limit wanted
+		build  func() []byte
+		over   int // findings about a sheet's row limit wanted
 		beyond int // warnings about cells right of the headers wanted
+		whole  int // findings refusing the whole workbook wanted
 	}{
-		{"far-column", farColumn(2000), 0, 1},
-		{"far-row", farRow, 1, 0},
-		{"million-rows", manyRows(1_000_000), 1, 0},
-		{"wide-rows", wideRows(DefaultLimits.TableRows), 0, 1},
+		{"far-column", func() []byte { return withRows(b, base, SheetContracts, farColumn(2000)) }, 0, 1, 0},
+		{"far-row", func() []byte { return withRows(b, base, SheetContracts, farRow) }, 1, 0, 0},
+		{"million-rows", func() []byte { return withRows(b, base, SheetContracts, manyRows(1_000_000)) }, 1, 0, 0},
+		{"wide-rows", func() []byte { return withRows(b, base, SheetContracts, wideRows(DefaultLimits.TableRows)) }, 0, 1, 0},
+		{"long-text", func() []byte { return longText(b, base) }, 1, 0, 0},
+		{"strings-60MB", func() []byte { return withPart(b, base, "xl/sharedStrings.xml", manyStrings(60<<20, 1<<30)) }, 0, 0, 1},
+		{"strings-over-count", func() []byte {
+			return withPart(b, base, "xl/sharedStrings.xml", manyStrings(15<<20, DefaultLimits.SharedStrings+1))
+		}, 0, 0, 1},
+		{"strings-at-count", func() []byte {
+			return withPart(b, base, "xl/sharedStrings.xml", manyStrings(15<<20, DefaultLimits.SharedStrings))
+		}, 0, 0, 0},
 	}
 	for _, c := range cases {
-		data := withRows(b, base, SheetContracts, c.rows)
+		data := c.build()
 		file := filepath.Join(dir, c.name+".xlsx")
 		if err := os.WriteFile(file, data, 0o600); err != nil {
 			b.Fatal(err)
@@ -123,13 +134,14 @@ func BenchmarkAdversarial(b *testing.B) {
 				if err != nil {
 					b.Fatalf("child: %v\n%s", err, out)
 				}
-				var before, peakKB, over, beyond, findings int
+				var before, peakKB, over, beyond, whole, findings int
 				var s float64
-				if _, err := fmt.Sscanf(string(bytes.TrimSpace(out)), "before-kb=%d peak-kb=%d seconds=%f over=%d beyond=%d findings=%d", &before, &peakKB, &s, &over, &beyond, &findings); err != nil {
+				if _, err := fmt.Sscanf(string(bytes.TrimSpace(out)), "before-kb=%d peak-kb=%d seconds=%f over=%d beyond=%d whole=%d findings=%d", &before, &peakKB, &s, &over, &beyond, &whole, &findings); err != nil {
 					b.Fatalf("child said %q: %v", out, err)
 				}
-				if over != c.over || beyond != c.beyond {
-					b.Fatalf("%s: %d findings about the row limit and %d about columns, want %d and %d", c.name, over, beyond, c.over, c.beyond)
+				if over != c.over || beyond != c.beyond || whole != c.whole {
+					b.Fatalf("%s: %d findings about the row limit, %d about columns, %d refusing the workbook; want %d, %d and %d",
+						c.name, over, beyond, whole, c.over, c.beyond, c.whole)
 				}
 				start, peak, secs = max(start, float64(before)/1024), max(peak, float64(peakKB)/1024), max(secs, s)
 			}
@@ -151,4 +163,43 @@ func wideRows(last int) func(io.Writer, int) {
 		}
 		bw.Flush()
 	}
+}
+
+// manyStrings adds tiny shared strings to the shared-strings part until
+// it holds about size bytes or n entries more: excelize parses the whole
+// part, or indexes it, at the first text cell read.
+func manyStrings(size, n int) func(io.Writer, string) {
+	return func(w io.Writer, old string) {
+		i := strings.LastIndex(old, "</sst>")
+		bw := bufio.NewWriter(w)
+		bw.WriteString(old[:i])
+		have := strings.Count(old, "<si>")
+		for k, l := have, len(old); k < n && l < size; k, l = k+1, l+len("<si><t>x</t></si>") {
+			bw.WriteString("<si><t>x</t></si>")
+		}
+		bw.WriteString(old[i:])
+		bw.Flush()
+	}
+}
+
+// longText adds one shared string of 32,767 characters (Excel's most)
+// and 19,999 rows of 采购合同 showing it in every column.
+func longText(b testing.TB, base []byte) []byte {
+	var index int
+	data := withPart(b, base, "xl/sharedStrings.xml", func(w io.Writer, old string) {
+		index = strings.Count(old, "<si>")
+		i := strings.LastIndex(old, "</sst>")
+		io.WriteString(w, old[:i]+"<si><t>"+strings.Repeat("长", 32767)+"</t></si>"+old[i:])
+	})
+	return withRows(b, data, SheetContracts, func(w io.Writer, from int) {
+		bw := bufio.NewWriter(w)
+		for r := from; r < DefaultLimits.TableRows; r++ {
+			fmt.Fprintf(bw, `<row r="%d">`, r)
+			for c := range contractCols {
+				fmt.Fprintf(bw, `<c r="%s" t="s"><v>%d</v></c>`, ref(c, r), index)
+			}
+			bw.WriteString("</row>")
+		}
+		bw.Flush()
+	})
 }

@@ -16,19 +16,19 @@ import (
 	"github.com/jixiao/jixiao/internal/diag"
 )
 
-// withRows returns the workbook data with rows appended to a sheet's
-// XML: rows(w, from) writes <row> elements numbered from on. The zip is
+// withPart returns the workbook data with one part of the package
+// rewritten by edit, which writes the new part given the old. The zip is
 // rewritten directly, as the spreadsheet library would need gigabytes to
 // set a cell at XFD or at row 1048576 (which is what these files test).
-func withRows(t testing.TB, data []byte, sheet string, rows func(w io.Writer, from int)) []byte {
+func withPart(t testing.TB, data []byte, part string, edit func(w io.Writer, old string)) []byte {
 	t.Helper()
-	zr, partOf := parts(data)
-	part, ok := partOf[sheet]
-	if zr == nil || !ok {
-		t.Fatalf("no part for sheet %s", sheet)
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
 	}
 	var out bytes.Buffer
 	zw := zip.NewWriter(&out)
+	found := false
 	for _, f := range zr.File {
 		rc, err := f.Open()
 		if err != nil {
@@ -47,7 +47,28 @@ func withRows(t testing.TB, data []byte, sheet string, rows func(w io.Writer, fr
 			w.Write(body)
 			continue
 		}
-		xml := string(body)
+		found = true
+		edit(w, string(body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !found {
+		t.Fatalf("no part %s", part)
+	}
+	return out.Bytes()
+}
+
+// withRows returns the workbook data with rows appended to a sheet's
+// XML: rows(w, from) writes <row> elements numbered from on.
+func withRows(t testing.TB, data []byte, sheet string, rows func(w io.Writer, from int)) []byte {
+	t.Helper()
+	_, partOf := parts(data)
+	part, ok := partOf[sheet]
+	if !ok {
+		t.Fatalf("no part for sheet %s", sheet)
+	}
+	return withPart(t, data, part, func(w io.Writer, xml string) {
 		last := 0
 		for _, m := range regexp.MustCompile(`<row r="(\d+)"`).FindAllStringSubmatch(xml, -1) {
 			n, _ := strconv.Atoi(m[1])
@@ -64,11 +85,7 @@ func withRows(t testing.TB, data []byte, sheet string, rows func(w io.Writer, fr
 		io.WriteString(w, head)
 		rows(w, last+1)
 		io.WriteString(w, tail)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
+	})
 }
 
 // farColumn writes n rows with one text cell each in column XFD.
@@ -223,4 +240,57 @@ func cellCoordinates(path string) (col, row int, err error) {
 		return 0, 0, fmt.Errorf("no cell")
 	}
 	return excelize.CellNameToCoordinates(cell)
+}
+
+// More shared-strings entries than the limit, or a larger part than
+// the library keeps in memory, refuse the workbook with one finding.
+func TestSharedStringsLimit(t *testing.T) {
+	base := writeEval(t, loadExample(t, exampleFiles[0]))
+	l, ds := LoadLimited("x.xlsx", base, nil, Limits{SharedStrings: 10})
+	if l != nil || len(ds) != 1 || ds[0].Message != "工作簿中不同的文本超过 10 条的上限，未读取；请删除多余的行或内容后重新保存" {
+		t.Errorf("10 entries: want the workbook refused, got %v", ds.Error())
+	}
+	l, ds = LoadLimited("x.xlsx", base, nil, Limits{UnzipXMLSize: 10 << 10})
+	if l != nil || len(ds) != 1 || !strings.Contains(ds[0].Message, "共享字符串）解压后超过 10 KB 的上限") {
+		t.Errorf("10 KB: want the workbook refused, got %v", ds.Error())
+	}
+	if _, ds := Read("x.xlsx", base); len(ds) != 0 {
+		t.Errorf("the example under the default limits: %v", ds.Error())
+	}
+}
+
+// A sheet showing more text than the limit is read up to the row where
+// the limit is passed and refused with one error per sheet; a long text
+// is quoted in findings by its beginning only.
+func TestSheetTextLimit(t *testing.T) {
+	base := writeEval(t, loadExample(t, exampleFiles[0]))
+	_, ds := LoadLimited("x.xlsx", base, nil, Limits{SheetText: 4 << 10})
+	per := map[string]int{}
+	for _, d := range ds {
+		if strings.Contains(d.Message, "单元格中的文本超过 4 KB 的上限") {
+			sheet, _, _ := strings.Cut(d.Path, "!")
+			per[sheet]++
+			if d.Severity != diag.Error || !strings.HasPrefix(d.Message, sheet+"：") {
+				t.Errorf("finding %v", d)
+			}
+		}
+	}
+	if len(per) == 0 || per[SheetBasic] != 1 {
+		t.Errorf("want one finding on %s and at most one per sheet, got %v:\n%v", SheetBasic, per, ds.Error())
+	}
+	for sheet, n := range per {
+		if n != 1 {
+			t.Errorf("%d findings on %s", n, sheet)
+		}
+	}
+
+	f := open(t, base)
+	long := strings.Repeat("长", 5000)
+	if err := f.SetCellStr(SheetContracts, ref(columnIndex(contractCols, "signed"), 2), long); err != nil {
+		t.Fatal(err)
+	}
+	_, ds = Read("x.xlsx", save(t, f))
+	if len(ds) != 1 || !strings.Contains(ds[0].Message, `"`+strings.Repeat("长", maxQuoted)+`…`) || len(ds[0].Message) > 1000 {
+		t.Errorf("want one finding quoting the first %d characters, got %v", maxQuoted, ds.Error())
+	}
 }

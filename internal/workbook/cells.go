@@ -74,11 +74,19 @@ func (r *reader) openSheet(name string, cols []column) *sheetData {
 		shownFor = map[int][]int{}  // 1-based row → slots needing the shown text
 		intern   = map[string]string{}
 		n        = 0
+		text     = 0 // bytes of text read
 	)
 	for rows.Next() {
 		n++
 		vals, err := rows.Columns(raw)
 		if err != nil {
+			break
+		}
+		for _, v := range vals {
+			text += len(v)
+		}
+		if text > r.lim.SheetText {
+			r.add(diag.Syntax, fmt.Sprintf("%s!A%d", name, n), "%s：单元格中的文本超过 %s 的上限（第 %d 行起未读取），请核对文件", name, sizeText(int64(r.lim.SheetText)), n)
 			break
 		}
 		if n == 1 {

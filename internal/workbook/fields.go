@@ -54,6 +54,9 @@ func Fields(data []byte, refs []string) (names map[string]string) {
 		wants[sheet] = want{max(w.row, row), max(w.col, col)}
 	}
 	zr, partOf := parts(data)
+	if lim.checkSharedStrings(zr) != "" {
+		return names
+	}
 	sheets := map[string][][]string{}
 	for sheet, w := range wants {
 		// As in Load: the library reads the sheet cut to the limits.
@@ -61,7 +64,7 @@ func Fields(data []byte, refs []string) (names map[string]string) {
 		if !ok {
 			continue
 		}
-		b, err := boundSheet(zr, part, lim.rows(sheet), lim.Columns)
+		b, err := boundSheet(zr, part, min(lim.rows(sheet), w.row), lim.Columns)
 		if err != nil {
 			continue
 		}

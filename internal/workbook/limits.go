@@ -1,8 +1,11 @@
 package workbook
 
 import (
+	"archive/zip"
+	"encoding/xml"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -31,17 +34,31 @@ type Limits struct {
 	// read; when some hold anything, one warning per sheet says so.
 	// Default 100 (the widest layout has 20 columns).
 	Columns int
+	// SheetText bounds the bytes of text read from one sheet's cells.
+	// A text stored once (in the shared strings) may be shown by any
+	// number of cells and is read anew for each: a sheet whose cells
+	// show more is read up to the row where the limit is passed and
+	// refused with one error. Default 64 MiB.
+	SheetText int
 	// UnzipSize bounds the unzipped size of the whole workbook, in
 	// bytes; a larger file is refused. Default 64 MiB.
 	UnzipSize int64
+	// SharedStrings bounds the entries of the shared-strings part (the
+	// text of the cells, each distinct text once), which the spreadsheet
+	// library parses whole at the first text cell read, at about 400
+	// bytes an entry; a workbook with more is refused. Default 200000
+	// (a department's workbook has a few thousand).
+	SharedStrings int
 	// UnzipXMLSize is the unzipped size above which the spreadsheet
-	// library keeps a worksheet or the shared strings in a temporary
-	// file rather than in memory. Default 16 MiB.
+	// library keeps a worksheet in a temporary file rather than in
+	// memory. It also bounds the shared-strings part: a larger one is
+	// refused (the library reads one from a temporary file a write call
+	// per entry: a minute for 60 MB). Default 16 MiB.
 	UnzipXMLSize int64
 }
 
 // DefaultLimits are the limits Load, Read and Fields use.
-var DefaultLimits = Limits{TableRows: 20000, FormRows: 5000, Columns: 100, UnzipSize: 64 << 20, UnzipXMLSize: 16 << 20}
+var DefaultLimits = Limits{TableRows: 20000, FormRows: 5000, Columns: 100, UnzipSize: 64 << 20, UnzipXMLSize: 16 << 20, SharedStrings: 200000, SheetText: 64 << 20}
 
 // orDefault fills the zero fields of l from DefaultLimits.
 func (l Limits) orDefault() Limits {
@@ -57,6 +74,12 @@ func (l Limits) orDefault() Limits {
 	}
 	if l.UnzipSize <= 0 {
 		l.UnzipSize = d.UnzipSize
+	}
+	if l.SheetText <= 0 {
+		l.SheetText = d.SheetText
+	}
+	if l.SharedStrings <= 0 {
+		l.SharedStrings = d.SharedStrings
 	}
 	if l.UnzipXMLSize <= 0 {
 		l.UnzipXMLSize = min(d.UnzipXMLSize, l.UnzipSize)
@@ -101,4 +124,39 @@ func sizeText(n int64) string {
 		return fmt.Sprintf("%d KB", n>>10)
 	}
 	return fmt.Sprintf("%d 字节", n)
+}
+
+// checkSharedStrings refuses a shared-strings part over the limits: it
+// says why, or returns "". The entries are counted on a stream.
+func (l Limits) checkSharedStrings(zr *zip.Reader) string {
+	if zr == nil {
+		return ""
+	}
+	for _, f := range zr.File {
+		if !strings.EqualFold(strings.ReplaceAll(f.Name, `\`, "/"), "xl/sharedStrings.xml") {
+			continue
+		}
+		if f.UncompressedSize64 > uint64(l.UnzipXMLSize) {
+			return fmt.Sprintf("工作簿中的文本（共享字符串）解压后超过 %s 的上限，未读取；请删除多余的行或内容后重新保存", sizeText(l.UnzipXMLSize))
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return "" // the library says what is wrong
+		}
+		defer rc.Close()
+		dec := xml.NewDecoder(rc)
+		n := 0
+		for {
+			tok, err := dec.RawToken()
+			if err != nil {
+				return ""
+			}
+			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "si" {
+				if n++; n > l.SharedStrings {
+					return fmt.Sprintf("工作簿中不同的文本超过 %d 条的上限，未读取；请删除多余的行或内容后重新保存", l.SharedStrings)
+				}
+			}
+		}
+	}
+	return ""
 }

@@ -79,6 +79,9 @@ func LoadLimited(file string, data []byte, lib Frameworks, lim Limits) (l *Loade
 	defer f.Close()
 	r.f = f
 	r.zip, r.partOf = parts(data)
+	if msg := r.lim.checkSharedStrings(r.zip); msg != "" {
+		return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, File: file, Message: msg}}
+	}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		r.date1904 = *props.Date1904
 	}
@@ -174,13 +177,29 @@ type reader struct {
 	byName map[string][]int
 }
 
-// add records a finding at a cell.
+// add records a finding at a cell. A long text quoted in it is cut to
+// its first maxQuoted characters: the cell holds the rest.
 func (r *reader) add(code, cell, format string, a ...any) {
+	for i, x := range a {
+		if s, ok := x.(string); ok && len(s) > maxQuoted {
+			n := 0
+			for k := range s {
+				if n == maxQuoted {
+					a[i] = s[:k] + "…"
+					break
+				}
+				n++
+			}
+		}
+	}
 	r.ds = append(r.ds, diag.Finding{Code: code, Severity: severity(code), File: r.file, Path: cell, Message: fmt.Sprintf(format, a...)})
 	if code[0] == 'E' {
 		r.bad[cell] = true
 	}
 }
+
+// maxQuoted is the most characters of a value a finding quotes.
+const maxQuoted = 100
 
 func severity(code string) diag.Severity {
 	switch code[0] {

@@ -128,7 +128,6 @@ func boundSheet(zr *zip.Reader, part string, rowLimit, colLimit int) (*bounded, 
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(rc)
-	dec.Strict = false
 	b := &bounded{}
 	var out bytes.Buffer
 	out.WriteString("<worksheet>")
