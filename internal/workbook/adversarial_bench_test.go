@@ -111,6 +111,10 @@ func BenchmarkAdversarial(b *testing.B) {
 		{"million-rows", func() []byte { return withRows(b, base, SheetContracts, manyRows(1_000_000)) }, 1, 0, 0},
 		{"wide-rows", func() []byte { return withRows(b, base, SheetContracts, wideRows(DefaultLimits.TableRows)) }, 0, 1, 0},
 		{"long-text", func() []byte { return longText(b, base) }, 1, 0, 0},
+		{"styles-60MB", func() []byte { return withPart(b, base, "xl/styles.xml", manyStyles(60<<20, 1<<30)) }, 0, 0, 1},
+		{"styles-at-count", func() []byte {
+			return withPart(b, base, "xl/styles.xml", manyStyles(15<<20, DefaultLimits.StyleElements))
+		}, 0, 0, 0},
 		{"strings-60MB", func() []byte { return withPart(b, base, "xl/sharedStrings.xml", manyStrings(60<<20, 1<<30)) }, 0, 0, 1},
 		{"strings-over-count", func() []byte {
 			return withPart(b, base, "xl/sharedStrings.xml", manyStrings(15<<20, DefaultLimits.SharedStrings+1))
@@ -202,4 +206,22 @@ func longText(b testing.TB, base []byte) []byte {
 		}
 		bw.Flush()
 	})
+}
+
+// manyStyles adds cell formats to the styles part until it holds about
+// size bytes or n elements: excelize parses the whole part at the first
+// number format looked up.
+func manyStyles(size, n int) func(io.Writer, string) {
+	return func(w io.Writer, old string) {
+		i := strings.Index(old, "</cellXfs>")
+		bw := bufio.NewWriter(w)
+		bw.WriteString(old[:i])
+		const xf = `<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>`
+		have := strings.Count(old, "<") - strings.Count(old, "</") - strings.Count(old, "<?")
+		for k, l := have, len(old); k < n && l < size; k, l = k+1, l+len(xf) {
+			bw.WriteString(xf)
+		}
+		bw.WriteString(old[i:])
+		bw.Flush()
+	}
 }

@@ -242,17 +242,22 @@ func cellCoordinates(path string) (col, row int, err error) {
 	return excelize.CellNameToCoordinates(cell)
 }
 
-// More shared-strings entries than the limit, or a larger part than
-// the library keeps in memory, refuse the workbook with one finding.
+// More shared-strings entries or style elements than the limits, or a
+// larger shared-strings part than the library keeps in memory, refuse
+// the workbook with one finding.
 func TestSharedStringsLimit(t *testing.T) {
 	base := writeEval(t, loadExample(t, exampleFiles[0]))
 	l, ds := LoadLimited("x.xlsx", base, nil, Limits{SharedStrings: 10})
-	if l != nil || len(ds) != 1 || ds[0].Message != "工作簿中不同的文本超过 10 条的上限，未读取；请删除多余的行或内容后重新保存" {
+	if l != nil || len(ds) != 1 || ds[0].Message != "工作簿中不同的文本超过 10 条的上限，未读取；请删除多余的内容或格式后重新保存" {
 		t.Errorf("10 entries: want the workbook refused, got %v", ds.Error())
 	}
 	l, ds = LoadLimited("x.xlsx", base, nil, Limits{UnzipXMLSize: 10 << 10})
 	if l != nil || len(ds) != 1 || !strings.Contains(ds[0].Message, "共享字符串）解压后超过 10 KB 的上限") {
 		t.Errorf("10 KB: want the workbook refused, got %v", ds.Error())
+	}
+	l, ds = LoadLimited("x.xlsx", base, nil, Limits{StyleElements: 10})
+	if l != nil || len(ds) != 1 || ds[0].Message != "工作簿中的单元格格式定义超过 10 条的上限，未读取；请删除多余的内容或格式后重新保存" {
+		t.Errorf("10 style elements: want the workbook refused, got %v", ds.Error())
 	}
 	if _, ds := Read("x.xlsx", base); len(ds) != 0 {
 		t.Errorf("the example under the default limits: %v", ds.Error())

@@ -34,6 +34,10 @@ func Fields(data []byte, refs []string) (names map[string]string) {
 		}
 	}()
 	lim := DefaultLimits.orDefault()
+	zr, partOf := parts(data)
+	if lim.checkParts(zr) != "" {
+		return names
+	}
 	f, err := lim.open(data)
 	if err != nil {
 		return names
@@ -52,10 +56,6 @@ func Fields(data []byte, refs []string) (names map[string]string) {
 		}
 		w := wants[sheet]
 		wants[sheet] = want{max(w.row, row), max(w.col, col)}
-	}
-	zr, partOf := parts(data)
-	if lim.checkSharedStrings(zr) != "" {
-		return names
 	}
 	sheets := map[string][][]string{}
 	for sheet, w := range wants {

@@ -43,6 +43,13 @@ type Limits struct {
 	// UnzipSize bounds the unzipped size of the whole workbook, in
 	// bytes; a larger file is refused. Default 64 MiB.
 	UnzipSize int64
+	// StyleElements bounds the elements of the styles part (cell
+	// formats, fonts, fills, borders, number formats), which the library
+	// parses whole when it opens the package, at about 700 bytes and
+	// 10 µs an element; a workbook with more is refused. Default 100000
+	// (Excel allows 64000 cell formats; a filled-in template has a few
+	// hundred elements).
+	StyleElements int
 	// SharedStrings bounds the entries of the shared-strings part (the
 	// text of the cells, each distinct text once), which the spreadsheet
 	// library parses whole at the first text cell read, at about 400
@@ -51,14 +58,15 @@ type Limits struct {
 	SharedStrings int
 	// UnzipXMLSize is the unzipped size above which the spreadsheet
 	// library keeps a worksheet in a temporary file rather than in
-	// memory. It also bounds the shared-strings part: a larger one is
-	// refused (the library reads one from a temporary file a write call
-	// per entry: a minute for 60 MB). Default 16 MiB.
+	// memory. It also bounds the shared-strings and styles parts: a
+	// workbook with a larger one is refused (the library would read
+	// shared strings from a temporary file a write call per entry: a
+	// minute for 60 MB). Default 16 MiB.
 	UnzipXMLSize int64
 }
 
 // DefaultLimits are the limits Load, Read and Fields use.
-var DefaultLimits = Limits{TableRows: 20000, FormRows: 5000, Columns: 100, UnzipSize: 64 << 20, UnzipXMLSize: 16 << 20, SharedStrings: 200000, SheetText: 64 << 20}
+var DefaultLimits = Limits{TableRows: 20000, FormRows: 5000, Columns: 100, UnzipSize: 64 << 20, UnzipXMLSize: 16 << 20, SharedStrings: 200000, StyleElements: 100000, SheetText: 64 << 20}
 
 // orDefault fills the zero fields of l from DefaultLimits.
 func (l Limits) orDefault() Limits {
@@ -74,6 +82,9 @@ func (l Limits) orDefault() Limits {
 	}
 	if l.UnzipSize <= 0 {
 		l.UnzipSize = d.UnzipSize
+	}
+	if l.StyleElements <= 0 {
+		l.StyleElements = d.StyleElements
 	}
 	if l.SheetText <= 0 {
 		l.SheetText = d.SheetText
@@ -126,18 +137,29 @@ func sizeText(n int64) string {
 	return fmt.Sprintf("%d 字节", n)
 }
 
-// checkSharedStrings refuses a shared-strings part over the limits: it
-// says why, or returns "". The entries are counted on a stream.
-func (l Limits) checkSharedStrings(zr *zip.Reader) string {
+// checkParts refuses a shared-strings or styles part over the limits,
+// which the library would parse whole: it says why, or returns "".
+func (l Limits) checkParts(zr *zip.Reader) string {
+	if msg := l.checkPart(zr, "xl/sharedStrings.xml", "si", l.SharedStrings); msg != "" {
+		return msg
+	}
+	return l.checkPart(zr, "xl/styles.xml", "", l.StyleElements)
+}
+
+// checkPart checks the size of a part and the number of its elements
+// named elem (of all elements, for ""), counted on a stream.
+func (l Limits) checkPart(zr *zip.Reader, name, elem string, most int) string {
 	if zr == nil {
 		return ""
 	}
+	what := map[string]string{"si": "不同的文本", "": "的单元格格式定义"}[elem]
+	part := map[string]string{"si": "文本（共享字符串）", "": "单元格格式（样式）"}[elem]
 	for _, f := range zr.File {
-		if !strings.EqualFold(strings.ReplaceAll(f.Name, `\`, "/"), "xl/sharedStrings.xml") {
+		if !strings.EqualFold(strings.ReplaceAll(f.Name, `\`, "/"), name) {
 			continue
 		}
 		if f.UncompressedSize64 > uint64(l.UnzipXMLSize) {
-			return fmt.Sprintf("工作簿中的文本（共享字符串）解压后超过 %s 的上限，未读取；请删除多余的行或内容后重新保存", sizeText(l.UnzipXMLSize))
+			return fmt.Sprintf("工作簿中的%s解压后超过 %s 的上限，未读取；请删除多余的内容或格式后重新保存", part, sizeText(l.UnzipXMLSize))
 		}
 		rc, err := f.Open()
 		if err != nil {
@@ -151,9 +173,9 @@ func (l Limits) checkSharedStrings(zr *zip.Reader) string {
 			if err != nil {
 				return ""
 			}
-			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "si" {
-				if n++; n > l.SharedStrings {
-					return fmt.Sprintf("工作簿中不同的文本超过 %d 条的上限，未读取；请删除多余的行或内容后重新保存", l.SharedStrings)
+			if se, ok := tok.(xml.StartElement); ok && (elem == "" || se.Name.Local == elem) {
+				if n++; n > most {
+					return fmt.Sprintf("工作簿中%s超过 %d 条的上限，未读取；请删除多余的内容或格式后重新保存", what, most)
 				}
 			}
 		}

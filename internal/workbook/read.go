@@ -72,16 +72,19 @@ func LoadLimited(file string, data []byte, lib Frameworks, lim Limits) (l *Loade
 			ds = diag.List{{Code: diag.Syntax, Severity: diag.Error, File: file, Message: fmt.Sprintf("不是可读取的 Excel 工作簿（.xlsx）：%v", p)}}
 		}
 	}()
+	// The parts the library parses whole when it opens the package
+	// (styles) or at the first text read (shared strings) are checked
+	// first.
+	r.zip, r.partOf = parts(data)
+	if msg := r.lim.checkParts(r.zip); msg != "" {
+		return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, File: file, Message: msg}}
+	}
 	f, err := r.lim.open(data)
 	if err != nil {
 		return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, File: file, Message: r.lim.openError(err)}}
 	}
 	defer f.Close()
 	r.f = f
-	r.zip, r.partOf = parts(data)
-	if msg := r.lim.checkSharedStrings(r.zip); msg != "" {
-		return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, File: file, Message: msg}}
-	}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		r.date1904 = *props.Date1904
 	}
