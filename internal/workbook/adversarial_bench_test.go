@@ -113,7 +113,7 @@ func BenchmarkAdversarial(b *testing.B) {
 		{"long-text", func() []byte { return longText(b, base) }, 1, 0, 0},
 		{"styles-60MB", func() []byte { return withPart(b, base, "xl/styles.xml", manyStyles(60<<20, 1<<30)) }, 0, 0, 1},
 		{"styles-at-count", func() []byte {
-			return withPart(b, base, "xl/styles.xml", manyStyles(15<<20, DefaultLimits.StyleElements))
+			return withPart(b, base, "xl/styles.xml", manyStyles(15<<20, DefaultLimits.PartElements))
 		}, 0, 0, 0},
 		{"strings-60MB", func() []byte { return withPart(b, base, "xl/sharedStrings.xml", manyStrings(60<<20, 1<<30)) }, 0, 0, 1},
 		{"strings-over-count", func() []byte {

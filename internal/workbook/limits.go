@@ -43,13 +43,14 @@ type Limits struct {
 	// UnzipSize bounds the unzipped size of the whole workbook, in
 	// bytes; a larger file is refused. Default 64 MiB.
 	UnzipSize int64
-	// StyleElements bounds the elements of the styles part (cell
-	// formats, fonts, fills, borders, number formats), which the library
-	// parses whole when it opens the package, at about 700 bytes and
-	// 10 µs an element; a workbook with more is refused. Default 100000
-	// (Excel allows 64000 cell formats; a filled-in template has a few
-	// hundred elements).
-	StyleElements int
+	// PartElements bounds the elements of each part the library parses
+	// whole when it opens the package: the styles (cell formats, fonts,
+	// fills, borders, number formats), the theme, the workbook, the
+	// relationships and the calculation chain. It parses them at about
+	// 700 bytes and 10 µs an element; a workbook with more is refused.
+	// Default 100000 (Excel allows 64000 cell formats; a filled-in
+	// template's styles have a few hundred elements).
+	PartElements int
 	// SharedStrings bounds the entries of the shared-strings part (the
 	// text of the cells, each distinct text once), which the spreadsheet
 	// library parses whole at the first text cell read, at about 400
@@ -58,15 +59,15 @@ type Limits struct {
 	SharedStrings int
 	// UnzipXMLSize is the unzipped size above which the spreadsheet
 	// library keeps a worksheet in a temporary file rather than in
-	// memory. It also bounds the shared-strings and styles parts: a
-	// workbook with a larger one is refused (the library would read
-	// shared strings from a temporary file a write call per entry: a
-	// minute for 60 MB). Default 16 MiB.
+	// memory. It also bounds the shared strings and the parts
+	// PartElements bounds: a workbook with a larger one is refused (the
+	// library would read shared strings from a temporary file a write
+	// call per entry: a minute for 60 MB). Default 16 MiB.
 	UnzipXMLSize int64
 }
 
 // DefaultLimits are the limits Load, Read and Fields use.
-var DefaultLimits = Limits{TableRows: 20000, FormRows: 5000, Columns: 100, UnzipSize: 64 << 20, UnzipXMLSize: 16 << 20, SharedStrings: 200000, StyleElements: 100000, SheetText: 64 << 20}
+var DefaultLimits = Limits{TableRows: 20000, FormRows: 5000, Columns: 100, UnzipSize: 64 << 20, UnzipXMLSize: 16 << 20, SharedStrings: 200000, PartElements: 100000, SheetText: 64 << 20}
 
 // orDefault fills the zero fields of l from DefaultLimits.
 func (l Limits) orDefault() Limits {
@@ -83,8 +84,8 @@ func (l Limits) orDefault() Limits {
 	if l.UnzipSize <= 0 {
 		l.UnzipSize = d.UnzipSize
 	}
-	if l.StyleElements <= 0 {
-		l.StyleElements = d.StyleElements
+	if l.PartElements <= 0 {
+		l.PartElements = d.PartElements
 	}
 	if l.SheetText <= 0 {
 		l.SheetText = d.SheetText
@@ -137,48 +138,71 @@ func sizeText(n int64) string {
 	return fmt.Sprintf("%d 字节", n)
 }
 
-// checkParts refuses a shared-strings or styles part over the limits,
-// which the library would parse whole: it says why, or returns "".
-func (l Limits) checkParts(zr *zip.Reader) string {
-	if msg := l.checkPart(zr, "xl/sharedStrings.xml", "si", l.SharedStrings); msg != "" {
-		return msg
-	}
-	return l.checkPart(zr, "xl/styles.xml", "", l.StyleElements)
+// parsedWhole are the parts the library parses whole when it opens the
+// package, with what a person calls them.
+var parsedWhole = []struct{ name, what string }{
+	{"xl/styles.xml", "单元格格式（样式）"},
+	{"xl/theme/theme1.xml", "主题"},
+	{"xl/workbook.xml", "工作簿结构"},
+	{"xl/_rels/workbook.xml.rels", "工作簿关系"},
+	{"_rels/.rels", "文件关系"},
+	{"[Content_Types].xml", "内容类型"},
+	{"xl/calcChain.xml", "公式计算链"},
 }
 
-// checkPart checks the size of a part and the number of its elements
-// named elem (of all elements, for ""), counted on a stream.
-func (l Limits) checkPart(zr *zip.Reader, name, elem string, most int) string {
+// checkParts refuses a part over the limits that the library would
+// parse whole: the shared strings and parsedWhole. It says why, or
+// returns "".
+func (l Limits) checkParts(zr *zip.Reader) string {
 	if zr == nil {
 		return ""
 	}
-	what := map[string]string{"si": "不同的文本", "": "的单元格格式定义"}[elem]
-	part := map[string]string{"si": "文本（共享字符串）", "": "单元格格式（样式）"}[elem]
 	for _, f := range zr.File {
-		if !strings.EqualFold(strings.ReplaceAll(f.Name, `\`, "/"), name) {
+		name := strings.ReplaceAll(f.Name, `\`, "/")
+		what, elem, most := "", "", l.PartElements
+		if strings.EqualFold(name, "xl/sharedStrings.xml") {
+			what, elem, most = "文本（共享字符串）", "si", l.SharedStrings
+		}
+		for _, p := range parsedWhole {
+			if strings.EqualFold(name, p.name) {
+				what = p.what
+			}
+		}
+		if what == "" {
 			continue
 		}
 		if f.UncompressedSize64 > uint64(l.UnzipXMLSize) {
-			return fmt.Sprintf("工作簿中的%s解压后超过 %s 的上限，未读取；请删除多余的内容或格式后重新保存", part, sizeText(l.UnzipXMLSize))
+			return fmt.Sprintf("工作簿中的%s解压后超过 %s 的上限，未读取；请删除多余的内容或格式后重新保存", what, sizeText(l.UnzipXMLSize))
 		}
-		rc, err := f.Open()
-		if err != nil {
-			return "" // the library says what is wrong
-		}
-		defer rc.Close()
-		dec := xml.NewDecoder(rc)
-		n := 0
-		for {
-			tok, err := dec.RawToken()
-			if err != nil {
-				return ""
+		if n := countElements(f, elem, most); n > most {
+			if elem == "si" {
+				return fmt.Sprintf("工作簿中不同的文本超过 %d 条的上限，未读取；请删除多余的内容或格式后重新保存", most)
 			}
-			if se, ok := tok.(xml.StartElement); ok && (elem == "" || se.Name.Local == elem) {
-				if n++; n > most {
-					return fmt.Sprintf("工作簿中%s超过 %d 条的上限，未读取；请删除多余的内容或格式后重新保存", what, most)
-				}
-			}
+			return fmt.Sprintf("工作簿中的%s超过 %d 个元素的上限，未读取；请删除多余的内容或格式后重新保存", what, most)
 		}
 	}
 	return ""
+}
+
+// countElements counts the elements named elem (all, for "") of a part
+// on a stream, up to most+1; a part that cannot be read counts 0 (the
+// library says what is wrong with it).
+func countElements(f *zip.File, elem string, most int) int {
+	rc, err := f.Open()
+	if err != nil {
+		return 0
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(rc)
+	n := 0
+	for n <= most {
+		tok, err := dec.RawToken()
+		if err != nil {
+			return n
+		}
+		if se, ok := tok.(xml.StartElement); ok && (elem == "" || se.Name.Local == elem) {
+			n++
+		}
+	}
+	return n
 }
