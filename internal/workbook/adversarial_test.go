@@ -63,7 +63,7 @@ func withPart(t testing.TB, data []byte, part string, edit func(w io.Writer, old
 // XML: rows(w, from) writes <row> elements numbered from on.
 func withRows(t testing.TB, data []byte, sheet string, rows func(w io.Writer, from int)) []byte {
 	t.Helper()
-	_, partOf := parts(data)
+	_, partOf, _ := parts(data, DefaultLimits.orDefault())
 	part, ok := partOf[sheet]
 	if !ok {
 		t.Fatalf("no part for sheet %s", sheet)

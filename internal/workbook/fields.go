@@ -34,8 +34,8 @@ func Fields(data []byte, refs []string) (names map[string]string) {
 		}
 	}()
 	lim := DefaultLimits.orDefault()
-	zr, partOf := parts(data)
-	if lim.checkParts(zr) != "" {
+	zr, partOf, msg := parts(data, lim)
+	if msg != "" {
 		return names
 	}
 	f, err := lim.open(data)

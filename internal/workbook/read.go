@@ -75,8 +75,8 @@ func LoadLimited(file string, data []byte, lib Frameworks, lim Limits) (l *Loade
 	// The parts the library parses whole when it opens the package
 	// (styles) or at the first text read (shared strings) are checked
 	// first.
-	r.zip, r.partOf = parts(data)
-	if msg := r.lim.checkParts(r.zip); msg != "" {
+	var msg string
+	if r.zip, r.partOf, msg = parts(data, r.lim); msg != "" {
 		return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, File: file, Message: msg}}
 	}
 	f, err := r.lim.open(data)

@@ -25,11 +25,16 @@ func bytesReader(data []byte) *bytes.Reader { return bytes.NewReader(data) }
 
 // parts finds the worksheet part of each sheet name, as the library does:
 // the package relationships name the workbook part, whose relationships
-// name the worksheets. It returns nil when the package is not readable.
-func parts(data []byte) (*zip.Reader, map[string]string) {
+// name the worksheets. It returns nil when the package is not readable,
+// and says why when a part is over the limits (Limits.checkParts, done
+// first).
+func parts(data []byte, lim Limits) (*zip.Reader, map[string]string, string) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, nil
+		return nil, nil, ""
+	}
+	if msg := lim.checkParts(zr); msg != "" {
+		return nil, nil, msg
 	}
 	byName := map[string]*zip.File{}
 	for _, f := range zr.File {
@@ -39,7 +44,7 @@ func parts(data []byte) (*zip.Reader, map[string]string) {
 	// in a small part.
 	attrsOf := func(name, local string, fn func(map[string]string)) {
 		f := byName[strings.ToLower(name)]
-		if f == nil || f.UncompressedSize64 > 16<<20 {
+		if f == nil || f.UncompressedSize64 > uint64(lim.UnzipXMLSize) {
 			return
 		}
 		rc, err := f.Open()
@@ -89,7 +94,7 @@ func parts(data []byte) (*zip.Reader, map[string]string) {
 		}
 		out[a["name"]] = strings.TrimPrefix(p, "/")
 	})
-	return zr, out
+	return zr, out, ""
 }
 
 // bounded is a worksheet cut to the limits: the rows up to the row limit,
