@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -16,10 +17,12 @@ import (
 // The spreadsheet library streams a sheet's values (Rows) but answers a
 // cell's type and style (GetCellType, GetCellStyle, GetCellValue) only
 // from the whole worksheet parsed into memory, with every row and column
-// up to the cell asked for: gigabytes for one cell at XFD1048576. So the
-// reader takes values from the library's stream and reads the cells'
-// types and styles with a second stream over the same worksheet part,
-// attrStream, which keeps nothing but the cells asked for.
+// up to the cell asked for: gigabytes for one cell at XFD1048576. Its
+// stream also pads each row with empty cells up to its last one (16384
+// for a cell in XFD). So the reader first streams each worksheet part
+// itself and cuts it to the limits (boundSheet: the rows up to the row
+// limit, the first columns); the library then streams the cut sheet for
+// the values, and attrStream streams it for the cells' types and styles.
 
 func bytesReader(data []byte) *bytes.Reader { return bytes.NewReader(data) }
 
@@ -125,7 +128,7 @@ func boundSheet(zr *zip.Reader, part string, rowLimit, colLimit int) (*bounded, 
 		}
 	}
 	if zf == nil {
-		return nil, fmt.Errorf("no part %s", part)
+		return nil, fmt.Errorf("找不到工作表的数据（%s）", part)
 	}
 	rc, err := zf.Open()
 	if err != nil {
@@ -146,7 +149,7 @@ func boundSheet(zr *zip.Reader, part string, rowLimit, colLimit int) (*bounded, 
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("XML 有误：%w", err)
 		}
 		switch el := tok.(type) {
 		case xml.StartElement:
@@ -159,7 +162,7 @@ func boundSheet(zr *zip.Reader, part string, rowLimit, colLimit int) (*bounded, 
 				writeAttrs(&out, el, "min", "max", "style")
 				out.WriteString("/>")
 				if dec.Skip() != nil {
-					return nil, io.ErrUnexpectedEOF
+					return nil, errTruncated
 				}
 				continue
 			case name == "sheetData":
@@ -209,7 +212,7 @@ func boundSheet(zr *zip.Reader, part string, rowLimit, colLimit int) (*bounded, 
 				// Anything else (row elements other than cells, the
 				// worksheet's other parts) is not read.
 				if dec.Skip() != nil {
-					return nil, io.ErrUnexpectedEOF
+					return nil, errTruncated
 				}
 			}
 		case xml.EndElement:
@@ -234,6 +237,9 @@ func boundSheet(zr *zip.Reader, part string, rowLimit, colLimit int) (*bounded, 
 	b.xml = out.Bytes()
 	return b, nil
 }
+
+// errTruncated is a worksheet's XML ending inside an element.
+var errTruncated = errors.New("XML 不完整")
 
 // attr is the value of an element's attribute by local name.
 func attr(el xml.StartElement, name string) string {
@@ -266,7 +272,7 @@ func copyTree(out *bytes.Buffer, dec *xml.Decoder) error {
 	for depth := 0; ; {
 		tok, err := dec.Token()
 		if err != nil {
-			return io.ErrUnexpectedEOF
+			return errTruncated
 		}
 		switch el := tok.(type) {
 		case xml.StartElement:
@@ -291,7 +297,7 @@ func hasContent(dec *xml.Decoder) (bool, error) {
 	for depth := 0; ; {
 		tok, err := dec.Token()
 		if err != nil {
-			return false, io.ErrUnexpectedEOF
+			return false, errTruncated
 		}
 		switch el := tok.(type) {
 		case xml.StartElement:
