@@ -1045,6 +1045,11 @@ func (s *server) uploadWorkbook(w http.ResponseWriter, r *http.Request) {
 	reason, reasonErr := readChangeReason(up.reason)
 	p.UploadReasonErr = reasonErr
 
+	release, ok := s.workbookSlot(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	loaded, ds := workbook.Load(up.name, up.data, sc.lib)
 	if loaded != nil {
 		// Whose data it is comes first: a workbook of another department

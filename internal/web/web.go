@@ -61,6 +61,12 @@ type Options struct {
 	// and their defaults). nil means the process-wide pdf.Default(). The
 	// caller closes it when the server stops.
 	PDF *pdf.Service
+	// WorkbookReads bounds the uploaded workbooks read at once; further
+	// uploads wait up to WorkbookWait for their turn and are then
+	// answered 503 with Retry-After. Defaults 2 and 10 seconds (see
+	// docs/limits-workbook.md).
+	WorkbookReads int
+	WorkbookWait  time.Duration
 }
 
 // server holds what the handlers share.
@@ -80,6 +86,9 @@ type server struct {
 	// apiRoutes lists the patterns registered under /api/v1, for the
 	// test that checks the OpenAPI description covers them.
 	apiRoutes []string
+
+	// workbooks bounds the uploaded workbooks read at once.
+	workbooks *workbookSlots
 }
 
 // New returns the web application's handler.
@@ -103,6 +112,7 @@ func newServer(st *store.Store, opts Options) *server {
 		s.pdf = pdf.Default()
 	}
 	s.public = newFlights()
+	s.workbooks = newWorkbookSlots(opts.WorkbookReads, opts.WorkbookWait)
 	s.pages = mustParsePages()
 	s.mux = http.NewServeMux()
 	s.routes()

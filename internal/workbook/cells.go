@@ -16,13 +16,25 @@ import (
 	"github.com/jixiao/jixiao/internal/num"
 )
 
-// sheetData is one worksheet as read: the stored (raw) value of every
-// cell, and where each column of the layout was found.
+// sheetData is one worksheet as read: for each row, the stored (raw)
+// value, type and style of the cells in the layout's columns, and where
+// each column of the layout was found. Other columns are not kept.
 type sheetData struct {
 	r    *reader
 	name string
-	rows [][]string
+	rows [][]cellData   // 0-based row → cells by slot; nil for a row with none
 	col  map[string]int // layout key → 0-based column
+	slot map[int]int    // 0-based column → index into a row's cells
+	cols []int          // 0-based column of each slot
+}
+
+// cellData is one cell as read: its stored value, its type attribute, its
+// style and, for a number shown in a format or a boolean, the text the
+// cell shows.
+type cellData struct {
+	v, t  string
+	style int
+	shown string
 }
 
 // normHeader makes a header or label comparable: no spaces, full-width
@@ -32,41 +44,129 @@ func normHeader(s string) string {
 	return strings.NewReplacer("(", "（", ")", "）").Replace(s)
 }
 
-// openSheet reads a sheet and finds the layout's columns by their
-// headers in row 1. A missing column is an error (its cells read as
-// empty); a header the layout lacks is ignored with a warning.
+// openSheet reads a sheet as a stream and finds the layout's columns by
+// their headers in row 1. A missing column is an error (its cells read
+// as empty); a header the layout lacks is ignored with a warning when its
+// column holds anything. Cells right of the last header, looked for in
+// the first Limits.Columns columns, are not read: one warning says so
+// when any holds anything. A sheet with content below its row limit is
+// read up to the limit and refused with one error.
 func (r *reader) openSheet(name string, cols []column) *sheetData {
-	rows, err := r.f.GetRows(name, excelize.Options{RawCellValue: true})
+	b, err := r.bound(name)
 	if err != nil {
 		r.add(diag.Syntax, name+"!A1", "工作表“%s”无法读取：%v", name, err)
 		return nil
 	}
-	s := &sheetData{r: r, name: name, rows: rows, col: map[string]int{}}
-	var head []string
-	if len(rows) > 0 {
-		head = rows[0]
+	rows, err := r.f.Rows(name)
+	if err != nil {
+		r.add(diag.Syntax, name+"!A1", "工作表“%s”无法读取：%v", name, err)
+		return nil
 	}
-	want := map[string]string{}
-	for _, c := range cols {
-		want[normHeader(c.header)] = c.key
-	}
-	for i, h := range head {
-		h = normHeader(h)
-		if h == "" {
+	defer rows.Close()
+	attrs := openAttrs(b)
+	s := &sheetData{r: r, name: name, col: map[string]int{}, slot: map[int]int{}}
+	raw := excelize.Options{RawCellValue: true}
+	var (
+		unknown  = map[int]string{} // 0-based column → header the layout lacks
+		used     = map[int]bool{}   // unknown columns holding anything
+		lastCol  = -1               // 0-based column of the last header
+		beyond   = ""               // first cell right of lastCol holding anything
+		shownFor = map[int][]int{}  // 1-based row → slots needing the shown text
+		intern   = map[string]string{}
+		n        = 0
+		text     = 0 // bytes of text read
+	)
+	for rows.Next() {
+		n++
+		vals, err := rows.Columns(raw)
+		if err != nil {
+			break
+		}
+		for _, v := range vals {
+			text += len(v)
+		}
+		if text > r.lim.SheetText {
+			r.add(diag.Syntax, fmt.Sprintf("%s!A%d", name, n), "%s：单元格中的文本超过 %s 的上限（第 %d 行起未读取），请核对文件", name, sizeText(int64(r.lim.SheetText)), n)
+			break
+		}
+		if n == 1 {
+			lastCol = s.header(vals, cols, unknown)
 			continue
 		}
-		key, ok := want[h]
-		if !ok {
-			if s.nonEmptyColumn(i) {
-				r.add(codeIgnored, s.ref(0, i), "工作表“%s”中的列“%s”不属于填报表格式，其内容已忽略", name, h)
+		for c := lastCol + 1; beyond == "" && c < len(vals); c++ {
+			if strings.TrimSpace(vals[c]) != "" {
+				beyond = ref(c, n)
 			}
+		}
+		for c := range unknown {
+			if c < len(vals) && strings.TrimSpace(vals[c]) != "" {
+				used[c] = true
+			}
+		}
+		var row []cellData
+		for k, c := range s.cols {
+			if c >= len(vals) || vals[c] == "" {
+				continue
+			}
+			if row == nil {
+				row = make([]cellData, len(s.cols))
+			}
+			v := vals[c]
+			if len(v) > 64 {
+				// Shared text is read anew for every cell: keep one copy.
+				if w, ok := intern[v]; ok {
+					v = w
+				} else {
+					intern[v] = v
+				}
+			}
+			row[k].v = v
+		}
+		if row == nil {
 			continue
 		}
-		if _, dup := s.col[key]; dup {
-			r.add(diag.Duplicate, s.ref(0, i), "列“%s”重复，只读取第一列", h)
-			continue
+		attrs.row(n, func(c int, t string, style int) {
+			if k, ok := s.slot[c]; ok {
+				row[k].t, row[k].style = t, style
+			}
+		})
+		for k := range row {
+			if d := row[k]; d.v != "" && (d.t == "b" || isNumberType(d.t) && r.formatted(d.style)) {
+				if _, err := strconv.ParseFloat(d.v, 64); err == nil {
+					shownFor[n] = append(shownFor[n], k)
+				}
+			}
 		}
-		s.col[key] = i
+		for len(s.rows) < n-1 {
+			s.rows = append(s.rows, nil)
+		}
+		s.rows = append(s.rows, row)
+	}
+	if err := rows.Error(); err != nil {
+		r.add(diag.Syntax, name+"!A1", "工作表“%s”无法读取：%v", name, err)
+		return nil
+	}
+	if b.over {
+		limit := r.lim.rows(name)
+		r.add(diag.Syntax, fmt.Sprintf("%s!A%d", name, limit+1), "%s：超过 %d 行的上限（第 %d 行起未读取），请拆分或核对文件", name, limit, limit+1)
+	}
+	if b.beyond != "" && (beyond == "" || cellBefore(b.beyond, beyond)) {
+		beyond = b.beyond
+	}
+	if len(s.rows) == 0 {
+		s.rows = [][]cellData{nil} // the header row
+	}
+	s.readShown(shownFor)
+	for c, h := range unknown {
+		if used[c] {
+			r.add(codeIgnored, s.ref(0, c), "工作表“%s”中的列“%s”不属于填报表格式，其内容已忽略", name, h)
+		}
+	}
+	switch {
+	case beyond != "" && lastCol < 0:
+		r.add(codeIgnored, name+"!"+beyond, "工作表“%s”第 1 行没有表头，表中的内容（如 %s）未读取", name, beyond)
+	case beyond != "":
+		r.add(codeIgnored, name+"!"+beyond, "工作表“%s”%s 列之后没有表头，这些列中的内容（如 %s）不属于填报表格式，已忽略", name, colName(lastCol), beyond)
 	}
 	for _, c := range cols {
 		if _, ok := s.col[c.key]; !ok {
@@ -79,13 +179,89 @@ func (r *reader) openSheet(name string, cols []column) *sheetData {
 	return s
 }
 
-func (s *sheetData) nonEmptyColumn(c int) bool {
-	for _, row := range s.rows[1:] {
-		if c < len(row) && strings.TrimSpace(row[c]) != "" {
-			return true
+// header finds the layout's columns in the header row; it returns the
+// 0-based column of the last header looked at (-1 for none) and fills
+// unknown with the headers the layout lacks.
+func (s *sheetData) header(head []string, cols []column, unknown map[int]string) int {
+	want := map[string]string{}
+	for _, c := range cols {
+		want[normHeader(c.header)] = c.key
+	}
+	last := -1
+	for i, h := range head[:min(len(head), s.r.lim.Columns)] {
+		h = normHeader(h)
+		if h == "" {
+			continue
+		}
+		last = i
+		key, ok := want[h]
+		if !ok {
+			unknown[i] = h
+			continue
+		}
+		if _, dup := s.col[key]; dup {
+			s.r.add(diag.Duplicate, s.ref(0, i), "列“%s”重复，只读取第一列", h)
+			continue
+		}
+		s.col[key] = i
+		s.slot[i] = len(s.cols)
+		s.cols = append(s.cols, i)
+	}
+	return last
+}
+
+// readShown reads, with a second stream, the text shown by the cells
+// that need it: numbers in a format (a percentage, a date) and booleans.
+func (s *sheetData) readShown(need map[int][]int) {
+	if len(need) == 0 {
+		return
+	}
+	last := 0
+	for n := range need {
+		last = max(last, n)
+	}
+	rows, err := s.r.f.Rows(s.name)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	for n := 1; n <= last && rows.Next(); n++ {
+		ks, ok := need[n]
+		if !ok {
+			continue
+		}
+		vals, err := rows.Columns()
+		if err != nil {
+			return
+		}
+		for _, k := range ks {
+			if c := s.cols[k]; c < len(vals) {
+				s.rows[n-1][k].shown = vals[c]
+			}
 		}
 	}
-	return false
+}
+
+// bound cuts a sheet to the limits (boundSheet) and has the spreadsheet
+// library read the bounded sheet in place of the part in the package.
+func (r *reader) bound(name string) (*bounded, error) {
+	part, ok := r.partOf[name]
+	if !ok {
+		return nil, errors.New("找不到工作表的数据")
+	}
+	b, err := boundSheet(r.zip, part, r.lim.rows(name), r.lim.Columns)
+	if err != nil {
+		return nil, err
+	}
+	r.f.Pkg.Store(part, b.xml)
+	return b, nil
+}
+
+// cellBefore reports whether cell a comes before cell b, row by row.
+func cellBefore(a, b string) bool {
+	ac, ar, _ := excelize.CellNameToCoordinates(a)
+	bc, br, _ := excelize.CellNameToCoordinates(b)
+	return ar < br || ar == br && ac < bc
 }
 
 // ref is the cell reference of 0-based row i and column c: "收支情况!D5".
@@ -107,11 +283,20 @@ func (s *sheetData) c(key string) int {
 	return -1
 }
 
-func (s *sheetData) raw(i, c int) string {
-	if c < 0 || i >= len(s.rows) || c >= len(s.rows[i]) {
-		return ""
+// cell is the cell of row i in 0-based column c, or nil.
+func (s *sheetData) cell(i, c int) *cellData {
+	k, ok := s.slot[c]
+	if !ok || i >= len(s.rows) || s.rows[i] == nil {
+		return nil
 	}
-	return s.rows[i][c]
+	return &s.rows[i][k]
+}
+
+func (s *sheetData) raw(i, c int) string {
+	if d := s.cell(i, c); d != nil {
+		return d.v
+	}
+	return ""
 }
 
 // isNumber reports whether the cell holds a number (rather than text that
@@ -120,8 +305,8 @@ func (s *sheetData) isNumber(i, c int, v string) bool {
 	if _, err := strconv.ParseFloat(v, 64); err != nil {
 		return false
 	}
-	t, err := s.r.f.GetCellType(s.name, ref(c, i+1))
-	return err == nil && (t == excelize.CellTypeNumber || t == excelize.CellTypeUnset)
+	d := s.cell(i, c)
+	return d != nil && isNumberType(d.t)
 }
 
 // number is a cell's value for a numeric field: a number cell's stored
@@ -159,28 +344,20 @@ func (s *sheetData) text(i int, key string) string {
 	if _, err := strconv.ParseFloat(v, 64); err != nil {
 		return strings.TrimSpace(v)
 	}
-	cell := ref(c, i+1)
-	t, err := s.r.f.GetCellType(s.name, cell)
+	d := s.cell(i, c)
 	switch {
-	case err != nil:
-	case t == excelize.CellTypeNumber || t == excelize.CellTypeUnset:
-		if !s.r.formatted(s.name, cell) {
-			return shortest(v)
-		}
-		fallthrough
-	case t == excelize.CellTypeBool:
-		if shown, err := s.r.f.GetCellValue(s.name, cell); err == nil {
-			return strings.TrimSpace(shown)
-		}
+	case isNumberType(d.t) && !s.r.formatted(d.style):
+		return shortest(v)
+	case isNumberType(d.t) || d.t == "b":
+		return strings.TrimSpace(d.shown)
 	}
 	return strings.TrimSpace(v)
 }
 
-// formatted reports whether a cell's number format shows numbers other
+// formatted reports whether a style's number format shows numbers other
 // than as General does.
-func (r *reader) formatted(sheet, cell string) bool {
-	id, err := r.f.GetCellStyle(sheet, cell)
-	if err != nil || id == 0 {
+func (r *reader) formatted(id int) bool {
+	if id == 0 {
 		return false
 	}
 	if v, ok := r.numFmt[id]; ok {

@@ -1,7 +1,7 @@
 package workbook
 
 import (
-	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -18,6 +18,10 @@ import (
 // the workbook they point into. A reference to a whole sheet or to the
 // header row, or to a cell with no label or header, is left out of the
 // result, as is everything when data cannot be read.
+//
+// Only what naming needs is read, as a stream: the header row and the
+// first column, down to the lowest row referred to (at most the larger
+// of DefaultLimits' row limits).
 func Fields(data []byte, refs []string) (names map[string]string) {
 	names = map[string]string{}
 	if len(refs) == 0 {
@@ -29,31 +33,83 @@ func Fields(data []byte, refs []string) (names map[string]string) {
 			names = map[string]string{}
 		}
 	}()
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 256 << 20})
+	lim := DefaultLimits.orDefault()
+	zr, partOf, msg := parts(data, lim)
+	if msg != "" {
+		return names
+	}
+	f, err := lim.open(data)
 	if err != nil {
 		return names
 	}
 	defer f.Close()
-	sheets := map[string][][]string{}
+	type want struct{ row, col int } // the lowest row and rightmost column referred to
+	wants := map[string]want{}
 	for _, ref := range refs {
 		sheet, cell, ok := strings.Cut(ref, "!")
 		if !ok {
 			continue
 		}
 		col, row, err := excelize.CellNameToCoordinates(cell)
+		if err != nil || row < 2 || row > max(lim.TableRows, lim.FormRows)+1 {
+			continue
+		}
+		w := wants[sheet]
+		wants[sheet] = want{max(w.row, row), max(w.col, col)}
+	}
+	sheets := map[string][][]string{}
+	for sheet, w := range wants {
+		// As in Load: the library reads the sheet cut to the limits.
+		part, ok := partOf[sheet]
+		if !ok {
+			continue
+		}
+		b, err := boundSheet(zr, part, min(lim.rows(sheet), w.row), lim.Columns)
+		if err != nil {
+			continue
+		}
+		f.Pkg.Store(part, b.xml)
+		sheets[sheet] = labelRows(f, sheet, w.row, w.col)
+	}
+	for _, ref := range refs {
+		sheet, cell, _ := strings.Cut(ref, "!")
+		col, row, err := excelize.CellNameToCoordinates(cell)
 		if err != nil || row < 2 {
 			continue
 		}
 		rows, ok := sheets[sheet]
 		if !ok {
-			rows, _ = f.GetRows(sheet)
-			sheets[sheet] = rows
+			continue
 		}
 		if name := fieldName(sheet, rows, row-1, col-1); name != "" {
 			names[ref] = name
 		}
 	}
 	return names
+}
+
+// labelRows streams a sheet's rows down to row last (1-based), keeping
+// the header row up to column cols and the first column of the others:
+// what fieldName looks at.
+func labelRows(f *excelize.File, sheet string, last, cols int) [][]string {
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	var out [][]string
+	for n := 1; n <= last && rows.Next(); n++ {
+		vals, err := rows.Columns()
+		if err != nil {
+			break
+		}
+		keep := 1
+		if n == 1 {
+			keep = cols
+		}
+		out = append(out, slices.Clone(vals[:min(len(vals), keep)]))
+	}
+	return out
 }
 
 // fieldName names the cell in 0-based row i and column c of a sheet's rows.

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -23,12 +24,34 @@ func FuzzRead(f *testing.F) {
 	for _, s := range []string{"", "PK\x03\x04", "year: 2023\n", "<?xml version=\"1.0\"?>"} {
 		f.Add([]byte(s))
 	}
+	// Shapes that once cost gigabytes: cells far right, far down.
+	base := writeEval(f, loadExample(f, exampleFiles[0]))
+	f.Add(withRows(f, base, SheetContracts, farColumn(2000)))
+	f.Add(withRows(f, base, SheetContracts, farRow))
 	recoverPanics = false
 	f.Cleanup(func() { recoverPanics = true })
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ev, ds := Read("x.xlsx", data)
+		ev, ds := timedRead(t, data)
 		checkFindings(t, ev, ds)
 	})
+}
+
+// readBudget is the time one input may take to read in the fuzz
+// targets: an input that takes longer fails the run, so that a slow
+// shape is found rather than passed after a few executions. A workbook
+// as large as the examples reads in about 20 ms.
+const readBudget = 2 * time.Second
+
+// timedRead is Read that fails the test when it takes longer than
+// readBudget.
+func timedRead(t *testing.T, data []byte) (*evaluation.Evaluation, diag.List) {
+	t.Helper()
+	start := time.Now()
+	ev, ds := Read("x.xlsx", data)
+	if took := time.Since(start); took > readBudget {
+		t.Fatalf("reading a %d-byte input took %v, more than the %v budget", len(data), took.Round(time.Millisecond), readBudget)
+	}
+	return ev, ds
 }
 
 // FuzzReadCells writes arbitrary text (or numbers) into cells of an
@@ -75,7 +98,7 @@ func FuzzReadCells(f *testing.F) {
 		if _, err := x.WriteTo(&buf); err != nil {
 			return
 		}
-		ev, ds := Read("x.xlsx", buf.Bytes())
+		ev, ds := timedRead(t, buf.Bytes())
 		checkFindings(t, ev, ds)
 		if ev == nil || ds.Err() != nil {
 			return

@@ -1,7 +1,7 @@
 package workbook
 
 import (
-	"bytes"
+	"archive/zip"
 	"fmt"
 	"slices"
 	"sort"
@@ -49,9 +49,18 @@ func Read(file string, data []byte) (*evaluation.Evaluation, diag.List) {
 
 // Load is Read that also checks the codes used against the frameworks the
 // workbook names, when lib is not nil: indicator codes on 指标评分 and
-// 项目指标评分, checklist item codes and 调整分值.
+// 项目指标评分, checklist item codes and 调整分值. It reads within
+// DefaultLimits.
 func Load(file string, data []byte, lib Frameworks) (l *Loaded, ds diag.List) {
-	r := &reader{file: file, cells: map[string]string{}, bad: map[string]bool{}, numFmt: map[int]bool{}, ev: &evaluation.Evaluation{}}
+	return LoadLimited(file, data, lib, Limits{})
+}
+
+// LoadLimited is Load within the limits given; zero fields of lim take
+// their defaults. A sheet longer than its row limit is read up to the
+// limit and reported with one error; a workbook larger unzipped than
+// lim.UnzipSize is not read.
+func LoadLimited(file string, data []byte, lib Frameworks, lim Limits) (l *Loaded, ds diag.List) {
+	r := &reader{file: file, lim: lim.orDefault(), cells: map[string]string{}, bad: map[string]bool{}, numFmt: map[int]bool{}, ev: &evaluation.Evaluation{}}
 	defer func() {
 		// The spreadsheet library parses untrusted bytes; a panic in it
 		// is a file it cannot read, not a crash of the program.
@@ -63,9 +72,16 @@ func Load(file string, data []byte, lib Frameworks) (l *Loaded, ds diag.List) {
 			ds = diag.List{{Code: diag.Syntax, Severity: diag.Error, File: file, Message: fmt.Sprintf("不是可读取的 Excel 工作簿（.xlsx）：%v", p)}}
 		}
 	}()
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 256 << 20})
+	// The parts the library parses whole when it opens the package
+	// (styles) or at the first text read (shared strings) are checked
+	// first.
+	var msg string
+	if r.zip, r.partOf, msg = parts(data, r.lim); msg != "" {
+		return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, File: file, Message: msg}}
+	}
+	f, err := r.lim.open(data)
 	if err != nil {
-		return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, File: file, Message: fmt.Sprintf("不是可读取的 Excel 工作簿（.xlsx）：%v", err)}}
+		return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, File: file, Message: r.lim.openError(err)}}
 	}
 	defer f.Close()
 	r.f = f
@@ -146,6 +162,9 @@ func parentPath(p string) string {
 
 type reader struct {
 	f      *excelize.File
+	lim    Limits
+	zip    *zip.Reader       // the package, for the cells' types and styles
+	partOf map[string]string // sheet name → worksheet part
 	file   string
 	ev     *evaluation.Evaluation
 	ds     diag.List
@@ -161,13 +180,29 @@ type reader struct {
 	byName map[string][]int
 }
 
-// add records a finding at a cell.
+// add records a finding at a cell. A long text quoted in it is cut to
+// its first maxQuoted characters: the cell holds the rest.
 func (r *reader) add(code, cell, format string, a ...any) {
+	for i, x := range a {
+		if s, ok := x.(string); ok && len(s) > maxQuoted {
+			n := 0
+			for k := range s {
+				if n == maxQuoted {
+					a[i] = s[:k] + "…"
+					break
+				}
+				n++
+			}
+		}
+	}
 	r.ds = append(r.ds, diag.Finding{Code: code, Severity: severity(code), File: r.file, Path: cell, Message: fmt.Sprintf(format, a...)})
 	if code[0] == 'E' {
 		r.bad[cell] = true
 	}
 }
+
+// maxQuoted is the most characters of a value a finding quotes.
+const maxQuoted = 100
 
 func severity(code string) diag.Severity {
 	switch code[0] {
