@@ -343,9 +343,9 @@ func cmdHistory(e *env, args []string) error {
 	}
 	// Fields are named as the current data names them; times are in the
 	// configured zone (Beijing time unless JIXIAO_TZ says otherwise).
-	label := func(p string) string { return p }
+	var current *evaluation.Evaluation
 	if rec, err := st.Get(ctx, code, year); err == nil {
-		label = rec.Evaluation.FieldLabel
+		current = rec.Evaluation
 	}
 	zone := displayZone()
 	for _, h := range hs {
@@ -357,11 +357,7 @@ func cmdHistory(e *env, args []string) error {
 			fmt.Fprintln(e.stdout)
 			continue
 		}
-		field := label(h.Path)
-		if h.Path == "status" {
-			field = "状态"
-		}
-		fmt.Fprintf(e.stdout, "    %s：%q → %q\n", field, h.Old, h.New)
+		fmt.Fprintf(e.stdout, "    %s：%q → %q\n", h.Field(current), h.Old, h.New)
 	}
 	return nil
 }

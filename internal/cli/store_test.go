@@ -69,7 +69,7 @@ func TestStoreCommands(t *testing.T) {
 		t.Fatalf("changed import: %s%s", out, errs)
 	}
 	out, _, _ = run(t, "history", "106001", "2023")
-	for _, s := range []string{"版本 2", "张三", "更正完成值", `targets[2].actual："80" → "85"`} {
+	for _, s := range []string{"版本 2", "张三", "更正完成值", `绩效目标“政务信息被市级以上刊物采用”实际完成值："80" → "85"`} {
 		if !strings.Contains(out, s) {
 			t.Errorf("history lacks %q:\n%s", s, out)
 		}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,6 +62,32 @@ type Change struct {
 	ActorName      string
 	Path, Old, New string
 	Reason         string
+}
+
+// Field names the changed field in words: the status, a review score
+// (复核得分, its indicator and, for a project, the project), or a data
+// field as ev names it (evaluation.FieldLabel). ev is the department-year's
+// current data; nil names data fields by their path.
+func (c Change) Field(ev *evaluation.Evaluation) string {
+	switch {
+	case c.Path == "status":
+		return "状态"
+	case strings.HasPrefix(c.Path, "review."):
+		scope, code, ok := strings.Cut(strings.TrimPrefix(c.Path, "review."), ".")
+		if !ok {
+			return c.Path
+		}
+		if scope == ScopeDepartment {
+			return "复核得分（指标 " + code + "）"
+		}
+		if n, err := strconv.Atoi(scope); err == nil && ev != nil && n >= 1 && n <= len(ev.Projects) {
+			return "项目“" + ev.Projects[n-1].Name + "”复核得分（指标 " + code + "）"
+		}
+		return "项目 " + scope + " 复核得分（指标 " + code + "）"
+	case ev != nil && c.Path != "":
+		return ev.FieldLabel(c.Path)
+	}
+	return c.Path
 }
 
 const listingColumns = `d.code, d.name, dy.year, dy.status, dy.total, dy.grade, dy.version, dy.updated_at`

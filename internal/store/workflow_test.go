@@ -1,6 +1,7 @@
 package store
 
 import (
+	"github.com/jixiao/jixiao/internal/evaluation"
 	"reflect"
 	"strings"
 	"testing"
@@ -66,7 +67,7 @@ func TestTransitionsByRole(t *testing.T) {
 				if len(h) != before+1 {
 					t.Fatalf("%s → %s: %d status rows, want %d", tr.From, tr.To, len(h), before+1)
 				}
-				want := Change{Version: v + 1, Actor: actor.Username, Action: "status", Path: "status", Old: tr.From, New: tr.To, Reason: "理由：" + tr.Action}
+				want := Change{Version: v + 1, Actor: actor.Username, ActorName: actor.DisplayName, Action: "status", Path: "status", Old: tr.From, New: tr.To, Reason: "理由：" + tr.Action}
 				last := h[len(h)-1]
 				last.At = want.At
 				if last != want {
@@ -277,9 +278,9 @@ func TestReview(t *testing.T) {
 			}
 		}
 		want := []Change{
-			{Version: v, Actor: "reviewer", Action: "update", Path: "review.department." + ind, Old: "", New: "8.5", Reason: "佐证材料不足"},
-			{Version: v, Actor: "reviewer", Action: "update", Path: "review.department." + ind, Old: "8.5", New: "9", Reason: "补充材料后调整"},
-			{Version: v, Actor: "reviewer", Action: "update", Path: "review.2." + pind, Old: "", New: "10", Reason: "项目复核"},
+			{Version: v, Actor: "reviewer", ActorName: "用户reviewer", Action: "update", Path: "review.department." + ind, Old: "", New: "8.5", Reason: "佐证材料不足"},
+			{Version: v, Actor: "reviewer", ActorName: "用户reviewer", Action: "update", Path: "review.department." + ind, Old: "8.5", New: "9", Reason: "补充材料后调整"},
+			{Version: v, Actor: "reviewer", ActorName: "用户reviewer", Action: "update", Path: "review.2." + pind, Old: "", New: "10", Reason: "项目复核"},
 		}
 		for i := range rows {
 			rows[i].At = want[0].At
@@ -383,4 +384,22 @@ func TestListFilteredVisible(t *testing.T) {
 			}
 		}
 	})
+}
+
+// History names fields in words: the status, review scores with their
+// indicator and project, data fields as the current data names them.
+func TestChangeField(t *testing.T) {
+	ev := &evaluation.Evaluation{Targets: []evaluation.Target{{Name: "政务信息采用"}}, Projects: []evaluation.Project{{Name: "会议保障"}}}
+	for path, want := range map[string]string{
+		"status":                  "状态",
+		"review.department.B5":    "复核得分（指标 B5）",
+		"review.1.P2.1":           "项目“会议保障”复核得分（指标 P2.1）",
+		"review.7.P1":             "项目 7 复核得分（指标 P1）",
+		"targets[0].actual":       "绩效目标“政务信息采用”实际完成值",
+		"finance.budget.adjusted": "全年预算数",
+	} {
+		if got := (Change{Path: path}).Field(ev); got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
 }

@@ -139,13 +139,7 @@ func (s *server) history(w http.ResponseWriter, r *http.Request) {
 	slices.Reverse(hs)
 	rows := make([]historyRow, len(hs))
 	for i, h := range hs {
-		rows[i] = historyRow{Change: h, Field: h.Path}
-		switch {
-		case h.Path == "status":
-			rows[i].Field = "状态"
-		case h.Path != "":
-			rows[i].Field = sc.rec.Evaluation.FieldLabel(h.Path)
-		}
+		rows[i] = historyRow{Change: h, Field: h.Field(sc.rec.Evaluation)}
 	}
 	s.render(w, r, http.StatusOK, "history", l.Department+" "+strconv.Itoa(l.Year)+" 年度修改历史", "",
 		historyData{Base: evaluationPath(l), Listing: l, Changes: rows})
