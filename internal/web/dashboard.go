@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"github.com/jixiao/jixiao/internal/assess"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -364,18 +365,9 @@ func (s *server) scoredListing(r *http.Request, l store.Listing) (*scored, error
 }
 
 // reviewedTotal is a department-year's total after the finance bureau's
-// review (复核后得分): the self-score total with each department
-// indicator that has a review score counted at the review score instead
-// of its self-score. A review score on an indicator with children (a
-// targets indicator, whose children are its performance targets) stands
-// for the whole indicator, and review scores below it do not count
-// again; review scores on indicators that do not apply count nothing, as
-// those indicators carry no points. Scores of other scopes (projects) do
-// not count. It returns the total and how many review scores counted;
-// with none, the total is the self-score total.
-//
-// It works on the scored tree (scoring.Result) and the review scores as
-// the store returns them, so that the workspace can show the same figure.
+// review (复核后得分) and how many review scores counted, by the rule of
+// assess.AfterReview, from the department scope's review scores as the
+// store returns them.
 func reviewedTotal(res *scoring.Result, reviews []store.ReviewScore) (total num.Points, counted int) {
 	byCode := map[string]num.Points{}
 	for _, rs := range reviews {
@@ -383,25 +375,8 @@ func reviewedTotal(res *scoring.Result, reviews []store.ReviewScore) (total num.
 			byCode[rs.IndicatorCode] = rs.Score
 		}
 	}
-	total = res.Total
-	var walk func([]*scoring.Node)
-	walk = func(ns []*scoring.Node) {
-		for _, n := range ns {
-			if n.NotApplicable != "" {
-				continue
-			}
-			if p, ok := byCode[n.Code]; ok {
-				total += p - n.Score
-				counted++
-				continue
-			}
-			walk(n.Children)
-		}
-	}
-	if len(byCode) > 0 {
-		walk(res.Indicators)
-	}
-	return total, counted
+	r := assess.AfterReview(res, nil, byCode)
+	return r.Total, r.Counted
 }
 
 // spendingShares returns the spending chart's rows (the departments that

@@ -97,12 +97,28 @@ func (s *server) renderFormat(ctx context.Context, sc *scored, ext string) ([]by
 	doc := report.Build(report.Input{Evaluation: sc.rec.Evaluation, Result: sc.res, Framework: sc.fw})
 	var buf bytes.Buffer
 	var err error
-	if ext == "pdf" {
+	switch ext {
+	case "pdf":
 		err = s.pdf.Render(ctx, &buf, doc)
-	} else {
+	case viewFormat:
+		err = html.RenderFragment(&buf, doc)
+	default:
 		err = formats[ext].render(&buf, doc)
 	}
 	return buf.Bytes(), err
+}
+
+// viewFormat is the stored form of the public report page's body: the
+// report as an HTML fragment, kept like the downloads so that an
+// anonymous visit never renders the report.
+const viewFormat = "view"
+
+// contentTypeOf is the content type a stored format is kept with.
+func contentTypeOf(ext string) string {
+	if ext == viewFormat {
+		return "text/html; charset=utf-8"
+	}
+	return formats[ext].contentType
 }
 
 // renderFailed answers a failed render: no browser and a full PDF queue
@@ -215,17 +231,16 @@ func (s *server) publicView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := sc.rec.Listing
-	doc := report.Build(report.Input{Evaluation: sc.rec.Evaluation, Result: sc.res, Framework: sc.fw})
-	var buf bytes.Buffer
-	if err := html.RenderFragment(&buf, doc); err != nil {
-		s.internalError(w, r, err)
+	doc, err := s.publishedOnce(r, sc, viewFormat)
+	if err != nil {
+		s.renderFailed(w, r, err)
 		return
 	}
 	d := publicViewData{
 		Listing: l, Base: "/public/" + url.PathEscape(l.DepartmentCode) + "/" + strconv.Itoa(l.Year),
 		// The fragment is produced by html/template in render/html, which
 		// escapes every text it writes.
-		Report:  template.HTML(buf.String()),
+		Report:  template.HTML(doc.Data),
 		Formats: publicFormats,
 	}
 	s.render(w, r, http.StatusOK, "public_view", fmt.Sprintf("%s %d 年度绩效自评报告", l.Department, l.Year), "", d)
@@ -258,9 +273,22 @@ func (s *server) publicDownload(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	d, err := s.publishedOnce(r, sc, ext)
+	if err != nil {
+		s.renderFailed(w, r, err)
+		return
+	}
+	l := sc.rec.Listing
+	s.servePublished(w, r, l.Department, l.DepartmentCode, l.Year, d)
+}
+
+// publishedOnce returns a published report's file in format ext, from the
+// store, or renders it once for every request waiting for it and keeps it
+// with the published version.
+func (s *server) publishedOnce(r *http.Request, sc *scored, ext string) (*store.PublishedDocument, error) {
 	l := sc.rec.Listing
 	key := fmt.Sprintf("%s/%d/%d/%s", l.DepartmentCode, l.Year, l.Version, ext)
-	d, err := s.public.do(r.Context(), key, func() (*store.PublishedDocument, error) {
+	return s.public.do(r.Context(), key, func() (*store.PublishedDocument, error) {
 		// The render serves every request waiting for it, so no one
 		// request's cancellation stops it; the PDF service's timeout
 		// still bounds it.
@@ -273,7 +301,7 @@ func (s *server) publicDownload(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		d, err := s.st.SavePublishedDocument(ctx, l.DepartmentCode, l.Year, l.Version, ext, formats[ext].contentType, data)
+		d, err := s.st.SavePublishedDocument(ctx, l.DepartmentCode, l.Year, l.Version, ext, contentTypeOf(ext), data)
 		if err != nil {
 			// Serve what was rendered; the next request renders again.
 			s.log.Error("storing a published document failed", "code", l.DepartmentCode, "year", l.Year, "format", ext, "err", err)
@@ -282,16 +310,11 @@ func (s *server) publicDownload(w http.ResponseWriter, r *http.Request) {
 			// Not stored (the year moved meanwhile, or the write failed):
 			// serve this request's render only.
 			sum := sha256.Sum256(data)
-			d = &store.PublishedDocument{Version: l.Version, Format: ext, ContentType: formats[ext].contentType,
+			d = &store.PublishedDocument{Version: l.Version, Format: ext, ContentType: contentTypeOf(ext),
 				Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), Data: data}
 		}
 		return d, nil
 	})
-	if err != nil {
-		s.renderFailed(w, r, err)
-		return
-	}
-	s.servePublished(w, r, l.Department, l.DepartmentCode, l.Year, d)
 }
 
 // servePublished serves a stored file of a published report, answering

@@ -280,3 +280,32 @@ func BenchmarkPublicStoredDownload(b *testing.B) {
 		b.Fatal("rendered")
 	}
 }
+
+// The public report page is rendered once per published version too: an
+// anonymous visit shows the stored fragment and never builds the report.
+func TestPublicViewRenderedOnce(t *testing.T) {
+	e, _, dsn := newPDFEnv(t, pdf.Options{})
+	ctx := context.Background()
+	e.advance(workflow.Published)
+	v := e.version(codeA, yearA)
+	// A fragment stored for the version is what the page shows: no render.
+	marker := "<p>已存的报告片段</p>"
+	if _, err := e.st.SavePublishedDocument(ctx, codeA, yearA, v, viewFormat, "text/html; charset=utf-8", []byte(marker)); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if w := e.get(anon, publicA); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), marker) || strings.Contains(w.Body.String(), "部门整体支出绩效自评表") {
+			t.Fatalf("visit: %d, the stored fragment not shown alone", w.Code)
+		}
+	}
+	// A new version: the first visit renders and stores the report.
+	bumpVersion(t, dsn, codeA, yearA)
+	w := e.get(anon, publicA)
+	if w.Code != http.StatusOK || strings.Contains(w.Body.String(), marker) || !strings.Contains(w.Body.String(), "部门整体支出绩效自评表") {
+		t.Fatalf("after a new version: %d %.300s", w.Code, w.Body.String())
+	}
+	d, err := e.st.PublishedDocument(ctx, codeA, yearA, viewFormat)
+	if err != nil || d == nil || d.Version != v+1 || !strings.Contains(string(d.Data), "部门整体支出绩效自评表") {
+		t.Fatalf("the page's report was not stored for the new version: %v", err)
+	}
+}
