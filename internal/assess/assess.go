@@ -36,10 +36,13 @@ type Options struct {
 // Assessment is everything the edges need about one department-year.
 type Assessment struct {
 	Evaluation *evaluation.Evaluation
-	// Framework is the department framework with the year's weights
-	// applied: the one the report and tables describe. ProjectFramework
-	// scores the projects; nil when the year has none.
+	// Framework is the department framework as the library holds it (the
+	// file a store keeps with the year); Weighted is it with the year's
+	// weights applied, the one the report and tables describe (Framework
+	// itself when the year sets none). ProjectFramework scores the
+	// projects; nil when the year has none.
 	Framework        *framework.Framework
+	Weighted         *framework.Framework
 	ProjectFramework *framework.Framework
 	// Result is the score tree with traces; nil when errors in the data
 	// or the frameworks prevent scoring.
@@ -70,10 +73,10 @@ func Assess(ev *evaluation.Evaluation, lib Library, opts Options) *Assessment {
 	if len(ev.Projects) > 0 {
 		a.ProjectFramework = pfw
 	}
-	a.Framework = fw
+	a.Framework, a.Weighted = fw, fw
 	if fw != nil && len(ev.Weights) > 0 {
 		if w, err := fw.WithPoints(ev.Weights); err == nil {
-			a.Framework = w
+			a.Weighted = w
 		}
 	}
 	if a.Findings.Err() != nil {
@@ -87,7 +90,7 @@ func Assess(ev *evaluation.Evaluation, lib Library, opts Options) *Assessment {
 	}
 	a.Result = res
 	if len(opts.Reviews) > 0 && res != nil {
-		a.Review = AfterReview(res, a.Framework, opts.Reviews)
+		a.Review = AfterReview(res, a.Weighted, opts.Reviews)
 	}
 	return a
 }

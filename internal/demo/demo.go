@@ -11,11 +11,11 @@ import (
 	"sort"
 
 	"github.com/jixiao/jixiao/examples"
+	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/gen"
-	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
@@ -52,17 +52,13 @@ func Seed(ctx context.Context, st *store.Store, o Options) ([]Account, error) {
 	}
 	evs = append(evs, gen.Province(gen.Options{Departments: o.Departments, Years: 1, FirstYear: 2024, Projects: 4, Seed: o.Seed})...)
 	entries := make([]store.Entry, 0, len(evs))
+	cal := calendar.ScoringOptions().Calendar
 	for _, ev := range evs {
-		res, ds := scoring.ScoreWith(ev, lib, calendar.ScoringOptions())
-		if err := ds.Err(); err != nil {
+		a := assess.Assess(ev, lib, assess.Options{Calendar: cal})
+		if err := a.Err(); err != nil {
 			return nil, fmt.Errorf("%s %d：%w", ev.Department.Code, ev.Year, err)
 		}
-		fw, _ := lib.Framework(ev.Framework)
-		e := store.Entry{Source: "demo", Evaluation: ev, Result: res, Framework: fw}
-		if len(ev.Projects) > 0 {
-			e.ProjectFramework, _ = lib.Framework(ev.ProjectFrameworkID())
-		}
-		entries = append(entries, e)
+		entries = append(entries, store.Entry{Source: "demo", Evaluation: ev, Result: a.Result, Framework: a.Framework, ProjectFramework: a.ProjectFramework})
 	}
 	if _, err := st.Import(ctx, entries, "demo", "演示数据"); err != nil {
 		return nil, err
