@@ -288,3 +288,38 @@ func TestDeadline(t *testing.T) {
 		t.Errorf("missing count: exit %d, want 2", code)
 	}
 }
+
+// Every command that takes a data file accepts what the others accept: a
+// workbook that export wrote is checked, scored and reported, whatever
+// its name says.
+func TestEveryCommandAcceptsAWorkbook(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "j.db")
+	if _, errs, code := run(t, "import", "--db", db, tianhe); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	wb := filepath.Join(dir, "export.xlsx")
+	if _, errs, code := run(t, "export", "106001", "2023", "--db", db, "-o", wb); code != 0 {
+		t.Fatalf("export: %s", errs)
+	}
+	data, err := os.ReadFile(wb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	misnamed := filepath.Join(dir, "data.yaml")
+	os.WriteFile(misnamed, data, 0o644)
+	for _, file := range []string{wb, misnamed} {
+		if out, errs, code := run(t, "check", file); code != 0 || !strings.Contains(out, "0 个错误") {
+			t.Errorf("check %s: %d %s %s", file, code, out, errs)
+		}
+		if out, errs, code := run(t, "score", file); code != 0 || !strings.Contains(out, "总分 97") {
+			t.Errorf("score %s: %d %s", file, code, errs)
+		}
+		if _, errs, code := run(t, "report", file, "--format", "md", "-o", filepath.Join(dir, "r.md")); code != 0 {
+			t.Errorf("report %s: %d %s", file, code, errs)
+		}
+		if _, errs, code := run(t, "import", "--db", filepath.Join(dir, "k.db"), file); code != 0 {
+			t.Errorf("import %s: %d %s", file, code, errs)
+		}
+	}
+}

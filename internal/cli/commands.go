@@ -16,6 +16,7 @@ import (
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
+	"github.com/jixiao/jixiao/internal/input"
 	"github.com/jixiao/jixiao/internal/render/docx"
 	"github.com/jixiao/jixiao/internal/render/html"
 	"github.com/jixiao/jixiao/internal/render/markdown"
@@ -41,16 +42,16 @@ func load(path, fwDirs string) (*scored, error) {
 		return nil, err
 	}
 	lib, libFindings := datafile.LoadLibrary(frameworkDirs(fwDirs)...)
-	l, ds := datafile.Evaluation(path, data)
+	// Any input any command takes: YAML, JSON or a workbook, by content.
+	l, ds := input.Read(path, data, lib)
 	ds = append(libFindings, ds...)
 	if l == nil || ds.Err() != nil {
+		ds.Sort()
 		return &scored{findings: ds}, nil
 	}
 	ev := l.Value
 	s := &scored{ev: ev}
 	fw, _ := lib.Framework(ev.Framework)
-	pfw, _ := lib.Framework(ev.ProjectFrameworkID())
-	ds = append(ds, l.Locate(ev.CheckFramework(fw, pfw))...)
 	res, sds := scoreEval(ev, lib)
 	ds = append(ds, l.Locate(sds)...)
 	ds = append(ds, l.Locate(ev.Consistency())...)

@@ -15,7 +15,7 @@ import (
 var allowedWords = map[string]bool{}
 
 func init() {
-	for _, w := range strings.Fields(`jixiao SQLite PostgreSQL YAML JSON Excel PDF xlsx xls docx pdf html md yaml yml json text csv
+	for _, w := range strings.Fields(`jixiao SQLite PostgreSQL YAML JSON Excel PDF zip WPS OpenDocument xlsx xls docx pdf html md yaml yml json text csv
 		UTF CIDR TLS SSL SQLSTATE HTTPS HSTS Cookie Chromium Tab WPS LibreOffice Word CSV
 		FILE FILES CODE YEAR OUT DIR DATE DB ID PATH DSN GOPROXY true false
 		editor approver reviewer admin sqlite postgres postgresql sslmode met partly not_met

@@ -13,6 +13,7 @@ import (
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
+	"github.com/jixiao/jixiao/internal/input"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/workbook"
 	"github.com/jixiao/jixiao/internal/workflow"
@@ -104,27 +105,14 @@ func readEntry(path, fwDirs string) (*store.Entry, diag.List, error) {
 		return nil, nil, err
 	}
 	lib, ds := datafile.LoadLibrary(frameworkDirs(fwDirs)...)
-	var ev *evaluation.Evaluation
-	var locate func(diag.List) diag.List
-	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
-		l, wds := workbook.Load(path, data, lib)
-		ds = append(ds, wds...)
-		if l != nil {
-			ev, locate = l.Value, l.Locate
-		}
-	} else {
-		l, lds := datafile.Evaluation(path, data)
-		ds = append(ds, lds...)
-		if l != nil {
-			ev, locate = l.Value, l.Locate
-		}
-	}
-	if ev == nil || ds.Err() != nil {
+	l, lds := input.Read(path, data, lib)
+	ds = append(ds, lds...)
+	if l == nil || ds.Err() != nil {
 		return nil, ds, nil
 	}
+	ev, locate := l.Value, l.Locate
 	fw, _ := lib.Framework(ev.Framework)
 	pfw, _ := lib.Framework(ev.ProjectFrameworkID())
-	ds = append(ds, locate(ev.CheckFramework(fw, pfw))...)
 	res, sds := scoreEval(ev, lib)
 	ds = append(ds, locate(sds)...)
 	ds = append(ds, locate(ev.Consistency())...)

@@ -124,8 +124,12 @@ func (l Limits) openError(err error) string {
 	if err != nil && err.Error() == fmt.Sprintf("unzip size exceeds the %d bytes limit", l.UnzipSize) {
 		return fmt.Sprintf("工作簿解压后超过 %s 的上限，未读取；请删除多余的工作表、行或图片后重新保存", sizeText(l.UnzipSize))
 	}
-	return fmt.Sprintf("不是可读取的 Excel 工作簿（.xlsx）：%v", err)
+	// The library's own text is English and says little to a user.
+	return notWorkbook
 }
+
+// notWorkbook is the finding for a file that is not a readable workbook.
+const notWorkbook = "不是可读取的 Excel 工作簿（.xlsx）；旧版 .xls、WPS .et 或 .ods 表格请在 Excel 或 WPS 中另存为 .xlsx 后再上传"
 
 // sizeText is a size in bytes as a person reads it: "64 MB", "100 KB".
 func sizeText(n int64) string {

@@ -69,7 +69,7 @@ func LoadLimited(file string, data []byte, lib Frameworks, lim Limits) (l *Loade
 		}
 		if p := recover(); p != nil {
 			l = nil
-			ds = diag.List{{Code: diag.Syntax, Severity: diag.Error, File: file, Message: fmt.Sprintf("不是可读取的 Excel 工作簿（.xlsx）：%v", p)}}
+			ds = diag.List{{Code: diag.Syntax, Severity: diag.Error, File: file, Message: notWorkbook}}
 		}
 	}()
 	// The parts the library parses whole when it opens the package
