@@ -12,7 +12,19 @@ import (
 
 const testPassword = "正确的马电池订书钉和胶水"
 
+// The store's tests hash passwords at a low cost (a production hash takes
+// seconds under the race detector); the tests of the hash itself use the
+// production cost.
+func init() { NewHashCost = Argon2Params{Time: 1, MemoryKiB: 64, Threads: 1} }
+
+func productionHashCost(t *testing.T) {
+	old := NewHashCost
+	NewHashCost = Argon2Params{Time: argonTime, MemoryKiB: argonMemory, Threads: argonThreads}
+	t.Cleanup(func() { NewHashCost = old })
+}
+
 func TestPasswordHash(t *testing.T) {
+	productionHashCost(t)
 	phcRE := regexp.MustCompile(`^\$argon2id\$v=19\$m=65536,t=3,p=4\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$`)
 	h1, err := hashPassword(ctx, testPassword)
 	if err != nil {
@@ -96,6 +108,7 @@ func mkPeople(t *testing.T, s *Store, deptA, deptB string) people {
 }
 
 func TestUsers(t *testing.T) {
+	productionHashCost(t)
 	eachBackend(t, func(t *testing.T, dsn string) {
 		s := open(t, dsn)
 		ed := mkUser(t, s, "zhang", workflow.Editor, "106001")
