@@ -192,6 +192,34 @@ func (s *Store) History(ctx context.Context, code string, year int) ([]Change, e
 	return out, nil
 }
 
+// LastStatusChange returns the latest workflow move of a department-year
+// into status to (with its reason, actor and time), or nil when there is
+// none: the workspace shows why a submission came back.
+func (s *Store) LastStatusChange(ctx context.Context, code string, year int, to string) (*Change, error) {
+	var out *Change
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		id, _, err := tx.findDepartmentYear(ctx, code, year)
+		if err != nil {
+			return err
+		}
+		var c Change
+		err = tx.queryRow(ctx, `SELECT h.version, h.at, h.actor, COALESCE(NULLIF(u.display_name, ''), h.actor), h.action, h.path, h.old_value, h.new_value, h.reason
+			FROM history h LEFT JOIN users u ON u.username = h.actor
+			WHERE h.department_year_id = ? AND h.path = 'status' AND h.new_value = ? ORDER BY h.id DESC LIMIT 1`, id, to).
+			Scan(&c.Version, &c.At, &c.Actor, &c.ActorName, &c.Action, &c.Path, &c.Old, &c.New, &c.Reason)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		c.At = c.At.UTC()
+		out = &c
+		return nil
+	})
+	return out, err
+}
+
 // findDepartmentYear returns the id and version of a department-year.
 var findDepartmentYearQuery = hot(`SELECT dy.id, dy.version FROM department_years dy JOIN departments d ON d.id = dy.department_id
 	WHERE d.code = ? AND dy.year = ?`)

@@ -178,7 +178,15 @@ func TestWorkflow(t *testing.T) {
 			t.Errorf("returned workspace lacks %q", want)
 		}
 	}
+	// The reason is shown first, above the scores and the comments.
+	i, j := strings.Index(page, `id="returned-h"`), strings.Index(page, `id="comments-h"`)
+	if i < 0 || j < i || !strings.Contains(page[i:j], "请补充绩效运行监控佐证材料") || !strings.Contains(page[i:j], "财政局审核人") {
+		t.Errorf("the returned workspace does not open with the return reason and who returned it")
+	}
 	editor.move(t, workflow.Submitted, "已补充")
+	if page := editor.get(t, pathA); strings.Contains(page, `id="returned-h"`) {
+		t.Error("the return reason is still shown after resubmission")
+	}
 	approver.move(t, workflow.Approved, "")
 	rev.move(t, workflow.UnderReview, "")
 	rev.move(t, workflow.Accepted, "")

@@ -70,8 +70,11 @@ type workspaceData struct {
 	ReviewTotal *num.Points
 	ReviewCount int
 	ReviewGrade string
-	Findings    diag.List
-	Formats     []string
+	// Returned is the move that sent a returned submission back, with
+	// its reason, shown first.
+	Returned *store.Change
+	Findings diag.List
+	Formats  []string
 	// Focus and Alert are for a workspace that htmx swaps in after a score
 	// edit made in place: Focus "summary" gives the new total the focus;
 	// Alert is an error about no one form, which takes the focus.
@@ -115,6 +118,12 @@ func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *score
 		Base: evaluationPath(l), Listing: l, Ev: ev, Res: sc.res, Moves: moves(u, l),
 		CanComment: canComment(u, l) == nil, Comments: comments, Findings: findings,
 		Formats: []string{"docx", "xlsx", "html", "md", "pdf"},
+	}
+	if l.Status == workflow.Returned {
+		if d.Returned, err = s.st.LastStatusChange(r.Context(), l.DepartmentCode, l.Year, workflow.Returned); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	d.Figures = financeFigures(ev)
 	var walk func(ns []*scoring.Node, depth int)
