@@ -481,7 +481,11 @@ func TestBrowserWorkflow(t *testing.T) {
 	if !strings.Contains(editor.text(), "请补充绩效运行监控佐证材料") {
 		t.Errorf("returned workspace does not show the reviewer's comment")
 	}
+	if !strings.Contains(eval[string](editor, `(document.querySelector('section.returned') || {}).textContent || ''`), "请补充绩效运行监控佐证材料") {
+		t.Errorf("the returned workspace does not open with the return reason")
+	}
 	editor.checkA11y("workspace (editor, returned)")
+	editor.screenshot("workspace-returned")
 	editor.move(workflow.Submitted, "已补充")
 	approver.open(pathA)
 	approver.move(workflow.Approved, "")
