@@ -1,0 +1,423 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/jixiao/jixiao/internal/calendar"
+	"github.com/jixiao/jixiao/internal/diag"
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/scoring"
+	"github.com/jixiao/jixiao/internal/store"
+)
+
+// ---------------------------------------------------------------------------
+// The page
+// ---------------------------------------------------------------------------
+
+// editProblem is one error or warning in a summary list, linked to the field
+// or fieldset it is about (Target is the element id; empty for none).
+type editProblem struct{ Message, Target string }
+
+// workbookFinding is a finding about an uploaded workbook, at its cell.
+type workbookFinding struct {
+	Sheet, Cell, Row, Field, Message string
+}
+
+// workbookResult is what was found in a workbook that was not saved.
+type workbookResult struct {
+	File             string
+	Errors, Warnings []workbookFinding
+}
+
+type editPage struct {
+	Base     string
+	Listing  store.Listing
+	Total    num.Points
+	Points   num.Points
+	Grade    string
+	Sections []*editSection
+	Reason   string
+	// Errors and Warnings of the form, every one; the fields hold theirs too.
+	Errors, Warnings []editProblem
+	ReasonError      string
+	Upload           *workbookResult
+	UploadReasonErr  string
+	MaxUpload        string
+	// Preview is the form's preview (preview.go), nil unless one was asked.
+	Preview *previewResult
+
+	fields map[string]*editField
+	groups []*editGroup
+	bad    map[string]bool // paths whose entry could not be read
+}
+
+func newEditPage(sc *scored) *editPage {
+	p := &editPage{
+		Base: evaluationPath(sc.rec.Listing), Listing: sc.rec.Listing,
+		Total: sc.res.Total, Points: sc.res.Points, Grade: sc.res.Grade,
+		Sections: buildEditForm(sc.rec.Evaluation), MaxUpload: maxWorkbookUploadText,
+		fields: map[string]*editField{}, bad: map[string]bool{},
+	}
+	for _, sec := range p.Sections {
+		for _, g := range sec.Groups {
+			p.groups = append(p.groups, g)
+			for _, f := range g.Fields {
+				p.fields[f.Path] = f
+			}
+		}
+	}
+	return p
+}
+
+// underPath reports whether path is at or below the data path parent.
+func underPath(path, parent string) bool {
+	return path == parent || strings.HasPrefix(path, parent+".") || strings.HasPrefix(path, parent+"[")
+}
+
+// attach puts a finding on the field or fieldset it is about and, for an
+// error, in the summary. Warnings about nothing on the form are left out
+// (the form cannot act on them); so are findings about an entry that
+// could not be read (they concern the value kept in its place).
+func (p *editPage) attach(d diag.Finding) {
+	if d.Severity == diag.Info || p.bad[d.Path] {
+		return
+	}
+	isErr := d.Severity == diag.Error
+	if f, ok := p.fields[d.Path]; ok {
+		if isErr {
+			f.Errors = append(f.Errors, d.Message)
+			p.Errors = append(p.Errors, editProblem{f.name + "：" + d.Message, f.ID})
+		} else {
+			f.Warnings = append(f.Warnings, d.Message)
+			p.Warnings = append(p.Warnings, editProblem{f.name + "：" + d.Message, f.ID})
+		}
+		return
+	}
+	var best *editGroup
+	for _, g := range p.groups {
+		if underPath(d.Path, g.Path) && (best == nil || len(g.Path) > len(best.Path)) {
+			best = g
+		}
+	}
+	if best != nil {
+		if isErr {
+			best.Errors = append(best.Errors, d.Message)
+			p.Errors = append(p.Errors, editProblem{best.Legend + "：" + d.Message, best.ID})
+		} else {
+			best.Warnings = append(best.Warnings, d.Message)
+			p.Warnings = append(p.Warnings, editProblem{best.Legend + "：" + d.Message, best.ID})
+		}
+		return
+	}
+	if isErr {
+		msg := d.Message
+		if d.Path != "" {
+			msg += "（" + d.Path + "）"
+		}
+		p.Errors = append(p.Errors, editProblem{Message: msg})
+	}
+}
+
+func (p *editPage) attachAll(ds diag.List) {
+	for _, d := range ds {
+		p.attach(d)
+	}
+}
+
+// currentFindings shows the warnings the stored data gives rise to.
+func (p *editPage) currentFindings(sc *scored) {
+	for _, d := range append(sc.rec.Evaluation.Consistency(), sc.ds...) {
+		if d.Severity == diag.Warning {
+			p.attach(d)
+		}
+	}
+}
+
+// apply reads the posted form into ev, which holds the data the form was
+// made from: every field posted that differs from what it showed is read
+// and set; a problem is recorded on its field. Fields not posted keep
+// their values.
+func (p *editPage) apply(form url.Values, ev *evaluation.Evaluation) {
+	for _, g := range p.groups {
+		type entry struct {
+			f   *editField
+			raw string
+		}
+		var entries []entry
+		empty := true
+		for _, f := range g.Fields {
+			raw := f.Value
+			if vs, ok := form[f.Path]; ok && len(vs) > 0 {
+				raw = vs[0]
+			}
+			entries = append(entries, entry{f, raw})
+			empty = empty && strings.TrimSpace(raw) == ""
+		}
+		if g.clear != nil && empty {
+			for _, e := range entries {
+				e.f.Value = e.raw
+			}
+			g.clear(ev)
+			continue
+		}
+		for _, e := range entries {
+			changed := e.raw != e.f.Value
+			e.f.Value = e.raw
+			v, msg := e.f.read(e.raw)
+			if msg != "" {
+				e.f.Errors = append(e.f.Errors, msg)
+				p.Errors = append(p.Errors, editProblem{e.f.name + "：" + msg, e.f.ID})
+				p.bad[e.f.Path] = true
+				continue
+			}
+			if changed {
+				e.f.set(ev, v)
+			}
+		}
+	}
+}
+
+// keepMaster makes ev carry the department's registered master data, as
+// store.Update will, and lists a warning for each field the data stated
+// otherwise (the form has no field for them).
+func (p *editPage) keepMaster(ev *evaluation.Evaluation, m evaluation.Master) {
+	for _, d := range ev.KeepMaster(m) {
+		p.Warnings = append(p.Warnings, editProblem{Message: d.Message})
+	}
+}
+
+// readChangeReason checks a reason for a change; it returns the problem, if any.
+func readChangeReason(s string) (string, string) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return "", "请填写修改原因"
+	case len([]rune(s)) > maxChangeReason:
+		return "", fmt.Sprintf("修改原因不能超过 %d 字", maxChangeReason)
+	}
+	if msg := evaluation.CheckText(evaluation.TextParagraph, s); msg != "" {
+		return "", "修改原因" + msg
+	}
+	return s, ""
+}
+
+func (s *server) renderEdit(w http.ResponseWriter, r *http.Request, status int, errMsg string, p *editPage) {
+	p.sortProblems()
+	title := fmt.Sprintf("修改填报数据：%s %d 年度", p.Listing.Department, p.Listing.Year)
+	s.render(w, r, status, "edit", title, errMsg, p)
+}
+
+// sortProblems puts the problems in the order of the form; the reason
+// last, then what the form has no field for.
+func (p *editPage) sortProblems() {
+	order := map[string]int{}
+	for _, sec := range p.Sections {
+		for _, g := range sec.Groups {
+			order[g.ID] = len(order)
+			for _, f := range g.Fields {
+				order[f.ID] = len(order)
+			}
+		}
+	}
+	order["edit-reason"] = len(order)
+	rank := func(pr editProblem) int {
+		if i, ok := order[pr.Target]; ok {
+			return i
+		}
+		return len(order)
+	}
+	for _, list := range [][]editProblem{p.Errors, p.Warnings} {
+		slices.SortStableFunc(list, func(a, b editProblem) int { return rank(a) - rank(b) })
+	}
+}
+
+// editAgain shows the form freshly loaded, with a status and a message:
+// after a conflict, what is shown must be what is stored now.
+func (s *server) editAgain(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	sc, err := s.load(r.Context(), currentUser(r), r.PathValue("code"), r.PathValue("year"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := mayEditData(currentUser(r), sc.rec.Listing); err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
+	p := newEditPage(sc)
+	p.currentFindings(sc)
+	s.renderEdit(w, r, status, msg, p)
+}
+
+// editSaveFailed answers an error from store.Update.
+func (s *server) editSaveFailed(w http.ResponseWriter, r *http.Request, err error) {
+	switch code := store.ErrorCode(err); code {
+	case store.ECONFLICT, store.EINVALID:
+		s.editAgain(w, r, httpStatus(code), "修改未保存："+errorMessage(err))
+	default:
+		s.refuse(w, r, err, nil)
+	}
+}
+
+// loadEditable loads the department-year for a data change: 404 for what
+// the user may not see, 403 (on the workspace) for what they may not
+// change.
+func (s *server) loadEditable(w http.ResponseWriter, r *http.Request, get bool) (*store.User, *scored, bool) {
+	u := currentUser(r)
+	sc, err := s.load(r.Context(), u, r.PathValue("code"), r.PathValue("year"))
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, nil, false
+	}
+	if err := mayEditData(u, sc.rec.Listing); err != nil {
+		if get {
+			s.fail(w, r, err)
+		} else {
+			s.refuse(w, r, err, nil)
+		}
+		return nil, nil, false
+	}
+	return u, sc, true
+}
+
+// editData shows the form.
+func (s *server) editData(w http.ResponseWriter, r *http.Request) {
+	_, sc, ok := s.loadEditable(w, r, true)
+	if !ok {
+		return
+	}
+	p := newEditPage(sc)
+	p.currentFindings(sc)
+	s.renderEdit(w, r, http.StatusOK, "", p)
+}
+
+// saveData reads the form, checks everything and saves in one update, or
+// shows the form again with what was entered and every problem.
+func (s *server) saveData(w http.ResponseWriter, r *http.Request) {
+	u, sc, ok := s.loadEditable(w, r, false)
+	if !ok {
+		return
+	}
+	l := sc.rec.Listing
+	sub, status, msg, err := readEdit(w, r, sc)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	if msg != "" {
+		s.editAgain(w, r, status, msg)
+		return
+	}
+	p := sub.page
+	if len(p.Errors) > 0 {
+		s.renderEdit(w, r, http.StatusUnprocessableEntity, "", p)
+		return
+	}
+	nv, err := s.st.Update(r.Context(), l.DepartmentCode, l.Year, sub.ev, sc.res, sub.version, u.Username, "修改预算决算数和绩效目标完成情况："+sub.reason)
+	if err != nil {
+		s.editSaveFailed(w, r, err)
+		return
+	}
+	if nv == sub.version {
+		s.setFlash(w, "提交的内容与现有数据相同，没有修改任何数据。")
+	} else {
+		var warns []string
+		for _, pw := range p.Warnings {
+			warns = append(warns, pw.Message)
+		}
+		s.setFlash(w, flashWithWarnings(fmt.Sprintf("填报数据已保存：总分 %s → %s 分，等级 %s。", sub.before.Total, sc.res.Total, sc.res.Grade), warns))
+	}
+	http.Redirect(w, r, evaluationPath(l), http.StatusSeeOther)
+}
+
+// editSubmission is the posted edit form, read and checked: what a save
+// saves and a preview (preview.go) shows.
+type editSubmission struct {
+	page    *editPage              // the form as entered, with every problem
+	ev      *evaluation.Evaluation // the stored data with the form applied
+	version int                    // the version the form was made from
+	reason  string                 // the reason for the change; "" when the page lists it as a problem
+	before  *scoring.Result        // the stored data's result
+	// scored says whether ev could be scored: sc.res is then ev's result,
+	// else sc is as it was and the page says why.
+	scored bool
+}
+
+// readEdit reads the posted edit form for sc the one way both the save and
+// the preview do: the form bounded and parsed, the version checked, every
+// field read onto a copy of the stored data (sc.rec is not changed), the
+// reason, validation, consistency and scoring with the pinned frameworks,
+// every problem on the page. A form that cannot be read, or was made from
+// another version, gives instead the status and message to answer with;
+// err is an internal error.
+func readEdit(w http.ResponseWriter, r *http.Request, sc *scored) (sub *editSubmission, status int, msg string, err error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxDataForm)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, http.StatusRequestEntityTooLarge, "表单内容过多，无法读取；请分几次修改，或使用填报表。", nil
+		}
+		return nil, http.StatusBadRequest, "表单无法读取，请重试。", nil
+	}
+	v, err := formVersion(r)
+	if err == nil {
+		err = checkVersion(sc.rec.Listing, v)
+	}
+	if err != nil {
+		return nil, httpStatus(store.ErrorCode(err)), errorMessage(err), nil
+	}
+	p := newEditPage(sc)
+	ev, err := cloneEvaluation(sc.rec.Evaluation)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	p.apply(r.PostForm, ev)
+	p.Reason = r.PostFormValue("reason")
+	reason, problem := readChangeReason(p.Reason)
+	if problem != "" {
+		p.ReasonError = problem
+		p.Errors = append(p.Errors, editProblem{"修改原因：" + problem, "edit-reason"})
+	}
+	p.attachAll(ev.Validate())
+	p.keepMaster(ev, sc.rec.Master())
+	p.attachAll(ev.Consistency())
+	before := sc.res
+	p.attachAll(rescoreWith(sc, ev))
+	return &editSubmission{page: p, ev: ev, version: v, reason: reason, before: before, scored: sc.res != before}, 0, "", nil
+}
+
+// rescoreWith scores ev into sc with the pinned frameworks and returns the
+// findings. Data that cannot be scored at all (weights that do not add up)
+// leaves sc as it was, and its findings say why.
+func rescoreWith(sc *scored, ev *evaluation.Evaluation) diag.List {
+	if err := sc.rescore(ev); err == nil {
+		return sc.ds
+	}
+	_, ds := scoring.ScoreWith(ev, sc.lib, calendar.ScoringOptions())
+	if ds.Err() == nil {
+		ds.Add(diag.BadValue, "framework", "数据无法按指标框架 %s 评分", ev.Framework)
+	}
+	return ds
+}
+
+// flashWithWarnings adds warnings to a flash message, as many as fit the
+// flash cookie.
+func flashWithWarnings(msg string, warns []string) string {
+	if len(warns) == 0 {
+		return msg
+	}
+	msg += fmt.Sprintf("请注意 %d 条提示：", len(warns))
+	for i, w := range warns {
+		next := w + "；"
+		if len(msg)+len(next) > 800 {
+			return msg + fmt.Sprintf("等（其余 %d 条见“修改填报数据”页）", len(warns)-i)
+		}
+		msg += next
+	}
+	return strings.TrimSuffix(msg, "；") + "。"
+}
