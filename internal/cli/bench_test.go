@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"context"
 	"io"
 	"testing"
 
+	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/calendar"
+	"github.com/jixiao/jixiao/internal/render"
 	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/scoring"
 )
@@ -34,13 +37,13 @@ func BenchmarkReport(b *testing.B) {
 	}
 	lib := libraryFor(b)
 	for _, f := range []string{"md", "html", "docx", "xlsx"} {
-		render := renderers[f]
+		rf, _ := render.Lookup(f)
 		b.Run(f, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				res, _ := scoring.ScoreWith(s.ev, lib, calendar.ScoringOptions())
+				res := assess.Assess(s.ev, lib, assessOptions()).Result
 				doc := report.Build(report.Input{Evaluation: s.ev, Result: res, Framework: s.fw})
-				if err := render(io.Discard, doc); err != nil {
+				if err := rf.Render(context.Background(), io.Discard, doc, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -57,12 +60,13 @@ func BenchmarkProvinceDocx(b *testing.B) {
 		b.Fatal(err, s.findings)
 	}
 	lib := libraryFor(b)
+	docxFormat, _ := render.Lookup("docx")
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			res, _ := scoring.ScoreWith(s.ev, lib, calendar.ScoringOptions())
+			res := assess.Assess(s.ev, lib, assessOptions()).Result
 			doc := report.Build(report.Input{Evaluation: s.ev, Result: res, Framework: s.fw})
-			if err := renderers["docx"](io.Discard, doc); err != nil {
+			if err := docxFormat.Render(context.Background(), io.Discard, doc, nil); err != nil {
 				b.Error(err)
 				return
 			}

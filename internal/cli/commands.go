@@ -11,31 +11,30 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/input"
-	"github.com/jixiao/jixiao/internal/render/docx"
-	"github.com/jixiao/jixiao/internal/render/html"
-	"github.com/jixiao/jixiao/internal/render/markdown"
-	"github.com/jixiao/jixiao/internal/render/pdf"
-	"github.com/jixiao/jixiao/internal/render/xlsx"
+	"github.com/jixiao/jixiao/internal/render"
 	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/scoring"
 )
 
 // scored is a loaded, checked and scored data file.
 type scored struct {
-	ev       *evaluation.Evaluation
-	res      *scoring.Result
+	ev  *evaluation.Evaluation
+	res *scoring.Result
+	// fw is the weighted department framework the report describes.
 	fw       *framework.Framework
 	findings diag.List
 }
 
-// load reads, validates and scores a data file. The findings hold
-// everything found; the caller decides whether errors stop it.
+// load reads a data file and runs the assessment pipeline on it. The
+// findings hold everything found; the caller decides whether errors stop
+// it.
 func load(path, fwDirs string) (*scored, error) {
 	data, err := readInput(path)
 	if err != nil {
@@ -43,28 +42,21 @@ func load(path, fwDirs string) (*scored, error) {
 	}
 	lib, libFindings := datafile.LoadLibrary(frameworkDirs(fwDirs)...)
 	// Any input any command takes: YAML, JSON or a workbook, by content.
-	l, ds := input.Read(path, data, lib)
+	_, a, ds := input.Assess(path, data, lib, assessOptions())
 	ds = append(libFindings, ds...)
-	if l == nil || ds.Err() != nil {
-		ds.Sort()
-		return &scored{findings: ds}, nil
-	}
-	ev := l.Value
-	s := &scored{ev: ev}
-	fw, _ := lib.Framework(ev.Framework)
-	res, sds := scoreEval(ev, lib)
-	ds = append(ds, l.Locate(sds)...)
-	ds = append(ds, l.Locate(ev.Consistency())...)
-	s.res = res
-	if fw != nil && len(ev.Weights) > 0 {
-		if w, err := fw.WithPoints(ev.Weights); err == nil {
-			fw = w
-		}
-	}
-	s.fw = fw
 	ds.Sort()
-	s.findings = ds
+	s := &scored{findings: ds}
+	if a != nil && ds.Err() == nil {
+		s.ev, s.res, s.fw = a.Evaluation, a.Result, a.Weighted
+	}
 	return s, nil
+}
+
+// assessOptions are the pipeline's options on the command line: the
+// official working-day calendar, which register checks count their
+// deadlines on.
+func assessOptions() assess.Options {
+	return assess.Options{Calendar: calendar.ScoringOptions().Calendar}
 }
 
 // mustScore loads a file and fails, listing every error, unless it scores
@@ -163,18 +155,9 @@ func writeNodes(w io.Writer, ns []*scoring.Node, depth int) {
 	}
 }
 
-// renderers maps report formats to their writers.
-var renderers = map[string]func(io.Writer, *report.Document) error{
-	"md":   markdown.Render,
-	"html": html.Render,
-	"docx": docx.Render,
-	"xlsx": xlsx.Render,
-	"pdf":  pdf.Render,
-}
-
 func cmdReport(e *env, args []string) error {
 	fs := newFlags("report", e)
-	format := fs.String("format", "", "报告格式：md、html、docx、xlsx 或 pdf（默认按输出文件扩展名）")
+	format := fs.String("format", "", "报告格式："+strings.Join(render.Exts(), "、")+"（默认按输出文件扩展名）")
 	out := fs.String("o", "", "输出文件（- 表示标准输出）")
 	fwDirs := fs.String("frameworks", "", "用户指标框架目录")
 	db := dbFlag(fs)
@@ -189,9 +172,9 @@ func cmdReport(e *env, args []string) error {
 	if f == "" {
 		f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
 	}
-	render, ok := renderers[f]
+	rf, ok := render.Lookup(f)
 	if !ok {
-		return usageErr("未知报告格式 %q，可用：md、html、docx、xlsx、pdf", f)
+		return usageErr("未知报告格式 %q，可用：%s", f, strings.Join(render.Exts(), "、"))
 	}
 	s, err := source(e, pos, *fwDirs, *db)
 	if err != nil {
@@ -199,7 +182,7 @@ func cmdReport(e *env, args []string) error {
 	}
 	doc := report.Build(report.Input{Evaluation: s.ev, Result: s.res, Framework: s.fw})
 	var buf bytes.Buffer
-	if err := render(&buf, doc); err != nil {
+	if err := rf.Render(context.Background(), &buf, doc, nil); err != nil {
 		return err
 	}
 	if *out == "-" {
@@ -342,12 +325,6 @@ func cmdFramework(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "框架 %s（%s）版本 %s，共 %d 个指标，总分 %s\n", f.ID, f.Name, f.Version, len(f.Codes()), f.Total)
 	}
 	return nil
-}
-
-// scoreEval scores an evaluation with the official working-day calendar,
-// which register checks count their deadlines on.
-func scoreEval(ev *evaluation.Evaluation, fws scoring.Frameworks) (*scoring.Result, diag.List) {
-	return scoring.ScoreWith(ev, fws, calendar.ScoringOptions())
 }
 
 // writeJSON prints v as indented JSON with Chinese and symbols unescaped.

@@ -8,37 +8,19 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/jixiao/jixiao/internal/render/docx"
+	"github.com/jixiao/jixiao/internal/render"
 	"github.com/jixiao/jixiao/internal/render/html"
-	"github.com/jixiao/jixiao/internal/render/markdown"
 	"github.com/jixiao/jixiao/internal/render/pdf"
-	"github.com/jixiao/jixiao/internal/render/xlsx"
 	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
-
-// format is a report download. PDF has no render func: it goes through
-// the server's pdf.Service (renderFormat).
-type format struct {
-	render      func(io.Writer, *report.Document) error
-	contentType string
-}
-
-var formats = map[string]format{
-	"html": {html.Render, "text/html; charset=utf-8"},
-	"docx": {docx.Render, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-	"xlsx": {xlsx.Render, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-	"md":   {markdown.Render, "text/markdown; charset=utf-8"},
-	"pdf":  {nil, "application/pdf"},
-}
 
 // publicFormats are the downloads offered to the public.
 var publicFormats = []string{"docx", "xlsx", "html", "pdf"}
@@ -57,7 +39,9 @@ func reportFormat(file string, allowed []string) (string, bool) {
 	return "", false
 }
 
-var allFormats = []string{"docx", "xlsx", "html", "md", "pdf"}
+// allFormats are the downloads offered to those who may see a year: every
+// format of the registry.
+var allFormats = render.Exts()
 
 // download serves a report of a department-year the user may see.
 func (s *server) download(w http.ResponseWriter, r *http.Request) {
@@ -91,19 +75,17 @@ func (s *server) serveReport(w http.ResponseWriter, r *http.Request, sc *scored,
 }
 
 // renderFormat builds the report of a scored department-year and renders
-// it as ext; PDF is printed by the server's bounded PDF service, tied to
-// ctx.
+// it as ext, a format of the registry (internal/render) or viewFormat;
+// PDF is printed by the server's bounded PDF service, tied to ctx.
 func (s *server) renderFormat(ctx context.Context, sc *scored, ext string) ([]byte, error) {
 	doc := report.Build(report.Input{Evaluation: sc.rec.Evaluation, Result: sc.res, Framework: sc.fw})
 	var buf bytes.Buffer
 	var err error
-	switch ext {
-	case "pdf":
-		err = s.pdf.Render(ctx, &buf, doc)
-	case viewFormat:
+	if ext == viewFormat {
 		err = html.RenderFragment(&buf, doc)
-	default:
-		err = formats[ext].render(&buf, doc)
+	} else {
+		f, _ := render.Lookup(ext)
+		err = f.Render(ctx, &buf, doc, s.pdf)
 	}
 	return buf.Bytes(), err
 }
@@ -118,7 +100,8 @@ func contentTypeOf(ext string) string {
 	if ext == viewFormat {
 		return "text/html; charset=utf-8"
 	}
-	return formats[ext].contentType
+	f, _ := render.Lookup(ext)
+	return f.ContentType
 }
 
 // renderFailed answers a failed render: no browser and a full PDF queue
@@ -143,7 +126,7 @@ func (s *server) renderFailed(w http.ResponseWriter, r *http.Request, err error)
 func (s *server) setReportHeaders(w http.ResponseWriter, department, code string, year int, ext string) {
 	name := fmt.Sprintf("%s%d年度部门整体支出绩效自评报告.%s", department, year, ext)
 	ascii := fmt.Sprintf("report-%s-%d.%s", asciiOnly(code), year, ext)
-	w.Header().Set("Content-Type", formats[ext].contentType)
+	w.Header().Set("Content-Type", contentTypeOf(ext))
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", ascii, encodeRFC5987(name)))
 }
 
