@@ -31,6 +31,15 @@ type Options struct {
 	// Reviews are the finance bureau's review scores (复核得分) of the
 	// department's indicators, by indicator code.
 	Reviews map[string]num.Points
+	// ReadErrors says the reader found errors in the file the evaluation
+	// was read from: the data is checked, so that every problem is listed
+	// at once, but what is known to be wrong is not scored.
+	ReadErrors bool
+	// Stored says the evaluation was checked when it was stored: errors
+	// the checks find now (a check added since) are reported, and the
+	// year is still scored, so that a stored year never becomes
+	// unreadable.
+	Stored bool
 }
 
 // Assessment is everything the edges need about one department-year.
@@ -59,27 +68,8 @@ type Assessment struct {
 // Assess runs the pipeline on ev. It always returns an assessment; its
 // Findings say what is wrong, and Result is nil when ev cannot be scored.
 func Assess(ev *evaluation.Evaluation, lib Library, opts Options) *Assessment {
-	a := &Assessment{Evaluation: ev}
-	a.Findings = append(a.Findings, ev.Validate()...)
-	fw, ok := lib.Framework(ev.Framework)
-	if !ok && ev.Framework != "" {
-		a.Findings.Add(diag.UnknownRef, "framework", "未找到指标框架 %q", ev.Framework)
-	}
-	pfw, ok := lib.Framework(ev.ProjectFrameworkID())
-	if !ok && len(ev.Projects) > 0 {
-		a.Findings.Add(diag.UnknownRef, "project_framework", "未找到项目指标框架 %q", ev.ProjectFrameworkID())
-	}
-	a.Findings = append(a.Findings, ev.CheckFramework(fw, pfw)...)
-	if len(ev.Projects) > 0 {
-		a.ProjectFramework = pfw
-	}
-	a.Framework, a.Weighted = fw, fw
-	if fw != nil && len(ev.Weights) > 0 {
-		if w, err := fw.WithPoints(ev.Weights); err == nil {
-			a.Weighted = w
-		}
-	}
-	if a.Findings.Err() != nil {
+	a := check(ev, lib)
+	if opts.ReadErrors || (a.Findings.Err() != nil && !opts.Stored) {
 		return a
 	}
 	res, ds := scoring.ScoreWith(ev, lib, scoring.Options{Calendar: opts.Calendar})
@@ -89,8 +79,34 @@ func Assess(ev *evaluation.Evaluation, lib Library, opts Options) *Assessment {
 		return a
 	}
 	a.Result = res
-	if len(opts.Reviews) > 0 && res != nil {
+	if len(opts.Reviews) > 0 {
 		a.Review = AfterReview(res, a.Weighted, opts.Reviews)
+	}
+	return a
+}
+
+// check runs the pipeline's first steps: it validates ev, looks up the
+// frameworks it names, checks ev against them and applies the year's
+// weights.
+func check(ev *evaluation.Evaluation, lib Library) *Assessment {
+	a := &Assessment{Evaluation: ev}
+	a.Findings = append(a.Findings, ev.Validate()...)
+	fw, ok := lib.Framework(ev.Framework)
+	if !ok && ev.Framework != "" {
+		a.Findings.Add(diag.UnknownRef, "framework", "未找到指标框架 %q", ev.Framework)
+	}
+	var pfw *framework.Framework
+	if len(ev.Projects) > 0 {
+		if pfw, ok = lib.Framework(ev.ProjectFrameworkID()); !ok {
+			a.Findings.Add(diag.UnknownRef, "project_framework", "未找到项目指标框架 %q", ev.ProjectFrameworkID())
+		}
+	}
+	a.Findings = append(a.Findings, ev.CheckFramework(fw, pfw)...)
+	a.Framework, a.Weighted, a.ProjectFramework = fw, fw, pfw
+	if fw != nil && len(ev.Weights) > 0 {
+		if w, err := fw.WithPoints(ev.Weights); err == nil {
+			a.Weighted = w
+		}
 	}
 	return a
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
@@ -60,30 +61,19 @@ func loadStored(ctx context.Context, e *env, db, code string, year int) (*scored
 	if err != nil {
 		return nil, err
 	}
-	var fws []*framework.Framework
-	for _, src := range [][]byte{rec.Framework, rec.ProjectFramework} {
-		if len(src) == 0 {
-			continue
-		}
-		f, ds := datafile.PinnedFramework(src)
-		if ds.Err() != nil {
-			return nil, ds.Err()
-		}
-		fws = append(fws, f)
+	lib, err := datafile.PinnedLibrary(rec.Framework, rec.ProjectFramework)
+	if err != nil {
+		return nil, err
 	}
-	lib := datafile.NewLibrary(fws...)
-	res, ds := scoreEval(rec.Evaluation, lib)
-	if ds.Err() != nil {
-		return nil, &exitError{code: 1, msg: ds.Errors().Error()}
+	opts := assessOptions()
+	opts.Stored = true
+	a := assess.Assess(rec.Evaluation, lib, opts)
+	if a.Err() != nil || a.Result == nil {
+		return nil, &exitError{code: 1, msg: a.Findings.Errors().Error()}
 	}
-	fw, _ := lib.Framework(rec.Evaluation.Framework)
-	if fw != nil && len(rec.Evaluation.Weights) > 0 {
-		if w, err := fw.WithPoints(rec.Evaluation.Weights); err == nil {
-			fw = w
-		}
-	}
+	fw := a.Weighted
 	noteNewerFramework(e, fw)
-	return &scored{ev: rec.Evaluation, res: res, fw: fw}, nil
+	return &scored{ev: rec.Evaluation, res: a.Result, fw: fw}, nil
 }
 
 // noteNewerFramework tells the user when the current framework of the same
@@ -98,28 +88,20 @@ func noteNewerFramework(e *env, stored *framework.Framework) {
 	}
 }
 
-// readEntry reads one data file or workbook, validates and scores it.
+// readEntry reads one data file or workbook and runs the assessment
+// pipeline on it.
 func readEntry(path, fwDirs string) (*store.Entry, diag.List, error) {
 	data, err := readInput(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	lib, ds := datafile.LoadLibrary(frameworkDirs(fwDirs)...)
-	l, lds := input.Read(path, data, lib)
+	_, a, lds := input.Assess(path, data, lib, assessOptions())
 	ds = append(ds, lds...)
-	if l == nil || ds.Err() != nil {
+	if a == nil || ds.Err() != nil {
 		return nil, ds, nil
 	}
-	ev, locate := l.Value, l.Locate
-	fw, _ := lib.Framework(ev.Framework)
-	pfw, _ := lib.Framework(ev.ProjectFrameworkID())
-	res, sds := scoreEval(ev, lib)
-	ds = append(ds, locate(sds)...)
-	ds = append(ds, locate(ev.Consistency())...)
-	if len(ev.Projects) == 0 {
-		pfw = nil
-	}
-	return &store.Entry{Source: path, Evaluation: ev, Result: res, Framework: fw, ProjectFramework: pfw}, ds, nil
+	return &store.Entry{Source: path, Evaluation: a.Evaluation, Result: a.Result, Framework: a.Framework, ProjectFramework: a.ProjectFramework}, ds, nil
 }
 
 func cmdImport(e *env, args []string) error {

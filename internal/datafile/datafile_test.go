@@ -6,10 +6,28 @@ import (
 	"testing"
 
 	"github.com/jixiao/jixiao/frameworks"
+	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/num"
 )
+
+// checked reads a data file and runs the assessment pipeline on it, as
+// input.Assess does (which this package's tests cannot import): the
+// reader's findings and the pipeline's, located at lines.
+func checked(t *testing.T, file string, data []byte) diag.List {
+	t.Helper()
+	l, ds := Evaluation(file, data)
+	if l == nil {
+		return ds
+	}
+	lib, lds := LoadLibrary()
+	if lds.Err() != nil {
+		t.Fatal(lds)
+	}
+	a := assess.Assess(l.Value, lib, assess.Options{ReadErrors: ds.Err() != nil})
+	return append(ds, l.Locate(a.Findings)...)
+}
 
 const validYAML = `# 测试数据
 department:
@@ -179,7 +197,7 @@ func TestEvaluationErrors(t *testing.T) {
 				t.Fatalf("%q not in document", tc.replace[0])
 			}
 			doc := strings.Replace(validYAML, tc.replace[0], tc.replace[1], 1)
-			_, ds := Evaluation("e.yaml", []byte(doc))
+			ds := checked(t, "e.yaml", []byte(doc))
 			f := find(ds, tc.code, tc.path)
 			if f == nil {
 				t.Fatalf("want %s at %s, got:\n%v", tc.code, tc.path, ds)
@@ -251,7 +269,7 @@ func TestEvaluationAllErrorsInOneRun(t *testing.T) {
 	} {
 		doc = strings.Replace(doc, r[0], r[1], 1)
 	}
-	_, ds := Evaluation("e.yaml", []byte(doc))
+	ds := checked(t, "e.yaml", []byte(doc))
 	want := []struct{ code, path, line string }{
 		{diag.UnknownField, "department.colour", "colour: red"},
 		{diag.BadValue, "finance.budget.adjusted", "adjusted: 三千万"},

@@ -52,16 +52,12 @@ func decodeFile[T any](file string, data []byte) (*Loaded[T], diag.List) {
 	return &Loaded[T]{Value: v, File: file, lines: d.lines}, d.locate(file, d.findings)
 }
 
-// Evaluation reads a department-year data file (YAML or JSON) and checks
-// it. Errors and warnings are returned together; when the list holds an
-// error the evaluation must not be scored.
+// Evaluation reads a department-year data file (YAML or JSON): every
+// syntax error, unknown field and bad value with its line. It does not
+// check the data: the assessment pipeline (assess.Check, through
+// input.Assess) does, and Loaded.Locate puts its findings on lines.
 func Evaluation(file string, data []byte) (*Loaded[evaluation.Evaluation], diag.List) {
-	l, ds := decodeFile[evaluation.Evaluation](file, data)
-	if l == nil {
-		return nil, ds
-	}
-	ds = append(ds, l.Locate(l.Value.Validate())...)
-	return l, ds
+	return decodeFile[evaluation.Evaluation](file, data)
 }
 
 // Framework reads a framework file and validates it.
@@ -194,6 +190,25 @@ var pinned sync.Map // [32]byte → *framework.Framework
 const maxPinned = 256
 
 var pinnedCount atomic.Int64
+
+// PinnedLibrary is the library of the framework files kept with a stored
+// department-year (its department and project frameworks; an empty one is
+// skipped): a stored year is always scored with the versions it was
+// stored with, never the current ones.
+func PinnedLibrary(sources ...[]byte) (*Library, error) {
+	var fws []*framework.Framework
+	for _, src := range sources {
+		if len(src) == 0 {
+			continue
+		}
+		f, ds := PinnedFramework(src)
+		if err := ds.Err(); err != nil {
+			return nil, err
+		}
+		fws = append(fws, f)
+	}
+	return NewLibrary(fws...), nil
+}
 
 // PinnedFramework decodes framework bytes kept with a stored evaluation,
 // from a cache when the same bytes were decoded before.

@@ -2,7 +2,9 @@ package evaluation
 
 import (
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"strings"
 
 	"github.com/jixiao/jixiao/internal/civil"
@@ -192,15 +194,19 @@ func contains(ss []string, s string) bool {
 	return false
 }
 
-// CheckFramework finds scores for indicators the framework does not have,
-// and inputs that do not fit the indicator's rule.
+// CheckFramework finds what the data names that the frameworks lack:
+// scores for indicators they do not have, inputs that do not fit the
+// indicator's rule, checklist items the indicator does not list and
+// weights (调整分值) of indicators they do not have. A nil framework is
+// not checked (its absence is reported where it is looked up).
 func (e *Evaluation) CheckFramework(fw, pfw *framework.Framework) diag.List {
 	var ds diag.List
 	check := func(scores map[string]Input, f *framework.Framework, path string) {
 		if f == nil {
 			return
 		}
-		for code, in := range scores {
+		for _, code := range slices.Sorted(maps.Keys(scores)) {
+			in := scores[code]
 			ind := f.Find(code)
 			p := path + code
 			if ind == nil {
@@ -211,14 +217,30 @@ func (e *Evaluation) CheckFramework(fw, pfw *framework.Framework) diag.List {
 				ds.Add(diag.BadValue, p, "指标 %s 有下级指标，得分由下级汇总，只能标为不适用", code)
 				continue
 			}
-			if len(in.Checklist) > 0 && (ind.Rule == nil || ind.Rule.Kind != framework.KindChecklist) {
+			if len(in.Checklist) == 0 {
+				continue
+			}
+			if ind.Rule == nil || ind.Rule.Kind != framework.KindChecklist {
 				ds.Add(diag.BadValue, p+".checklist", "指标 %s 不是检查清单类指标", code)
+				continue
+			}
+			for k, c := range in.Checklist {
+				if !slices.ContainsFunc(ind.Rule.Items, func(it framework.ChecklistItem) bool { return it.Code == c.Item }) {
+					ds.Add(diag.UnknownRef, fmt.Sprintf("%s.checklist[%d].item", p, k), "指标 %s 没有检查项 %q", code, c.Item)
+				}
 			}
 		}
 	}
 	check(e.Scores, fw, "scores.")
 	for i, p := range e.Projects {
 		check(p.Scores, pfw, fmt.Sprintf("projects[%d].scores.", i))
+	}
+	if fw != nil {
+		for _, code := range slices.Sorted(maps.Keys(e.Weights)) {
+			if fw.Find(code) == nil {
+				ds.Add(diag.UnknownRef, "weights."+code, "框架 %s 中没有指标 %s", fw.ID, code)
+			}
+		}
 	}
 	return ds
 }

@@ -11,7 +11,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"path"
+	"strings"
 
+	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
@@ -27,34 +30,25 @@ type Loaded struct {
 	Format string
 }
 
-// Read reads a data file or workbook and checks it (Evaluation.Validate)
-// and, when lib is not nil, the codes it uses against the frameworks it
-// names. The evaluation is nil when the file is not one; the findings say
-// why, or what is wrong in it, located at lines or cells.
-func Read(name string, data []byte, lib workbook.Frameworks) (*Loaded, diag.List) {
+// Read reads a data file or workbook without checking it: the findings
+// are what the reader found (syntax, unknown fields, bad cells), located
+// at lines or cells. The evaluation is nil when the file is not one; the
+// findings say why.
+func Read(name string, data []byte) (*Loaded, diag.List) {
 	switch kind := sniff(data); kind {
 	case "xlsx":
-		l, ds := workbook.Load(name, data, lib)
+		l, ds := workbook.Load(name, data)
 		if l == nil {
 			return nil, ds
 		}
 		return &Loaded{Value: l.Value, Locate: l.Locate, Format: kind}, ds
 	case "text":
+		if ext := strings.ToLower(path.Ext(name)); workbookExt[ext] {
+			return nil, diag.List{{Code: diag.Syntax, Severity: diag.Error, File: name, Message: fmt.Sprintf("文件扩展名为 %s，但内容不是 Excel 工作簿（可能已损坏，或只是改了扩展名）；%s", ext, fix)}}
+		}
 		l, ds := datafile.Evaluation(name, data)
 		if l == nil {
 			return nil, ds
-		}
-		if lib != nil && ds.Err() == nil {
-			ev := l.Value
-			var checks diag.List
-			fw, ok := lib.Framework(ev.Framework)
-			if !ok {
-				checks.Add(diag.UnknownRef, "framework", "未找到指标框架 %q", ev.Framework)
-				fw = nil
-			}
-			pfw, _ := lib.Framework(ev.ProjectFrameworkID())
-			checks = append(checks, ev.CheckFramework(fw, pfw)...)
-			ds = append(ds, l.Locate(checks)...)
 		}
 		return &Loaded{Value: l.Value, Locate: l.Locate, Format: "yaml"}, ds
 	default:
@@ -62,17 +56,41 @@ func Read(name string, data []byte, lib workbook.Frameworks) (*Loaded, diag.List
 	}
 }
 
+// Assess reads a data file or workbook (Read) and runs the assessment
+// pipeline on what it read; when the reader found errors the data is
+// checked but not scored (assess.Options.ReadErrors). The findings are the
+// reader's and the pipeline's, located at lines or cells and sorted. Both
+// results are nil when the file is not a data file.
+func Assess(name string, data []byte, lib assess.Library, opts assess.Options) (*Loaded, *assess.Assessment, diag.List) {
+	l, ds := Read(name, data)
+	if l == nil {
+		ds.Sort()
+		return nil, nil, ds
+	}
+	opts.ReadErrors = ds.Err() != nil
+	a := assess.Assess(l.Value, lib, opts)
+	ds = append(ds, l.Locate(a.Findings)...)
+	ds.Sort()
+	return l, a, ds
+}
+
+// fix says what to do with a file jixiao does not read.
+const fix = "请在 Excel 或 WPS 中另存为 Excel 工作簿（.xlsx）后再导入，或使用 YAML、JSON 数据文件"
+
+// workbookExt are the extensions of spreadsheets: a file so named is
+// never read as YAML, whatever its bytes.
+var workbookExt = map[string]bool{".xlsx": true, ".xlsm": true, ".xls": true, ".et": true, ".ods": true, ".xlsb": true}
+
 // sniff says what data holds: "xlsx", "text", or, for anything else, the
 // message that refuses it.
 func sniff(data []byte) string {
-	const fix = "请在 Excel 或 WPS 中另存为 Excel 工作簿（.xlsx）后再导入，或使用 YAML、JSON 数据文件"
 	switch {
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
 		return "文件是旧版 Excel（.xls）或 WPS 表格（.et）格式，jixiao 不读取这种格式；" + fix
 	case bytes.HasPrefix(data, []byte("%PDF-")):
 		return "文件是 PDF 文档，不是数据文件；" + fix
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")), bytes.HasPrefix(data, []byte("PK\x05\x06")):
-		return sniffZip(data, fix)
+		return sniffZip(data)
 	case bytes.IndexByte(data[:min(len(data), 8192)], 0) >= 0:
 		return "文件不是文本文件，也不是 Excel 工作簿（.xlsx）；" + fix
 	}
@@ -80,7 +98,7 @@ func sniff(data []byte) string {
 }
 
 // sniffZip tells an Excel workbook from the other zip-based formats.
-func sniffZip(data []byte, fix string) string {
+func sniffZip(data []byte) string {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return "文件是损坏的压缩包（zip），无法读取；" + fix

@@ -37,7 +37,7 @@ func TestReadByContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	yl, ds := Read("a.yaml", yamlData, lib)
+	yl, ds := Read("a.yaml", yamlData)
 	if yl == nil || ds.Err() != nil || yl.Format != "yaml" {
 		t.Fatalf("YAML: %v %v", yl, ds)
 	}
@@ -48,7 +48,7 @@ func TestReadByContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"export.xlsx", "misnamed.yaml", "noext"} {
-		l, ds := Read(name, wb.Bytes(), lib)
+		l, ds := Read(name, wb.Bytes())
 		if l == nil || ds.Err() != nil || l.Format != "xlsx" || l.Value.Department.Code != "106001" {
 			t.Errorf("%s: a workbook was not read as one: %v", name, ds)
 		}
@@ -64,8 +64,10 @@ func TestReadByContent(t *testing.T) {
 		"a.pdf":      {[]byte("%PDF-1.7\n..."), "PDF 文档"},
 		"a.bin":      {[]byte("abc\x00def"), "不是文本文件"},
 		"trunc.xlsx": {[]byte("PK\x03\x04garbage"), "损坏的压缩包"},
+		"text.xlsx":  {[]byte("department:\n  name: x\n"), "扩展名为 .xlsx，但内容不是 Excel 工作簿"},
+		"text.XLS":   {[]byte("PK not really"), "扩展名为 .xls，但内容不是 Excel 工作簿"},
 	} {
-		l, ds := Read(name, c.data, lib)
+		l, ds := Read(name, c.data)
 		if l != nil || len(ds) != 1 || !strings.Contains(ds[0].Message, c.want) || !strings.Contains(ds[0].Message, ".xlsx") || ds[0].File != name {
 			t.Errorf("%s: %v, want one error naming %q and what to do", name, ds, c.want)
 		}

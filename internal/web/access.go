@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
@@ -168,26 +169,18 @@ func (s *server) load(ctx context.Context, u *store.User, code, yearText string)
 // scoreRecord scores a record with the framework files pinned with it,
 // never the current ones.
 func scoreRecord(rec *store.Record, cache *scores) (*scored, error) {
-	var fws []*framework.Framework
-	for _, src := range [][]byte{rec.Framework, rec.ProjectFramework} {
-		if len(src) == 0 {
-			continue
-		}
-		f, ds := datafile.PinnedFramework(src)
-		if ds.Err() != nil {
-			return nil, fmt.Errorf("部门 %s %d 年度留存的指标框架无法读取：%w", rec.DepartmentCode, rec.Year, ds.Err())
-		}
-		fws = append(fws, f)
+	lib, err := datafile.PinnedLibrary(rec.Framework, rec.ProjectFramework)
+	if err != nil {
+		return nil, fmt.Errorf("部门 %s %d 年度留存的指标框架无法读取：%w", rec.DepartmentCode, rec.Year, err)
 	}
-	lib := datafile.NewLibrary(fws...)
 	sc := &scored{rec: rec, lib: lib}
 	key := scoreKey{rec.DepartmentCode, rec.Year, rec.Version, rec.UpdatedAt.UnixNano()}
 	if c, ok := cache.get(key); ok {
 		sc.res, sc.ds, sc.fw, sc.pfw = c.res, c.ds, c.fw, c.pfw
 		return sc, nil
 	}
-	if err := sc.rescore(rec.Evaluation); err != nil {
-		return nil, err
+	if a := sc.rescore(rec.Evaluation, storedOptions()); a.Result == nil {
+		return nil, fmt.Errorf("部门 %s %d 年度无法评分：%v", rec.DepartmentCode, rec.Year, a.Findings.Errors())
 	}
 	cache.put(key, sc)
 	return sc, nil
@@ -233,24 +226,30 @@ func (c *scores) put(k scoreKey, v *scored) {
 	c.m[k] = &scored{res: v.res, ds: v.ds, fw: v.fw, pfw: v.pfw}
 }
 
-// rescore scores ev with the pinned frameworks; findings go to sc.ds.
-func (sc *scored) rescore(ev *evaluation.Evaluation) error {
-	res, ds := scoring.ScoreWith(ev, sc.lib, calendar.ScoringOptions())
-	if res == nil {
-		return fmt.Errorf("部门 %s %d 年度无法评分：%v", ev.Department.Code, ev.Year, ds)
+// storedOptions are the pipeline's options for a stored year: the
+// official working-day calendar, and a year that was checked when it was
+// saved is scored even if a check added since finds errors in it (they
+// are shown).
+func storedOptions() assess.Options {
+	return assess.Options{Calendar: calendar.ScoringOptions().Calendar, Stored: true}
+}
+
+// changeOptions are the pipeline's options for data a user has just
+// changed: errors stop scoring.
+func changeOptions() assess.Options {
+	return assess.Options{Calendar: calendar.ScoringOptions().Calendar}
+}
+
+// rescore runs the assessment pipeline on ev with the pinned frameworks.
+// When ev can be scored, sc takes the result, the frameworks and the
+// findings; otherwise sc is as it was and the assessment's findings say
+// why.
+func (sc *scored) rescore(ev *evaluation.Evaluation, opts assess.Options) *assess.Assessment {
+	a := assess.Assess(ev, sc.lib, opts)
+	if a.Result != nil {
+		sc.res, sc.ds, sc.fw, sc.pfw = a.Result, a.Findings, a.Weighted, a.ProjectFramework
 	}
-	sc.res, sc.ds = res, ds
-	fw, _ := sc.lib.Framework(ev.Framework)
-	if fw != nil && len(ev.Weights) > 0 {
-		if w, err := fw.WithPoints(ev.Weights); err == nil {
-			fw = w
-		}
-	}
-	sc.fw = fw
-	if len(ev.Projects) > 0 {
-		sc.pfw, _ = sc.lib.Framework(ev.ProjectFrameworkID())
-	}
-	return nil
+	return a
 }
 
 // canSeeDashboard: the finance dashboard compares every department, so it

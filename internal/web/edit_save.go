@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/num"
@@ -132,7 +131,7 @@ func (p *editPage) attachAll(ds diag.List) {
 
 // currentFindings shows the warnings the stored data gives rise to.
 func (p *editPage) currentFindings(sc *scored) {
-	for _, d := range append(sc.rec.Evaluation.Consistency(), sc.ds...) {
+	for _, d := range sc.ds {
 		if d.Severity == diag.Warning {
 			p.attach(d)
 		}
@@ -351,7 +350,7 @@ type editSubmission struct {
 // readEdit reads the posted edit form for sc the one way both the save and
 // the preview do: the form bounded and parsed, the version checked, every
 // field read onto a copy of the stored data (sc.rec is not changed), the
-// reason, validation, consistency and scoring with the pinned frameworks,
+// reason, the assessment pipeline with the pinned frameworks,
 // every problem on the page. A form that cannot be read, or was made from
 // another version, gives instead the status and message to answer with;
 // err is an internal error.
@@ -383,26 +382,10 @@ func readEdit(w http.ResponseWriter, r *http.Request, sc *scored) (sub *editSubm
 		p.ReasonError = problem
 		p.Errors = append(p.Errors, editProblem{"修改原因：" + problem, "edit-reason"})
 	}
-	p.attachAll(ev.Validate())
-	p.keepMaster(ev, sc.rec.Master())
-	p.attachAll(ev.Consistency())
 	before := sc.res
-	p.attachAll(rescoreWith(sc, ev))
+	p.attachAll(sc.rescore(ev, changeOptions()).Findings)
+	p.keepMaster(ev, sc.rec.Master())
 	return &editSubmission{page: p, ev: ev, version: v, reason: reason, before: before, scored: sc.res != before}, 0, "", nil
-}
-
-// rescoreWith scores ev into sc with the pinned frameworks and returns the
-// findings. Data that cannot be scored at all (weights that do not add up)
-// leaves sc as it was, and its findings say why.
-func rescoreWith(sc *scored, ev *evaluation.Evaluation) diag.List {
-	if err := sc.rescore(ev); err == nil {
-		return sc.ds
-	}
-	_, ds := scoring.ScoreWith(ev, sc.lib, calendar.ScoringOptions())
-	if ds.Err() == nil {
-		ds.Add(diag.BadValue, "framework", "数据无法按指标框架 %s 评分", ev.Framework)
-	}
-	return ds
 }
 
 // flashWithWarnings adds warnings to a flash message, as many as fit the

@@ -329,7 +329,7 @@ func TestUploadWorkbookErrors(t *testing.T) {
 		status int
 		text   string
 	}{
-		{"天河.xlsx", []byte("PK not really"), http.StatusUnprocessableEntity, "不是可读取的 Excel 工作簿"},
+		{"天河.xlsx", []byte("PK not really"), http.StatusUnprocessableEntity, "内容不是 Excel 工作簿"},
 		{"天河.xls", []byte("old format"), http.StatusUnprocessableEntity, "只能上传 .xlsx"},
 		{"天河.xlsx", nil, http.StatusUnprocessableEntity, "是空的"},
 		{"天河.xlsx", make([]byte, maxWorkbookUpload+1), http.StatusRequestEntityTooLarge, "不能超过 10 MiB"},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/input"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/workbook"
 )
@@ -44,7 +45,7 @@ func (s *server) downloadWorkbook(w http.ResponseWriter, r *http.Request) {
 	l := sc.rec.Listing
 	name := fmt.Sprintf("%s%d年度绩效自评填报表.xlsx", l.Department, l.Year)
 	ascii := fmt.Sprintf("workbook-%s-%d.xlsx", asciiOnly(l.DepartmentCode), l.Year)
-	w.Header().Set("Content-Type", formats["xlsx"].contentType)
+	w.Header().Set("Content-Type", contentTypeOf("xlsx"))
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", ascii, encodeRFC5987(name)))
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.Header().Set("Cache-Control", "private, no-store")
@@ -180,24 +181,25 @@ func (s *server) uploadWorkbook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
-	loaded, ds := workbook.Load(up.name, up.data, sc.lib)
+	// Any data file the command line reads is read here too, by its
+	// content: a workbook, or YAML and JSON.
+	loaded, ds := input.Read(up.name, up.data)
+	before := sc.res.Total
 	if loaded != nil {
 		// Whose data it is comes first: a workbook of another department
 		// or year, or of another framework, says so before anything else
 		// found at the same cells.
 		ds = append(loaded.Locate(workbookBelongs(loaded.Value, l, sc)), ds...)
+		// Scored only when it reads without errors, as the command line's
+		// import does; checked either way, so every problem shows at once.
+		opts := changeOptions()
+		opts.ReadErrors = ds.Err() != nil
+		ds = append(ds, loaded.Locate(sc.rescore(loaded.Value, opts).Findings)...)
 		// The department's master data is the administrator's: the data
 		// carries the registered name, parent and region, and the upload
-		// is told where it differed.
+		// is told where it differed (what it held was checked above, so
+		// bad text there is still refused).
 		ds = append(ds, loaded.Locate(loaded.Value.KeepMaster(sc.rec.Master()))...)
-	}
-	before := sc.res.Total
-	if loaded != nil && ds.Err() == nil {
-		// Scored and checked for consistency only when it reads without
-		// errors, as the command line's import does.
-		ev := loaded.Value
-		ds = append(ds, loaded.Locate(rescoreWith(sc, ev))...)
-		ds = append(ds, loaded.Locate(ev.Consistency())...)
 	}
 	if loaded == nil && ds.Err() == nil {
 		ds.Add(diag.Syntax, "", "文件“%s”不是可读取的填报表", up.name)

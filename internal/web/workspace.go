@@ -387,12 +387,8 @@ func (s *server) setScore(w http.ResponseWriter, r *http.Request) {
 	}
 	ev.Scores[code] = inp
 	before := sc.res.Total
-	if err := sc.rescore(ev); err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	if errs := sc.ds.Errors(); len(errs) > 0 {
-		s.refuse(w, r, invalid("修改未保存：请按下列提示补充后重试"), errs)
+	if a := sc.rescore(ev, changeOptions()); a.Err() != nil {
+		s.refuse(w, r, invalid("修改未保存：请按下列提示补充后重试"), a.Findings.Errors())
 		return
 	}
 	histReason := "修改指标 " + code + " 自评得分"

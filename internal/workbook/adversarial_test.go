@@ -199,7 +199,7 @@ func TestRowLimit(t *testing.T) {
 	// A limit given: rows up to it are read (the rows added hold a
 	// contract number only), nothing below.
 	before, _ := Read("x.xlsx", base)
-	l, ds := LoadLimited("x.xlsx", withRows(t, base, SheetContracts, manyRows(40)), nil, Limits{TableRows: 30})
+	l, ds := LoadLimited("x.xlsx", withRows(t, base, SheetContracts, manyRows(40)), Limits{TableRows: 30})
 	var lim diag.List
 	for _, d := range limitFindings(ds) {
 		if strings.HasPrefix(d.Path, SheetContracts+"!") {
@@ -228,7 +228,7 @@ func TestRowLimit(t *testing.T) {
 // An unzipped size above the limit is refused with its own message.
 func TestUnzipLimit(t *testing.T) {
 	base := writeEval(t, loadExample(t, exampleFiles[0]))
-	l, ds := LoadLimited("x.xlsx", base, nil, Limits{UnzipSize: 100 << 10})
+	l, ds := LoadLimited("x.xlsx", base, Limits{UnzipSize: 100 << 10})
 	if l != nil || len(ds) != 1 || !strings.Contains(ds[0].Message, "工作簿解压后超过 100 KB 的上限") {
 		t.Errorf("want the workbook refused, got %v", ds.Error())
 	}
@@ -247,15 +247,15 @@ func cellCoordinates(path string) (col, row int, err error) {
 // the library keeps in memory, refuse the workbook with one finding.
 func TestSharedStringsLimit(t *testing.T) {
 	base := writeEval(t, loadExample(t, exampleFiles[0]))
-	l, ds := LoadLimited("x.xlsx", base, nil, Limits{SharedStrings: 10})
+	l, ds := LoadLimited("x.xlsx", base, Limits{SharedStrings: 10})
 	if l != nil || len(ds) != 1 || ds[0].Message != "工作簿中不同的文本超过 10 条的上限，未读取；请删除多余的内容或格式后重新保存" {
 		t.Errorf("10 entries: want the workbook refused, got %v", ds.Error())
 	}
-	l, ds = LoadLimited("x.xlsx", base, nil, Limits{UnzipXMLSize: 10 << 10})
+	l, ds = LoadLimited("x.xlsx", base, Limits{UnzipXMLSize: 10 << 10})
 	if l != nil || len(ds) != 1 || !strings.Contains(ds[0].Message, "解压后超过 10 KB 的上限，未读取") {
 		t.Errorf("10 KB: want the workbook refused, got %v", ds.Error())
 	}
-	l, ds = LoadLimited("x.xlsx", base, nil, Limits{PartElements: 10})
+	l, ds = LoadLimited("x.xlsx", base, Limits{PartElements: 10})
 	if l != nil || len(ds) != 1 || !strings.Contains(ds[0].Message, "超过 10 个元素的上限，未读取") {
 		t.Errorf("10 style elements: want the workbook refused, got %v", ds.Error())
 	}
@@ -269,7 +269,7 @@ func TestSharedStringsLimit(t *testing.T) {
 // is quoted in findings by its beginning only.
 func TestSheetTextLimit(t *testing.T) {
 	base := writeEval(t, loadExample(t, exampleFiles[0]))
-	_, ds := LoadLimited("x.xlsx", base, nil, Limits{SheetText: 4 << 10})
+	_, ds := LoadLimited("x.xlsx", base, Limits{SheetText: 4 << 10})
 	per := map[string]int{}
 	for _, d := range ds {
 		if strings.Contains(d.Message, "单元格中的文本超过 4 KB 的上限") {

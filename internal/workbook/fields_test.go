@@ -32,7 +32,7 @@ func TestFields(t *testing.T) {
 	set(SheetTargets, actual, "约九成")
 	data := save(t, f)
 
-	_, ds := Load("fields.xlsx", data, library(t))
+	_, ds := assessed(t, "fields.xlsx", data)
 	want := map[string]string{
 		SheetBasic + "!" + name:                 "部门名称",
 		SheetFinance + "!" + prior:              "上年收入 · 金额（元）",

@@ -12,18 +12,12 @@ import (
 
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
-	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/num"
 )
 
 // recoverPanics turns a panic while reading into a finding; the fuzz test
 // turns it off to see them.
 var recoverPanics = true
-
-// Frameworks finds a framework by id; *datafile.Library is one.
-type Frameworks interface {
-	Framework(id string) (*framework.Framework, bool)
-}
 
 // Loaded is a workbook read into an evaluation, with the cell every data
 // path was read from, so that findings made later (scoring, consistency
@@ -32,34 +26,34 @@ type Loaded struct {
 	Value *evaluation.Evaluation
 	File  string
 	cells map[string]string
+	bad   map[string]bool // cells the reader reported an error on
 }
 
-// Read parses a filled workbook into an evaluation and checks it
-// (Evaluation.Validate). Every problem is reported in one run, each with
-// File set to file and Path to the cell ("收支情况!D5"). The evaluation is
-// nil only when the file is not a workbook; when the findings hold an
-// error it must not be scored.
+// Read parses a filled workbook into an evaluation. Every problem the
+// reader finds is reported in one run, each with File set to file and
+// Path to the cell ("收支情况!D5"). It does not check the data: the
+// assessment pipeline (assess.Check, through input.Assess) does, and
+// Loaded.Locate puts its findings on cells. The evaluation is nil only
+// when the file is not a workbook.
 func Read(file string, data []byte) (*evaluation.Evaluation, diag.List) {
-	l, ds := Load(file, data, nil)
+	l, ds := Load(file, data)
 	if l == nil {
 		return nil, ds
 	}
 	return l.Value, ds
 }
 
-// Load is Read that also checks the codes used against the frameworks the
-// workbook names, when lib is not nil: indicator codes on 指标评分 and
-// 项目指标评分, checklist item codes and 调整分值. It reads within
-// DefaultLimits.
-func Load(file string, data []byte, lib Frameworks) (l *Loaded, ds diag.List) {
-	return LoadLimited(file, data, lib, Limits{})
+// Load is Read that keeps where each value was read, for Locate. It
+// reads within DefaultLimits.
+func Load(file string, data []byte) (l *Loaded, ds diag.List) {
+	return LoadLimited(file, data, Limits{})
 }
 
 // LoadLimited is Load within the limits given; zero fields of lim take
 // their defaults. A sheet longer than its row limit is read up to the
 // limit and reported with one error; a workbook larger unzipped than
 // lim.UnzipSize is not read.
-func LoadLimited(file string, data []byte, lib Frameworks, lim Limits) (l *Loaded, ds diag.List) {
+func LoadLimited(file string, data []byte, lim Limits) (l *Loaded, ds diag.List) {
 	r := &reader{file: file, lim: lim.orDefault(), cells: map[string]string{}, bad: map[string]bool{}, numFmt: map[int]bool{}, ev: &evaluation.Evaluation{}}
 	defer func() {
 		// The spreadsheet library parses untrusted bytes; a panic in it
@@ -102,28 +96,19 @@ func LoadLimited(file string, data []byte, lib Frameworks, lim Limits) (l *Loade
 	r.registers()
 	r.fallbacks()
 
-	l = &Loaded{Value: r.ev, File: file, cells: r.cells}
-	checks := r.ev.Validate()
-	if lib != nil {
-		checks = append(checks, frameworkChecks(r.ev, lib)...)
-	}
-	// One finding per cell: what the reader said about a cell is more
-	// precise than what checking the value it read can add.
-	for _, d := range l.Locate(checks) {
-		if !r.bad[d.Path] {
-			r.ds = append(r.ds, d)
-		}
-	}
-	return l, r.sorted()
+	return &Loaded{Value: r.ev, File: file, cells: r.cells, bad: r.bad}, r.sorted()
 }
 
 // Locate sets the file on findings about this workbook and replaces each
 // data path ("targets[2].actual") by the cell it was read from, or the
 // nearest enclosing part that was (the sheet, at worst). Choices are named
-// as the workbook shows them.
+// as the workbook shows them. A finding on a cell the reader already
+// reported an error on is dropped: one finding per cell, and what the
+// reader said about the cell is more precise than what checking the
+// value it read can add.
 func (l *Loaded) Locate(ds diag.List) diag.List {
-	out := make(diag.List, len(ds))
-	for i, d := range ds {
+	out := make(diag.List, 0, len(ds))
+	for _, d := range ds {
 		d.File = l.File
 		for p := d.Path; p != ""; p = parentPath(p) {
 			if c, ok := l.cells[p]; ok {
@@ -131,8 +116,11 @@ func (l *Loaded) Locate(ds diag.List) diag.List {
 				break
 			}
 		}
+		if l.bad[d.Path] {
+			continue
+		}
 		d.Message = wording.Replace(d.Message)
-		out[i] = d
+		out = append(out, d)
 	}
 	return out
 }
@@ -1094,70 +1082,4 @@ func (r *reader) issues() {
 		r.at(path+"["+strconv.Itoa(len(*to))+"]", s.at(i, "text"))
 		*to = append(*to, text)
 	}
-}
-
-// ---------------------------------------------------------------------------
-// Checks against the frameworks
-// ---------------------------------------------------------------------------
-
-// frameworkChecks finds codes the frameworks lack: indicators, checklist
-// items and weights.
-func frameworkChecks(ev *evaluation.Evaluation, lib Frameworks) diag.List {
-	var ds diag.List
-	fw, ok := lib.Framework(ev.Framework)
-	if !ok {
-		if ev.Framework != "" {
-			ds.Add(diag.UnknownRef, "framework", "未找到指标框架 %q", ev.Framework)
-		}
-		fw = nil
-	}
-	var pfw *framework.Framework
-	needProject := false
-	for _, p := range ev.Projects {
-		needProject = needProject || len(p.Scores) > 0
-	}
-	if needProject {
-		if pfw, ok = lib.Framework(ev.ProjectFrameworkID()); !ok {
-			ds.Add(diag.UnknownRef, "project_framework", "未找到项目指标框架 %q", ev.ProjectFrameworkID())
-			pfw = nil
-		}
-	}
-	ds = append(ds, ev.CheckFramework(fw, pfw)...)
-	items := func(f *framework.Framework, scores map[string]evaluation.Input, path string) {
-		if f == nil {
-			return
-		}
-		for _, code := range sortedKeys(scores) {
-			ind := f.Find(code)
-			if ind == nil || ind.Rule == nil || ind.Rule.Kind != framework.KindChecklist {
-				continue
-			}
-			for k, c := range scores[code].Checklist {
-				if !slices.ContainsFunc(ind.Rule.Items, func(it framework.ChecklistItem) bool { return it.Code == c.Item }) {
-					ds.Add(diag.UnknownRef, fmt.Sprintf("%s.%s.checklist[%d].item", path, code, k), "指标 %s 没有检查项 %q", code, c.Item)
-				}
-			}
-		}
-	}
-	items(fw, ev.Scores, "scores")
-	for i, p := range ev.Projects {
-		items(pfw, p.Scores, fmt.Sprintf("projects[%d].scores", i))
-	}
-	if fw != nil {
-		for _, code := range sortedKeys(ev.Weights) {
-			if fw.Find(code) == nil {
-				ds.Add(diag.UnknownRef, "weights."+code, "框架 %s 中没有指标 %s", fw.ID, code)
-			}
-		}
-	}
-	return ds
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

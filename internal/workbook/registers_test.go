@@ -145,7 +145,7 @@ func TestRegisterMistakes(t *testing.T) {
 		want{diag.Missing, set(SheetDisclosures, columnIndex(disclosureCols, "kind"), 10, ""), "公开类别"})
 	set(SheetDisclosures, columnIndex(disclosureCols, "title"), 10, "2023年预算调整")
 
-	l, ds := Load("x.xlsx", save(t, f), library(t))
+	l, ds := assessed(t, "x.xlsx", save(t, f))
 	if l == nil {
 		t.Fatal(ds.Error())
 	}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/jixiao/jixiao/internal/assess"
+	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
@@ -27,6 +29,21 @@ func library(t testing.TB) *datafile.Library {
 		t.Fatalf("built-in frameworks: %v", err)
 	}
 	return lib
+}
+
+// assessed reads a workbook and runs the assessment pipeline on it, as
+// input.Assess does (which this package's tests cannot import): the
+// reader's findings and the pipeline's, located at cells.
+func assessed(t testing.TB, file string, data []byte) (*Loaded, diag.List) {
+	t.Helper()
+	l, ds := Load(file, data)
+	if l == nil {
+		return nil, ds
+	}
+	a := assess.Assess(l.Value, library(t), assess.Options{Calendar: calendar.ScoringOptions().Calendar, ReadErrors: ds.Err() != nil})
+	ds = append(ds, l.Locate(a.Findings)...)
+	ds.Sort()
+	return l, ds
 }
 
 func loadExample(t testing.TB, name string) *evaluation.Evaluation {
@@ -318,7 +335,11 @@ func TestTemplate(t *testing.T) {
 
 	// Reading the empty template reports what must be filled in, at the
 	// cells to fill, and nothing about the layout itself.
-	ev, ds := Read("template.xlsx", data)
+	l, ds := assessed(t, "template.xlsx", data)
+	if l == nil {
+		t.Fatal(ds)
+	}
+	ev := l.Value
 	if ev == nil || ev.Framework != "gz-dept-2023" || ev.ProjectFramework != "cn-project-2020" {
 		t.Fatalf("template reads as %+v", ev)
 	}
@@ -424,7 +445,7 @@ func TestMistakesAllReported(t *testing.T) {
 	}
 	wants = append(wants, want{codeIgnored, "草稿!A1", "草稿"})
 
-	l, ds := Load("mistakes.xlsx", save(t, f), library(t))
+	l, ds := assessed(t, "mistakes.xlsx", save(t, f))
 	if l == nil {
 		t.Fatal(ds.Error())
 	}
@@ -469,7 +490,7 @@ func TestLocateLaterFindings(t *testing.T) {
 	b6.Checklist = []evaluation.ItemCheck{{Item: "B6.6", Passed: true, Override: "标签已于年末补贴，台账未及时更新"}}
 	ev.Scores["B5"], ev.Scores["B6"] = b5, b6
 	data := writeEval(t, ev)
-	l, ds := Load("x.xlsx", data, library(t))
+	l, ds := Load("x.xlsx", data)
 	if len(ds) > 0 {
 		t.Fatal(ds.Error())
 	}
