@@ -88,8 +88,8 @@ type workspaceData struct {
 	// comments, linked from it.
 	Returned  *store.Change
 	Commented []string
-	Findings diag.List
-	Formats  []string
+	Findings  diag.List
+	Formats   []string
 	// Focus and Alert are for a workspace that htmx swaps in after a score
 	// edit made in place: Focus "summary" gives the new total the focus;
 	// Alert is an error about no one form, which takes the focus.
