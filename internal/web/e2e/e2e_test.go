@@ -606,6 +606,20 @@ func TestBrowserWorkflow(t *testing.T) {
 	// The finance bureau withdraws the publication (撤回公开) with a reason:
 	// the public no longer finds the year, and history keeps who and why.
 	rev.open(pathA)
+	// Sent without a reason (the browser's own check taken away), it is
+	// refused by the server with the error beside the form, kept open.
+	rev.do(chromedp.Click(`//details[.//form[input[@name="to" and @value="` + workflow.Accepted + `"]]]/summary`))
+	eval[chromedp.Void](rev, `document.querySelector('form input[name="to"][value="`+workflow.Accepted+`"]').form.querySelector('textarea').removeAttribute('required')`)
+	rev.clickAndLoad(`//form[input[@name="to" and @value="` + workflow.Accepted + `"]]//button[@type="submit"]`)
+	refused := eval[string](rev, `(document.querySelector('details.move-back[open] .error[role="alert"]') || {}).textContent || ''`)
+	if !strings.Contains(refused, "撤回公开需要填写原因") {
+		t.Errorf("the refused 撤回公开 shows no error beside its form: %q\n%s", refused, rev.text())
+	}
+	if focused := eval[string](rev, `document.activeElement.className`); focused != "error" {
+		t.Errorf("the error beside the form does not take the focus (focus on %q)", focused)
+	}
+	rev.checkA11y("workspace (reviewer, 撤回公开 refused)")
+	rev.screenshot("workspace-unpublish-refused")
 	rev.move(workflow.Accepted, "公开版本的项目支出数据有误，撤回更正")
 	pub.open("/public")
 	if strings.Contains(pub.text(), after.Department) {
