@@ -44,6 +44,7 @@ type Comment struct {
 	AuthorID      int64
 	Author        string // the author's username
 	AuthorName    string // the author's display name
+	AuthorRole    string // the author's role (workflow.Editor, …)
 	At            time.Time
 	Body          string
 	Resolved      bool
@@ -240,7 +241,7 @@ func (s *Store) AddComment(ctx context.Context, code string, year int, indicator
 		if err := checkField("意见所针对的", "指标编码", evaluation.TextCode, indicator); err != nil {
 			return err
 		}
-		c = Comment{IndicatorCode: indicator, AuthorID: a.ID, Author: a.Username, AuthorName: a.DisplayName, At: s.now(), Body: body}
+		c = Comment{IndicatorCode: indicator, AuthorID: a.ID, Author: a.Username, AuthorName: a.DisplayName, AuthorRole: a.Role, At: s.now(), Body: body}
 		return tx.queryRow(ctx, `INSERT INTO review_comments (department_year_id, indicator_code, author_id, at, body, resolved)
 			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, id, nullString(indicator), a.ID, c.At, body, false).Scan(&c.ID)
 	})
@@ -270,7 +271,7 @@ func (s *Store) ResolveComment(ctx context.Context, code string, year int, comme
 	})
 }
 
-var commentsQuery = hot(`SELECT c.id, c.indicator_code, c.author_id, u.username, u.display_name, c.at, c.body, c.resolved
+var commentsQuery = hot(`SELECT c.id, c.indicator_code, c.author_id, u.username, u.display_name, u.role, c.at, c.body, c.resolved
 	FROM review_comments c JOIN users u ON u.id = c.author_id
 	WHERE c.department_year_id = ? ORDER BY c.id`)
 
@@ -291,7 +292,7 @@ func (s *Store) Comments(ctx context.Context, code string, year int) ([]Comment,
 		for rows.Next() {
 			var c Comment
 			var ind sql.NullString
-			if err := rows.Scan(&c.ID, &ind, &c.AuthorID, &c.Author, &c.AuthorName, &c.At, &c.Body, &c.Resolved); err != nil {
+			if err := rows.Scan(&c.ID, &ind, &c.AuthorID, &c.Author, &c.AuthorName, &c.AuthorRole, &c.At, &c.Body, &c.Resolved); err != nil {
 				return err
 			}
 			c.IndicatorCode, c.At = ind.String, c.At.UTC()

@@ -53,7 +53,8 @@ func checkDepartment(u User, code string, year int) error {
 //     so that someone who acted on an out-of-date page is told to reload);
 //   - a move workflow.Find does not allow for the actor's role: EFORBIDDEN,
 //     with workflow's message;
-//   - a move that needs a comment (returning a submission) without one:
+//   - a move that needs a comment (returning a submission, withdrawing a
+//     publication) without one:
 //     EINVALID.
 //
 // The move is recorded in history as one row: action "status", path
@@ -116,4 +117,53 @@ func (s *Store) Transition(ctx context.Context, code string, year int, to string
 		return 0, err
 	}
 	return newVersion, nil
+}
+
+// StatusChange is a department-year's latest move into its current
+// status.
+type StatusChange struct {
+	DepartmentCode string
+	Year           int
+	Change
+}
+
+// CurrentStatusChanges returns, for every department-year f selects that
+// is now in status to, the latest move into that status (with its reason,
+// actor and time), by department code and year. It is one query however
+// many department-years there are: a task list shows why each returned
+// year came back. A department-year in the status with no such move (put
+// there by hand) is left out.
+func (s *Store) CurrentStatusChanges(ctx context.Context, f Filter, to string) ([]StatusChange, error) {
+	f = f.And(Filter{Status: []string{to}})
+	if len(f.Status) == 0 {
+		return nil, nil
+	}
+	where, args := f.where()
+	q := `SELECT d.code, dy.year, h.version, h.at, h.actor, COALESCE(NULLIF(u.display_name, ''), h.actor), h.action, h.path, h.old_value, h.new_value, h.reason
+		FROM department_years dy JOIN departments d ON d.id = dy.department_id
+		JOIN history h ON h.id = (SELECT max(h2.id) FROM history h2
+			WHERE h2.department_year_id = dy.id AND h2.path = 'status' AND h2.new_value = ?)
+		LEFT JOIN users u ON u.username = h.actor` + where + `
+		ORDER BY d.code, dy.year`
+	var out []StatusChange
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		rows, err := tx.query(ctx, q, append([]any{to}, args...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c StatusChange
+			if err := rows.Scan(&c.DepartmentCode, &c.Year, &c.Version, &c.At, &c.Actor, &c.ActorName, &c.Action, &c.Path, &c.Old, &c.New, &c.Reason); err != nil {
+				return err
+			}
+			c.At = c.At.UTC()
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("读取状态变更记录失败：%w", err)
+	}
+	return out, nil
 }

@@ -331,6 +331,13 @@ func TestReview(t *testing.T) {
 			cs[3].IndicatorCode != "" || !cs[3].Resolved || cs[0].Resolved || cs[3].Body != "整体意见" {
 			t.Errorf("comments %+v", cs)
 		}
+		// Each comment names its author's role, so pages can mark the
+		// reviewer's and the approver's.
+		for i, want := range []string{workflow.Reviewer, workflow.Editor, workflow.Approver, workflow.Reviewer} {
+			if i < len(cs) && cs[i].AuthorRole != want {
+				t.Errorf("comment %d by %s: role %q, want %q", i, cs[i].Author, cs[i].AuthorRole, want)
+			}
+		}
 		if other, err := s.Comments(ctx, "900100", year); err != nil || len(other) != 0 {
 			t.Errorf("comments of B: %+v, %v", other, err)
 		}

@@ -88,6 +88,14 @@ func TestAuthorization(t *testing.T) {
 			want: every(403, reviewer, 303, editorB, 404, anon, login)},
 		{name: "publish A", status: workflow.Accepted, method: "POST", path: pathA + "/transition", form: formOf("to", workflow.Published),
 			want: every(403, reviewer, 303, editorB, 404, anon, login)},
+		{name: "withdraw A", status: workflow.Submitted, method: "POST", path: pathA + "/transition", form: formOf("to", workflow.Draft),
+			want: every(403, editorA, 303, editorB, 404, anon, login)},
+		{name: "withdraw A approved", status: workflow.Approved, method: "POST", path: pathA + "/transition", form: formOf("to", workflow.Draft),
+			want: every(403, editorB, 404, anon, login)},
+		{name: "unpublish A without reason", status: workflow.Published, method: "POST", path: pathA + "/transition", form: formOf("to", workflow.Accepted),
+			want: every(403, reviewer, 422, editorB, 404, anon, login)},
+		{name: "unpublish A", status: workflow.Published, method: "POST", path: pathA + "/transition", form: formOf("to", workflow.Accepted, "comment", "数据有误"),
+			want: every(403, reviewer, 303, editorB, 404, anon, login)},
 		{name: "submit B as others", method: "POST", path: pathB + "/transition", form: func(e *env) url.Values {
 			return url.Values{"to": {workflow.Submitted}, "version": {strconv.Itoa(e.version(codeB, yearB))}}
 		}, want: every(403, editorA, 404, approverA, 404, editorB, 303, anon, login)},

@@ -15,6 +15,9 @@ import (
 type task struct {
 	store.Listing
 	Moves []workflow.Transition
+	// Returned is the return that sent a returned year back, with its
+	// reason, who and when.
+	Returned *store.Change
 }
 
 type statusCount struct {
@@ -43,6 +46,27 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) {
 		counts[l.Status]++
 		if ms := moves(u, l); len(ms) > 0 {
 			d.Tasks = append(d.Tasks, task{Listing: l, Moves: ms})
+		}
+	}
+	if slices.ContainsFunc(d.Tasks, func(t task) bool { return t.Status == workflow.Returned }) {
+		// Why each returned year came back, for all of them in one query.
+		cs, err := s.st.CurrentStatusChanges(r.Context(), store.Visible(u), workflow.Returned)
+		if err != nil {
+			s.internalError(w, r, err)
+			return
+		}
+		type key struct {
+			code string
+			year int
+		}
+		byYear := map[key]*store.Change{}
+		for i := range cs {
+			byYear[key{cs[i].DepartmentCode, cs[i].Year}] = &cs[i].Change
+		}
+		for i := range d.Tasks {
+			if t := &d.Tasks[i]; t.Status == workflow.Returned {
+				t.Returned = byYear[key{t.DepartmentCode, t.Year}]
+			}
 		}
 	}
 	for _, st := range workflow.Statuses {

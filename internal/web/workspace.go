@@ -26,6 +26,16 @@ type row struct {
 	Node   *scoring.Node
 	Leaf   bool
 	Review *store.ReviewScore
+	// Comments are the comments made on this indicator, oldest first.
+	Comments []store.Comment
+}
+
+// moveForm is one workflow move offered on the workspace. Refused is the
+// error of a move that was just refused, shown beside its form with what
+// was entered (Comment).
+type moveForm struct {
+	workflow.Transition
+	Refused, Comment string
 }
 
 // editForm is the form for changing one indicator's self-score.
@@ -37,6 +47,9 @@ type editForm struct {
 	Score      string     // manual, qualitative
 	Level      string     // qualitative
 	Reason     string
+	// Comments are the comments made on this indicator, shown with the
+	// form.
+	Comments []store.Comment
 	// Set when an edit made in place (htmx) was refused: the form is
 	// shown open with the error and the findings and, when the entry was
 	// invalid, with what was entered (see inPlace in preview.go).
@@ -59,7 +72,7 @@ type workspaceData struct {
 	Res        *scoring.Result
 	Figures    []figure
 	Rows       []row
-	Moves      []workflow.Transition
+	Moves      []moveForm
 	Edits      []editForm
 	Reviews    []row // leaves a reviewer may score
 	CanComment bool
@@ -71,10 +84,12 @@ type workspaceData struct {
 	ReviewCount int
 	ReviewGrade string
 	// Returned is the move that sent a returned submission back, with
-	// its reason, shown first.
-	Returned *store.Change
-	Findings diag.List
-	Formats  []string
+	// its reason, shown first, and Commented the indicators that have
+	// comments, linked from it.
+	Returned  *store.Change
+	Commented []string
+	Findings  diag.List
+	Formats   []string
 	// Focus and Alert are for a workspace that htmx swaps in after a score
 	// edit made in place: Focus "summary" gives the new total the focus;
 	// Alert is an error about no one form, which takes the focus.
@@ -114,10 +129,21 @@ func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *score
 			byCode[reviews[i].IndicatorCode] = &reviews[i]
 		}
 	}
+	// The comments of the whole year come in one query; each indicator's
+	// are shown with its row and its form.
+	onIndicator := map[string][]store.Comment{}
+	for _, c := range comments {
+		if c.IndicatorCode != "" {
+			onIndicator[c.IndicatorCode] = append(onIndicator[c.IndicatorCode], c)
+		}
+	}
 	d := workspaceData{
-		Base: evaluationPath(l), Listing: l, Ev: ev, Res: sc.res, Moves: moves(u, l),
+		Base: evaluationPath(l), Listing: l, Ev: ev, Res: sc.res,
 		CanComment: canComment(u, l) == nil, Comments: comments, Findings: findings,
 		Formats: []string{"docx", "xlsx", "html", "md", "pdf"},
+	}
+	for _, t := range moves(u, l) {
+		d.Moves = append(d.Moves, moveForm{Transition: t})
 	}
 	if l.Status == workflow.Returned {
 		if d.Returned, err = s.st.LastStatusChange(r.Context(), l.DepartmentCode, l.Year, workflow.Returned); err != nil {
@@ -129,7 +155,10 @@ func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *score
 	var walk func(ns []*scoring.Node, depth int)
 	walk = func(ns []*scoring.Node, depth int) {
 		for _, n := range ns {
-			rw := row{Depth: depth, Node: n, Leaf: len(n.Children) == 0, Review: byCode[n.Code]}
+			rw := row{Depth: depth, Node: n, Leaf: len(n.Children) == 0, Review: byCode[n.Code], Comments: onIndicator[n.Code]}
+			if len(rw.Comments) > 0 {
+				d.Commented = append(d.Commented, n.Code)
+			}
 			d.Rows = append(d.Rows, rw)
 			walk(n.Children, depth+1)
 		}
@@ -137,6 +166,9 @@ func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *score
 	walk(sc.res.Indicators, 0)
 	if canEdit(u, l) == nil && sc.fw != nil {
 		d.Edits = editForms(sc.fw, ev)
+		for i := range d.Edits {
+			d.Edits[i].Comments = onIndicator[d.Edits[i].Code]
+		}
 	}
 	if canReview(u, l) == nil {
 		for _, rw := range d.Rows {
@@ -154,6 +186,7 @@ func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *score
 	if isHTMX(r) {
 		errMsg = d.inPlace(r, status, errMsg, findings)
 	}
+	errMsg = d.refusedMove(r, errMsg)
 	title := fmt.Sprintf("%s %d 年度", l.Department, l.Year)
 	s.render(w, r, status, "workspace", title, errMsg, d)
 }
@@ -250,6 +283,23 @@ func parseForm(w http.ResponseWriter, r *http.Request) error {
 		return &store.Error{Code: store.EINVALID, Message: "表单无法读取"}
 	}
 	return nil
+}
+
+// refusedMove puts the error of a refused move beside the move's form,
+// with the reason entered, and returns the error left for the top of the
+// page: none when the form is shown, else errMsg.
+func (d *workspaceData) refusedMove(r *http.Request, errMsg string) string {
+	if errMsg == "" || r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/transition") {
+		return errMsg
+	}
+	to := r.PostFormValue("to")
+	for i := range d.Moves {
+		if d.Moves[i].To == to {
+			d.Moves[i].Refused, d.Moves[i].Comment = errMsg, r.PostFormValue("comment")
+			return ""
+		}
+	}
+	return errMsg
 }
 
 // transition moves the department-year to another status.
@@ -553,4 +603,31 @@ func (s *server) formFor(w http.ResponseWriter, r *http.Request, may func(*store
 		return nil, nil, false
 	}
 	return u, sc, true
+}
+
+// moveArgs is what the template "moveform" shows one move with.
+type moveArgs struct {
+	Base    string
+	Version int
+	Index   int
+	Move    moveForm
+}
+
+// commentBy names a comment's author with their role: 财政局审核人（财政审核人）.
+func commentBy(c store.Comment) string {
+	name := c.AuthorName
+	if name == "" {
+		name = c.Author
+	}
+	if r := workflow.RoleNames[c.AuthorRole]; r != "" {
+		return name + "（" + r + "）"
+	}
+	return name
+}
+
+func init() {
+	funcs["moveArgs"] = func(d workspaceData, i int, m moveForm) moveArgs {
+		return moveArgs{Base: d.Base, Version: d.Listing.Version, Index: i, Move: m}
+	}
+	funcs["commentBy"] = commentBy
 }

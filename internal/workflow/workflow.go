@@ -44,20 +44,32 @@ type Transition struct {
 	Role     string
 	// Action is the verb shown on the button and in the history.
 	Action string
-	// NeedsComment: the move must say why (returning a submission).
+	// NeedsComment: the move must say why (returning a submission,
+	// withdrawing a publication).
 	NeedsComment bool
+	// Back: the move takes the data back a step instead of forward
+	// (returning, withdrawing a submission, withdrawing a publication).
+	// Pages offer the forward moves first and show the back moves after
+	// them, styled apart.
+	Back bool
 }
 
-// Transitions are the only moves allowed.
+// Transitions are the only moves allowed, forward moves before back moves
+// from the same status.
 var Transitions = []Transition{
-	{Draft, Submitted, Editor, "提交", false},
-	{Returned, Submitted, Editor, "重新提交", false},
-	{Submitted, Approved, Approver, "审批通过并报送财政", false},
-	{Submitted, Returned, Approver, "退回修改", true},
-	{Approved, UnderReview, Reviewer, "开始复核", false},
-	{UnderReview, Returned, Reviewer, "退回修改", true},
-	{UnderReview, Accepted, Reviewer, "复核通过", false},
-	{Accepted, Published, Reviewer, "公开", false},
+	{From: Draft, To: Submitted, Role: Editor, Action: "提交"},
+	{From: Returned, To: Submitted, Role: Editor, Action: "重新提交"},
+	// The editor may take back a submission the approver has not acted on.
+	{From: Submitted, To: Draft, Role: Editor, Action: "撤回", Back: true},
+	{From: Submitted, To: Approved, Role: Approver, Action: "审批通过并报送财政"},
+	{From: Submitted, To: Returned, Role: Approver, Action: "退回修改", NeedsComment: true, Back: true},
+	{From: Approved, To: UnderReview, Role: Reviewer, Action: "开始复核"},
+	{From: UnderReview, To: Accepted, Role: Reviewer, Action: "复核通过"},
+	{From: UnderReview, To: Returned, Role: Reviewer, Action: "退回修改", NeedsComment: true, Back: true},
+	{From: Accepted, To: Published, Role: Reviewer, Action: "公开"},
+	// The finance bureau may withdraw a publication, saying why; the
+	// public no longer sees the year until it is published again.
+	{From: Published, To: Accepted, Role: Reviewer, Action: "撤回公开", NeedsComment: true, Back: true},
 }
 
 // Find returns the transition from → to for role, or an error saying what
@@ -71,12 +83,15 @@ func Find(from, to, role string) (Transition, error) {
 	return Transition{}, fmt.Errorf("%s不能将%s状态的数据改为%s", roleName(role), StatusNames[from], StatusNames[to])
 }
 
-// Next lists the moves role may make from a status.
+// Next lists the moves role may make from a status: the forward moves
+// first, then the back moves.
 func Next(from, role string) []Transition {
 	var out []Transition
-	for _, t := range Transitions {
-		if t.From == from && t.Role == role {
-			out = append(out, t)
+	for _, back := range []bool{false, true} {
+		for _, t := range Transitions {
+			if t.From == from && t.Role == role && t.Back == back {
+				out = append(out, t)
+			}
 		}
 	}
 	return out

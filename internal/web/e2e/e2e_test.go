@@ -278,6 +278,11 @@ func (tb *tab) signIn(username string) {
 func (tb *tab) move(to, comment string) {
 	tb.s.t.Helper()
 	form := fmt.Sprintf(`//form[input[@name="to" and @value=%q]]`, to)
+	// A move that needs a reason (a return, a withdrawal of a publication)
+	// opens its form from a disclosure: press it first, as a person would.
+	if eval[bool](tb, `!!document.querySelector('details:not([open]) form input[name="to"][value="`+to+`"]')`) {
+		tb.do(chromedp.Click(fmt.Sprintf(`//details[.//form[input[@name="to" and @value=%q]]]/summary`, to)))
+	}
 	if comment != "" {
 		tb.do(chromedp.SendKeys(form+`//textarea`, comment))
 	}
@@ -286,6 +291,15 @@ func (tb *tab) move(to, comment string) {
 	if f := tb.flash(); !strings.Contains(f, want) {
 		tb.s.t.Fatalf("%s: after moving to %s the flash is %q, want %q\n%s", tb.name, to, f, want, tb.text())
 	}
+}
+
+// moveButtons lists the workflow moves offered on the open workspace, in
+// page order: a button's text, or a disclosure's summary for a move that
+// opens its reason field first.
+func moveButtons(tb *tab) []string {
+	tb.s.t.Helper()
+	return eval[[]string](tb, `Array.from(document.querySelectorAll('.move-list > .move'), m =>
+		(m.tagName === 'DETAILS' ? m.querySelector('summary') : m.querySelector('button')).textContent.trim())`)
 }
 
 // media emulates a CSS media type ("print"; "" for the screen again).
@@ -460,6 +474,16 @@ func TestBrowserWorkflow(t *testing.T) {
 	editor.screenshot("history")
 	editor.open(pathA)
 	editor.move(workflow.Submitted, "")
+	// Before the approver acts, the editor may withdraw the submission
+	// (撤回), edit again, and submit again.
+	if got := moveButtons(editor); strings.Join(got, "|") != "撤回" {
+		t.Errorf("submitted workspace offers the editor %q, want 撤回", got)
+	}
+	editor.move(workflow.Draft, "")
+	if !strings.Contains(editor.text(), "修改自评得分") {
+		t.Errorf("after 撤回 the editor cannot edit the scores")
+	}
+	editor.move(workflow.Submitted, "")
 
 	approver := s.newTab("approver")
 	approver.signIn("approver-a")
@@ -475,6 +499,22 @@ func TestBrowserWorkflow(t *testing.T) {
 	rev.open(pathA)
 	rev.move(workflow.UnderReview, "")
 	rev.checkA11y("workspace (reviewer, under review)")
+	// The forward move first, as the primary button; the return after it,
+	// behind a disclosure that holds its reason field.
+	if got := moveButtons(rev); strings.Join(got, "|") != "复核通过|退回修改" {
+		t.Errorf("moves under review %q, want 复核通过 then 退回修改", got)
+	}
+	primary := eval[string](rev, `getComputedStyle(document.querySelector('.moves .move-forward button')).backgroundColor`)
+	back := eval[string](rev, `getComputedStyle(document.querySelector('.moves details.move-back > summary')).backgroundColor`)
+	if primary == back {
+		t.Errorf("the forward and the return buttons look the same (%s)", primary)
+	}
+	// A comment on one indicator, then the return.
+	rev.do(
+		chromedp.SendKeys(chromedp.ID("comment-indicator"), "B4"),
+		chromedp.SendKeys(chromedp.ID("comment-body"), "B4 监控记录只有上半年，请补充下半年的记录"),
+	)
+	rev.clickAndLoad(`//form[contains(@action, "/comments")]//button[@type="submit"]`)
 	rev.move(workflow.Returned, "请补充绩效运行监控佐证材料")
 
 	editor.open(pathA)
@@ -484,8 +524,18 @@ func TestBrowserWorkflow(t *testing.T) {
 	if !strings.Contains(eval[string](editor, `(document.querySelector('section.returned') || {}).textContent || ''`), "请补充绩效运行监控佐证材料") {
 		t.Errorf("the returned workspace does not open with the return reason")
 	}
+	if got := eval[string](editor, `(document.querySelector('#ind-B4 .indicator-comments') || {}).textContent || ''`); !strings.Contains(got, "B4 监控记录只有上半年") {
+		t.Errorf("the B4 row does not show the reviewer's comment: %q", got)
+	}
 	editor.checkA11y("workspace (editor, returned)")
 	editor.screenshot("workspace-returned")
+	editor.open("/")
+	if got := eval[string](editor, `(document.querySelector('.task-returned') || {}).textContent || ''`); !strings.Contains(got, "已退回：请补充绩效运行监控佐证材料") || !strings.Contains(got, "财政局审核人") {
+		t.Errorf("the editor's task list does not say why the year came back: %q", got)
+	}
+	editor.checkA11y("home (editor, returned)")
+	editor.screenshot("home-editor-returned")
+	editor.open(pathA)
 	editor.move(workflow.Submitted, "已补充")
 	approver.open(pathA)
 	approver.move(workflow.Approved, "")
@@ -552,6 +602,41 @@ func TestBrowserWorkflow(t *testing.T) {
 		t.Errorf("printed public report lacks the report")
 	}
 	pub.media("")
+
+	// The finance bureau withdraws the publication (撤回公开) with a reason:
+	// the public no longer finds the year, and history keeps who and why.
+	rev.open(pathA)
+	// Sent without a reason (the browser's own check taken away), it is
+	// refused by the server with the error beside the form, kept open.
+	rev.do(chromedp.Click(`//details[.//form[input[@name="to" and @value="` + workflow.Accepted + `"]]]/summary`))
+	eval[chromedp.Void](rev, `document.querySelector('form input[name="to"][value="`+workflow.Accepted+`"]').form.querySelector('textarea').removeAttribute('required')`)
+	rev.clickAndLoad(`//form[input[@name="to" and @value="` + workflow.Accepted + `"]]//button[@type="submit"]`)
+	refused := eval[string](rev, `(document.querySelector('details.move-back[open] .error[role="alert"]') || {}).textContent || ''`)
+	if !strings.Contains(refused, "撤回公开需要填写原因") {
+		t.Errorf("the refused 撤回公开 shows no error beside its form: %q\n%s", refused, rev.text())
+	}
+	if focused := eval[string](rev, `document.activeElement.className`); focused != "error" {
+		t.Errorf("the error beside the form does not take the focus (focus on %q)", focused)
+	}
+	rev.checkA11y("workspace (reviewer, 撤回公开 refused)")
+	rev.screenshot("workspace-unpublish-refused")
+	rev.move(workflow.Accepted, "公开版本的项目支出数据有误，撤回更正")
+	pub.open("/public")
+	if strings.Contains(pub.text(), after.Department) {
+		t.Errorf("the public list still shows %s after the withdrawal", after.Department)
+	}
+	if resp, err := http.Get(href); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("public docx after the withdrawal: %v %v, want 404", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	rev.open(pathA + "/history")
+	if h := rev.text(); !strings.Contains(h, "公开版本的项目支出数据有误，撤回更正") || !strings.Contains(h, "已公开") {
+		t.Errorf("history lacks the withdrawal of the publication")
+	}
+	rev.open(pathA)
+	rev.move(workflow.Published, "")
+	checkDocx(t, href)
 	t.Logf("workflow done in %v", time.Since(start).Round(time.Millisecond))
 }
 
