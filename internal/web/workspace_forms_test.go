@@ -136,6 +136,15 @@ func TestFormErrorsInPlace(t *testing.T) {
 		t.Errorf("the score edit's error is also at the top of the page")
 	}
 
+	// An outcome the item cannot have: the choices are marked.
+	w = e.post(editorA, pathA+"/scores/B4", url.Values{"version": {v}, "item": {"B4.1"}, "outcome": {"auto"}})
+	f = formAt(w.Body.String(), pathA+"/scores/B4")
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(f, "不由台账评定") ||
+		strings.Count(f, `name="outcome" value="auto" checked aria-invalid="true" aria-describedby="score-err-B4">`) != 1 ||
+		strings.Count(f, `aria-invalid="true"`) != 3 {
+		t.Errorf("an outcome the item cannot have: %d\n%s", w.Code, f)
+	}
+
 	// Comments: an unknown indicator, then an empty body.
 	w = e.post(editorA, pathA+"/comments", url.Values{"indicator": {"NOPE"}, "body": {"请补充佐证材料"}})
 	body = w.Body.String()
