@@ -263,6 +263,78 @@ func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
 	return out, nil
 }
 
+// UserRow is an account in the administrator's list, with the registered
+// name of its department ("" when none is registered).
+type UserRow struct {
+	User
+	DepartmentName string
+}
+
+// UserSearch is a page of accounts found, and how many were found in all.
+type UserSearch struct {
+	Users []UserRow
+	Total int
+}
+
+// likePattern is a LIKE pattern matching text that contains q, compared in
+// lower case, with LIKE's wildcards in q taken literally (escaped with \).
+func likePattern(q string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(strings.ToLower(q)) + "%"
+}
+
+// userSearchWhere selects the accounts whose username, display name,
+// department code or registered department name contains the pattern,
+// case-insensitively (ASCII letters on SQLite, whose LOWER folds only
+// those; Chinese has no case).
+const userSearchWhere = ` FROM users u LEFT JOIN departments d ON d.code = u.department_code
+	WHERE ? = '' OR LOWER(u.username) LIKE ? ESCAPE '\' OR LOWER(u.display_name) LIKE ? ESCAPE '\'
+		OR LOWER(COALESCE(u.department_code, '')) LIKE ? ESCAPE '\' OR LOWER(COALESCE(d.name, '')) LIKE ? ESCAPE '\'`
+
+// SearchUsers returns the accounts whose username, display name,
+// department code or department name contains q (every account when q is
+// blank), case-insensitively, by username: limit of them after skipping
+// offset, and how many there are in all. The database filters and pages;
+// the count and the page are read in one transaction.
+func (s *Store) SearchUsers(ctx context.Context, q string, limit, offset int) (UserSearch, error) {
+	q = strings.TrimSpace(q)
+	if limit <= 0 || offset < 0 {
+		return UserSearch{}, errorf(EINVALID, "分页参数无效")
+	}
+	if !storable(q) {
+		return UserSearch{}, nil // text no account has (NUL)
+	}
+	pat := likePattern(q)
+	args := []any{q, pat, pat, pat, pat}
+	var out UserSearch
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		if err := tx.queryRow(ctx, `SELECT COUNT(*)`+userSearchWhere, args...).Scan(&out.Total); err != nil {
+			return err
+		}
+		if offset >= out.Total {
+			return nil
+		}
+		rows, err := tx.query(ctx, `SELECT `+userColumns+`, COALESCE(d.name, '')`+userSearchWhere+`
+			ORDER BY u.username, u.id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r UserRow
+			if err := scanUser(rows, &r.User, &r.DepartmentName); err != nil {
+				return err
+			}
+			out.Users = append(out.Users, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return UserSearch{}, fmt.Errorf("查询用户失败：%w", err)
+	}
+	return out, nil
+}
+
 // SetPassword sets a new password for the account and ends all its
 // sessions (the web layer logs the user in again if the change was their
 // own).
@@ -276,6 +348,52 @@ func (s *Store) SetPassword(ctx context.Context, id int64, password string) erro
 	}
 	return s.withTx(ctx, func(tx *txn) error {
 		if err := tx.execOne(ctx, errorf(ENOTFOUND, "未找到编号为 %d 的用户", id), "UPDATE users SET password_hash = ? WHERE id = ?", hash, id); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
+		return err
+	})
+}
+
+// ChangePassword sets a new password for the account if current is its
+// password now, and ends all its sessions (the web layer signs the user
+// in again with a new one). A wrong current password is EUNAUTHORIZED
+// ("当前密码不正确"); a password changed meanwhile by someone else is
+// ECONFLICT; a new password too short or too long is EINVALID.
+func (s *Store) ChangePassword(ctx context.Context, id int64, current, password string) error {
+	if err := checkPassword(password); err != nil {
+		return err
+	}
+	var hash string
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		err := tx.queryRow(ctx, "SELECT password_hash FROM users WHERE id = ? AND NOT disabled", id).Scan(&hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errorf(EUNAUTHORIZED, "账号不存在或已停用，请重新登录")
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if len(current) > maxPasswordBytes {
+		return errorf(EUNAUTHORIZED, "当前密码不正确")
+	}
+	ok, err := verifyPassword(ctx, hash, current)
+	if err != nil {
+		return fmt.Errorf("编号为 %d 的用户的密码哈希无法读取：%w", id, err)
+	}
+	if !ok {
+		return errorf(EUNAUTHORIZED, "当前密码不正确")
+	}
+	next, err := hashPassword(ctx, password)
+	if err != nil {
+		return err
+	}
+	return s.withTx(ctx, func(tx *txn) error {
+		// Only over the hash just verified: a change made meanwhile
+		// (by an administrator, or in another tab) is not overwritten.
+		if err := tx.execOne(ctx, errorf(ECONFLICT, "密码已在别处被修改，请重新登录后再试"),
+			"UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ? AND NOT disabled", next, id, hash); err != nil {
 			return err
 		}
 		_, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id)

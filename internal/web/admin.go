@@ -47,6 +47,20 @@ func (fe adminFieldErrors) Has(id string) bool {
 	return false
 }
 
+// For is the messages of the field with the id, for the text beside it.
+func (fe adminFieldErrors) For(id string) string {
+	out := ""
+	for _, e := range fe {
+		if e.ID == id {
+			if out != "" {
+				out += "；"
+			}
+			out += fmt.Sprintf("%s：%s", e.Field, e.Message)
+		}
+	}
+	return out
+}
+
 // adminIndex links to the administrator's pages.
 func (s *server) adminIndex(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "admin_index", "系统管理", "", nil)

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
@@ -31,6 +32,90 @@ type adminUserRow struct {
 	Self       bool   // the signed-in administrator
 }
 
+// adminUsersPerPage is how many accounts a page of the list shows.
+const adminUsersPerPage = 50
+
+// adminMaxSearchLen bounds the search text, in characters.
+const adminMaxSearchLen = 100
+
+// adminUserList is the search and the page of the list shown.
+type adminUserList struct {
+	Q           string // the search, "" for every account
+	Page, Pages int    // the page shown (from 1) and how many there are
+	Total       int    // accounts found
+	First, Last int    // the positions (from 1) of the page's first and last
+	Links       []adminPageLink
+	Prev, Next  string // the previous and next pages' URLs, "" at the ends
+}
+
+// adminPageLink is a link in the list's page navigation; Gap marks an
+// ellipsis between page numbers.
+type adminPageLink struct {
+	Page    int
+	URL     string
+	Current bool
+	Gap     bool
+}
+
+// adminUsersURL is the list's address with the search and the page.
+func adminUsersURL(q string, page int) string {
+	v := url.Values{}
+	if q != "" {
+		v.Set("q", q)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/admin/users"
+	}
+	return "/admin/users?" + v.Encode()
+}
+
+// readUserList reads the search and the page from a request's query
+// (for the list) or form (for the forms on it, which come back to it).
+func readUserList(q, page string) (adminUserList, error) {
+	l := adminUserList{Q: strings.TrimSpace(q), Page: 1}
+	if utf8.RuneCountInString(l.Q) > adminMaxSearchLen {
+		return l, invalid("搜索内容过长（最多 %d 个字符）", adminMaxSearchLen)
+	}
+	if page = strings.TrimSpace(page); page != "" {
+		n, err := strconv.Atoi(page)
+		if err != nil || n < 1 {
+			return l, invalid("页码“%s”无效：应为从 1 开始的整数", page)
+		}
+		l.Page = n
+	}
+	return l, nil
+}
+
+// paginate fills in the page count, the positions and the links.
+func (l *adminUserList) paginate(shown int) {
+	l.Pages = (l.Total + adminUsersPerPage - 1) / adminUsersPerPage
+	if shown > 0 {
+		l.First = (l.Page-1)*adminUsersPerPage + 1
+		l.Last = l.First + shown - 1
+	}
+	if l.Page > 1 {
+		l.Prev = adminUsersURL(l.Q, min(l.Page-1, max(l.Pages, 1)))
+	}
+	if l.Page < l.Pages {
+		l.Next = adminUsersURL(l.Q, l.Page+1)
+	}
+	if l.Pages <= 1 {
+		return
+	}
+	// Every page near the current one, the first and the last; a gap
+	// for the rest.
+	for p := 1; p <= l.Pages; p++ {
+		if p == 1 || p == l.Pages || (p >= l.Page-2 && p <= l.Page+2) {
+			l.Links = append(l.Links, adminPageLink{Page: p, URL: adminUsersURL(l.Q, p), Current: p == l.Page})
+		} else if n := len(l.Links); n > 0 && !l.Links[n-1].Gap {
+			l.Links = append(l.Links, adminPageLink{Gap: true})
+		}
+	}
+}
+
 // adminUserForm is what the create form was filled in with (never the
 // passwords).
 type adminUserForm struct {
@@ -38,6 +123,7 @@ type adminUserForm struct {
 }
 
 type adminUsersData struct {
+	List        adminUserList
 	Users       []adminUserRow
 	Departments []store.Department
 	Roles       []adminRoleOption
@@ -58,14 +144,25 @@ const (
 	adminMaxPasswordBytes  = 1024
 )
 
+// adminUsers shows the accounts page: the accounts found by the search
+// (q) a page (page) at a time, and the form to create one.
 func (s *server) adminUsers(w http.ResponseWriter, r *http.Request) {
-	s.adminShowUsers(w, r, http.StatusOK, "", adminUsersData{Form: adminUserForm{Role: workflow.Editor}})
+	l, err := readUserList(r.URL.Query().Get("q"), r.URL.Query().Get("page"))
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, errorMessage(err))
+		return
+	}
+	s.adminShowUsers(w, r, http.StatusOK, "", adminUsersData{List: l, Form: adminUserForm{Role: workflow.Editor}})
 }
 
-// adminShowUsers renders the accounts page with d's form state and errors.
+// adminShowUsers renders the accounts page with d's search, form state and
+// errors. The store searches and pages; only the page shown is read.
 func (s *server) adminShowUsers(w http.ResponseWriter, r *http.Request, status int, errMsg string, d adminUsersData) {
 	ctx := r.Context()
-	users, err := s.st.ListUsers(ctx)
+	if d.List.Page < 1 {
+		d.List.Page = 1
+	}
+	found, err := s.st.SearchUsers(ctx, d.List.Q, adminUsersPerPage, (d.List.Page-1)*adminUsersPerPage)
 	if err != nil {
 		s.internalError(w, r, err)
 		return
@@ -75,19 +172,24 @@ func (s *server) adminShowUsers(w http.ResponseWriter, r *http.Request, status i
 		s.internalError(w, r, err)
 		return
 	}
-	names := map[string]string{}
-	for _, dp := range depts {
-		names[dp.Code] = dp.Name
-	}
 	me := currentUser(r)
-	for _, u := range users {
-		d.Users = append(d.Users, adminUserRow{User: u, Department: names[u.DepartmentCode], Self: me != nil && u.ID == me.ID})
-		if u.ID == d.ResetID {
-			d.ResetName = u.Username
-		}
+	for _, u := range found.Users {
+		d.Users = append(d.Users, adminUserRow{User: u.User, Department: u.DepartmentName, Self: me != nil && u.ID == me.ID})
 	}
+	d.List.Total = found.Total
+	d.List.paginate(len(found.Users))
 	d.Departments, d.Roles, d.MinPassword = depts, adminRoleOptions, store.MinPasswordLen
 	s.render(w, r, status, "admin_users", "用户管理", errMsg, d)
+}
+
+// adminBack is the list page an action's form came from, by the search and
+// page it carries, and the form's list state (zero when unreadable).
+func adminBack(r *http.Request) (string, adminUserList) {
+	l, err := readUserList(r.PostFormValue("q"), r.PostFormValue("page"))
+	if err != nil {
+		return "/admin/users", adminUserList{Page: 1}
+	}
+	return adminUsersURL(l.Q, l.Page), l
 }
 
 // adminCheckPassword lists the problems of a new password and its
@@ -214,9 +316,14 @@ func (s *server) adminDisableUser(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if err := parseForm(w, r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	back, list := adminBack(r)
 	me := currentUser(r)
 	if u.ID == me.ID {
-		s.adminShowUsers(w, r, http.StatusForbidden, "不能停用自己的账号：请由另一位管理员操作。", adminUsersData{Form: adminUserForm{Role: workflow.Editor}})
+		s.adminShowUsers(w, r, http.StatusForbidden, "不能停用自己的账号：请由另一位管理员操作。", adminUsersData{List: list, Form: adminUserForm{Role: workflow.Editor}})
 		return
 	}
 	if err := s.st.DisableUser(r.Context(), u.ID); err != nil {
@@ -225,7 +332,7 @@ func (s *server) adminDisableUser(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("user disabled", "by", me.Username, "username", u.Username)
 	s.setFlash(w, fmt.Sprintf("已停用账号 %s，其登录会话已全部结束。", u.Username))
-	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
 func (s *server) adminEnableUser(w http.ResponseWriter, r *http.Request) {
@@ -233,13 +340,18 @@ func (s *server) adminEnableUser(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if err := parseForm(w, r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	back, _ := adminBack(r)
 	if err := s.st.EnableUser(r.Context(), u.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.log.Info("user enabled", "by", currentUser(r).Username, "username", u.Username)
 	s.setFlash(w, fmt.Sprintf("已启用账号 %s。", u.Username))
-	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
 // adminSetPassword sets a new password for an account, which ends its
@@ -253,6 +365,7 @@ func (s *server) adminSetPassword(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	back, list := adminBack(r)
 	password := r.PostFormValue("password")
 	var fe adminFieldErrors
 	adminCheckPassword(&fe, password, r.PostFormValue("password2"), fmt.Sprintf("pw-%d", u.ID), fmt.Sprintf("pw2-%d", u.ID))
@@ -268,7 +381,7 @@ func (s *server) adminSetPassword(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(fe) > 0 {
-		s.adminShowUsers(w, r, http.StatusUnprocessableEntity, "", adminUsersData{Form: adminUserForm{Role: workflow.Editor}, ResetID: u.ID, ResetErrors: fe})
+		s.adminShowUsers(w, r, http.StatusUnprocessableEntity, "", adminUsersData{List: list, Form: adminUserForm{Role: workflow.Editor}, ResetID: u.ID, ResetName: u.Username, ResetErrors: fe})
 		return
 	}
 	me := currentUser(r)
@@ -284,5 +397,5 @@ func (s *server) adminSetPassword(w http.ResponseWriter, r *http.Request) {
 	} else {
 		s.setFlash(w, fmt.Sprintf("已重置账号 %s 的密码；其登录会话已全部结束，需用新密码重新登录。", u.Username))
 	}
-	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/store"
 )
@@ -217,45 +216,4 @@ func (s *server) renderFragment(w http.ResponseWriter, status int, page, name st
 		panic("web: no template " + page)
 	}
 	s.execute(w, status, t, name, page+"/"+name, data)
-}
-
-// inPlace prepares a workspace that htmx puts in place of the shown one
-// after a score edit (the workspace the save's redirect leads to, or the
-// one that refuses the edit) and returns the error message left for the
-// layout. Saved, the new total takes the focus and is announced. Refused,
-// the error goes into the form it is about, shown open, with the findings
-// and, for an invalid entry, what was entered; the error takes the focus.
-// An error about no one form (the user may no longer edit) takes it at the
-// top.
-func (d *workspaceData) inPlace(r *http.Request, status int, errMsg string, findings diag.List) string {
-	if errMsg == "" {
-		d.Focus = "summary"
-		return ""
-	}
-	code := r.PathValue("indicator")
-	if r.Method == http.MethodPost && code != "" && strings.Contains(r.URL.Path, "/scores/") {
-		for i := range d.Edits {
-			f := &d.Edits[i]
-			if f.Code != code {
-				continue
-			}
-			f.Refused = errMsg
-			for _, x := range findings {
-				f.Problems = append(f.Problems, x.Message)
-			}
-			d.Findings = nil
-			if status == http.StatusUnprocessableEntity {
-				// The form was read (parseForm) before the entry was
-				// found invalid.
-				f.Item, f.Outcome, f.Deduct = r.PostFormValue("item"), r.PostFormValue("outcome"), r.PostFormValue("deduct")
-				f.Score, f.EnteredReason = r.PostFormValue("score"), r.PostFormValue("reason")
-				if lv := r.PostFormValue("level"); lv != "" {
-					f.Level = lv
-				}
-			}
-			return ""
-		}
-	}
-	d.Alert = errMsg
-	return ""
 }

@@ -484,11 +484,13 @@ func TestScoreEditInPlace(t *testing.T) {
 		t.Errorf("stale form in place: %d", w.Code)
 	}
 
-	// Without htmx the refusal is as it was: at the top, no focus asked.
+	// Without htmx the refusal is in the form too (the whole page
+	// comes back): open, with what was entered, the field marked.
 	w = e.post(editorA, pathA+"/scores/B4", bad)
-	if body := w.Body.String(); w.Code != http.StatusUnprocessableEntity || !strings.Contains(body, `<div class="error" role="alert"><p>`) ||
-		strings.Contains(body, "autofocus") || strings.Contains(body, "<details open>") {
-		t.Errorf("plain refused score edit: %d", w.Code)
+	if body := w.Body.String(); w.Code != http.StatusUnprocessableEntity || strings.Contains(body, `<div class="error" role="alert"><p>`) ||
+		!strings.Contains(body, "<details open>\n<summary>B4 ") || strings.Count(body, "autofocus") != 1 ||
+		!strings.Contains(body, `value="x" aria-invalid="true" aria-describedby="score-err-B4"`) {
+		t.Errorf("plain refused score edit: %d\n%s", w.Code, firstLines(body, 60))
 	}
 
 	// No longer editable (submitted meanwhile): the error at the top of

@@ -61,6 +61,7 @@ var funcs = template.FuncMap{
 	},
 	"statuses": func() []string { return workflow.Statuses },
 	"levels":   func() []string { return []string{framework.LevelMet, framework.LevelPartly, framework.LevelNotMet} },
+	"describe": describeField,
 }
 
 // mustParsePages parses each page template together with the layout.

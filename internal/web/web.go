@@ -149,6 +149,8 @@ func (s *server) routes() {
 	s.mux.HandleFunc("GET /login", s.loginPage)
 	s.mux.HandleFunc("POST /login", s.login)
 	s.mux.HandleFunc("POST /logout", s.logout)
+	s.mux.HandleFunc("GET /account", s.signedIn(s.account))
+	s.mux.HandleFunc("POST /account/password", s.signedIn(s.changePassword))
 
 	s.mux.HandleFunc("GET /{$}", s.signedIn(s.home))
 	s.mux.HandleFunc("GET /departments", s.signedIn(s.departments))

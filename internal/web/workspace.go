@@ -50,10 +50,13 @@ type editForm struct {
 	// Comments are the comments made on this indicator, shown with the
 	// form.
 	Comments []store.Comment
-	// Set when an edit made in place (htmx) was refused: the form is
-	// shown open with the error and the findings and, when the entry was
-	// invalid, with what was entered (see inPlace in preview.go).
-	Refused               string
+	// State is the indicator's state as the page's result has it.
+	State scoreState
+	// Set when the edit was refused: the form is shown open with the
+	// error, the field it is about (Field, the field's name) and the
+	// findings and, when the entry was invalid, with what was entered
+	// (see placeError in workspace_forms.go).
+	Refused, Field        string
 	Problems              []string
 	Item, Outcome, Deduct string // checklist
 	EnteredReason         string
@@ -74,8 +77,9 @@ type workspaceData struct {
 	Rows       []row
 	Moves      []moveForm
 	Edits      []editForm
-	Reviews    []row // leaves a reviewer may score
+	Reviews    []reviewForm // leaves a reviewer may score
 	CanComment bool
+	Comment    commentForm
 	Comments   []store.Comment
 	// ReviewTotal is the total with the review scores in place of the
 	// self-scores they replace (nil before any review score), over
@@ -110,6 +114,12 @@ func (s *server) workspace(w http.ResponseWriter, r *http.Request) {
 // showWorkspace renders the workspace with a status, an error message and
 // findings (from a refused edit).
 func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *scored, status int, errMsg string, findings diag.List) {
+	s.showWorkspaceForm(w, r, sc, status, errMsg, "", findings)
+}
+
+// showWorkspaceForm is showWorkspace with the error placed in the form
+// that was submitted, on the field with the name when field is set.
+func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *scored, status int, errMsg, field string, findings diag.List) {
 	u := currentUser(r)
 	l := sc.rec.Listing
 	ev := sc.rec.Evaluation
@@ -165,7 +175,7 @@ func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *score
 	}
 	walk(sc.res.Indicators, 0)
 	if canEdit(u, l) == nil && sc.fw != nil {
-		d.Edits = editForms(sc.fw, ev)
+		d.Edits = editForms(sc.fw, ev, sc.res, byCode)
 		for i := range d.Edits {
 			d.Edits[i].Comments = onIndicator[d.Edits[i].Code]
 		}
@@ -173,7 +183,11 @@ func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *score
 	if canReview(u, l) == nil {
 		for _, rw := range d.Rows {
 			if reviewable(sc.fw, rw.Node) {
-				d.Reviews = append(d.Reviews, rw)
+				f := reviewForm{row: rw, State: newScoreState(sc.fw, sc.res.Indicators, rw.Node.Code, rw.Review), Score: rw.Node.Score.String()}
+				if rw.Review != nil {
+					f.Score, f.Reason = rw.Review.Score.String(), rw.Review.Reason
+				}
+				d.Reviews = append(d.Reviews, f)
 			}
 		}
 	}
@@ -183,10 +197,8 @@ func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *score
 			d.ReviewGrade = sc.fw.Grade(total)
 		}
 	}
-	if isHTMX(r) {
-		errMsg = d.inPlace(r, status, errMsg, findings)
-	}
 	errMsg = d.refusedMove(r, errMsg)
+	errMsg = d.placeError(r, status, errMsg, field, findings)
 	title := fmt.Sprintf("%s %d 年度", l.Department, l.Year)
 	s.render(w, r, status, "workspace", title, errMsg, d)
 }
@@ -221,14 +233,18 @@ func editable(in *framework.Indicator) bool {
 	return false
 }
 
-func editForms(fw *framework.Framework, ev *evaluation.Evaluation) []editForm {
+func editForms(fw *framework.Framework, ev *evaluation.Evaluation, res *scoring.Result, reviews map[string]*store.ReviewScore) []editForm {
 	var out []editForm
 	fw.Walk(func(in *framework.Indicator, depth int) {
 		if !editable(in) {
 			return
 		}
 		inp := ev.Scores[in.Code]
-		f := editForm{Code: in.Code, Name: in.Name, Points: in.Points, Kind: in.Rule.Kind, Level: inp.Level, Reason: inp.Reason}
+		f := editForm{Code: in.Code, Name: in.Name, Points: in.Points, Kind: in.Rule.Kind, Level: inp.Level, Reason: inp.Reason,
+			State: newScoreState(fw, res.Indicators, in.Code, reviews[in.Code])}
+		if f.State.Status != "" {
+			f.Points = f.State.Points
+		}
 		if inp.Score != nil {
 			f.Score = inp.Score.String()
 		}
@@ -273,7 +289,7 @@ func (s *server) refuse(w http.ResponseWriter, r *http.Request, err error, findi
 		s.fail(w, r, lerr)
 		return
 	}
-	s.showWorkspace(w, r, sc, httpStatus(code), errorMessage(err), findings)
+	s.showWorkspaceForm(w, r, sc, httpStatus(code), errorMessage(err), errorField(err), findings)
 }
 
 // parseForm bounds and parses a posted form.
@@ -407,21 +423,21 @@ func (s *server) setScore(w http.ResponseWriter, r *http.Request) {
 	case framework.KindManual:
 		p, err := num.ParsePoints(strings.TrimSpace(r.PostFormValue("score")))
 		if err != nil {
-			s.refuse(w, r, invalid("得分 %q 不是有效的分数", r.PostFormValue("score")), nil)
+			s.refuse(w, r, onField("score", invalid("得分 %q 不是有效的分数", r.PostFormValue("score"))), nil)
 			return
 		}
 		inp.Score, inp.Reason = &p, reason
 	case framework.KindQualitative:
 		level := r.PostFormValue("level")
 		if framework.LevelNames[level] == "" {
-			s.refuse(w, r, invalid("请选择评价等级"), nil)
+			s.refuse(w, r, onField("level", invalid("请选择评价等级")), nil)
 			return
 		}
 		inp.Level, inp.Reason, inp.Score = level, reason, nil
 		if t := strings.TrimSpace(r.PostFormValue("score")); t != "" {
 			p, err := num.ParsePoints(t)
 			if err != nil {
-				s.refuse(w, r, invalid("得分 %q 不是有效的分数", t), nil)
+				s.refuse(w, r, onField("score", invalid("得分 %q 不是有效的分数", t)), nil)
 				return
 			}
 			inp.Score = &p
@@ -462,7 +478,7 @@ func setChecklist(inp *evaluation.Input, in *framework.Indicator, ev *evaluation
 		}
 	}
 	if it == nil {
-		return invalid("指标 %s 没有检查项 %q", in.Code, item)
+		return onField("item", invalid("指标 %s 没有检查项 %q", in.Code, item))
 	}
 	register := it.Check != nil && ev.Registers != nil
 	var kept []evaluation.ItemCheck
@@ -475,7 +491,7 @@ func setChecklist(inp *evaluation.Input, in *framework.Indicator, ev *evaluation
 	switch outcome {
 	case "auto":
 		if !register {
-			return invalid("检查项 %s 不由台账评定，请选择通过或未通过", item)
+			return onField("outcome", invalid("检查项 %s 不由台账评定，请选择通过或未通过", item))
 		}
 		return nil
 	case "passed":
@@ -483,7 +499,7 @@ func setChecklist(inp *evaluation.Input, in *framework.Indicator, ev *evaluation
 			return nil // items not listed pass
 		}
 		if reason == "" {
-			return invalid("调整台账评定结果必须说明原因")
+			return onField("reason", invalid("调整台账评定结果必须说明原因"))
 		}
 		inp.Checklist = append(inp.Checklist, evaluation.ItemCheck{Item: item, Passed: true, Reason: reason, Override: reason})
 		return nil
@@ -491,21 +507,21 @@ func setChecklist(inp *evaluation.Input, in *framework.Indicator, ev *evaluation
 		c := evaluation.ItemCheck{Item: item, Passed: false, Reason: reason}
 		if register {
 			if reason == "" {
-				return invalid("调整台账评定结果必须说明原因")
+				return onField("reason", invalid("调整台账评定结果必须说明原因"))
 			}
 			c.Override = reason
 		}
 		if deduct != "" {
 			p, err := num.ParsePoints(deduct)
 			if err != nil {
-				return invalid("扣分 %q 不是有效的分数", deduct)
+				return onField("deduct", invalid("扣分 %q 不是有效的分数", deduct))
 			}
 			c.Deduct = &p
 		}
 		inp.Checklist = append(inp.Checklist, c)
 		return nil
 	}
-	return invalid("请选择检查项 %s 的结果", item)
+	return onField("outcome", invalid("请选择检查项 %s 的结果", item))
 }
 
 // setReview records a reviewer's score for one department indicator.
@@ -523,14 +539,24 @@ func (s *server) setReview(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := num.ParsePoints(strings.TrimSpace(r.PostFormValue("score")))
 	if err != nil {
-		s.refuse(w, r, invalid("复核得分 %q 不是有效的分数", r.PostFormValue("score")), nil)
+		s.refuse(w, r, onField("score", invalid("复核得分 %q 不是有效的分数", r.PostFormValue("score"))), nil)
 		return
 	}
 	if p < 0 || p > n.Points {
-		s.refuse(w, r, invalid("指标 %s 的复核得分 %s 超出范围（0 至 %s 分）", code, p, n.Points), nil)
+		s.refuse(w, r, onField("score", invalid("指标 %s 的复核得分 %s 超出范围（0 至 %s 分）", code, p, n.Points)), nil)
 		return
 	}
-	if err := s.st.SetReviewScore(r.Context(), l.DepartmentCode, l.Year, store.ScopeDepartment, code, p, r.PostFormValue("reason"), *u); err != nil {
+	reason := r.PostFormValue("reason")
+	if strings.TrimSpace(reason) == "" {
+		s.refuse(w, r, onField("reason", invalid("请填写复核理由：指标 %s 的复核得分必须说明理由", code)), nil)
+		return
+	}
+	if err := s.st.SetReviewScore(r.Context(), l.DepartmentCode, l.Year, store.ScopeDepartment, code, p, reason, *u); err != nil {
+		if store.ErrorCode(err) == store.EINVALID {
+			// The score and indicator were checked above: what the
+			// store refuses is the reason's text.
+			err = onField("reason", err)
+		}
 		s.refuse(w, r, err, nil)
 		return
 	}
@@ -571,10 +597,20 @@ func (s *server) addComment(w http.ResponseWriter, r *http.Request) {
 	l := sc.rec.Listing
 	indicator := strings.TrimSpace(r.PostFormValue("indicator"))
 	if indicator != "" && (sc.fw == nil || sc.fw.Find(indicator) == nil) {
-		s.refuse(w, r, invalid("指标框架中没有指标 %q", indicator), nil)
+		s.refuse(w, r, onField("indicator", invalid("指标框架中没有指标 %q", indicator)), nil)
 		return
 	}
-	if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, indicator, r.PostFormValue("body"), *u); err != nil {
+	body := r.PostFormValue("body")
+	if strings.TrimSpace(body) == "" {
+		s.refuse(w, r, onField("body", invalid("请填写意见内容")), nil)
+		return
+	}
+	if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, indicator, body, *u); err != nil {
+		if store.ErrorCode(err) == store.EINVALID {
+			// The indicator was checked above: what the store refuses
+			// is the comment's text.
+			err = onField("body", err)
+		}
 		s.refuse(w, r, err, nil)
 		return
 	}

@@ -790,8 +790,27 @@ func TestBrowserAdmin(t *testing.T) {
 		adm.open(p)
 		adm.checkA11y(p)
 	}
+	// Enough accounts for two pages: the second, with the page links
+	// and the count, is the screenshot.
+	for i := 1; i <= 55; i++ {
+		u := store.User{Username: fmt.Sprintf("staff-%02d", i), DisplayName: fmt.Sprintf("青禾职员%d", i), Role: workflow.Editor, DepartmentCode: codeB}
+		if _, err := s.st.CreateUser(context.Background(), u, password); err != nil {
+			t.Fatal(err)
+		}
+	}
 	adm.open("/admin/users")
+	adm.clickAndLoad(`//nav[@aria-label="账号列表分页"]//a[@rel="next"]`)
+	if got := eval[string](adm, `document.querySelector('p.user-count').textContent`); !strings.Contains(got, "共 61 个账号，本页显示第 51–61 个（第 2 / 2 页") {
+		t.Errorf("admin users, page 2: %q", got)
+	}
+	adm.checkA11y("/admin/users?page=2")
 	adm.screenshot("admin-users")
+	adm.do(chromedp.SendKeys(chromedp.ID("user-q"), "天河"))
+	adm.clickAndLoad(`//form[@role="search"]//button[@type="submit"]`)
+	if got := eval[int](adm, `document.querySelectorAll('table.admin-users tbody tr').length`); got != 2 {
+		t.Errorf("admin users searched for 天河: %d rows, want 2 (editor-a, approver-a)", got)
+	}
+	adm.checkA11y("/admin/users?q=天河")
 
 	broken := filepath.Join(t.TempDir(), "broken.yaml")
 	if err := os.WriteFile(broken, []byte("id: broken\nversion: \"1\"\nname: 坏框架\nindicators:\n  - code: A\n    name: 甲\n    points: 150\n"), 0o600); err != nil {
@@ -814,5 +833,81 @@ func TestBrowserAdmin(t *testing.T) {
 		if v.FrameworkID == "broken" {
 			t.Errorf("the broken framework was stored: %+v", v)
 		}
+	}
+}
+
+// screenshotOf saves the element sel as docs/screenshots/<name>.png when
+// asked.
+func (tb *tab) screenshotOf(name, sel string) {
+	tb.s.t.Helper()
+	if tb.s.shots == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.Screenshot(sel))
+	if err != nil {
+		tb.s.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(tb.s.shots, name+".png"), png, 0o644); err != nil {
+		tb.s.t.Fatal(err)
+	}
+}
+
+// TestBrowserForms: a score form states the indicator's points after
+// redistribution; a refused score edit shows its error in the form, the
+// field marked; a user changes their own password on /account, with the
+// errors beside the fields first; each page passes the audit.
+func TestBrowserForms(t *testing.T) {
+	s := newSuite(t)
+	s.axe = axeSource(t)
+	ed := s.newTab("editor-b")
+	ed.signIn("editor-b")
+	pathB := "/evaluations/" + codeB + "/2024"
+	ed.open(pathB)
+	state := eval[string](ed, `document.getElementById('state-B3').textContent`)
+	if !strings.Contains(state, "因 B1 不适用") {
+		t.Errorf("B3's form does not say why its points changed: %q", state)
+	}
+	form := `//form[contains(@action, "/scores/B3")]`
+	ed.do(
+		chromedp.Click(`//summary[starts-with(normalize-space(), "B3 ")]`),
+		chromedp.Click(chromedp.ID("out-B3-failed")),
+		chromedp.SendKeys(chromedp.ID("deduct-B3"), "半分"),
+		chromedp.SendKeys(chromedp.ID("reason-B3"), "部分信息未公开"),
+	)
+	ed.do(chromedp.Click(form + `//button[@type="submit"]`))
+	ed.waitFor("the refused edit in its form", `!!document.getElementById('score-err-B3') && !document.querySelector('.htmx-request')`)
+	if got := eval[string](ed, `document.getElementById('deduct-B3').getAttribute('aria-invalid') + ' ' + document.getElementById('deduct-B3').value`); got != "true 半分" {
+		t.Errorf("the refused deduction: %q, want marked and kept", got)
+	}
+	ed.checkA11y("workspace (score edit refused)")
+	ed.screenshotOf("workspace-form-error", `section[aria-labelledby="edit-h"]`)
+
+	// The account page, from the header.
+	ed.clickAndLoad(`//header//a[@href="/account"]`)
+	ed.checkA11y("account")
+	ed.do(
+		chromedp.SendKeys(chromedp.ID("account-current"), "not-my-password"),
+		chromedp.SendKeys(chromedp.ID("account-new"), "short"),
+		chromedp.SendKeys(chromedp.ID("account-new2"), "other"),
+	)
+	ed.clickAndLoad(`//form[@action="/account/password"]//button[@type="submit"]`)
+	if n := eval[int](ed, `document.querySelectorAll('form [aria-invalid="true"]').length`); n != 2 {
+		t.Errorf("account form: %d fields marked, want 2 (new password, confirmation)\n%s", n, ed.text())
+	}
+	ed.checkA11y("account (refused)")
+	ed.screenshot("account")
+	ed.do(
+		chromedp.SendKeys(chromedp.ID("account-current"), password),
+		chromedp.SendKeys(chromedp.ID("account-new"), "a-brand-new-password"),
+		chromedp.SendKeys(chromedp.ID("account-new2"), "a-brand-new-password"),
+	)
+	ed.clickAndLoad(`//form[@action="/account/password"]//button[@type="submit"]`)
+	if f := ed.flash(); !strings.Contains(f, "已修改您的密码") {
+		t.Fatalf("password change: flash %q\n%s", f, ed.text())
+	}
+	if _, err := s.st.Authenticate(context.Background(), "editor-b", "a-brand-new-password"); err != nil {
+		t.Errorf("the new password: %v", err)
 	}
 }
