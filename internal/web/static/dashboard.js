@@ -193,6 +193,8 @@
   if (sp && sp.rows && sp.rows.length) {
     draw('chart-spending', {
       legend: legend(['基本支出', '项目支出']),
+      // Room on the right for the largest bar's label: "1234.56 万元（100.00%）".
+      grid: {right: 170},
       xAxis: valueAxis({name: '万元', nameTextStyle: {color: ink}}),
       yAxis: categoryAxis(sp.rows.map(function (r) { return r.name; }), {inverse: true}),
       series: [
