@@ -5,20 +5,18 @@ import (
 	"fmt"
 
 	"github.com/jixiao/jixiao/internal/money"
-	"github.com/jixiao/jixiao/internal/num"
 )
 
 // OverviewRow is one department-year as the finance dashboard charts it:
-// its listing, where the department sits (region and parent department,
-// as its data file states them; empty when it does not), its
-// final-account spending (支出决算) by type, and the review scores
-// (复核得分) recorded on it, in every scope.
+// its listing (with the result after review, Listing.Review), where the
+// department sits (region and parent department, as its data file states
+// them; empty when it does not) and its final-account spending (支出决算)
+// by type.
 type OverviewRow struct {
 	Listing
 	Region, Parent string
 	Basic          money.Fen // 基本支出
 	Project        money.Fen // 项目支出
-	Reviews        []ReviewScore
 }
 
 // Spending is the final-account spending: basic plus project.
@@ -78,10 +76,7 @@ func (s *Store) Overview(ctx context.Context, f Filter) (Overview, error) {
 		}
 		year := f
 		year.Year = out.Year
-		if err := tx.summaries(ctx, year, &out); err != nil {
-			return err
-		}
-		return tx.summaryReviews(ctx, year, out.Rows)
+		return tx.summaries(ctx, year, &out)
 	})
 	if err != nil {
 		return Overview{}, fmt.Errorf("读取绩效看板数据失败：%w", err)
@@ -113,41 +108,4 @@ func (tx *txn) summaries(ctx context.Context, f Filter, out *Overview) error {
 		out.Rows = append(out.Rows, sm)
 	}
 	return rows.Err()
-}
-
-// summaryReviews attaches to each row the review scores recorded on it.
-func (tx *txn) summaryReviews(ctx context.Context, f Filter, rows []OverviewRow) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	byCode := make(map[string]*OverviewRow, len(rows))
-	for i := range rows {
-		byCode[rows[i].DepartmentCode] = &rows[i]
-	}
-	where, args := f.where()
-	rs, err := tx.query(ctx, `SELECT d.code, r.scope, r.indicator_code, r.score, r.reason, r.reviewer_id, u.username, r.at
-		FROM review_scores r
-		JOIN department_years dy ON dy.id = r.department_year_id
-		JOIN departments d ON d.id = dy.department_id
-		JOIN users u ON u.id = r.reviewer_id`+where+`
-		ORDER BY d.code, r.scope, r.indicator_code`, args...)
-	if err != nil {
-		return err
-	}
-	defer rs.Close()
-	for rs.Next() {
-		var (
-			code  string
-			r     ReviewScore
-			score int64
-		)
-		if err := rs.Scan(&code, &r.Scope, &r.IndicatorCode, &score, &r.Reason, &r.ReviewerID, &r.Reviewer, &r.At); err != nil {
-			return err
-		}
-		r.Score, r.At = num.Points(score), r.At.UTC()
-		if sm := byCode[code]; sm != nil {
-			sm.Reviews = append(sm.Reviews, r)
-		}
-	}
-	return rs.Err()
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -346,6 +347,9 @@ func (tx *txn) importItems(ctx context.Context, items []*item, pins []*pin, opts
 		return sum, err
 	}
 	if err := tx.replaceDepartmentYears(ctx, replaces, now); err != nil {
+		return sum, err
+	}
+	if err := tx.refreshReplacedReviews(ctx, replaces); err != nil {
 		return sum, err
 	}
 	ids := make([]int64, len(replaces))
@@ -695,7 +699,8 @@ func pinID(p *pin) any {
 }
 
 // insertDepartmentYears creates department-years at version 1, with their
-// dashboard summary (summaryOf).
+// dashboard summary (summaryOf) and, as a new year has no review scores,
+// their self-score as the result after review.
 func (tx *txn) insertDepartmentYears(ctx context.Context, items []*item, now time.Time) error {
 	if len(items) == 0 {
 		return nil
@@ -721,25 +726,25 @@ func (tx *txn) insertDepartmentYears(ctx context.Context, items []*item, now tim
 		data := make([][]any, len(items))
 		for i, it := range items {
 			data[i] = append([]any{it.dyID, it.deptID, it.key.year, it.fw.id, pinID(it.pfw), string(it.data),
-				int64(it.Result.Total), it.Result.Grade, 1, it.Source, now, now}, summaryArgs(it.Evaluation)...)
+				int64(it.Result.Total), it.Result.Grade, 1, it.Source, now, now}, append(summaryArgs(it.Evaluation), selfReviewArgs(it.Result)...)...)
 		}
 		cols := append([]string{"id", "department_id", "year", "framework_version_id", "project_framework_version_id", "data",
-			"total", "grade", "version", "source", "created_at", "updated_at"}, summaryColumns...)
+			"total", "grade", "version", "source", "created_at", "updated_at"}, append(slices.Clone(summaryColumns), reviewColumns...)...)
 		if err := tx.copyFrom(ctx, "department_years", cols, data); err != nil {
 			return fmt.Errorf("写入部门年度数据失败：%w", err)
 		}
 		return nil
 	}
 	stmt, err := tx.prepare(ctx, `INSERT INTO department_years (department_id, year, framework_version_id, project_framework_version_id,
-		data, total, grade, version, source, created_at, updated_at, `+strings.Join(summaryColumns, ", ")+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, `+placeholders(len(summaryColumns))+`)`)
+		data, total, grade, version, source, created_at, updated_at, `+strings.Join(summaryColumns, ", ")+`, `+strings.Join(reviewColumns, ", ")+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, `+placeholders(len(summaryColumns)+len(reviewColumns))+`)`)
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for _, it := range items {
 		res, err := stmt.ExecContext(ctx, append([]any{it.deptID, it.key.year, it.fw.id, pinID(it.pfw), string(it.data),
-			int64(it.Result.Total), it.Result.Grade, it.Source, now, now}, summaryArgs(it.Evaluation)...)...)
+			int64(it.Result.Total), it.Result.Grade, it.Source, now, now}, append(summaryArgs(it.Evaluation), selfReviewArgs(it.Result)...)...)...)
 		if err != nil {
 			return fmt.Errorf("写入部门 %s %d 年度（%s）失败：%w", it.key.code, it.key.year, it.name, err)
 		}
@@ -757,7 +762,7 @@ func (tx *txn) replaceDepartmentYears(ctx context.Context, items []*item, now ti
 		return nil
 	}
 	stmt, err := tx.prepare(ctx, `UPDATE department_years SET framework_version_id = ?, project_framework_version_id = ?,
-		data = ?, total = ?, grade = ?, version = version + 1, source = ?, updated_at = ?, `+summarySet+`
+		data = ?, total = ?, grade = ?, version = version + 1, source = ?, updated_at = ?, `+summarySet+`, `+reviewSet+`
 		WHERE id = ? AND version = ?`)
 	if err != nil {
 		return err
@@ -765,7 +770,7 @@ func (tx *txn) replaceDepartmentYears(ctx context.Context, items []*item, now ti
 	defer stmt.Close()
 	for _, it := range items {
 		args := []any{it.fw.id, pinID(it.pfw), string(it.data), int64(it.Result.Total), it.Result.Grade, it.Source, now}
-		args = append(append(args, summaryArgs(it.Evaluation)...), it.dyID, it.version)
+		args = append(append(append(args, summaryArgs(it.Evaluation)...), selfReviewArgs(it.Result)...), it.dyID, it.version)
 		res, err := stmt.ExecContext(ctx, args...)
 		if err != nil {
 			return fmt.Errorf("替换部门 %s %d 年度（%s）失败：%w", it.key.code, it.key.year, it.name, err)
@@ -774,6 +779,45 @@ func (tx *txn) replaceDepartmentYears(ctx context.Context, items []*item, now ti
 			return err
 		} else if n == 0 {
 			return tx.conflict(ctx, it.dyID, it.key, it.version)
+		}
+	}
+	return nil
+}
+
+// refreshReplacedReviews writes the result after review of replaced
+// department-years: their new self-score, or, for those with department
+// review scores (a year returned after review), the new score tree with
+// the review scores applied (refreshReview).
+func (tx *txn) refreshReplacedReviews(ctx context.Context, items []*item) error {
+	byID := make(map[int64]*item, len(items))
+	ids := make([]int64, 0, len(items))
+	for _, it := range items {
+		byID[it.dyID] = it
+		ids = append(ids, it.dyID)
+	}
+	var reviewed []int64
+	err := inChunks(ids, func(part []int64) error {
+		rows, err := tx.query(ctx, "SELECT DISTINCT department_year_id FROM review_scores WHERE scope = ? AND department_year_id IN ("+
+			placeholders(len(part))+")", append([]any{ScopeDepartment}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			reviewed = append(reviewed, id)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("读取复核得分失败：%w", err)
+	}
+	for _, id := range reviewed {
+		if err := tx.refreshReview(ctx, id, byID[id].Result); err != nil {
+			return err
 		}
 	}
 	return nil

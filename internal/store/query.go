@@ -28,6 +28,20 @@ type Listing struct {
 	Grade          string
 	Version        int
 	UpdatedAt      time.Time
+	// Review is the result of the finance bureau's review, as stored with
+	// the year (never computed when read).
+	Review Review
+}
+
+// Review is a department-year's result after the finance bureau's review
+// (复核后得分), as the store keeps it (migration 00006): the total after
+// review by assess.AfterReview, the grade it earns, and how many
+// department review scores (复核得分) changed the total. With none (Counted
+// 0) the total and grade are the self-score's.
+type Review struct {
+	Total   num.Points
+	Grade   string
+	Counted int
 }
 
 // Record is a stored department-year with its data and the framework files
@@ -90,15 +104,17 @@ func (c Change) Field(ev *evaluation.Evaluation) string {
 	return c.Path
 }
 
-const listingColumns = `d.code, d.name, dy.year, dy.status, dy.total, dy.grade, dy.version, dy.updated_at`
+const listingColumns = `d.code, d.name, dy.year, dy.status, dy.total, dy.grade, dy.version, dy.updated_at,
+	dy.review_total, dy.review_grade, dy.review_count`
 
 func scanListing(row interface{ Scan(...any) error }, l *Listing, more ...any) error {
-	var total int64
-	dest := append([]any{&l.DepartmentCode, &l.Department, &l.Year, &l.Status, &total, &l.Grade, &l.Version, &l.UpdatedAt}, more...)
+	var total, reviewTotal int64
+	dest := append([]any{&l.DepartmentCode, &l.Department, &l.Year, &l.Status, &total, &l.Grade, &l.Version, &l.UpdatedAt,
+		&reviewTotal, &l.Review.Grade, &l.Review.Counted}, more...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}
-	l.Total = num.Points(total)
+	l.Total, l.Review.Total = num.Points(total), num.Points(reviewTotal)
 	l.UpdatedAt = l.UpdatedAt.UTC()
 	return nil
 }
@@ -327,6 +343,9 @@ func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluatio
 			return tx.conflict(ctx, id, key{code, year}, expectedVersion)
 		}
 		newVersion = expectedVersion + 1
+		if err := tx.refreshReview(ctx, id, res); err != nil {
+			return err
+		}
 		if err := tx.deleteProjects(ctx, []int64{id}); err != nil {
 			return err
 		}

@@ -127,6 +127,10 @@ func (s *Store) SetReviewScore(ctx context.Context, code string, year int, scope
 		if err != nil {
 			return fmt.Errorf("写入修改记录失败：%w", err)
 		}
+		if scope == ScopeDepartment {
+			// The department's total after review changes with it.
+			return tx.refreshReview(ctx, st.id, nil)
+		}
 		return nil
 	})
 }

@@ -114,7 +114,7 @@ const (
 
 // Open connects to the database named by dsn and brings its schema up to
 // date, refilling the dashboard summary of department-years stored before
-// it (backfillSummaries). An empty dsn means DefaultDSN. "postgres://…"
+// it (backfillSummaries) and their result after review (backfillReviews). An empty dsn means DefaultDSN. "postgres://…"
 // and "postgresql://…" are PostgreSQL connection URLs; anything else is a
 // SQLite file, written as a plain path or as "sqlite:PATH" (query
 // parameters after "?" are passed to the driver).
@@ -153,6 +153,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	// columns) and before the hot queries are prepared: the backfill uses
 	// none of them, and a store that cannot backfill does not open.
 	if err := s.backfillSummaries(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.backfillReviews(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

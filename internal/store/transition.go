@@ -101,6 +101,13 @@ func (s *Store) Transition(ctx context.Context, code string, year int, to string
 			return tx.conflict(ctx, st.id, key{code, year}, expectedVersion)
 		}
 		newVersion = expectedVersion + 1
+		if to == workflow.Accepted || to == workflow.Published {
+			// The review is done: what the public will read is the
+			// result after review computed now.
+			if err := tx.refreshReview(ctx, st.id, nil); err != nil {
+				return err
+			}
+		}
 		// Files stored for the published version are stale now (leaving
 		// or re-entering publication changes the version).
 		if err := tx.deletePublishedDocuments(ctx, st.id); err != nil {

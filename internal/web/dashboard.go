@@ -22,12 +22,17 @@ import (
 
 // The finance dashboard (财政绩效看板): one year of every department-year,
 // for the finance bureau. Its figures come from one store query
-// (store.Overview), which reads totals, grades and statuses from the
-// listing columns and spending, region and parent from the stored JSON
-// with the database's JSON functions (no evaluation is decoded in Go);
-// only department-years with review scores need their indicator tree,
-// which comes from the scoring cache (and is scored once per stored
-// version on a miss).
+// (store.Overview), which reads totals, grades, statuses and the result
+// after review (复核后得分, written by the store when it changes) from the
+// listing columns and spending, region and parent from the summary
+// columns: no evaluation is decoded or scored per view.
+//
+// Only department-years the department has submitted are ranked and
+// counted (counted: status submitted or later, not returned): a draft, or
+// a submission returned for changes, is still being written. The status
+// filter narrows them to one status. The workflow status chart is the
+// progress of the whole year and counts every department-year, drafts
+// and returned ones included.
 //
 // Every chart is drawn by static/dashboard.js from the JSON block
 // #dashboard-data, which is this file's dashboardCharts; the page's
@@ -61,7 +66,14 @@ type dashboardData struct {
 	Parents []string // the year's parent departments, likewise
 	Region  string   // the chosen region, "" for all
 	Parent  string   // the chosen parent, "" for all
-	Count   int      // department-years shown
+	// Statuses are the status filter's choices (counted statuses);
+	// Status is the chosen one, "" for all of them.
+	Statuses []statusOption
+	Status   string
+	Count    int // department-years counted and shown
+	// Uncounted is how many of the year's department-years (in the
+	// chosen region and parent) are not counted: drafts and returned.
+	Uncounted int
 	// Ranking is the ranking's tables: the top and, when there are
 	// many, the bottom.
 	Ranking []rankTable
@@ -75,6 +87,16 @@ type dashboardData struct {
 	Sizes  map[string]string
 	Charts dashboardCharts
 }
+
+type statusOption struct{ Value, Name string }
+
+// countedStatuses are the statuses the dashboard ranks and counts, in
+// workflow order: submitted or later, except a submission returned to the
+// department, which is being changed again.
+var countedStatuses = slices.DeleteFunc(slices.Clone(workflow.Statuses), workflow.Editable)
+
+// counted reports whether the dashboard ranks and counts a status.
+func counted(status string) bool { return slices.Contains(countedStatuses, status) }
 
 type rankTable struct {
 	ID, Caption string
@@ -223,13 +245,29 @@ func (s *server) dashboard(w http.ResponseWriter, r *http.Request) {
 		*f.chosen = v
 		rows = slices.DeleteFunc(slices.Clone(rows), func(o store.OverviewRow) bool { return f.of(o) != v })
 	}
-	d.Count = len(rows)
-	reviewed, err := s.reviewRows(r, rows)
-	if err != nil {
-		s.internalError(w, r, err)
-		return
+	for _, st := range countedStatuses {
+		d.Statuses = append(d.Statuses, statusOption{st, workflow.StatusNames[st]})
 	}
-	d.Charts = dashboardCharts{Year: d.Year, Count: d.Count, Grades: gradeCounts(rows), Reviewed: reviewed}
+	if v := strings.TrimSpace(q.Get("status")); v != "" {
+		if !counted(v) {
+			s.renderError(w, r, http.StatusBadRequest, fmt.Sprintf("流转状态“%s”无效：看板只统计已提交的部门年度，请选择%s。", v, statusChoices()))
+			return
+		}
+		d.Status = v
+	}
+	// progress is every department-year of the year, for the status
+	// chart; shown are the counted ones, in the chosen status.
+	progress := rows
+	rows = slices.DeleteFunc(slices.Clone(rows), func(o store.OverviewRow) bool {
+		return !counted(o.Status) || d.Status != "" && o.Status != d.Status
+	})
+	d.Count = len(rows)
+	for _, o := range progress {
+		if !counted(o.Status) {
+			d.Uncounted++
+		}
+	}
+	d.Charts = dashboardCharts{Year: d.Year, Count: d.Count, Grades: gradeCounts(rows), Reviewed: reviewRows(rows)}
 	d.Charts.Top, d.Charts.Bottom = ranking(rows)
 	var all []spendingRow
 	d.Charts.Spending, all, err = spendingShares(rows)
@@ -249,7 +287,7 @@ func (s *server) dashboard(w http.ResponseWriter, r *http.Request) {
 	} else if len(c.Top) > 0 {
 		d.Ranking = []rankTable{{ID: "table-ranking", Caption: fmt.Sprintf("自评得分排名（全部 %d 个部门年度）", len(c.Top)), Rows: c.Top}}
 	}
-	d.Charts.Statuses = statusBars(rows, d.Year)
+	d.Charts.Statuses = statusBars(progress, d.Year)
 	d.Labels, d.Sizes = chartLabels(d), map[string]string{
 		"ranking":  chartSize(len(d.Charts.Top) + len(d.Charts.Bottom)),
 		"reviewed": chartSize(len(d.Charts.Reviewed)),
@@ -321,53 +359,38 @@ func ranking(rows []store.OverviewRow) (top, bottom []rankRow) {
 	return all[:rankLimit], all[len(all)-rankLimit:]
 }
 
-// reviewRows lists the department-years with department review scores
-// (复核得分), with their self-score and their total after review, the
-// largest cut first.
-func (s *server) reviewRows(r *http.Request, rows []store.OverviewRow) ([]reviewRow, error) {
+// reviewRows lists the department-years whose department review scores
+// (复核得分) changed the total, with their self-score and their total and
+// grade after review as the store keeps them, the largest cut first.
+func reviewRows(rows []store.OverviewRow) []reviewRow {
 	out := []reviewRow{}
 	for _, row := range rows {
-		if !slices.ContainsFunc(row.Reviews, func(rs store.ReviewScore) bool { return rs.Scope == store.ScopeDepartment }) {
+		rv := row.Review
+		if rv.Counted == 0 {
 			continue
 		}
-		sc, err := s.scoredListing(r, row.Listing)
-		if err != nil {
-			return nil, err
-		}
-		total, n := reviewedTotal(sc.res, row.Reviews)
-		if n == 0 {
-			continue // only on indicators that do not apply
-		}
-		fw := sc.fw
-		if fw == nil {
-			fw = &framework.Framework{} // default grade bands
-		}
-		grade := fw.Grade(total)
 		out = append(out, reviewRow{Code: row.DepartmentCode, Name: row.Department, Status: workflow.StatusNames[row.Status],
-			Self: row.Total, Review: total, Diff: total - row.Total, Grade: row.Grade, Key: gradeKey(row.Grade), ReviewGrade: grade, ReviewKey: gradeKey(grade),
-			Indicators: n, Href: evaluationPath(row.Listing)})
+			Self: row.Total, Review: rv.Total, Diff: rv.Total - row.Total, Grade: row.Grade, Key: gradeKey(row.Grade),
+			ReviewGrade: rv.Grade, ReviewKey: gradeKey(rv.Grade), Indicators: rv.Counted, Href: evaluationPath(row.Listing)})
 	}
 	slices.SortStableFunc(out, func(a, b reviewRow) int { return cmp.Compare(a.Diff, b.Diff) })
-	return out, nil
+	return out
 }
 
-// scoredListing returns the scored stored version the listing names: from
-// the scoring cache when it holds it, else read and scored (and cached).
-func (s *server) scoredListing(r *http.Request, l store.Listing) (*scored, error) {
-	if c, ok := s.scores.get(scoreKey{l.DepartmentCode, l.Year, l.Version, l.UpdatedAt.UnixNano()}); ok {
-		return c, nil
+// statusChoices lists the status filter's choices in words: 已提交、…、已公开.
+func statusChoices() string {
+	var names []string
+	for _, st := range countedStatuses {
+		names = append(names, "“"+workflow.StatusNames[st]+"”")
 	}
-	rec, err := s.st.Get(r.Context(), l.DepartmentCode, l.Year)
-	if err != nil {
-		return nil, err
-	}
-	return scoreRecord(rec, s.scores)
+	return strings.Join(names, "、")
 }
 
 // reviewedTotal is a department-year's total after the finance bureau's
 // review (复核后得分) and how many review scores counted, by the rule of
 // assess.AfterReview, from the department scope's review scores as the
-// store returns them.
+// store returns them: the workspace shows it live, the store keeps it
+// with the year for the lists.
 func reviewedTotal(res *scoring.Result, reviews []store.ReviewScore) (total num.Points, counted int) {
 	byCode := map[string]num.Points{}
 	for _, rs := range reviews {
@@ -474,6 +497,11 @@ func chartLabels(d dashboardData) map[string]string {
 	if d.Parent != "" {
 		where += d.Parent + "所属"
 	}
+	// The status chart is not narrowed by the status filter.
+	progressWhere := where
+	if d.Status != "" {
+		where += "“" + workflow.StatusNames[d.Status] + "”状态"
+	}
 	var parts []string
 	for _, g := range c.Grades {
 		parts = append(parts, fmt.Sprintf("%s %d 个", g.Grade, g.Count))
@@ -521,7 +549,7 @@ func chartLabels(d dashboardData) map[string]string {
 	for _, st := range c.Statuses {
 		parts = append(parts, fmt.Sprintf("%s %d 个", st.Name, st.Count))
 	}
-	labels["statuses"] = fmt.Sprintf("柱状图：%s各流转状态的部门年度数，%s。", where, strings.Join(parts, "，"))
+	labels["statuses"] = fmt.Sprintf("柱状图：%s各流转状态的部门年度数（含草稿和已退回），%s。", progressWhere, strings.Join(parts, "，"))
 	return labels
 }
 

@@ -26,12 +26,47 @@ import (
 )
 
 // dashboardEnv is the seeded database with 30 synthetic departments
-// added in 2024 (B's year), department B moved to under review and two
-// review scores recorded on it: one on a checklist indicator, one on a
-// targets indicator (whose children are its targets).
+// added in 2024 (B's year) and walked to a spread of statuses
+// (syntheticStops: drafts and returned ones among them), department A
+// submitted, department B moved to under review and two review scores
+// recorded on it: one on a checklist indicator, one on a targets
+// indicator (whose children are its targets).
 type dashboardEnv struct {
 	*env
 	reviewed []store.ReviewScore
+}
+
+// syntheticStops is the status the i-th synthetic department is walked
+// to, i modulo its length.
+var syntheticStops = []string{workflow.Draft, workflow.Submitted, workflow.Approved, workflow.Accepted, workflow.Published,
+	workflow.Returned, workflow.Submitted, workflow.UnderReview, workflow.Submitted, workflow.Approved}
+
+// walkTo moves a department-year along the workflow to the status, as an
+// editor and approver of its department and the reviewer.
+func walkTo(t *testing.T, e *env, code string, year int, to string, editor, approver store.User) {
+	t.Helper()
+	type move struct {
+		to string
+		by store.User
+	}
+	path := []move{{workflow.Submitted, editor}, {workflow.Approved, approver}, {workflow.UnderReview, e.users[reviewer]}}
+	switch to {
+	case workflow.Returned, workflow.Accepted:
+		path = append(path, move{to, e.users[reviewer]})
+	case workflow.Published:
+		path = append(path, move{workflow.Accepted, e.users[reviewer]}, move{workflow.Published, e.users[reviewer]})
+	}
+	for _, step := range path {
+		if e.record(code, year).Status == to {
+			return
+		}
+		if _, err := e.st.Transition(context.Background(), code, year, step.to, step.by, "退回补充材料", e.version(code, year)); err != nil {
+			t.Fatalf("%s %d → %s: %v", code, year, step.to, err)
+		}
+	}
+	if got := e.record(code, year).Status; got != to {
+		t.Fatalf("%s %d: at %s, want %s", code, year, got, to)
+	}
 }
 
 const syntheticDepartments = 30
@@ -60,6 +95,19 @@ func newDashboardEnv(t *testing.T) *dashboardEnv {
 	if _, err := e.st.Import(ctx, entries, "test", "看板测试数据"); err != nil {
 		t.Fatal(err)
 	}
+	for i, en := range entries {
+		code := en.Evaluation.Department.Code
+		var people [2]store.User
+		for j, role := range []string{workflow.Editor, workflow.Approver} {
+			u, err := e.st.CreateUser(ctx, store.User{Username: fmt.Sprintf("%s-%d", role, i), Role: role, DepartmentCode: code}, password)
+			if err != nil {
+				t.Fatal(err)
+			}
+			people[j] = u
+		}
+		walkTo(t, e, code, yearB, syntheticStops[i%len(syntheticStops)], people[0], people[1])
+	}
+	walkTo(t, e, codeA, yearA, workflow.Submitted, e.users[editorA], e.users[approverA])
 	for _, step := range []struct{ to, user string }{
 		{workflow.Submitted, editorB}, {workflow.Approved, approverB}, {workflow.UnderReview, reviewer},
 	} {
@@ -301,13 +349,22 @@ func listed(t *testing.T, e *env, year int) []store.Listing {
 	return slices.DeleteFunc(all, func(l store.Listing) bool { return l.Year != year })
 }
 
+// submittedOnly keeps the listings the department has submitted: not
+// drafts, and not submissions returned to it for changes.
+func submittedOnly(ls []store.Listing) []store.Listing {
+	return slices.DeleteFunc(slices.Clone(ls), func(l store.Listing) bool {
+		return l.Status == workflow.Draft || l.Status == workflow.Returned
+	})
+}
+
 func TestDashboardGradesRankingStatuses(t *testing.T) {
 	e := newDashboardEnv(t)
 	p := getDashboard(t, e.env, "/dashboard")
-	ls := listed(t, e.env, yearB)
-	if p.charts.Year != yearB || p.charts.Count != len(ls) || len(ls) != syntheticDepartments+1 {
-		t.Fatalf("default year %d with %d department-years, want the latest, %d, with %d (store has %d)",
-			p.charts.Year, p.charts.Count, yearB, syntheticDepartments+1, len(ls))
+	all := listed(t, e.env, yearB)
+	ls := submittedOnly(all)
+	if p.charts.Year != yearB || p.charts.Count != len(ls) || len(all) != syntheticDepartments+1 || len(ls) != len(all)-6 {
+		t.Fatalf("default year %d with %d department-years, want the latest, %d, with the %d submitted of %d",
+			p.charts.Year, p.charts.Count, yearB, len(ls), len(all))
 	}
 
 	// Grades: counted from store.List.
@@ -371,7 +428,8 @@ func TestDashboardGradesRankingStatuses(t *testing.T) {
 	check("top", p.charts.Top, 0, "table-ranking-top")
 	check("bottom", p.charts.Bottom, len(sorted)-10, "table-ranking-bottom")
 
-	// Statuses: every status in workflow order, counted from the store,
+	// Statuses: every status in workflow order, counted from the store
+	// (drafts and returned ones too: the chart is the year's progress),
 	// linked to the filtered department list.
 	statusRows := p.rows(t, "table-statuses", "tbody")
 	if len(p.charts.Statuses) != len(workflow.Statuses) || len(statusRows) != len(workflow.Statuses) {
@@ -379,7 +437,7 @@ func TestDashboardGradesRankingStatuses(t *testing.T) {
 	}
 	for i, st := range workflow.Statuses {
 		n := 0
-		for _, l := range ls {
+		for _, l := range all {
 			if l.Status == st {
 				n++
 			}
@@ -397,8 +455,8 @@ func TestDashboardGradesRankingStatuses(t *testing.T) {
 			t.Errorf("%s: %d, does not list %d department-years", href, w.Code, n)
 		}
 	}
-	if p.charts.Statuses[3].Status != workflow.UnderReview || p.charts.Statuses[3].Count != 1 {
-		t.Errorf("under review: %+v, want B", p.charts.Statuses[3])
+	if p.charts.Statuses[0].Status != workflow.Draft || p.charts.Statuses[0].Count != 3 || p.charts.Statuses[4].Count != 3 {
+		t.Errorf("drafts and returned: %+v, want 3 each", p.charts.Statuses)
 	}
 
 	// Every chart has a labelled container, hidden until the script
@@ -483,7 +541,7 @@ func TestDashboardSpending(t *testing.T) {
 	}
 	var all []spent
 	var total, basic, project money.Fen
-	for _, l := range listed(t, e.env, yearB) {
+	for _, l := range submittedOnly(listed(t, e.env, yearB)) {
 		x := e.record(l.DepartmentCode, l.Year).Evaluation.Finance.Expenditure
 		all = append(all, spent{l.DepartmentCode, l.Department, x.Basic, x.Project})
 		basic += x.Basic
@@ -627,6 +685,7 @@ func TestDashboardJSONEscaped(t *testing.T) {
 	if _, err := e.st.Update(context.Background(), codeA, yearA, ev, res, e.version(codeA, yearA), editorA, "测试"); err != nil {
 		t.Fatal(err)
 	}
+	walkTo(t, e, codeA, yearA, workflow.Submitted, e.users[editorA], e.users[approverA])
 	w := e.get(reviewer, "/dashboard?year=2023")
 	body := w.Body.String()
 	if strings.Count(body, "<script") != 4 { // htmx (every page), ECharts, dashboard.js, the JSON block
@@ -707,4 +766,149 @@ func TestSpendingSharesRefusesOverflow(t *testing.T) {
 	if err != nil || len(all) != 2 || sp.Total.Total != json.Number(money.Fen(4*money.MaxAmount).Wan()) {
 		t.Fatalf("spendingShares = %v, %d rows, %v", sp.Total, len(all), err)
 	}
+}
+
+// The dashboard ranks and counts only what departments have submitted:
+// drafts and submissions returned for changes appear in no figure but
+// the status chart (the year's progress).
+func TestDashboardCountsSubmittedOnly(t *testing.T) {
+	e := newDashboardEnv(t)
+	p := getDashboard(t, e.env, "/dashboard")
+	all := listed(t, e.env, yearB)
+	out := map[string]string{}
+	for _, l := range all {
+		if l.Status == workflow.Draft || l.Status == workflow.Returned {
+			out[l.DepartmentCode] = l.Status
+		}
+	}
+	if len(out) != 6 {
+		t.Fatalf("%d drafts and returned, want 6", len(out))
+	}
+	if p.charts.Count != len(all)-len(out) {
+		t.Errorf("count %d, want %d submitted of %d", p.charts.Count, len(all)-len(out), len(all))
+	}
+	n := 0
+	for _, g := range p.charts.Grades {
+		n += g.Count
+	}
+	if n != p.charts.Count {
+		t.Errorf("grades add up to %d, want %d", n, p.charts.Count)
+	}
+	for _, r := range append(slices.Clone(p.charts.Top), p.charts.Bottom...) {
+		if st, ok := out[r.Code]; ok {
+			t.Errorf("ranked %s (%s)", r.Code, st)
+		}
+	}
+	full := p.rows(t, "table-spending-all", "tbody")
+	if len(full) != p.charts.Count {
+		t.Errorf("spending lists %d departments, want %d", len(full), p.charts.Count)
+	}
+	names := map[string]bool{}
+	for _, r := range full {
+		names[r[0]] = true
+	}
+	for _, l := range all {
+		if _, ok := out[l.DepartmentCode]; ok && names[l.Department] {
+			t.Errorf("spending lists %s (%s)", l.Department, l.Status)
+		}
+	}
+	// A draft that would top the ranking is not ranked: the best draft's
+	// score is above the lowest ranked one (else the test checks little).
+	var bestOut num.Points
+	for _, l := range all {
+		if _, ok := out[l.DepartmentCode]; ok && l.Total > bestOut {
+			bestOut = l.Total
+		}
+	}
+	lowest := slices.MinFunc(submittedOnly(all), func(a, b store.Listing) int { return cmp.Compare(a.Total, b.Total) })
+	if bestOut <= lowest.Total {
+		t.Errorf("no draft or returned year scores above the lowest ranked (%s): the test checks little", lowest.Total)
+	}
+	if note := text(elements(p.doc, "main")[0]); !strings.Contains(note, "草稿和已退回修改的 6 个部门年度不参加排名和统计") {
+		t.Errorf("the page does not say what it leaves out:\n%s", note)
+	}
+}
+
+// The status filter narrows the figures to one submitted status, is kept
+// in the URL and the form, and refuses a status the dashboard does not
+// count with a message naming the field; every chart states its unit.
+func TestDashboardStatusFilter(t *testing.T) {
+	e := newDashboardEnv(t)
+	all := listed(t, e.env, yearB)
+	whole := getDashboard(t, e.env, "/dashboard")
+	for _, st := range []string{workflow.Submitted, workflow.Approved, workflow.UnderReview, workflow.Accepted, workflow.Published} {
+		want := map[string]bool{}
+		for _, l := range all {
+			if l.Status == st {
+				want[l.Department] = true
+			}
+		}
+		path := "/dashboard?year=2024&status=" + st
+		p := getDashboard(t, e.env, path)
+		if p.charts.Count != len(want) || len(want) == 0 {
+			t.Errorf("%s: %d counted, want %d", st, p.charts.Count, len(want))
+		}
+		// Few enough for the spending table to list them all.
+		if rows := p.rows(t, "table-spending", "tbody"); len(rows) != len(want) {
+			t.Errorf("%s: spending lists %d departments, want %d", st, len(rows), len(want))
+		} else {
+			for _, r := range rows {
+				if !want[r[0]] {
+					t.Errorf("%s: spending lists %s", st, r[0])
+				}
+			}
+		}
+		if sel := byID(p.doc, "status"); sel == nil || !strings.Contains(renderNode(sel), `<option value="`+st+`" selected="">`) {
+			t.Errorf("%s: the status select does not show it chosen", st)
+		}
+		if !strings.Contains(text(p.doc), "· "+workflow.StatusNames[st]+" · 统计部门年度") {
+			t.Errorf("%s: the summary line does not name the status", st)
+		}
+		// The progress chart is the whole year's, whatever the filter.
+		if !slices.Equal(statusCounts(p), statusCounts(whole)) {
+			t.Errorf("%s: status chart %v, want %v", st, statusCounts(p), statusCounts(whole))
+		}
+	}
+	if sel := byID(whole.doc, "status"); sel == nil || !strings.Contains(renderNode(sel), `<option value="" selected="">`) &&
+		!strings.Contains(renderNode(sel), `<option value="">全部已提交</option>`) {
+		t.Errorf("the status select lacks 全部已提交: %s", renderNode(sel))
+	}
+	for _, bad := range []string{workflow.Draft, workflow.Returned, "nonsense"} {
+		w := e.get(reviewer, "/dashboard?status="+bad)
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "流转状态“"+bad+"”无效") {
+			t.Errorf("status=%s: %d\n%s", bad, w.Code, firstLines(w.Body.String(), 30))
+		}
+	}
+	// Units: each chart's heading, and its table's number columns.
+	for id, unit := range map[string]string{"grades-h": "个", "ranking-h": "分", "reviewed-h": "分", "spending-h": "万元", "statuses-h": "个"} {
+		if h := byID(whole.doc, id); h == nil || !strings.Contains(text(h), "（单位："+unit+"）") {
+			t.Errorf("heading #%s does not state the unit %s", id, unit)
+		}
+	}
+	for id, heads := range map[string][]string{
+		"table-grades":      {"数量（个）", "占比（%）"},
+		"table-ranking-top": {"自评得分（分）"},
+		"table-reviewed":    {"自评得分（分）", "复核后得分（分）", "差额（分）"},
+		"table-spending":    {"基本支出（万元）", "项目支出（万元）", "支出合计（万元）", "占全部支出（%）"},
+		"table-statuses":    {"数量（个）"},
+	} {
+		tbl := byID(whole.doc, id)
+		if tbl == nil {
+			t.Errorf("no #%s", id)
+			continue
+		}
+		for _, h := range heads {
+			if !strings.Contains(text(tbl), h) {
+				t.Errorf("#%s lacks the column %s", id, h)
+			}
+		}
+	}
+}
+
+func statusCounts(p page) []int {
+	var out []int
+	for _, s := range p.charts.Statuses {
+		out = append(out, s.Count)
+	}
+	return out
 }

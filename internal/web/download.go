@@ -157,14 +157,39 @@ func encodeRFC5987(s string) string {
 
 type publicYear struct {
 	Year int
+	// Rows carry the self-score and the result after review as the
+	// store keeps them with the year (store.Listing.Review): the list
+	// scores nothing.
 	Rows []store.Listing
+}
+
+// publicPath is the public page of a published department-year; its
+// files are publicPath/report.EXT.
+func publicPath(l store.Listing) string {
+	return "/public/" + url.PathEscape(l.DepartmentCode) + "/" + strconv.Itoa(l.Year)
+}
+
+// formatNames name the public downloads for their links.
+var formatNames = map[string]string{"docx": "Word 文档", "xlsx": "电子表格", "html": "网页（HTML）", "pdf": "PDF 文件", "md": "Markdown 文本"}
+
+func init() {
+	funcs["publicPath"] = publicPath
+	funcs["formatName"] = func(ext string) string {
+		if n, ok := formatNames[ext]; ok {
+			return n
+		}
+		return ext
+	}
 }
 
 type publicListData struct {
 	Years []publicYear
 }
 
-// publicList lists published department-years by year, newest first.
+// publicList lists published department-years by year, newest first,
+// with their self-score, their total and grade after review and links to
+// their files. It reads the listing columns only: no year is scored or
+// rendered for the list.
 func (s *server) publicList(w http.ResponseWriter, r *http.Request) {
 	ls, err := s.st.ListFiltered(r.Context(), store.Visible(nil))
 	if err != nil {
@@ -220,7 +245,7 @@ func (s *server) publicView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := publicViewData{
-		Listing: l, Base: "/public/" + url.PathEscape(l.DepartmentCode) + "/" + strconv.Itoa(l.Year),
+		Listing: l, Base: publicPath(l),
 		// The fragment is produced by html/template in render/html, which
 		// escapes every text it writes.
 		Report:  template.HTML(doc.Data),

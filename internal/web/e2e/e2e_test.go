@@ -324,12 +324,24 @@ func (tb *tab) score() (total, grade string) {
 // screenshot saves the page as docs/screenshots/<name>.png when asked.
 func (tb *tab) screenshot(name string) {
 	tb.s.t.Helper()
+	tb.shoot(name, chromedp.FullScreenshot(100))
+}
+
+// screenshotTop saves only what the window shows, for pages whose full
+// length (a whole embedded report) would make a very large file.
+func (tb *tab) screenshotTop(name string) {
+	tb.s.t.Helper()
+	tb.shoot(name, chromedp.CaptureScreenshot())
+}
+
+func (tb *tab) shoot(name string, capture chromedp.Action[[]byte]) {
+	tb.s.t.Helper()
 	if tb.s.shots == "" {
 		return
 	}
 	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(ctx, capture)
 	if err != nil {
 		tb.s.t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -578,6 +590,12 @@ func TestBrowserWorkflow(t *testing.T) {
 	if !strings.Contains(pub.text(), after.Department) {
 		t.Fatalf("public list lacks %s:\n%s", after.Department, pub.text())
 	}
+	// The list shows the self-score and the total after review: B4's
+	// review score is 10 points below its self-score.
+	if cells := eval[[]string](pub, `Array.from(document.querySelectorAll('main tbody tr:first-child td')).map(td => td.textContent.trim())`); len(cells) < 3 ||
+		cells[0] != selfTotal || cells[1] == selfTotal {
+		t.Errorf("public list row %q: want the self-score %s and a different total after review", cells, selfTotal)
+	}
 	pub.checkA11y("public list")
 	pub.screenshot("public")
 	href := eval[string](pub, `document.querySelector('a[href$="/`+codeA+`/2023/report.docx"]').href`)
@@ -587,6 +605,10 @@ func TestBrowserWorkflow(t *testing.T) {
 		t.Errorf("public report page lacks 自评报告")
 	}
 	pub.checkA11y("public report")
+	if txt := pub.text(); !strings.Contains(txt, "复核后得分") {
+		t.Errorf("public report page lacks 复核后得分")
+	}
+	pub.screenshotTop("public-report")
 
 	// Printed, the public report shows the report alone: no navigation,
 	// forms or site header.

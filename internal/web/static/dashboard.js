@@ -111,7 +111,7 @@
     draw('chart-grades', {
       xAxis: categoryAxis(data.grades.map(function (g) { return g.grade; }), {axisLabel: {color: ink, fontSize: 14}}),
       grid: {top: 28},
-      yAxis: valueAxis({minInterval: 1}),
+      yAxis: valueAxis({minInterval: 1, name: '个', nameTextStyle: {color: ink}}),
       series: [{
         type: 'bar',
         name: '部门年度数',
@@ -141,7 +141,7 @@
     draw('chart-ranking', {
       tooltip: {trigger: 'item'},
       grid: {right: 120},
-      xAxis: valueAxis({min: 0, max: most}),
+      xAxis: valueAxis({min: 0, max: most, name: '分', nameTextStyle: {color: ink}}),
       yAxis: categoryAxis(ranked.map(function (r) { return r ? r.rank + '. ' + r.name : '⋯'; }), {inverse: true}),
       series: [{
         type: 'bar',
@@ -170,18 +170,18 @@
   if (data.reviewed && data.reviewed.length) {
     draw('chart-reviewed', {
       legend: legend(['自评得分', '复核后得分']),
-      xAxis: valueAxis({min: 0}),
+      xAxis: valueAxis({min: 0, name: '分', nameTextStyle: {color: ink}}),
       yAxis: categoryAxis(data.reviewed.map(function (r) { return r.name; }), {inverse: true}),
       series: [
         {
           type: 'bar', name: '自评得分', barMaxWidth: 18, itemStyle: {color: self},
           data: data.reviewed.map(function (r) { return r.self; }),
-          label: {show: true, position: 'right', color: ink, formatter: '{c}'}
+          label: {show: true, position: 'right', color: ink, formatter: '{c} 分'}
         },
         {
           type: 'bar', name: '复核后得分', barMaxWidth: 18, itemStyle: {color: review},
           data: data.reviewed.map(function (r) { return r.review; }),
-          label: {show: true, position: 'right', color: ink, formatter: '{c}'}
+          label: {show: true, position: 'right', color: ink, formatter: '{c} 分'}
         }
       ]
     });
@@ -193,6 +193,8 @@
   if (sp && sp.rows && sp.rows.length) {
     draw('chart-spending', {
       legend: legend(['基本支出', '项目支出']),
+      // Room on the right for the largest bar's label: "1234.56 万元（100.00%）".
+      grid: {right: 170},
       xAxis: valueAxis({name: '万元', nameTextStyle: {color: ink}}),
       yAxis: categoryAxis(sp.rows.map(function (r) { return r.name; }), {inverse: true}),
       series: [
@@ -211,7 +213,7 @@
             color: ink,
             formatter: function (p) {
               var r = sp.rows[p.dataIndex];
-              return Number(r.total).toFixed(2) + (r.share ? '（' + r.share + '）' : '');
+              return Number(r.total).toFixed(2) + ' 万元' + (r.share ? '（' + r.share + '）' : '');
             }
           }
         }
@@ -225,14 +227,14 @@
     var chart = draw('chart-statuses', {
       xAxis: categoryAxis(data.statuses.map(function (s) { return s.name; }), {axisLabel: {color: ink, interval: 0}}),
       grid: {top: 28},
-      yAxis: valueAxis({minInterval: 1}),
+      yAxis: valueAxis({minInterval: 1, name: '个', nameTextStyle: {color: ink}}),
       series: [{
         type: 'bar',
         name: '部门年度数',
         barMaxWidth: 48,
         itemStyle: {color: count},
         data: data.statuses.map(function (s) { return s.count; }),
-        label: {show: true, position: 'top', color: ink}
+        label: {show: true, position: 'top', color: ink, formatter: '{c} 个'}
       }]
     });
     if (chart) {

@@ -1,0 +1,190 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/jixiao/jixiao/internal/assess"
+	"github.com/jixiao/jixiao/internal/calendar"
+	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/framework"
+	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/scoring"
+)
+
+// The result after review (Listing.Review) is kept in columns of
+// department_years (migration 00006) so that the public list and the
+// dashboard read it and never score a year per request. It changes when
+// the data changes (Import, Update) and when a department review score
+// is set (SetReviewScore); acceptance and publication (Transition) write
+// it again, so that what the public reads is computed at publication at
+// the latest. It is computed by assess.AfterReview from the year's score
+// tree: the tree the writer passes with the data, else the stored
+// evaluation scored with its pinned frameworks and the official calendar.
+
+// reviewVersion is the version of the computation the writes store, in
+// the column review_version (0: never filled). Raise it when the rule
+// changes: Open refills rows below it (backfillReviews).
+const reviewVersion = 1
+
+// selfReviewArgs are the review columns' values for a year without review
+// scores that count: its self-score, for INSERT … (review_total,
+// review_grade, review_count, review_version).
+func selfReviewArgs(res *scoring.Result) []any {
+	return []any{int64(res.Total), res.Grade, 0, reviewVersion}
+}
+
+// reviewColumns are the columns selfReviewArgs fills, in its order.
+var reviewColumns = []string{"review_total", "review_grade", "review_count", "review_version"}
+
+// reviewSet is the SET list writing reviewColumns.
+var reviewSet = strings.Join(reviewColumns, " = ?, ") + " = ?"
+
+// departmentReviews returns the department-scope review scores of a
+// department-year, by indicator code.
+func (tx *txn) departmentReviews(ctx context.Context, id int64) (map[string]num.Points, error) {
+	rows, err := tx.query(ctx, `SELECT indicator_code, score FROM review_scores WHERE department_year_id = ? AND scope = ?`, id, ScopeDepartment)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]num.Points{}
+	for rows.Next() {
+		var (
+			code  string
+			score int64
+		)
+		if err := rows.Scan(&code, &score); err != nil {
+			return nil, err
+		}
+		out[code] = num.Points(score)
+	}
+	return out, rows.Err()
+}
+
+// refreshReview computes and writes the result after review of the
+// department-year with id, whose total and grade columns already hold its
+// self-score. res is its score tree when the caller has it (a write of
+// the data); nil scores the stored evaluation, which only happens when
+// department review scores exist.
+func (tx *txn) refreshReview(ctx context.Context, id int64, res *scoring.Result) error {
+	reviews, err := tx.departmentReviews(ctx, id)
+	if err != nil {
+		return err
+	}
+	var r *assess.Review
+	if len(reviews) > 0 {
+		if r, err = tx.reviewOf(ctx, id, res, reviews); err != nil {
+			return err
+		}
+	}
+	if r == nil || r.Counted == 0 {
+		_, err = tx.exec(ctx, `UPDATE department_years SET review_total = total, review_grade = grade, review_count = 0, review_version = ?
+			WHERE id = ?`, reviewVersion, id)
+	} else {
+		_, err = tx.exec(ctx, `UPDATE department_years SET review_total = ?, review_grade = ?, review_count = ?, review_version = ?
+			WHERE id = ?`, int64(r.Total), r.Grade, r.Counted, reviewVersion, id)
+	}
+	if err != nil {
+		return fmt.Errorf("保存复核后得分失败：%w", err)
+	}
+	return nil
+}
+
+// reviewOf applies reviews to the department-year with id: to res, or to
+// its stored evaluation scored with its pinned frameworks. The grade
+// follows the pinned framework's bands.
+func (tx *txn) reviewOf(ctx context.Context, id int64, res *scoring.Result, reviews map[string]num.Points) (*assess.Review, error) {
+	var (
+		code          string
+		year          int
+		data          []byte
+		content, pcon []byte
+	)
+	err := tx.queryRow(ctx, `SELECT d.code, dy.year, dy.data, f.content, pf.content
+		FROM department_years dy
+		JOIN departments d ON d.id = dy.department_id
+		JOIN framework_versions f ON f.id = dy.framework_version_id
+		LEFT JOIN framework_versions pf ON pf.id = dy.project_framework_version_id
+		WHERE dy.id = ?`, id).Scan(&code, &year, &data, &content, &pcon)
+	if err != nil {
+		return nil, err
+	}
+	var fws []*framework.Framework
+	for _, src := range [][]byte{content, pcon} {
+		if len(src) == 0 {
+			continue
+		}
+		f, ds := datafile.PinnedFramework(src)
+		if f == nil || ds.Err() != nil {
+			return nil, fmt.Errorf("部门 %s %d 年度留存的指标框架无法读取：%v", code, year, ds)
+		}
+		fws = append(fws, f)
+	}
+	if res != nil {
+		return assess.AfterReview(res, fws[0], reviews), nil
+	}
+	var ev evaluation.Evaluation
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return nil, fmt.Errorf("部门 %s %d 年度已保存的数据无法读取：%w", code, year, err)
+	}
+	a := assess.Assess(&ev, datafile.NewLibrary(fws...), assess.Options{Calendar: calendar.ScoringOptions().Calendar, Reviews: reviews})
+	if a.Result == nil {
+		return nil, fmt.Errorf("部门 %s %d 年度无法评分，不能计算复核后得分：%v", code, year, a.Findings.Err())
+	}
+	if a.Review == nil {
+		return &assess.Review{Total: a.Result.Total, Grade: a.Result.Grade}, nil
+	}
+	return a.Review, nil
+}
+
+// reviewBatch is how many department-years backfillReviews refills in one
+// transaction.
+const reviewBatch = 100
+
+// backfillReviews fills the result after review of every department-year
+// below reviewVersion: migration 00006 fills those without department
+// review scores; the others are scored here, once. Each batch is a
+// transaction of its own, so an interrupted backfill keeps what it did.
+// A year that cannot be scored is an error naming it, and the store does
+// not open.
+func (s *Store) backfillReviews(ctx context.Context) error {
+	for {
+		var done bool
+		err := s.withTx(ctx, func(tx *txn) error {
+			rs, err := tx.query(ctx, `SELECT id FROM department_years WHERE review_version < ? ORDER BY id LIMIT ?`, reviewVersion, reviewBatch)
+			if err != nil {
+				return err
+			}
+			var ids []int64
+			for rs.Next() {
+				var id int64
+				if err := rs.Scan(&id); err != nil {
+					rs.Close()
+					return err
+				}
+				ids = append(ids, id)
+			}
+			rs.Close()
+			if err := rs.Err(); err != nil {
+				return err
+			}
+			done = len(ids) == 0
+			for _, id := range ids {
+				if err := tx.refreshReview(ctx, id, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("补全复核后得分失败：%w", err)
+		}
+		if done {
+			return nil
+		}
+	}
+}
