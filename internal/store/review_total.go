@@ -10,7 +10,6 @@ import (
 	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/evaluation"
-	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/scoring"
 )
@@ -113,25 +112,21 @@ func (tx *txn) reviewOf(ctx context.Context, id int64, res *scoring.Result, revi
 	if err != nil {
 		return nil, err
 	}
-	var fws []*framework.Framework
-	for _, src := range [][]byte{content, pcon} {
-		if len(src) == 0 {
-			continue
-		}
-		f, ds := datafile.PinnedFramework(src)
-		if f == nil || ds.Err() != nil {
-			return nil, fmt.Errorf("部门 %s %d 年度留存的指标框架无法读取：%v", code, year, ds)
-		}
-		fws = append(fws, f)
+	lib, err := datafile.PinnedLibrary(content, pcon)
+	if err != nil {
+		return nil, fmt.Errorf("部门 %s %d 年度留存的指标框架无法读取：%w", code, year, err)
 	}
 	if res != nil {
-		return assess.AfterReview(res, fws[0], reviews), nil
+		fw, _ := lib.Framework(res.Framework)
+		return assess.AfterReview(res, fw, reviews), nil
 	}
 	var ev evaluation.Evaluation
 	if err := json.Unmarshal(data, &ev); err != nil {
 		return nil, fmt.Errorf("部门 %s %d 年度已保存的数据无法读取：%w", code, year, err)
 	}
-	a := assess.Assess(&ev, datafile.NewLibrary(fws...), assess.Options{Calendar: calendar.ScoringOptions().Calendar, Reviews: reviews})
+	// A stored year was checked when it was saved: a check added since
+	// does not stop it being scored (assess.Options.Stored).
+	a := assess.Assess(&ev, lib, assess.Options{Calendar: calendar.ScoringOptions().Calendar, Reviews: reviews, Stored: true})
 	if a.Result == nil {
 		return nil, fmt.Errorf("部门 %s %d 年度无法评分，不能计算复核后得分：%v", code, year, a.Findings.Err())
 	}
