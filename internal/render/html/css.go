@@ -9,6 +9,13 @@ package html
 // Colours: text #000 and #333 on #fff, #000 on #f2f2f2 (table headings),
 // #fff paper on a #e6e6e6 desk; the lowest text contrast is 12.6:1, well
 // above WCAG 2.1 AA's 4.5:1 (TestContrast checks every pair).
+//
+// In print a table row is never broken across pages. The rule is on the
+// cells, not the rows: on a row it would also hold together a cell that
+// spans the rows below (a first-level indicator over its group), which
+// pushed whole groups to the next page and left pages half empty. A
+// spanning cell may break, as a merged cell does in Word. (No comments
+// inside the style sheet: html/template drops them when it embeds it.)
 const stylesheet = `html {
   background: #e6e6e6;
 }
@@ -186,7 +193,7 @@ body {
     break-after: avoid;
     page-break-after: avoid;
   }
-  .report tr {
+  .report td:not([rowspan]), .report th:not([rowspan]) {
     break-inside: avoid;
     page-break-inside: avoid;
   }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/report/reporttest"
 )
 
@@ -114,6 +115,70 @@ func TestPageNumbersAtTheFoot(t *testing.T) {
 		}
 		if bottomMargin := 35 / 25.4 * 72; y < height-bottomMargin {
 			t.Errorf("page %d: number at %.1f pt from the top, above the bottom margin", i+1, y)
+		}
+	}
+}
+
+// A long group of rows under one first-level indicator (a cell spanning
+// the group's rows) is printed from where the text before it ends, broken
+// between rows where the page ends: never a row broken across two pages,
+// never a half-empty page because the group was kept whole.
+func TestLongGroupBreaksBetweenRows(t *testing.T) {
+	if Browser() == "" {
+		t.Skip("Chromium not installed; CI installs it")
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) not installed; CI installs it")
+	}
+	const n = 24
+	tbl := &report.Table{Title: "分组表", Columns: []report.Column{{Width: 2}, {Width: 2}, {Width: 6}}}
+	tbl.Rows = append(tbl.Rows, report.Row{Header: true, Cells: []report.Cell{{Text: "一级指标"}, {Text: "编号"}, {Text: "说明"}}})
+	explain := func(i int) string {
+		return fmt.Sprintf("第%02d行说明：", i) + strings.Repeat("指标完成情况及扣分原因", 5)
+	}
+	for i := 1; i <= n; i++ {
+		var cells []report.Cell
+		if i == 1 {
+			cells = append(cells, report.Cell{Text: "产出指标", RowSpan: n})
+		}
+		cells = append(cells, report.Cell{Text: fmt.Sprintf("R%02d", i)}, report.Cell{Text: explain(i)})
+		tbl.Rows = append(tbl.Rows, report.Row{Cells: cells})
+	}
+	doc := &report.Document{Title: "分组测试"}
+	for range 3 {
+		doc.Blocks = append(doc.Blocks, &report.Paragraph{Runs: []report.Run{{Text: strings.Repeat("正文段落用于占据首页的大部分篇幅。", 6)}}})
+	}
+	doc.Blocks = append(doc.Blocks, tbl)
+	var buf bytes.Buffer
+	if err := Render(&buf, doc); err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), "g.pdf")
+	os.WriteFile(f, buf.Bytes(), 0o644)
+	out, err := exec.Command("pdftotext", f, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages []string
+	for _, p := range strings.Split(string(out), "\f") {
+		pages = append(pages, strings.Join(strings.Fields(p), ""))
+	}
+	if !strings.Contains(pages[0], "R01") {
+		t.Errorf("the group does not start on the first page, after the text:\n%s", pages[0])
+	}
+	for i := 1; i <= n; i++ {
+		marker, whole := fmt.Sprintf("第%02d行说明", i), explain(i)
+		found := false
+		for _, p := range pages {
+			if strings.Contains(p, marker) {
+				found = true
+				if !strings.Contains(p, whole) {
+					t.Errorf("row %d is broken across pages", i)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("row %d missing", i)
 		}
 	}
 }
