@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/scoring"
@@ -38,8 +39,8 @@ func TestDepartments(t *testing.T) {
 			{"900200", ""}, {"900200", "   "}, {"900200", " 前有空格"}, {"900200", strings.Repeat("名", MaxDepartmentNameLen+1)},
 			{"900200", "控制\x01字符"},
 		} {
-			if _, err := save(c.code, c.name); ErrorCode(err) != EINVALID {
-				t.Errorf("SaveDepartment(%q, %q): %v, want EINVALID", c.code, c.name, err)
+			if _, err := save(c.code, c.name); apperr.Code(err) != apperr.EINVALID {
+				t.Errorf("SaveDepartment(%q, %q): %v, want apperr.EINVALID", c.code, c.name, err)
 			}
 		}
 		// A full-width space inside a name is kept.
@@ -139,7 +140,7 @@ func TestAddFramework(t *testing.T) {
 		if got, err := s.GetFrameworkVersion(ctx, list[1].ID); err != nil || len(got.Uses) != 1 || string(got.Content) != string(builtin) {
 			t.Errorf("pinned version: %+v, %v", got.Uses, err)
 		}
-		if _, err := s.GetFrameworkVersion(ctx, 99999); ErrorCode(err) != ENOTFOUND {
+		if _, err := s.GetFrameworkVersion(ctx, 99999); apperr.Code(err) != apperr.ENOTFOUND {
 			t.Errorf("missing version: %v", err)
 		}
 		n := count(t, s, "framework_versions")
@@ -154,26 +155,26 @@ func TestAddFramework(t *testing.T) {
 			code    string
 			msg     string
 		}{
-			{"same bytes again", next, admin, ECONFLICT, "无需重复上传"},
-			{"same bytes as pinned by import", builtin, admin, ECONFLICT, "无需重复上传"},
-			{"same id and version, other bytes", append([]byte("# 修改\n"), next...), admin, ECONFLICT, "提高版本号"},
-			{"broken", []byte("id: x\nname: 坏框架\nversion: \"1\"\nscope: nowhere\ntotal: 100\nindicators: []\nbogus: 1\n"), admin, EINVALID, "有误"},
-			{"not YAML", []byte("id: [\n"), admin, EINVALID, "有误"},
-			{"empty", nil, admin, EINVALID, "为空"},
-			{"not UTF-8", []byte("id: \xff\xfe\n"), admin, EINVALID, "UTF-8"},
-			{"too large", make([]byte, MaxFrameworkBytes+1), admin, EINVALID, "过大"},
-			{"editor", withVersion(t, builtin, "2099.2"), editor, EFORBIDDEN, "管理员"},
-			{"no actor", withVersion(t, builtin, "2099.3"), User{}, EUNAUTHORIZED, ""},
+			{"same bytes again", next, admin, apperr.ECONFLICT, "无需重复上传"},
+			{"same bytes as pinned by import", builtin, admin, apperr.ECONFLICT, "无需重复上传"},
+			{"same id and version, other bytes", append([]byte("# 修改\n"), next...), admin, apperr.ECONFLICT, "提高版本号"},
+			{"broken", []byte("id: x\nname: 坏框架\nversion: \"1\"\nscope: nowhere\ntotal: 100\nindicators: []\nbogus: 1\n"), admin, apperr.EINVALID, "有误"},
+			{"not YAML", []byte("id: [\n"), admin, apperr.EINVALID, "有误"},
+			{"empty", nil, admin, apperr.EINVALID, "为空"},
+			{"not UTF-8", []byte("id: \xff\xfe\n"), admin, apperr.EINVALID, "UTF-8"},
+			{"too large", make([]byte, MaxFrameworkBytes+1), admin, apperr.EINVALID, "过大"},
+			{"editor", withVersion(t, builtin, "2099.2"), editor, apperr.EFORBIDDEN, "管理员"},
+			{"no actor", withVersion(t, builtin, "2099.3"), User{}, apperr.EUNAUTHORIZED, ""},
 		} {
 			_, err := s.AddFramework(ctx, c.content, c.actor)
-			if ErrorCode(err) != c.code || !strings.Contains(errString(err), c.msg) {
-				t.Errorf("%s: %v (%s), want %s with %q", c.name, err, ErrorCode(err), c.code, c.msg)
+			if apperr.Code(err) != c.code || !strings.Contains(errString(err), c.msg) {
+				t.Errorf("%s: %v (%s), want %s with %q", c.name, err, apperr.Code(err), c.code, c.msg)
 			}
 		}
 		if err := s.DisableUser(ctx, admin.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.AddFramework(ctx, withVersion(t, builtin, "2099.4"), admin); ErrorCode(err) != EUNAUTHORIZED {
+		if _, err := s.AddFramework(ctx, withVersion(t, builtin, "2099.4"), admin); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("disabled administrator: %v", err)
 		}
 		if got := count(t, s, "framework_versions"); got != n {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
@@ -133,18 +134,18 @@ func TestUsers(t *testing.T) {
 			password string
 			code     string
 		}{
-			{User{Username: "zhang", Role: workflow.Editor, DepartmentCode: "106001"}, testPassword, ECONFLICT},
-			{User{Username: "short", Role: workflow.Reviewer}, "123456789", EINVALID},
-			{User{Username: "", Role: workflow.Reviewer}, testPassword, EINVALID},
-			{User{Username: "has space", Role: workflow.Reviewer}, testPassword, EINVALID},
-			{User{Username: "nodept", Role: workflow.Editor}, testPassword, EINVALID},
-			{User{Username: "nodept2", Role: workflow.Approver}, testPassword, EINVALID},
-			{User{Username: "revdept", Role: workflow.Reviewer, DepartmentCode: "106001"}, testPassword, EINVALID},
-			{User{Username: "admdept", Role: workflow.Admin, DepartmentCode: "106001"}, testPassword, EINVALID},
-			{User{Username: "badrole", Role: "root"}, testPassword, EINVALID},
+			{User{Username: "zhang", Role: workflow.Editor, DepartmentCode: "106001"}, testPassword, apperr.ECONFLICT},
+			{User{Username: "short", Role: workflow.Reviewer}, "123456789", apperr.EINVALID},
+			{User{Username: "", Role: workflow.Reviewer}, testPassword, apperr.EINVALID},
+			{User{Username: "has space", Role: workflow.Reviewer}, testPassword, apperr.EINVALID},
+			{User{Username: "nodept", Role: workflow.Editor}, testPassword, apperr.EINVALID},
+			{User{Username: "nodept2", Role: workflow.Approver}, testPassword, apperr.EINVALID},
+			{User{Username: "revdept", Role: workflow.Reviewer, DepartmentCode: "106001"}, testPassword, apperr.EINVALID},
+			{User{Username: "admdept", Role: workflow.Admin, DepartmentCode: "106001"}, testPassword, apperr.EINVALID},
+			{User{Username: "badrole", Role: "root"}, testPassword, apperr.EINVALID},
 		} {
-			if _, err := s.CreateUser(ctx, c.u, c.password); ErrorCode(err) != c.code {
-				t.Errorf("CreateUser(%+v, %q): %v (%s), want %s", c.u, c.password, err, ErrorCode(err), c.code)
+			if _, err := s.CreateUser(ctx, c.u, c.password); apperr.Code(err) != c.code {
+				t.Errorf("CreateUser(%+v, %q): %v (%s), want %s", c.u, c.password, err, apperr.Code(err), c.code)
 			}
 		}
 		// The database refuses what Go refuses.
@@ -165,23 +166,23 @@ func TestUsers(t *testing.T) {
 		}
 		wrongPw, err1 := s.Authenticate(ctx, "zhang", "wrong password!")
 		unknown, err2 := s.Authenticate(ctx, "nobody", testPassword)
-		if ErrorCode(err1) != EUNAUTHORIZED || ErrorCode(err2) != EUNAUTHORIZED || err1.Error() != err2.Error() || wrongPw.ID != 0 || unknown.ID != 0 {
-			t.Errorf("wrong password: %v; unknown user: %v; want the same EUNAUTHORIZED", err1, err2)
+		if apperr.Code(err1) != apperr.EUNAUTHORIZED || apperr.Code(err2) != apperr.EUNAUTHORIZED || err1.Error() != err2.Error() || wrongPw.ID != 0 || unknown.ID != 0 {
+			t.Errorf("wrong password: %v; unknown user: %v; want the same apperr.EUNAUTHORIZED", err1, err2)
 		}
-		if _, err := s.Authenticate(ctx, "zhang", strings.Repeat("x", 5000)); ErrorCode(err) != EUNAUTHORIZED {
+		if _, err := s.Authenticate(ctx, "zhang", strings.Repeat("x", 5000)); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("huge password: %v", err)
 		}
 
-		if err := s.SetPassword(ctx, ed.ID, "short"); ErrorCode(err) != EINVALID {
+		if err := s.SetPassword(ctx, ed.ID, "short"); apperr.Code(err) != apperr.EINVALID {
 			t.Errorf("short new password: %v", err)
 		}
-		if err := s.SetPassword(ctx, 99999, "a new long password"); ErrorCode(err) != ENOTFOUND {
+		if err := s.SetPassword(ctx, 99999, "a new long password"); apperr.Code(err) != apperr.ENOTFOUND {
 			t.Errorf("password of a missing user: %v", err)
 		}
 		if err := s.SetPassword(ctx, ed.ID, "a new long password"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Authenticate(ctx, "zhang", testPassword); ErrorCode(err) != EUNAUTHORIZED {
+		if _, err := s.Authenticate(ctx, "zhang", testPassword); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("old password after change: %v", err)
 		}
 		if _, err := s.Authenticate(ctx, "zhang", "a new long password"); err != nil {
@@ -191,7 +192,7 @@ func TestUsers(t *testing.T) {
 		if err := s.DisableUser(ctx, ed.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Authenticate(ctx, "zhang", "a new long password"); ErrorCode(err) != EUNAUTHORIZED || !strings.Contains(err.Error(), "停用") {
+		if _, err := s.Authenticate(ctx, "zhang", "a new long password"); apperr.Code(err) != apperr.EUNAUTHORIZED || !strings.Contains(err.Error(), "停用") {
 			t.Errorf("disabled user: %v", err)
 		}
 		if _, err := s.Authenticate(ctx, "zhang", "wrong password!"); err == nil || strings.Contains(err.Error(), "停用") {
@@ -240,14 +241,14 @@ func TestSessions(t *testing.T) {
 			t.Errorf("SessionUser = %+v, %v", got, err)
 		}
 		for _, bad := range []string{"", "x", token + "A", strings.Repeat("A", 43), stored} {
-			if _, err := s.SessionUser(ctx, bad); ErrorCode(err) != EUNAUTHORIZED {
-				t.Errorf("SessionUser(%q): %v, want EUNAUTHORIZED", bad, err)
+			if _, err := s.SessionUser(ctx, bad); apperr.Code(err) != apperr.EUNAUTHORIZED {
+				t.Errorf("SessionUser(%q): %v, want apperr.EUNAUTHORIZED", bad, err)
 			}
 		}
-		if _, err := s.CreateSession(ctx, 99999, time.Hour); ErrorCode(err) != EUNAUTHORIZED {
+		if _, err := s.CreateSession(ctx, 99999, time.Hour); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("session for a missing user: %v", err)
 		}
-		if _, err := s.CreateSession(ctx, u.ID, 0); ErrorCode(err) != EINVALID {
+		if _, err := s.CreateSession(ctx, u.ID, 0); apperr.Code(err) != apperr.EINVALID {
 			t.Errorf("zero ttl: %v", err)
 		}
 
@@ -261,7 +262,7 @@ func TestSessions(t *testing.T) {
 			t.Errorf("last_seen %v, want %v (%v)", seen, clock, err)
 		}
 		// other's one-hour session has expired; u's two hours have not.
-		if _, err := s.SessionUser(ctx, token2); ErrorCode(err) != EUNAUTHORIZED {
+		if _, err := s.SessionUser(ctx, token2); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("expired session: %v", err)
 		}
 		clock = clock.Add(30*time.Minute - time.Microsecond)
@@ -272,7 +273,7 @@ func TestSessions(t *testing.T) {
 			t.Errorf("DeleteExpiredSessions = %d, %v; want 1", n, err)
 		}
 		clock = clock.Add(time.Microsecond)
-		if _, err := s.SessionUser(ctx, token); ErrorCode(err) != EUNAUTHORIZED {
+		if _, err := s.SessionUser(ctx, token); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("at expiry: %v", err)
 		}
 		if n, err := s.DeleteExpiredSessions(ctx); err != nil || n != 1 {
@@ -292,7 +293,7 @@ func TestSessions(t *testing.T) {
 		if err := s.DeleteSession(ctx, "not a token"); err != nil {
 			t.Errorf("logout with a bad token: %v", err)
 		}
-		if _, err := s.SessionUser(ctx, t1); ErrorCode(err) != EUNAUTHORIZED {
+		if _, err := s.SessionUser(ctx, t1); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("after logout: %v", err)
 		}
 		if _, err := s.SessionUser(ctx, t2); err != nil {
@@ -301,16 +302,16 @@ func TestSessions(t *testing.T) {
 		if err := s.DisableUser(ctx, u.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SessionUser(ctx, t2); ErrorCode(err) != EUNAUTHORIZED {
+		if _, err := s.SessionUser(ctx, t2); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("after disabling: %v", err)
 		}
-		if _, err := s.CreateSession(ctx, u.ID, time.Hour); ErrorCode(err) != EUNAUTHORIZED {
+		if _, err := s.CreateSession(ctx, u.ID, time.Hour); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("session for a disabled user: %v", err)
 		}
 		if err := s.SetPassword(ctx, other.ID, "another long password"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SessionUser(ctx, t3); ErrorCode(err) != EUNAUTHORIZED {
+		if _, err := s.SessionUser(ctx, t3); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("after a password change: %v", err)
 		}
 	})

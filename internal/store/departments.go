@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
@@ -107,10 +108,10 @@ type DepartmentMaster struct {
 	Code, Name, Parent, Region string
 }
 
-// check returns EINVALID naming the first field that breaks its rule.
+// check returns apperr.EINVALID naming the first field that breaks its rule.
 func (m DepartmentMaster) check() error {
 	if msg := CheckDepartmentCode(m.Code); msg != "" {
-		return errorf(EINVALID, "部门编码%s", msg)
+		return errorf(apperr.EINVALID, "部门编码%s", msg)
 	}
 	for _, f := range []struct{ name, msg string }{
 		{"名称", CheckDepartmentName(m.Name)},
@@ -118,7 +119,7 @@ func (m DepartmentMaster) check() error {
 		{"所属地区", CheckDepartmentPlace(m.Region)},
 	} {
 		if f.msg != "" {
-			return errorf(EINVALID, "部门 %s 的%s%s", m.Code, f.name, f.msg)
+			return errorf(apperr.EINVALID, "部门 %s 的%s%s", m.Code, f.name, f.msg)
 		}
 	}
 	return nil
@@ -205,9 +206,9 @@ func (tx *txn) departments(ctx context.Context) ([]Department, error) {
 // SaveDepartment registers a department's master data: it creates the
 // department with the code, or changes the name, parent and region of a
 // stored one, and reports whether it was created. Only an administrator
-// changes master data (EFORBIDDEN for anyone else; the command line's
+// changes master data (apperr.EFORBIDDEN for anyone else; the command line's
 // import is the operator's, see ImportOptions). Invalid fields are
-// EINVALID (CheckDepartmentCode, CheckDepartmentName,
+// apperr.EINVALID (CheckDepartmentCode, CheckDepartmentName,
 // CheckDepartmentPlace), and so is a blank reason (CheckReason). The
 // creation and every changed field are recorded in the department's
 // history (DepartmentHistory) with the actor, the time, the old and the
@@ -219,7 +220,7 @@ func (s *Store) SaveDepartment(ctx context.Context, m DepartmentMaster, actor Us
 		return false, err
 	}
 	if msg := CheckReason(reason); msg != "" {
-		return false, errorf(EINVALID, "修改部门 %s 的原因%s", m.Code, msg)
+		return false, errorf(apperr.EINVALID, "修改部门 %s 的原因%s", m.Code, msg)
 	}
 	reason = strings.TrimSpace(reason)
 	err = s.withTx(ctx, func(tx *txn) error {
@@ -228,7 +229,7 @@ func (s *Store) SaveDepartment(ctx context.Context, m DepartmentMaster, actor Us
 			return err
 		}
 		if a.Role != workflow.Admin {
-			return errorf(EFORBIDDEN, "只有%s可以修改部门登记信息", workflow.RoleNames[workflow.Admin])
+			return errorf(apperr.EFORBIDDEN, "只有%s可以修改部门登记信息", workflow.RoleNames[workflow.Admin])
 		}
 		created, err = tx.saveMaster(ctx, m, a.Username, reason, true)
 		return err
@@ -303,7 +304,7 @@ func (tx *txn) createDepartments(ctx context.Context, ms []DepartmentMaster, act
 	}
 	exists := func(err error) error {
 		if isUniqueViolation(err) {
-			return &Error{Code: ECONFLICT, Message: "部门刚被其他操作创建，请刷新后重试", err: err}
+			return &apperr.Error{Code: apperr.ECONFLICT, Message: "部门刚被其他操作创建，请刷新后重试", Err: err}
 		}
 		return fmt.Errorf("创建部门失败：%w", err)
 	}
@@ -365,16 +366,16 @@ func (tx *txn) createDepartments(ctx context.Context, ms []DepartmentMaster, act
 var departmentHistoryColumns = []string{"department_id", "at", "actor", "field", "old_value", "new_value", "reason"}
 
 // GetDepartment returns a stored department's master data (without its
-// accounts and years); ENOTFOUND when none has the code.
+// accounts and years); apperr.ENOTFOUND when none has the code.
 func (s *Store) GetDepartment(ctx context.Context, code string) (Department, error) {
 	var d Department
 	if !storable(code) {
-		return d, errorf(ENOTFOUND, "未找到部门 %s", code)
+		return d, errorf(apperr.ENOTFOUND, "未找到部门 %s", code)
 	}
 	err := s.withReadTx(ctx, func(tx *txn) error {
 		err := tx.queryRow(ctx, "SELECT code, name, parent, region FROM departments WHERE code = ?", code).Scan(&d.Code, &d.Name, &d.Parent, &d.Region)
 		if errors.Is(err, sql.ErrNoRows) {
-			return errorf(ENOTFOUND, "未找到部门 %s", code)
+			return errorf(apperr.ENOTFOUND, "未找到部门 %s", code)
 		}
 		return err
 	})
@@ -382,17 +383,17 @@ func (s *Store) GetDepartment(ctx context.Context, code string) (Department, err
 }
 
 // DepartmentHistory returns the changes of a department's master data,
-// oldest first; ENOTFOUND when no department has the code.
+// oldest first; apperr.ENOTFOUND when no department has the code.
 func (s *Store) DepartmentHistory(ctx context.Context, code string) ([]DepartmentChange, error) {
 	var out []DepartmentChange
 	if !storable(code) {
-		return nil, errorf(ENOTFOUND, "未找到部门 %s", code)
+		return nil, errorf(apperr.ENOTFOUND, "未找到部门 %s", code)
 	}
 	err := s.withReadTx(ctx, func(tx *txn) error {
 		var id int64
 		err := tx.queryRow(ctx, "SELECT id FROM departments WHERE code = ?", code).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			return errorf(ENOTFOUND, "未找到部门 %s", code)
+			return errorf(apperr.ENOTFOUND, "未找到部门 %s", code)
 		}
 		if err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/workflow"
@@ -47,22 +48,22 @@ const MaxFrameworkBytes = 2 << 20
 // AddFramework validates a framework file (as datafile.Framework does for
 // `jixiao framework check`) and keeps its bytes as a new framework
 // version, which it returns. The actor must be an enabled administrator
-// (EUNAUTHORIZED, EFORBIDDEN). Refused, with nothing stored:
+// (apperr.EUNAUTHORIZED, apperr.EFORBIDDEN). Refused, with nothing stored:
 //
-//   - an empty, oversized or non-UTF-8 file, or one with errors: EINVALID
+//   - an empty, oversized or non-UTF-8 file, or one with errors: apperr.EINVALID
 //     (the message names the first errors; callers that show every
 //     finding check the file themselves first);
-//   - a file with the same bytes as a stored version: ECONFLICT;
+//   - a file with the same bytes as a stored version: apperr.ECONFLICT;
 //   - a file with the id and version of a stored version but other bytes:
-//     ECONFLICT (a changed framework needs a new version).
+//     apperr.ECONFLICT (a changed framework needs a new version).
 func (s *Store) AddFramework(ctx context.Context, content []byte, actor User) (FrameworkVersion, error) {
 	switch {
 	case len(content) == 0:
-		return FrameworkVersion{}, errorf(EINVALID, "指标框架文件为空")
+		return FrameworkVersion{}, errorf(apperr.EINVALID, "指标框架文件为空")
 	case len(content) > MaxFrameworkBytes:
-		return FrameworkVersion{}, errorf(EINVALID, "指标框架文件过大（最多 %d 字节）", MaxFrameworkBytes)
+		return FrameworkVersion{}, errorf(apperr.EINVALID, "指标框架文件过大（最多 %d 字节）", MaxFrameworkBytes)
 	case !utf8.Valid(content) || bytes.IndexByte(content, 0) >= 0:
-		return FrameworkVersion{}, errorf(EINVALID, "指标框架文件不是 UTF-8 文本")
+		return FrameworkVersion{}, errorf(apperr.EINVALID, "指标框架文件不是 UTF-8 文本")
 	}
 	fw, ds := datafile.Framework("上传的指标框架", content)
 	if fw == nil || ds.Err() != nil {
@@ -75,7 +76,7 @@ func (s *Store) AddFramework(ctx context.Context, content []byte, actor User) (F
 			}
 			lines = append(lines, f.String())
 		}
-		return FrameworkVersion{}, errorf(EINVALID, "指标框架文件有误，未保存：%s", strings.Join(lines, "；"))
+		return FrameworkVersion{}, errorf(apperr.EINVALID, "指标框架文件有误，未保存：%s", strings.Join(lines, "；"))
 	}
 	for _, f := range []struct {
 		name string
@@ -94,7 +95,7 @@ func (s *Store) AddFramework(ctx context.Context, content []byte, actor User) (F
 			return err
 		}
 		if a.Role != workflow.Admin {
-			return errorf(EFORBIDDEN, "只有%s可以添加指标框架", workflow.RoleNames[workflow.Admin])
+			return errorf(apperr.EFORBIDDEN, "只有%s可以添加指标框架", workflow.RoleNames[workflow.Admin])
 		}
 		var id int64
 		var fwID, version string
@@ -108,7 +109,7 @@ func (s *Store) AddFramework(ctx context.Context, content []byte, actor User) (F
 		err = tx.queryRow(ctx, "SELECT id FROM framework_versions WHERE framework_id = ? AND version = ? ORDER BY id LIMIT 1", v.FrameworkID, v.Version).Scan(&id)
 		switch {
 		case err == nil:
-			return errorf(ECONFLICT, "指标框架 %s 版本 %s 已保存过（编号 %d），内容与此文件不同：修改框架后请提高版本号（version）再上传", v.FrameworkID, v.Version, id)
+			return errorf(apperr.ECONFLICT, "指标框架 %s 版本 %s 已保存过（编号 %d），内容与此文件不同：修改框架后请提高版本号（version）再上传", v.FrameworkID, v.Version, id)
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
@@ -128,12 +129,12 @@ func (s *Store) AddFramework(ctx context.Context, content []byte, actor User) (F
 	return v, nil
 }
 
-func duplicateFramework(id int64, fwID, version string, cause error) *Error {
+func duplicateFramework(id int64, fwID, version string, cause error) *apperr.Error {
 	msg := fmt.Sprintf("内容完全相同的文件已保存为指标框架 %s 版本 %s", fwID, version)
 	if id != 0 {
 		msg = fmt.Sprintf("内容完全相同的文件已保存为指标框架 %s 版本 %s（编号 %d），无需重复上传", fwID, version, id)
 	}
-	return &Error{Code: ECONFLICT, Message: msg, err: cause}
+	return &apperr.Error{Code: apperr.ECONFLICT, Message: msg, Err: cause}
 }
 
 // ListFrameworkVersions returns every stored framework version, by
@@ -179,7 +180,7 @@ func (s *Store) GetFrameworkVersion(ctx context.Context, id int64) (FrameworkVer
 		err := tx.queryRow(ctx, "SELECT framework_id, version, sha256, content FROM framework_versions WHERE id = ?", id).
 			Scan(&v.FrameworkID, &v.Version, &v.SHA256, &content)
 		if errors.Is(err, sql.ErrNoRows) {
-			return errorf(ENOTFOUND, "未找到编号为 %d 的指标框架版本", id)
+			return errorf(apperr.ENOTFOUND, "未找到编号为 %d 的指标框架版本", id)
 		}
 		if err != nil {
 			return err

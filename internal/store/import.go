@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
@@ -75,7 +76,7 @@ func (s *Store) Import(ctx context.Context, entries []Entry, actor, reason strin
 // a stored department keeps its master data unless
 // opts.UpdateDepartments, and every entry is stored carrying its
 // department's master data (evaluation.KeepMaster). Every entry's text is
-// checked (evaluation.CheckTexts): a violation is EINVALID. A
+// checked (evaluation.CheckTexts): a violation is apperr.EINVALID. A
 // department-year not yet stored is created at version 1; one stored with
 // the same evaluation and the same pinned framework files is left
 // untouched; any other is replaced (data, projects, pinned frameworks,
@@ -85,7 +86,7 @@ func (s *Store) Import(ctx context.Context, entries []Entry, actor, reason strin
 // creation is recorded as one history row. The status of a replaced
 // department-year is kept. Only a department-year with the department
 // (draft or returned, workflow.Editable) may be replaced: any other is
-// EFORBIDDEN and nothing is stored. Re-importing it unchanged is allowed
+// apperr.EFORBIDDEN and nothing is stored. Re-importing it unchanged is allowed
 // and writes nothing.
 //
 // The findings are warnings about the entries (File is the entry's
@@ -190,7 +191,7 @@ func prepareImport(entries []Entry) ([]*item, []*pin, error) {
 		}
 		it.key = key{e.Evaluation.Department.Code, e.Evaluation.Year}
 		if prev, dup := seen[it.key]; dup {
-			return nil, nil, errorf(EINVALID, "部门 %s %d 年度在本次导入中出现了两次：%s 和 %s", it.key.code, it.key.year, prev.name, it.name)
+			return nil, nil, errorf(apperr.EINVALID, "部门 %s %d 年度在本次导入中出现了两次：%s 和 %s", it.key.code, it.key.year, prev.name, it.name)
 		}
 		seen[it.key] = it
 		var err error
@@ -209,7 +210,7 @@ func prepareImport(entries []Entry) ([]*item, []*pin, error) {
 }
 
 // encodeAll checks the text of the items' evaluations (the first item
-// that breaks the text rule is EINVALID) and encodes them as JSON, on
+// that breaks the text rule is apperr.EINVALID) and encodes them as JSON, on
 // every core: encoding is a large part of an import's work.
 func encodeAll(items []*item) error {
 	errs := make([]error, len(items))
@@ -235,13 +236,13 @@ func encodeAll(items []*item) error {
 	}
 	wg.Wait()
 	for i, err := range errs {
-		var se *Error
+		var se *apperr.Error
 		if errors.As(err, &se) {
 			return err
 		}
 		if err != nil {
 			it := items[i]
-			return errorf(EINVALID, "部门 %s %d 年度（%s）无法编码：%v", it.key.code, it.key.year, it.name, err)
+			return errorf(apperr.EINVALID, "部门 %s %d 年度（%s）无法编码：%v", it.key.code, it.key.year, it.name, err)
 		}
 	}
 	return nil
@@ -253,35 +254,35 @@ func encodeAll(items []*item) error {
 func checkEntry(it *item) error {
 	ev := it.Evaluation
 	if ev == nil {
-		return errorf(EINVALID, "%s：缺少评价数据", it.name)
+		return errorf(apperr.EINVALID, "%s：缺少评价数据", it.name)
 	}
 	code, year := ev.Department.Code, ev.Year
 	if code == "" {
-		return errorf(EINVALID, "%s：部门预算单位编码（department.code）为空", it.name)
+		return errorf(apperr.EINVALID, "%s：部门预算单位编码（department.code）为空", it.name)
 	}
 	if year <= 0 {
-		return errorf(EINVALID, "%s：部门 %s 的年度（year）无效", it.name, code)
+		return errorf(apperr.EINVALID, "%s：部门 %s 的年度（year）无效", it.name, code)
 	}
 	if err := checkField(it.name+"：", "来源", evaluation.TextLine, it.Source); err != nil {
 		return err
 	}
 	if it.Result == nil {
-		return errorf(EINVALID, "部门 %s %d 年度（%s）缺少评分结果", code, year, it.name)
+		return errorf(apperr.EINVALID, "部门 %s %d 年度（%s）缺少评分结果", code, year, it.name)
 	}
 	if len(it.Result.Projects) != len(ev.Projects) {
-		return errorf(EINVALID, "部门 %s %d 年度（%s）有 %d 个项目，评分结果却有 %d 个", code, year, it.name, len(ev.Projects), len(it.Result.Projects))
+		return errorf(apperr.EINVALID, "部门 %s %d 年度（%s）有 %d 个项目，评分结果却有 %d 个", code, year, it.name, len(ev.Projects), len(it.Result.Projects))
 	}
 	if it.Framework == nil {
-		return errorf(EINVALID, "部门 %s %d 年度（%s）缺少所用的指标框架", code, year, it.name)
+		return errorf(apperr.EINVALID, "部门 %s %d 年度（%s）缺少所用的指标框架", code, year, it.name)
 	}
 	if it.Framework.ID != ev.Framework {
-		return errorf(EINVALID, "部门 %s %d 年度（%s）使用指标框架 %s，提供的却是 %s", code, year, it.name, ev.Framework, it.Framework.ID)
+		return errorf(apperr.EINVALID, "部门 %s %d 年度（%s）使用指标框架 %s，提供的却是 %s", code, year, it.name, ev.Framework, it.Framework.ID)
 	}
 	if len(ev.Projects) > 0 && it.ProjectFramework == nil {
-		return errorf(EINVALID, "部门 %s %d 年度（%s）有项目，但缺少项目指标框架", code, year, it.name)
+		return errorf(apperr.EINVALID, "部门 %s %d 年度（%s）有项目，但缺少项目指标框架", code, year, it.name)
 	}
 	if it.ProjectFramework != nil && it.ProjectFramework.ID != ev.ProjectFrameworkID() {
-		return errorf(EINVALID, "部门 %s %d 年度（%s）使用项目指标框架 %s，提供的却是 %s", code, year, it.name, ev.ProjectFrameworkID(), it.ProjectFramework.ID)
+		return errorf(apperr.EINVALID, "部门 %s %d 年度（%s）使用项目指标框架 %s，提供的却是 %s", code, year, it.name, ev.ProjectFrameworkID(), it.ProjectFramework.ID)
 	}
 	return nil
 }
@@ -292,9 +293,9 @@ func checkFrameworkSource(it *item, fw *framework.Framework, what string) error 
 	code, year := it.Evaluation.Department.Code, it.Evaluation.Year
 	switch {
 	case len(fw.Source) == 0:
-		return errorf(EINVALID, "部门 %s %d 年度（%s）的%s %s 缺少文件内容，无法留存所用版本", code, year, it.name, what, fw.ID)
+		return errorf(apperr.EINVALID, "部门 %s %d 年度（%s）的%s %s 缺少文件内容，无法留存所用版本", code, year, it.name, what, fw.ID)
 	case !utf8.Valid(fw.Source) || bytes.IndexByte(fw.Source, 0) >= 0:
-		return errorf(EINVALID, "部门 %s %d 年度（%s）的%s %s 的文件不是 UTF-8 文本", code, year, it.name, what, fw.ID)
+		return errorf(apperr.EINVALID, "部门 %s %d 年度（%s）的%s %s 的文件不是 UTF-8 文本", code, year, it.name, what, fw.ID)
 	}
 	return nil
 }
@@ -329,7 +330,7 @@ func (tx *txn) importItems(ctx context.Context, items []*item, pins []*pin, opts
 		case it.unchanged:
 			sum.Unchanged++
 		case !workflow.Editable(it.status):
-			return sum, errorf(EFORBIDDEN, "部门 %s %d 年度（%s）当前状态为“%s”，不能通过导入替换；只有草稿或已退回的数据可以替换，本次导入未保存任何数据",
+			return sum, errorf(apperr.EFORBIDDEN, "部门 %s %d 年度（%s）当前状态为“%s”，不能通过导入替换；只有草稿或已退回的数据可以替换，本次导入未保存任何数据",
 				it.key.code, it.key.year, it.name, statusName(it.status))
 		default:
 			it.action = "replace"
@@ -487,7 +488,7 @@ func (tx *txn) resolveDepartments(ctx context.Context, items []*item, opts Impor
 		g := given[code]
 		if _, ok := ids[code]; !ok {
 			if msg := CheckDepartmentName(g.Name); msg != "" {
-				return nil, errorf(EINVALID, "部门 %s 尚未登记，导入时创建该部门需要部门名称：名称%s", code, msg)
+				return nil, errorf(apperr.EINVALID, "部门 %s 尚未登记，导入时创建该部门需要部门名称：名称%s", code, msg)
 			}
 			missing = append(missing, g)
 			stored[code] = g
@@ -530,7 +531,7 @@ func (tx *txn) resolveDepartments(ctx context.Context, items []*item, opts Impor
 		if before != [3]string{d.Name, d.Parent, d.Region} {
 			data, err := json.Marshal(it.Evaluation)
 			if err != nil {
-				return nil, errorf(EINVALID, "部门 %s %d 年度（%s）无法编码：%v", it.key.code, it.key.year, it.name, err)
+				return nil, errorf(apperr.EINVALID, "部门 %s %d 年度（%s）无法编码：%v", it.key.code, it.key.year, it.name, err)
 			}
 			it.data = data
 		}
@@ -828,7 +829,7 @@ func (tx *txn) refreshReplacedReviews(ctx context.Context, items []*item) error 
 func (tx *txn) conflict(ctx context.Context, id int64, k key, expected int) error {
 	var current int
 	if err := tx.queryRow(ctx, "SELECT version FROM department_years WHERE id = ?", id).Scan(&current); err != nil {
-		return errorf(ECONFLICT, "部门 %s %d 年度的数据已被他人修改或删除（您编辑的版本 %d），请刷新后重试", k.code, k.year, expected)
+		return errorf(apperr.ECONFLICT, "部门 %s %d 年度的数据已被他人修改或删除（您编辑的版本 %d），请刷新后重试", k.code, k.year, expected)
 	}
 	return conflict(k.code, k.year, current, expected)
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
@@ -91,11 +92,11 @@ func TestMasterDataChangedByAdministratorAndOperator(t *testing.T) {
 		editor := mkUser(t, s, "ed", workflow.Editor, code)
 
 		m := DepartmentMaster{Code: code, Name: "天河区人民政府办公室（更名）", Parent: old.Parent, Region: "天河新区"}
-		if _, err := s.SaveDepartment(ctx, m, editor, "想改名"); ErrorCode(err) != EFORBIDDEN {
-			t.Errorf("an editor's change: %v, want EFORBIDDEN", err)
+		if _, err := s.SaveDepartment(ctx, m, editor, "想改名"); apperr.Code(err) != apperr.EFORBIDDEN {
+			t.Errorf("an editor's change: %v, want apperr.EFORBIDDEN", err)
 		}
-		if _, err := s.SaveDepartment(ctx, m, admin, "  "); ErrorCode(err) != EINVALID || !strings.Contains(err.Error(), "原因") {
-			t.Errorf("no reason: %v, want EINVALID naming the reason", err)
+		if _, err := s.SaveDepartment(ctx, m, admin, "  "); apperr.Code(err) != apperr.EINVALID || !strings.Contains(err.Error(), "原因") {
+			t.Errorf("no reason: %v, want apperr.EINVALID naming the reason", err)
 		}
 		if created, err := s.SaveDepartment(ctx, m, admin, "机构改革更名"); err != nil || created {
 			t.Fatalf("rename: %v, %v", created, err)
@@ -144,7 +145,7 @@ func TestMasterDataChangedByAdministratorAndOperator(t *testing.T) {
 }
 
 // Text outside evaluations is checked at the store: a violation is
-// EINVALID naming the field, on both backends (PostgreSQL would refuse a
+// apperr.EINVALID naming the field, on both backends (PostgreSQL would refuse a
 // NUL with an internal error), and nothing is written.
 func TestStoreTextBoundary(t *testing.T) {
 	eachBackend(t, func(t *testing.T, dsn string) {
@@ -156,8 +157,8 @@ func TestStoreTextBoundary(t *testing.T) {
 		editor := mkUser(t, s, "ed", workflow.Editor, code)
 		invalid := func(what, field string, err error) {
 			t.Helper()
-			if ErrorCode(err) != EINVALID || !strings.Contains(err.Error(), field) {
-				t.Errorf("%s: %v, want EINVALID naming %s", what, err, field)
+			if apperr.Code(err) != apperr.EINVALID || !strings.Contains(err.Error(), field) {
+				t.Errorf("%s: %v, want apperr.EINVALID naming %s", what, err, field)
 			}
 		}
 		for _, bad := range []string{"名称\x00", "\u202e名称", "名\n称", strings.Repeat("名", 201)} {
@@ -185,10 +186,10 @@ func TestStoreTextBoundary(t *testing.T) {
 		_, err = s.Import(ctx, []Entry{entry(t, ev, "bad.yaml")}, "tester", "导入")
 		invalid("narrative", "履职效能分析", err)
 		// Lookups by text no database can hold find nothing.
-		if _, err := s.Get(ctx, "106\x00001", year); ErrorCode(err) != ENOTFOUND {
+		if _, err := s.Get(ctx, "106\x00001", year); apperr.Code(err) != apperr.ENOTFOUND {
 			t.Errorf("Get with NUL: %v", err)
 		}
-		if _, err := s.Authenticate(ctx, "ad\x00min", testPassword); ErrorCode(err) != EUNAUTHORIZED {
+		if _, err := s.Authenticate(ctx, "ad\x00min", testPassword); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("Authenticate with NUL: %v", err)
 		}
 		// Nothing was written.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/scoring"
@@ -254,24 +255,24 @@ func (tx *txn) findDepartmentYear(ctx context.Context, code string, year int) (i
 // Update replaces the data of a department-year that the caller read at
 // expectedVersion, with res its new score under the same pinned frameworks.
 // If someone changed it since, nothing is written and the error is
-// ECONFLICT. Only a department-year with the department (status draft or
-// returned, workflow.Editable) may be changed: any other is EFORBIDDEN.
+// apperr.ECONFLICT. Only a department-year with the department (status draft or
+// returned, workflow.Editable) may be changed: any other is apperr.EFORBIDDEN.
 // The dashboard summary (summaryOf) is written with the data. The data
 // always carries the department's registered master data: ev's
 // department name, parent and region are set to it
 // (evaluation.KeepMaster; the caller shows the warnings) and the
 // department itself is never changed here. Text that breaks the text rule
-// (evaluation.CheckTexts), in ev, actor or reason, is EINVALID. Every
+// (evaluation.CheckTexts), in ev, actor or reason, is apperr.EINVALID. Every
 // changed field is recorded in history; data equal to what is stored
 // writes nothing. It returns the version now stored.
 func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluation.Evaluation, res *scoring.Result, expectedVersion int, actor, reason string) (int, error) {
 	switch {
 	case ev == nil || res == nil:
-		return 0, errorf(EINVALID, "部门 %s %d 年度：缺少评价数据或评分结果", code, year)
+		return 0, errorf(apperr.EINVALID, "部门 %s %d 年度：缺少评价数据或评分结果", code, year)
 	case ev.Department.Code != code || ev.Year != year:
-		return 0, errorf(EINVALID, "部门 %s %d 年度：修改后的数据属于部门 %s %d 年度，不能更改部门编码或年度", code, year, ev.Department.Code, ev.Year)
+		return 0, errorf(apperr.EINVALID, "部门 %s %d 年度：修改后的数据属于部门 %s %d 年度，不能更改部门编码或年度", code, year, ev.Department.Code, ev.Year)
 	case len(res.Projects) != len(ev.Projects):
-		return 0, errorf(EINVALID, "部门 %s %d 年度有 %d 个项目，评分结果却有 %d 个", code, year, len(ev.Projects), len(res.Projects))
+		return 0, errorf(apperr.EINVALID, "部门 %s %d 年度有 %d 个项目，评分结果却有 %d 个", code, year, len(ev.Projects), len(res.Projects))
 	}
 	if err := checkEvaluationText(ev, fmt.Sprintf("部门 %s %d 年度", code, year)); err != nil {
 		return 0, err
@@ -312,15 +313,15 @@ func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluatio
 			return conflict(code, year, version, expectedVersion)
 		}
 		if ev.Framework != fwID {
-			return errorf(EINVALID, "部门 %s %d 年度按指标框架 %s 评分，修改后的数据却使用 %s；更换框架请重新导入", code, year, fwID, ev.Framework)
+			return errorf(apperr.EINVALID, "部门 %s %d 年度按指标框架 %s 评分，修改后的数据却使用 %s；更换框架请重新导入", code, year, fwID, ev.Framework)
 		}
 		if len(ev.Projects) > 0 && (!pfwID.Valid || pfwID.String != ev.ProjectFrameworkID()) {
-			return errorf(EINVALID, "部门 %s %d 年度未按项目指标框架 %s 评分；更换框架请重新导入", code, year, ev.ProjectFrameworkID())
+			return errorf(apperr.EINVALID, "部门 %s %d 年度未按项目指标框架 %s 评分；更换框架请重新导入", code, year, ev.ProjectFrameworkID())
 		}
 		ev.KeepMaster(master)
 		data, err := json.Marshal(ev)
 		if err != nil {
-			return errorf(EINVALID, "部门 %s %d 年度的数据无法编码：%v", code, year, err)
+			return errorf(apperr.EINVALID, "部门 %s %d 年度的数据无法编码：%v", code, year, err)
 		}
 		var old evaluation.Evaluation
 		if err := json.Unmarshal(stored, &old); err != nil {

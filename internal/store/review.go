@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
@@ -52,11 +53,11 @@ type Comment struct {
 
 // SetReviewScore records a reviewer's score for an indicator of a
 // department-year under review (复核中), replacing any earlier one. Only a
-// reviewer may (EFORBIDDEN otherwise), only while the status is
-// under_review (EFORBIDDEN), always with a reason (EINVALID). The scope is
+// reviewer may (apperr.EFORBIDDEN otherwise), only while the status is
+// under_review (apperr.EFORBIDDEN), always with a reason (apperr.EINVALID). The scope is
 // ScopeDepartment or a stored project's number; the indicator must be in
 // the framework pinned for that scope, and the score between 0 and the
-// framework's total (EINVALID). The score is recorded in history as
+// framework's total (apperr.EINVALID). The score is recorded in history as
 // action "update" at path "review.SCOPE.CODE", with the old and new score;
 // the department-year's version does not change, so review scores do not
 // disturb a reviewer's next transition.
@@ -68,17 +69,17 @@ func (s *Store) SetReviewScore(ctx context.Context, code string, year int, scope
 			return err
 		}
 		if a.Role != workflow.Reviewer {
-			return errorf(EFORBIDDEN, "只有%s可以填写复核得分，%s %s 不能", workflow.RoleNames[workflow.Reviewer], workflow.RoleNames[a.Role], a.Username)
+			return errorf(apperr.EFORBIDDEN, "只有%s可以填写复核得分，%s %s 不能", workflow.RoleNames[workflow.Reviewer], workflow.RoleNames[a.Role], a.Username)
 		}
 		st, err := tx.loadState(ctx, code, year)
 		if err != nil {
 			return err
 		}
 		if st.status != workflow.UnderReview {
-			return errorf(EFORBIDDEN, "部门 %s %d 年度当前状态为“%s”，只有复核中的数据可以填写复核得分", code, year, statusName(st.status))
+			return errorf(apperr.EFORBIDDEN, "部门 %s %d 年度当前状态为“%s”，只有复核中的数据可以填写复核得分", code, year, statusName(st.status))
 		}
 		if reason == "" {
-			return errorf(EINVALID, "部门 %s %d 年度指标 %s：填写复核得分必须说明理由", code, year, indicator)
+			return errorf(apperr.EINVALID, "部门 %s %d 年度指标 %s：填写复核得分必须说明理由", code, year, indicator)
 		}
 		if err := checkField(fmt.Sprintf("部门 %s %d 年度指标 %s：", code, year, indicator), "复核理由", evaluation.TextParagraph, reason); err != nil {
 			return err
@@ -88,10 +89,10 @@ func (s *Store) SetReviewScore(ctx context.Context, code string, year int, scope
 			return err
 		}
 		if fw.Find(indicator) == nil {
-			return errorf(EINVALID, "部门 %s %d 年度：指标框架 %s 中没有指标 %q", code, year, fw.ID, indicator)
+			return errorf(apperr.EINVALID, "部门 %s %d 年度：指标框架 %s 中没有指标 %q", code, year, fw.ID, indicator)
 		}
 		if score < 0 || score > fw.Total {
-			return errorf(EINVALID, "部门 %s %d 年度指标 %s：复核得分 %s 超出范围（0 至 %s 分）", code, year, indicator, score, fw.Total)
+			return errorf(apperr.EINVALID, "部门 %s %d 年度指标 %s：复核得分 %s 超出范围（0 至 %s 分）", code, year, indicator, score, fw.Total)
 		}
 		var (
 			old       int64
@@ -143,14 +144,14 @@ func (tx *txn) scopeFramework(ctx context.Context, id int64, code string, year i
 	if scope != ScopeDepartment {
 		seq, err := strconv.Atoi(scope)
 		if err != nil || seq < 1 || strconv.Itoa(seq) != scope {
-			return nil, errorf(EINVALID, "部门 %s %d 年度：复核范围 %q 无效，应为 %s 或项目序号", code, year, scope, ScopeDepartment)
+			return nil, errorf(apperr.EINVALID, "部门 %s %d 年度：复核范围 %q 无效，应为 %s 或项目序号", code, year, scope, ScopeDepartment)
 		}
 		var n int
 		if err := tx.queryRow(ctx, "SELECT count(*) FROM projects WHERE department_year_id = ? AND seq = ?", id, seq).Scan(&n); err != nil {
 			return nil, err
 		}
 		if n == 0 {
-			return nil, errorf(EINVALID, "部门 %s %d 年度没有第 %d 个项目", code, year, seq)
+			return nil, errorf(apperr.EINVALID, "部门 %s %d 年度没有第 %d 个项目", code, year, seq)
 		}
 		column = "project_framework_version_id"
 	}
@@ -211,12 +212,12 @@ func checkCommenter(a User, code string, year int) error {
 	case a.InDepartment():
 		return checkDepartment(a, code, year)
 	}
-	return errorf(EFORBIDDEN, "%s %s 不能对部门 %s %d 年度发表意见", workflow.RoleNames[a.Role], a.Username, code, year)
+	return errorf(apperr.EFORBIDDEN, "%s %s 不能对部门 %s %d 年度发表意见", workflow.RoleNames[a.Role], a.Username, code, year)
 }
 
 // AddComment adds a comment to a department-year, on one indicator when
 // indicator is not empty. A reviewer, or an editor or approver of the
-// department, may comment (EFORBIDDEN otherwise), in any status.
+// department, may comment (apperr.EFORBIDDEN otherwise), in any status.
 func (s *Store) AddComment(ctx context.Context, code string, year int, indicator, body string, actor User) (Comment, error) {
 	body = strings.TrimSpace(body)
 	indicator = strings.TrimSpace(indicator)
@@ -235,9 +236,9 @@ func (s *Store) AddComment(ctx context.Context, code string, year int, indicator
 		}
 		switch n := utf8.RuneCountInString(body); {
 		case n == 0:
-			return errorf(EINVALID, "意见内容不能为空")
+			return errorf(apperr.EINVALID, "意见内容不能为空")
 		case n > maxCommentLen:
-			return errorf(EINVALID, "意见内容过长（最多 %d 个字符）", maxCommentLen)
+			return errorf(apperr.EINVALID, "意见内容过长（最多 %d 个字符）", maxCommentLen)
 		}
 		if err := checkField("", "意见内容", evaluation.TextParagraph, body); err != nil {
 			return err
@@ -270,7 +271,7 @@ func (s *Store) ResolveComment(ctx context.Context, code string, year int, comme
 		if err := checkCommenter(a, code, year); err != nil {
 			return err
 		}
-		return tx.execOne(ctx, errorf(ENOTFOUND, "部门 %s %d 年度没有编号为 %d 的意见", code, year, commentID),
+		return tx.execOne(ctx, errorf(apperr.ENOTFOUND, "部门 %s %d 年度没有编号为 %d 的意见", code, year, commentID),
 			"UPDATE review_comments SET resolved = ? WHERE id = ? AND department_year_id = ?", resolved, commentID, id)
 	})
 }

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jixiao/jixiao/internal/apperr"
 )
 
 // Sessions are kept in the database so that every server process sees
@@ -41,14 +43,16 @@ func tokenHash(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func sessionExpired() *Error { return errorf(EUNAUTHORIZED, "登录已过期，请重新登录") }
+func sessionExpired() *apperr.Error {
+	return errorf(apperr.EUNAUTHORIZED, "登录已过期，请重新登录")
+}
 
 // CreateSession starts a session for the user, valid for ttl, and returns
 // its token, to be set in a cookie (Secure, HttpOnly, SameSite). A disabled
-// or missing account is EUNAUTHORIZED.
+// or missing account is apperr.EUNAUTHORIZED.
 func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Duration) (string, error) {
 	if ttl <= 0 {
-		return "", errorf(EINVALID, "会话有效期必须为正")
+		return "", errorf(apperr.EINVALID, "会话有效期必须为正")
 	}
 	raw := make([]byte, sessionTokenBytes)
 	if _, err := rand.Read(raw); err != nil {
@@ -75,7 +79,7 @@ var sessionUserQuery = hot(`SELECT ` + userColumns + `, se.expires_at, se.last_s
 	FROM sessions se JOIN users u ON u.id = se.user_id WHERE se.token_hash = ?`)
 
 // SessionUser returns the account of the session with the token. An
-// unknown or expired token, or a disabled account, is EUNAUTHORIZED. The
+// unknown or expired token, or a disabled account, is apperr.EUNAUTHORIZED. The
 // session's last_seen is written at most once a minute, in a short
 // transaction of its own after the read; expiry does not slide.
 func (s *Store) SessionUser(ctx context.Context, token string) (User, error) {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"modernc.org/sqlite"
@@ -178,7 +179,7 @@ func parseDSN(dsn string) (dialect, driver, source string, err error) {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		return Postgres, "pgx", dsn, nil
 	case strings.Contains(dsn, "://") && !strings.HasPrefix(dsn, "sqlite:"):
-		return "", "", "", &Error{Code: EINVALID, Message: fmt.Sprintf("不支持的数据库地址 %q：请使用 SQLite 文件路径或 postgres:// 地址", redact(dsn))}
+		return "", "", "", &apperr.Error{Code: apperr.EINVALID, Message: fmt.Sprintf("不支持的数据库地址 %q：请使用 SQLite 文件路径或 postgres:// 地址", redact(dsn))}
 	}
 	path := strings.TrimPrefix(dsn, "sqlite:")
 	if path == "" {
@@ -186,7 +187,7 @@ func parseDSN(dsn string) (dialect, driver, source string, err error) {
 	}
 	path, query, _ := strings.Cut(path, "?")
 	if path == "" {
-		return "", "", "", &Error{Code: EINVALID, Message: "SQLite 数据库文件路径为空"}
+		return "", "", "", &apperr.Error{Code: apperr.EINVALID, Message: "SQLite 数据库文件路径为空"}
 	}
 	params := append([]string(nil), sqliteParams...)
 	if query != "" {
@@ -349,21 +350,21 @@ func (tx *txn) prepare(ctx context.Context, q string) (*sql.Stmt, error) {
 }
 
 // mapError turns a unique-constraint violation (another writer got there
-// first) into ECONFLICT and text the database refuses (isBadText) into
-// EINVALID; other errors pass unchanged.
+// first) into apperr.ECONFLICT and text the database refuses (isBadText) into
+// apperr.EINVALID; other errors pass unchanged.
 func (s *Store) mapError(err error) error {
 	if err == nil {
 		return nil
 	}
-	var se *Error
+	var se *apperr.Error
 	if errors.As(err, &se) {
 		return err
 	}
 	if isUniqueViolation(err) {
-		return &Error{Code: ECONFLICT, Message: "数据已被同时写入的其他操作修改，请刷新后重试", err: err}
+		return &apperr.Error{Code: apperr.ECONFLICT, Message: "数据已被同时写入的其他操作修改，请刷新后重试", Err: err}
 	}
 	if isBadText(err) {
-		return &Error{Code: EINVALID, Message: "提交的文本包含数据库无法保存的字符（如 NUL 控制字符），未保存任何数据", err: err}
+		return &apperr.Error{Code: apperr.EINVALID, Message: "提交的文本包含数据库无法保存的字符（如 NUL 控制字符），未保存任何数据", Err: err}
 	}
 	return err
 }

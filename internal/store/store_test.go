@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"reflect"
@@ -10,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/money"
 )
@@ -234,9 +234,9 @@ func TestFailedImportLeavesStoreAsBefore(t *testing.T) {
 		t.Run("duplicate department-year", func(t *testing.T) {
 			dup := entry(t, variant(t, qh.Evaluation, "900001", 0), "dup.yaml")
 			_, err := s.Import(ctx, []Entry{replace, create, dup}, "tester", "")
-			if ErrorCode(err) != EINVALID || !strings.Contains(err.Error(), "new.yaml") || !strings.Contains(err.Error(), "dup.yaml") ||
+			if apperr.Code(err) != apperr.EINVALID || !strings.Contains(err.Error(), "new.yaml") || !strings.Contains(err.Error(), "dup.yaml") ||
 				!strings.Contains(err.Error(), "900001") {
-				t.Errorf("error %v (%s), want EINVALID naming both sources and the department", err, ErrorCode(err))
+				t.Errorf("error %v (%s), want apperr.EINVALID naming both sources and the department", err, apperr.Code(err))
 			}
 			if after := takeSnapshot(t, s); !reflect.DeepEqual(before, after) {
 				t.Errorf("failed import changed the store:\nbefore %+v\nafter  %+v", before, after)
@@ -262,12 +262,12 @@ func TestFailedImportLeavesStoreAsBefore(t *testing.T) {
 			noFw := create
 			noFw.Framework = &framework.Framework{ID: create.Framework.ID}
 			_, err := s.Import(ctx, []Entry{noFw}, "tester", "")
-			if ErrorCode(err) != EINVALID {
-				t.Errorf("framework without its file: %v, want EINVALID", err)
+			if apperr.Code(err) != apperr.EINVALID {
+				t.Errorf("framework without its file: %v, want apperr.EINVALID", err)
 			}
 			noCode := entry(t, variant(t, qh.Evaluation, "", 0), "nocode.yaml")
-			if _, err := s.Import(ctx, []Entry{noCode}, "tester", ""); ErrorCode(err) != EINVALID {
-				t.Errorf("empty department code: %v, want EINVALID", err)
+			if _, err := s.Import(ctx, []Entry{noCode}, "tester", ""); apperr.Code(err) != apperr.EINVALID {
+				t.Errorf("empty department code: %v, want apperr.EINVALID", err)
 			}
 		})
 	})
@@ -294,11 +294,11 @@ func TestGetReturnsWhatWasImported(t *testing.T) {
 			}
 		}
 		_, err := s.Get(ctx, "999999", 2023)
-		if ErrorCode(err) != ENOTFOUND || !strings.Contains(err.Error(), "999999") {
-			t.Errorf("missing department-year: %v, want ENOTFOUND naming it", err)
+		if apperr.Code(err) != apperr.ENOTFOUND || !strings.Contains(err.Error(), "999999") {
+			t.Errorf("missing department-year: %v, want apperr.ENOTFOUND naming it", err)
 		}
-		if _, err := s.History(ctx, "999999", 2023); ErrorCode(err) != ENOTFOUND {
-			t.Errorf("history of a missing department-year: %v, want ENOTFOUND", err)
+		if _, err := s.History(ctx, "999999", 2023); apperr.Code(err) != apperr.ENOTFOUND {
+			t.Errorf("history of a missing department-year: %v, want apperr.ENOTFOUND", err)
 		}
 	})
 }
@@ -336,8 +336,8 @@ func TestUpdateOptimisticLock(t *testing.T) {
 		stale := clone(t, th.Evaluation)
 		stale.Narrative.Outlook = "过时的修改。"
 		_, err = s.Update(ctx, code, year, stale, entry(t, stale, "").Result, 1, "other", "")
-		if ErrorCode(err) != ECONFLICT || !strings.Contains(err.Error(), "当前版本 2") || !strings.Contains(err.Error(), code) {
-			t.Errorf("stale update: %v, want ECONFLICT naming the versions", err)
+		if apperr.Code(err) != apperr.ECONFLICT || !strings.Contains(err.Error(), "当前版本 2") || !strings.Contains(err.Error(), code) {
+			t.Errorf("stale update: %v, want apperr.ECONFLICT naming the versions", err)
 		}
 		if after := takeSnapshot(t, s); !reflect.DeepEqual(before, after) {
 			t.Error("a rejected update changed the store")
@@ -347,12 +347,12 @@ func TestUpdateOptimisticLock(t *testing.T) {
 			t.Error("stored data is not the first update")
 		}
 
-		if _, err := s.Update(ctx, "999999", year, stale, e.Result, 2, "", ""); ErrorCode(err) != EINVALID {
-			t.Errorf("update of another department's data: %v, want EINVALID", err)
+		if _, err := s.Update(ctx, "999999", year, stale, e.Result, 2, "", ""); apperr.Code(err) != apperr.EINVALID {
+			t.Errorf("update of another department's data: %v, want apperr.EINVALID", err)
 		}
 		other := variant(t, stale, "999999", 0)
-		if _, err := s.Update(ctx, "999999", year, other, e.Result, 2, "", ""); ErrorCode(err) != ENOTFOUND {
-			t.Errorf("update of a missing department-year: %v, want ENOTFOUND", err)
+		if _, err := s.Update(ctx, "999999", year, other, e.Result, 2, "", ""); apperr.Code(err) != apperr.ENOTFOUND {
+			t.Errorf("update of a missing department-year: %v, want apperr.ENOTFOUND", err)
 		}
 		// The same data again writes nothing.
 		if v, err := s.Update(ctx, code, year, ev, e.Result, 2, "", ""); err != nil || v != 2 {
@@ -396,7 +396,7 @@ func TestConcurrentUpdatesOneWins(t *testing.T) {
 			wg.Wait()
 			winner := -1
 			for i, err := range errs {
-				switch ErrorCode(err) {
+				switch apperr.Code(err) {
 				case "":
 					if winner >= 0 {
 						t.Fatalf("round %d: both writers succeeded", round)
@@ -405,7 +405,7 @@ func TestConcurrentUpdatesOneWins(t *testing.T) {
 					if versions[i] != round+1 {
 						t.Errorf("round %d: winner got version %d", round, versions[i])
 					}
-				case ECONFLICT:
+				case apperr.ECONFLICT:
 				default:
 					t.Fatalf("round %d: writer %d: %v", round, i, err)
 				}
@@ -507,8 +507,8 @@ func TestParseDSN(t *testing.T) {
 			t.Errorf("parseDSN(%q): no WAL in %q", c.dsn, src)
 		}
 	}
-	if _, _, _, err := parseDSN("mysql://u:secret@h/db"); ErrorCode(err) != EINVALID || strings.Contains(err.Error(), "secret") {
-		t.Errorf("mysql DSN: %v, want EINVALID without the password", err)
+	if _, _, _, err := parseDSN("mysql://u:secret@h/db"); apperr.Code(err) != apperr.EINVALID || strings.Contains(err.Error(), "secret") {
+		t.Errorf("mysql DSN: %v, want apperr.EINVALID without the password", err)
 	}
 	s := open(t, "sqlite:"+t.TempDir()+"/p.db")
 	if s.Dialect() != SQLite {
@@ -536,13 +536,10 @@ func TestParseDSN(t *testing.T) {
 	}
 }
 
-func TestErrorCode(t *testing.T) {
-	if ErrorCode(nil) != "" || ErrorCode(errors.New("x")) != EINTERNAL {
-		t.Error("ErrorCode of nil or a plain error")
-	}
+func TestErrors(t *testing.T) {
 	wrapped := fmt.Errorf("context: %w", notFound("106001", 2023))
-	if ErrorCode(wrapped) != ENOTFOUND {
-		t.Error("ErrorCode does not see a wrapped *Error")
+	if apperr.Code(wrapped) != apperr.ENOTFOUND {
+		t.Error("the store's not-found error is not ENOTFOUND")
 	}
 	if msg := conflict("106001", 2023, 3, 2).Error(); msg != "部门 106001 2023 年度的数据已被他人修改（当前版本 3，您编辑的版本 2），请刷新后重试" {
 		t.Errorf("conflict message %q", msg)

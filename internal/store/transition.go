@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
@@ -37,7 +38,7 @@ func (tx *txn) loadState(ctx context.Context, code string, year int) (dyState, e
 // data. Reviewers and administrators belong to no department and pass.
 func checkDepartment(u User, code string, year int) error {
 	if u.InDepartment() && u.DepartmentCode != code {
-		return errorf(EFORBIDDEN, "%s %s 属于部门 %s，不能处理部门 %s %d 年度的数据", workflow.RoleNames[u.Role], u.Username, u.DepartmentCode, code, year)
+		return errorf(apperr.EFORBIDDEN, "%s %s 属于部门 %s，不能处理部门 %s %d 年度的数据", workflow.RoleNames[u.Role], u.Username, u.DepartmentCode, code, year)
 	}
 	return nil
 }
@@ -46,16 +47,16 @@ func checkDepartment(u User, code string, year int) error {
 // expectedVersion, to the status to, as actor, and returns the new
 // version. The actor is identified by ID: its role and department are read
 // from the database in the same transaction (a missing or disabled account
-// is EUNAUTHORIZED). In order, it refuses:
+// is apperr.EUNAUTHORIZED). In order, it refuses:
 //
-//   - a department user (editor, approver) of another department: EFORBIDDEN;
-//   - a stale expectedVersion: ECONFLICT (checked before the move itself,
+//   - a department user (editor, approver) of another department: apperr.EFORBIDDEN;
+//   - a stale expectedVersion: apperr.ECONFLICT (checked before the move itself,
 //     so that someone who acted on an out-of-date page is told to reload);
-//   - a move workflow.Find does not allow for the actor's role: EFORBIDDEN,
+//   - a move workflow.Find does not allow for the actor's role: apperr.EFORBIDDEN,
 //     with workflow's message;
 //   - a move that needs a comment (returning a submission, withdrawing a
 //     publication) without one:
-//     EINVALID.
+//     apperr.EINVALID.
 //
 // The move is recorded in history as one row: action "status", path
 // "status", the old and new status as old and new values, the comment as
@@ -81,10 +82,10 @@ func (s *Store) Transition(ctx context.Context, code string, year int, to string
 		}
 		t, err := workflow.Find(st.status, to, a.Role)
 		if err != nil {
-			return &Error{Code: EFORBIDDEN, Message: fmt.Sprintf("部门 %s %d 年度：%v", code, year, err)}
+			return &apperr.Error{Code: apperr.EFORBIDDEN, Message: fmt.Sprintf("部门 %s %d 年度：%v", code, year, err)}
 		}
 		if t.NeedsComment && comment == "" {
-			return errorf(EINVALID, "部门 %s %d 年度：%s需要填写原因", code, year, t.Action)
+			return errorf(apperr.EINVALID, "部门 %s %d 年度：%s需要填写原因", code, year, t.Action)
 		}
 		if err := checkField(fmt.Sprintf("部门 %s %d 年度：%s的", code, year, t.Action), "原因", evaluation.TextParagraph, comment); err != nil {
 			return err

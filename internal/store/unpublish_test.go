@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
@@ -23,14 +24,14 @@ func TestUnpublish(t *testing.T) {
 		}
 
 		for _, u := range []User{p.editorA, p.approverA, p.admin} {
-			if _, err := s.Transition(ctx, code, year, workflow.Accepted, u, "不应公开", v); ErrorCode(err) != EFORBIDDEN {
-				t.Errorf("unpublish by %s: %v, want EFORBIDDEN", fmtUser(u), err)
+			if _, err := s.Transition(ctx, code, year, workflow.Accepted, u, "不应公开", v); apperr.Code(err) != apperr.EFORBIDDEN {
+				t.Errorf("unpublish by %s: %v, want apperr.EFORBIDDEN", fmtUser(u), err)
 			}
 		}
 		for _, reason := range []string{"", " \n "} {
 			_, err := s.Transition(ctx, code, year, workflow.Accepted, p.reviewer, reason, v)
-			if ErrorCode(err) != EINVALID || !strings.Contains(err.Error(), "撤回公开需要填写原因") {
-				t.Errorf("unpublish with reason %q: %v, want EINVALID naming 撤回公开", reason, err)
+			if apperr.Code(err) != apperr.EINVALID || !strings.Contains(err.Error(), "撤回公开需要填写原因") {
+				t.Errorf("unpublish with reason %q: %v, want apperr.EINVALID naming 撤回公开", reason, err)
 			}
 		}
 		if d, _ := s.PublishedDocument(ctx, code, year, "pdf"); d == nil {
@@ -89,11 +90,11 @@ func TestWithdrawSubmission(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Transition(ctx, code, year, workflow.Draft, p.editorB, "", v); ErrorCode(err) != EFORBIDDEN {
-			t.Errorf("withdraw by another department's editor: %v, want EFORBIDDEN", err)
+		if _, err := s.Transition(ctx, code, year, workflow.Draft, p.editorB, "", v); apperr.Code(err) != apperr.EFORBIDDEN {
+			t.Errorf("withdraw by another department's editor: %v, want apperr.EFORBIDDEN", err)
 		}
-		if _, err := s.Transition(ctx, code, year, workflow.Draft, p.approverA, "", v); ErrorCode(err) != EFORBIDDEN {
-			t.Errorf("withdraw by the approver: %v, want EFORBIDDEN", err)
+		if _, err := s.Transition(ctx, code, year, workflow.Draft, p.approverA, "", v); apperr.Code(err) != apperr.EFORBIDDEN {
+			t.Errorf("withdraw by the approver: %v, want apperr.EFORBIDDEN", err)
 		}
 		wv, err := s.Transition(ctx, code, year, workflow.Draft, p.editorA, "", v)
 		if err != nil {
@@ -110,8 +111,8 @@ func TestWithdrawSubmission(t *testing.T) {
 		}
 		// Once the approver has acted, the editor can no longer withdraw.
 		v = setStatus(t, s, code, year, workflow.Approved)
-		if _, err := s.Transition(ctx, code, year, workflow.Draft, p.editorA, "", v); ErrorCode(err) != EFORBIDDEN {
-			t.Errorf("withdraw after approval: %v, want EFORBIDDEN", err)
+		if _, err := s.Transition(ctx, code, year, workflow.Draft, p.editorA, "", v); apperr.Code(err) != apperr.EFORBIDDEN {
+			t.Errorf("withdraw after approval: %v, want apperr.EFORBIDDEN", err)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
@@ -50,13 +51,13 @@ func scanUser(row interface{ Scan(...any) error }, u *User, more ...any) error {
 func checkUser(u *User) error {
 	switch n := utf8.RuneCountInString(u.Username); {
 	case n == 0:
-		return errorf(EINVALID, "用户名不能为空")
+		return errorf(apperr.EINVALID, "用户名不能为空")
 	case n > 64:
-		return errorf(EINVALID, "用户名 %q 过长（最多 64 个字符）", u.Username)
+		return errorf(apperr.EINVALID, "用户名 %q 过长（最多 64 个字符）", u.Username)
 	}
 	for _, r := range u.Username {
 		if unicode.IsSpace(r) || !unicode.IsPrint(r) {
-			return errorf(EINVALID, "用户名 %q 不能包含空格或控制字符", u.Username)
+			return errorf(apperr.EINVALID, "用户名 %q 不能包含空格或控制字符", u.Username)
 		}
 	}
 	if err := checkField("", "用户名", evaluation.TextCode, u.Username); err != nil {
@@ -66,25 +67,25 @@ func checkUser(u *User) error {
 		return err
 	}
 	if utf8.RuneCountInString(u.DisplayName) > 100 {
-		return errorf(EINVALID, "用户 %s 的显示名称过长（最多 100 个字符）", u.Username)
+		return errorf(apperr.EINVALID, "用户 %s 的显示名称过长（最多 100 个字符）", u.Username)
 	}
 	if err := checkField(fmt.Sprintf("用户 %s 的", u.Username), "部门编码", evaluation.TextCode, u.DepartmentCode); err != nil {
 		return err
 	}
 	if strings.TrimSpace(u.DepartmentCode) != u.DepartmentCode {
-		return errorf(EINVALID, "用户 %s 的部门编码 %q 前后有空格", u.Username, u.DepartmentCode)
+		return errorf(apperr.EINVALID, "用户 %s 的部门编码 %q 前后有空格", u.Username, u.DepartmentCode)
 	}
 	switch u.Role {
 	case workflow.Editor, workflow.Approver:
 		if u.DepartmentCode == "" {
-			return errorf(EINVALID, "用户 %s 是%s，必须指定所属部门编码", u.Username, workflow.RoleNames[u.Role])
+			return errorf(apperr.EINVALID, "用户 %s 是%s，必须指定所属部门编码", u.Username, workflow.RoleNames[u.Role])
 		}
 	case workflow.Reviewer, workflow.Admin:
 		if u.DepartmentCode != "" {
-			return errorf(EINVALID, "用户 %s 是%s，不属于任何部门，不能指定部门编码 %s", u.Username, workflow.RoleNames[u.Role], u.DepartmentCode)
+			return errorf(apperr.EINVALID, "用户 %s 是%s，不属于任何部门，不能指定部门编码 %s", u.Username, workflow.RoleNames[u.Role], u.DepartmentCode)
 		}
 	default:
-		return errorf(EINVALID, "用户 %s 的角色 %q 无效：应为 editor、approver、reviewer 或 admin", u.Username, u.Role)
+		return errorf(apperr.EINVALID, "用户 %s 的角色 %q 无效：应为 editor、approver、reviewer 或 admin", u.Username, u.Role)
 	}
 	return nil
 }
@@ -92,10 +93,10 @@ func checkUser(u *User) error {
 // checkPassword checks a new password's length.
 func checkPassword(password string) error {
 	if utf8.RuneCountInString(password) < MinPasswordLen {
-		return errorf(EINVALID, "密码至少需要 %d 个字符", MinPasswordLen)
+		return errorf(apperr.EINVALID, "密码至少需要 %d 个字符", MinPasswordLen)
 	}
 	if len(password) > maxPasswordBytes {
-		return errorf(EINVALID, "密码过长（最多 %d 字节）", maxPasswordBytes)
+		return errorf(apperr.EINVALID, "密码过长（最多 %d 字节）", maxPasswordBytes)
 	}
 	return nil
 }
@@ -109,7 +110,7 @@ func nullString(s string) any {
 
 // CreateUser creates an account with the password (at least
 // MinPasswordLen characters) and returns it with its ID. A username
-// already taken is ECONFLICT; invalid fields are EINVALID. The department
+// already taken is apperr.ECONFLICT; invalid fields are apperr.EINVALID. The department
 // code is not checked against stored departments: accounts may be created
 // before the department's first import.
 func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, error) {
@@ -130,7 +131,7 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, 
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			u.Username, u.DisplayName, u.Role, nullString(u.DepartmentCode), hash, u.CreatedAt, false).Scan(&u.ID)
 		if isUniqueViolation(err) {
-			return &Error{Code: ECONFLICT, Message: fmt.Sprintf("用户名 %s 已被使用", u.Username), err: err}
+			return &apperr.Error{Code: apperr.ECONFLICT, Message: fmt.Sprintf("用户名 %s 已被使用", u.Username), Err: err}
 		}
 		if err != nil {
 			return fmt.Errorf("创建用户 %s 失败：%w", u.Username, err)
@@ -145,13 +146,13 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, 
 
 // unauthorized is the one answer to a failed login, whichever part was
 // wrong.
-func unauthorized() *Error { return errorf(EUNAUTHORIZED, "用户名或密码错误") }
+func unauthorized() *apperr.Error { return errorf(apperr.EUNAUTHORIZED, "用户名或密码错误") }
 
 // Authenticate returns the account with the username if password is its
 // password. An unknown username and a wrong password give the same
-// EUNAUTHORIZED error, and take as long: for an unknown username a dummy
+// apperr.EUNAUTHORIZED error, and take as long: for an unknown username a dummy
 // hash is verified. A disabled account with the right password is
-// EUNAUTHORIZED too, with a message saying it is disabled.
+// apperr.EUNAUTHORIZED too, with a message saying it is disabled.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (User, error) {
 	var (
 		u     User
@@ -193,7 +194,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 		return User{}, unauthorized()
 	}
 	if u.Disabled {
-		return User{}, errorf(EUNAUTHORIZED, "账号 %s 已停用，请联系管理员", username)
+		return User{}, errorf(apperr.EUNAUTHORIZED, "账号 %s 已停用，请联系管理员", username)
 	}
 	return u, nil
 }
@@ -213,7 +214,7 @@ func (tx *txn) user(ctx context.Context, id int64) (User, error) {
 	var u User
 	err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id), &u)
 	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, errorf(ENOTFOUND, "未找到编号为 %d 的用户", id)
+		return User{}, errorf(apperr.ENOTFOUND, "未找到编号为 %d 的用户", id)
 	}
 	return u, err
 }
@@ -221,20 +222,20 @@ func (tx *txn) user(ctx context.Context, id int64) (User, error) {
 // actor reads the account acting, by its ID, in the transaction that acts:
 // its role and department are the stored ones, not those of a User value
 // the caller may have kept since login. A missing or disabled account is
-// EUNAUTHORIZED.
+// apperr.EUNAUTHORIZED.
 func (tx *txn) actor(ctx context.Context, a User) (User, error) {
 	if a.ID == 0 {
-		return User{}, errorf(EUNAUTHORIZED, "请先登录")
+		return User{}, errorf(apperr.EUNAUTHORIZED, "请先登录")
 	}
 	u, err := tx.user(ctx, a.ID)
-	if ErrorCode(err) == ENOTFOUND {
-		return User{}, errorf(EUNAUTHORIZED, "账号不存在，请重新登录")
+	if apperr.Code(err) == apperr.ENOTFOUND {
+		return User{}, errorf(apperr.EUNAUTHORIZED, "账号不存在，请重新登录")
 	}
 	if err != nil {
 		return User{}, err
 	}
 	if u.Disabled {
-		return User{}, errorf(EUNAUTHORIZED, "账号 %s 已停用", u.Username)
+		return User{}, errorf(apperr.EUNAUTHORIZED, "账号 %s 已停用", u.Username)
 	}
 	return u, nil
 }
@@ -299,7 +300,7 @@ const userSearchWhere = ` FROM users u LEFT JOIN departments d ON d.code = u.dep
 func (s *Store) SearchUsers(ctx context.Context, q string, limit, offset int) (UserSearch, error) {
 	q = strings.TrimSpace(q)
 	if limit <= 0 || offset < 0 {
-		return UserSearch{}, errorf(EINVALID, "分页参数无效")
+		return UserSearch{}, errorf(apperr.EINVALID, "分页参数无效")
 	}
 	if !storable(q) {
 		return UserSearch{}, nil // text no account has (NUL)
@@ -347,7 +348,7 @@ func (s *Store) SetPassword(ctx context.Context, id int64, password string) erro
 		return err
 	}
 	return s.withTx(ctx, func(tx *txn) error {
-		if err := tx.execOne(ctx, errorf(ENOTFOUND, "未找到编号为 %d 的用户", id), "UPDATE users SET password_hash = ? WHERE id = ?", hash, id); err != nil {
+		if err := tx.execOne(ctx, errorf(apperr.ENOTFOUND, "未找到编号为 %d 的用户", id), "UPDATE users SET password_hash = ? WHERE id = ?", hash, id); err != nil {
 			return err
 		}
 		_, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
@@ -357,9 +358,9 @@ func (s *Store) SetPassword(ctx context.Context, id int64, password string) erro
 
 // ChangePassword sets a new password for the account if current is its
 // password now, and ends all its sessions (the web layer signs the user
-// in again with a new one). A wrong current password is EUNAUTHORIZED
+// in again with a new one). A wrong current password is apperr.EUNAUTHORIZED
 // ("当前密码不正确"); a password changed meanwhile by someone else is
-// ECONFLICT; a new password too short or too long is EINVALID.
+// apperr.ECONFLICT; a new password too short or too long is apperr.EINVALID.
 func (s *Store) ChangePassword(ctx context.Context, id int64, current, password string) error {
 	if err := checkPassword(password); err != nil {
 		return err
@@ -368,7 +369,7 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, password 
 	err := s.withReadTx(ctx, func(tx *txn) error {
 		err := tx.queryRow(ctx, "SELECT password_hash FROM users WHERE id = ? AND NOT disabled", id).Scan(&hash)
 		if errors.Is(err, sql.ErrNoRows) {
-			return errorf(EUNAUTHORIZED, "账号不存在或已停用，请重新登录")
+			return errorf(apperr.EUNAUTHORIZED, "账号不存在或已停用，请重新登录")
 		}
 		return err
 	})
@@ -376,14 +377,14 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, password 
 		return err
 	}
 	if len(current) > maxPasswordBytes {
-		return errorf(EUNAUTHORIZED, "当前密码不正确")
+		return errorf(apperr.EUNAUTHORIZED, "当前密码不正确")
 	}
 	ok, err := verifyPassword(ctx, hash, current)
 	if err != nil {
 		return fmt.Errorf("编号为 %d 的用户的密码哈希无法读取：%w", id, err)
 	}
 	if !ok {
-		return errorf(EUNAUTHORIZED, "当前密码不正确")
+		return errorf(apperr.EUNAUTHORIZED, "当前密码不正确")
 	}
 	next, err := hashPassword(ctx, password)
 	if err != nil {
@@ -392,7 +393,7 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, password 
 	return s.withTx(ctx, func(tx *txn) error {
 		// Only over the hash just verified: a change made meanwhile
 		// (by an administrator, or in another tab) is not overwritten.
-		if err := tx.execOne(ctx, errorf(ECONFLICT, "密码已在别处被修改，请重新登录后再试"),
+		if err := tx.execOne(ctx, errorf(apperr.ECONFLICT, "密码已在别处被修改，请重新登录后再试"),
 			"UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ? AND NOT disabled", next, id, hash); err != nil {
 			return err
 		}
@@ -406,7 +407,7 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, password 
 // comments name them.
 func (s *Store) DisableUser(ctx context.Context, id int64) error {
 	return s.withTx(ctx, func(tx *txn) error {
-		if err := tx.execOne(ctx, errorf(ENOTFOUND, "未找到编号为 %d 的用户", id), "UPDATE users SET disabled = ? WHERE id = ?", true, id); err != nil {
+		if err := tx.execOne(ctx, errorf(apperr.ENOTFOUND, "未找到编号为 %d 的用户", id), "UPDATE users SET disabled = ? WHERE id = ?", true, id); err != nil {
 			return err
 		}
 		_, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
@@ -417,7 +418,7 @@ func (s *Store) DisableUser(ctx context.Context, id int64) error {
 // EnableUser enables a disabled account again.
 func (s *Store) EnableUser(ctx context.Context, id int64) error {
 	return s.withTx(ctx, func(tx *txn) error {
-		return tx.execOne(ctx, errorf(ENOTFOUND, "未找到编号为 %d 的用户", id), "UPDATE users SET disabled = ? WHERE id = ?", false, id)
+		return tx.execOne(ctx, errorf(apperr.ENOTFOUND, "未找到编号为 %d 的用户", id), "UPDATE users SET disabled = ? WHERE id = ?", false, id)
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
@@ -102,7 +103,7 @@ func TestSearchUsers(t *testing.T) {
 		if p, err := s.SearchUsers(ctx, "editor", 50, 100); err != nil || p.Total != 60 || len(p.Users) != 0 {
 			t.Errorf("past the end: %+v %v", p, err)
 		}
-		if _, err := s.SearchUsers(ctx, "", 0, 0); ErrorCode(err) != EINVALID {
+		if _, err := s.SearchUsers(ctx, "", 0, 0); apperr.Code(err) != apperr.EINVALID {
 			t.Errorf("limit 0: %v", err)
 		}
 	})
@@ -120,20 +121,20 @@ func TestChangePassword(t *testing.T) {
 		tok2, _ := s.CreateSession(ctx, u.ID, time.Hour)
 		otherTok, _ := s.CreateSession(ctx, other.ID, time.Hour)
 
-		if err := s.ChangePassword(ctx, u.ID, "wrong password!", "a brand new password"); ErrorCode(err) != EUNAUTHORIZED || err.Error() != "当前密码不正确" {
+		if err := s.ChangePassword(ctx, u.ID, "wrong password!", "a brand new password"); apperr.Code(err) != apperr.EUNAUTHORIZED || err.Error() != "当前密码不正确" {
 			t.Errorf("wrong current password: %v", err)
 		}
 		if _, err := s.SessionUser(ctx, tok1); err != nil {
 			t.Errorf("a wrong current password ended a session: %v", err)
 		}
-		if err := s.ChangePassword(ctx, u.ID, testPassword, "short"); ErrorCode(err) != EINVALID {
+		if err := s.ChangePassword(ctx, u.ID, testPassword, "short"); apperr.Code(err) != apperr.EINVALID {
 			t.Errorf("short new password: %v", err)
 		}
 		if err := s.ChangePassword(ctx, u.ID, testPassword, "a brand new password"); err != nil {
 			t.Fatal(err)
 		}
 		for _, tok := range []string{tok1, tok2} {
-			if _, err := s.SessionUser(ctx, tok); ErrorCode(err) != EUNAUTHORIZED {
+			if _, err := s.SessionUser(ctx, tok); apperr.Code(err) != apperr.EUNAUTHORIZED {
 				t.Errorf("a session survived the change: %v", err)
 			}
 		}
@@ -143,17 +144,17 @@ func TestChangePassword(t *testing.T) {
 		if _, err := s.Authenticate(ctx, "qian", "a brand new password"); err != nil {
 			t.Errorf("new password: %v", err)
 		}
-		if _, err := s.Authenticate(ctx, "qian", testPassword); ErrorCode(err) != EUNAUTHORIZED {
+		if _, err := s.Authenticate(ctx, "qian", testPassword); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("old password still works: %v", err)
 		}
 		// The old password no longer changes it.
-		if err := s.ChangePassword(ctx, u.ID, testPassword, "yet another password"); ErrorCode(err) != EUNAUTHORIZED {
+		if err := s.ChangePassword(ctx, u.ID, testPassword, "yet another password"); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("change with the old password: %v", err)
 		}
 		if err := s.DisableUser(ctx, u.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.ChangePassword(ctx, u.ID, "a brand new password", "yet another password"); ErrorCode(err) != EUNAUTHORIZED {
+		if err := s.ChangePassword(ctx, u.ID, "a brand new password", "yet another password"); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("disabled account: %v", err)
 		}
 	})

@@ -1,10 +1,12 @@
 package store
 
 import (
-	"github.com/jixiao/jixiao/internal/evaluation"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/jixiao/jixiao/internal/apperr"
+	"github.com/jixiao/jixiao/internal/evaluation"
 
 	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/workflow"
@@ -49,8 +51,8 @@ func TestTransitionsByRole(t *testing.T) {
 				r, _ := s.Get(ctx, code, year)
 				h := historyOf(t, s, code, year, "status")
 				if role != tr.Role {
-					if ErrorCode(err) != EFORBIDDEN || !strings.Contains(err.Error(), code) {
-						t.Errorf("%s → %s by %s: %v (%s), want EFORBIDDEN", tr.From, tr.To, role, err, ErrorCode(err))
+					if apperr.Code(err) != apperr.EFORBIDDEN || !strings.Contains(err.Error(), code) {
+						t.Errorf("%s → %s by %s: %v (%s), want apperr.EFORBIDDEN", tr.From, tr.To, role, err, apperr.Code(err))
 					}
 					if r.Status != tr.From || r.Version != v || len(h) != before {
 						t.Errorf("%s → %s by %s refused but changed the store: %s v%d", tr.From, tr.To, role, r.Status, r.Version)
@@ -78,15 +80,15 @@ func TestTransitionsByRole(t *testing.T) {
 		// A move that is no transition at all, by each role.
 		for _, u := range p.all() {
 			v := setStatus(t, s, code, year, workflow.Draft)
-			if _, err := s.Transition(ctx, code, year, workflow.Published, u, "跳过", v); ErrorCode(err) != EFORBIDDEN {
+			if _, err := s.Transition(ctx, code, year, workflow.Published, u, "跳过", v); apperr.Code(err) != apperr.EFORBIDDEN {
 				t.Errorf("draft → published by %s: %v", fmtUser(u), err)
 			}
 		}
 		v := setStatus(t, s, code, year, workflow.Draft)
-		if _, err := s.Transition(ctx, code, year, "bogus", p.editorA, "", v); ErrorCode(err) != EFORBIDDEN {
+		if _, err := s.Transition(ctx, code, year, "bogus", p.editorA, "", v); apperr.Code(err) != apperr.EFORBIDDEN {
 			t.Errorf("to an unknown status: %v", err)
 		}
-		if _, err := s.Transition(ctx, "999999", year, workflow.Submitted, p.editorA, "", 1); ErrorCode(err) != ENOTFOUND {
+		if _, err := s.Transition(ctx, "999999", year, workflow.Submitted, p.editorA, "", 1); apperr.Code(err) != apperr.ENOTFOUND {
 			t.Errorf("missing department-year: %v", err)
 		}
 	})
@@ -99,39 +101,39 @@ func TestTransitionChecks(t *testing.T) {
 
 		// Department isolation: B's people cannot move A's data.
 		v := setStatus(t, s, code, year, workflow.Draft)
-		if _, err := s.Transition(ctx, code, year, workflow.Submitted, p.editorB, "", v); ErrorCode(err) != EFORBIDDEN || !strings.Contains(err.Error(), "900100") {
-			t.Errorf("editor of B submits A: %v, want EFORBIDDEN", err)
+		if _, err := s.Transition(ctx, code, year, workflow.Submitted, p.editorB, "", v); apperr.Code(err) != apperr.EFORBIDDEN || !strings.Contains(err.Error(), "900100") {
+			t.Errorf("editor of B submits A: %v, want apperr.EFORBIDDEN", err)
 		}
 		// A stale User value cannot claim another department or role: the
 		// stored account decides.
 		forged := p.editorB
 		forged.DepartmentCode, forged.Role = code, workflow.Editor
-		if _, err := s.Transition(ctx, code, year, workflow.Submitted, forged, "", v); ErrorCode(err) != EFORBIDDEN {
-			t.Errorf("forged department: %v, want EFORBIDDEN", err)
+		if _, err := s.Transition(ctx, code, year, workflow.Submitted, forged, "", v); apperr.Code(err) != apperr.EFORBIDDEN {
+			t.Errorf("forged department: %v, want apperr.EFORBIDDEN", err)
 		}
 		asReviewer := p.editorA
 		asReviewer.Role, asReviewer.DepartmentCode = workflow.Reviewer, ""
 		v = setStatus(t, s, code, year, workflow.Approved)
-		if _, err := s.Transition(ctx, code, year, workflow.UnderReview, asReviewer, "", v); ErrorCode(err) != EFORBIDDEN {
-			t.Errorf("forged role: %v, want EFORBIDDEN", err)
+		if _, err := s.Transition(ctx, code, year, workflow.UnderReview, asReviewer, "", v); apperr.Code(err) != apperr.EFORBIDDEN {
+			t.Errorf("forged role: %v, want apperr.EFORBIDDEN", err)
 		}
-		if _, err := s.Transition(ctx, code, year, workflow.UnderReview, User{}, "", v); ErrorCode(err) != EUNAUTHORIZED {
-			t.Errorf("no actor: %v, want EUNAUTHORIZED", err)
+		if _, err := s.Transition(ctx, code, year, workflow.UnderReview, User{}, "", v); apperr.Code(err) != apperr.EUNAUTHORIZED {
+			t.Errorf("no actor: %v, want apperr.EUNAUTHORIZED", err)
 		}
 		v = setStatus(t, s, code, year, workflow.Submitted)
-		if _, err := s.Transition(ctx, code, year, workflow.Approved, p.approverB, "", v); ErrorCode(err) != EFORBIDDEN {
-			t.Errorf("approver of B approves A: %v, want EFORBIDDEN", err)
+		if _, err := s.Transition(ctx, code, year, workflow.Approved, p.approverB, "", v); apperr.Code(err) != apperr.EFORBIDDEN {
+			t.Errorf("approver of B approves A: %v, want apperr.EFORBIDDEN", err)
 		}
 
 		// Returning needs a comment.
 		for _, c := range []string{"", "  \n"} {
-			if _, err := s.Transition(ctx, code, year, workflow.Returned, p.approverA, c, v); ErrorCode(err) != EINVALID {
-				t.Errorf("return with comment %q: %v, want EINVALID", c, err)
+			if _, err := s.Transition(ctx, code, year, workflow.Returned, p.approverA, c, v); apperr.Code(err) != apperr.EINVALID {
+				t.Errorf("return with comment %q: %v, want apperr.EINVALID", c, err)
 			}
 		}
 		// A stale version is a conflict, and nothing changes.
-		if _, err := s.Transition(ctx, code, year, workflow.Approved, p.approverA, "", v-1); ErrorCode(err) != ECONFLICT {
-			t.Errorf("stale version: %v, want ECONFLICT", err)
+		if _, err := s.Transition(ctx, code, year, workflow.Approved, p.approverA, "", v-1); apperr.Code(err) != apperr.ECONFLICT {
+			t.Errorf("stale version: %v, want apperr.ECONFLICT", err)
 		}
 		if r, _ := s.Get(ctx, code, year); r.Status != workflow.Submitted || r.Version != v {
 			t.Errorf("after refusals: %s v%d", r.Status, r.Version)
@@ -140,8 +142,8 @@ func TestTransitionChecks(t *testing.T) {
 		if err := s.DisableUser(ctx, p.approverA.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Transition(ctx, code, year, workflow.Approved, p.approverA, "", v); ErrorCode(err) != EUNAUTHORIZED {
-			t.Errorf("disabled approver: %v, want EUNAUTHORIZED", err)
+		if _, err := s.Transition(ctx, code, year, workflow.Approved, p.approverA, "", v); apperr.Code(err) != apperr.EUNAUTHORIZED {
+			t.Errorf("disabled approver: %v, want apperr.EUNAUTHORIZED", err)
 		}
 		if err := s.EnableUser(ctx, p.approverA.ID); err != nil {
 			t.Fatal(err)
@@ -169,14 +171,14 @@ func TestNotEditableRefusesUpdateAndImport(t *testing.T) {
 		changed.Narrative.Conclusion = "提交后的修改。"
 		e := entry(t, changed, "changed.yaml")
 		before := takeSnapshot(t, s)
-		if _, err := s.Update(ctx, code, year, changed, e.Result, v, "editor-a", ""); ErrorCode(err) != EFORBIDDEN || !strings.Contains(err.Error(), "已提交") {
-			t.Errorf("update of a submitted year: %v, want EFORBIDDEN naming the status", err)
+		if _, err := s.Update(ctx, code, year, changed, e.Result, v, "editor-a", ""); apperr.Code(err) != apperr.EFORBIDDEN || !strings.Contains(err.Error(), "已提交") {
+			t.Errorf("update of a submitted year: %v, want apperr.EFORBIDDEN naming the status", err)
 		}
 		// The import also creates a department; it must all roll back.
 		create := entry(t, variant(t, th.Evaluation, "900200", 0), "new.yaml")
 		_, err = s.Import(ctx, []Entry{create, e}, "tester", "")
-		if ErrorCode(err) != EFORBIDDEN || !strings.Contains(err.Error(), code) || !strings.Contains(err.Error(), "changed.yaml") {
-			t.Errorf("import over a submitted year: %v, want EFORBIDDEN naming it", err)
+		if apperr.Code(err) != apperr.EFORBIDDEN || !strings.Contains(err.Error(), code) || !strings.Contains(err.Error(), "changed.yaml") {
+			t.Errorf("import over a submitted year: %v, want apperr.EFORBIDDEN naming it", err)
 		}
 		if after := takeSnapshot(t, s); !reflect.DeepEqual(before, after) {
 			t.Errorf("refused writes changed the store:\nbefore %+v\nafter  %+v", before, after)
@@ -197,10 +199,10 @@ func TestNotEditableRefusesUpdateAndImport(t *testing.T) {
 		}
 		for _, st := range []string{workflow.Approved, workflow.UnderReview, workflow.Accepted, workflow.Published} {
 			v := setStatus(t, s, code, year, st)
-			if _, err := s.Update(ctx, code, year, th.Evaluation, th.Result, v, "x", ""); ErrorCode(err) != EFORBIDDEN {
+			if _, err := s.Update(ctx, code, year, th.Evaluation, th.Result, v, "x", ""); apperr.Code(err) != apperr.EFORBIDDEN {
 				t.Errorf("update in status %s: %v", st, err)
 			}
-			if _, err := s.Import(ctx, []Entry{th}, "x", ""); ErrorCode(err) != EFORBIDDEN {
+			if _, err := s.Import(ctx, []Entry{th}, "x", ""); apperr.Code(err) != apperr.EFORBIDDEN {
 				t.Errorf("import in status %s: %v", st, err)
 			}
 		}
@@ -217,15 +219,15 @@ func TestReview(t *testing.T) {
 		// Only while under review.
 		for _, st := range []string{workflow.Draft, workflow.Approved, workflow.Accepted} {
 			setStatus(t, s, code, year, st)
-			if err := s.SetReviewScore(ctx, code, year, ScopeDepartment, ind, 500, "复核", p.reviewer); ErrorCode(err) != EFORBIDDEN {
-				t.Errorf("review score in status %s: %v, want EFORBIDDEN", st, err)
+			if err := s.SetReviewScore(ctx, code, year, ScopeDepartment, ind, 500, "复核", p.reviewer); apperr.Code(err) != apperr.EFORBIDDEN {
+				t.Errorf("review score in status %s: %v, want apperr.EFORBIDDEN", st, err)
 			}
 		}
 		v := setStatus(t, s, code, year, workflow.UnderReview)
 		// Only by reviewers.
 		for _, u := range []User{p.editorA, p.approverA, p.editorB, p.admin} {
-			if err := s.SetReviewScore(ctx, code, year, ScopeDepartment, ind, 500, "复核", u); ErrorCode(err) != EFORBIDDEN {
-				t.Errorf("review score by %s: %v, want EFORBIDDEN", fmtUser(u), err)
+			if err := s.SetReviewScore(ctx, code, year, ScopeDepartment, ind, 500, "复核", u); apperr.Code(err) != apperr.EFORBIDDEN {
+				t.Errorf("review score by %s: %v, want apperr.EFORBIDDEN", fmtUser(u), err)
 			}
 		}
 		for _, c := range []struct {
@@ -243,8 +245,8 @@ func TestReview(t *testing.T) {
 			{"99", pind, 100, "复核"},
 			{"project", pind, 100, "复核"},
 		} {
-			if err := s.SetReviewScore(ctx, code, year, c.scope, c.ind, c.score, c.reason, p.reviewer); ErrorCode(err) != EINVALID {
-				t.Errorf("SetReviewScore(%q, %q, %v, %q): %v, want EINVALID", c.scope, c.ind, c.score, c.reason, err)
+			if err := s.SetReviewScore(ctx, code, year, c.scope, c.ind, c.score, c.reason, p.reviewer); apperr.Code(err) != apperr.EINVALID {
+				t.Errorf("SetReviewScore(%q, %q, %v, %q): %v, want apperr.EINVALID", c.scope, c.ind, c.score, c.reason, err)
 			}
 		}
 		if n := count(t, s, "review_scores"); n != 0 {
@@ -292,7 +294,7 @@ func TestReview(t *testing.T) {
 		if _, err := s.Transition(ctx, code, year, workflow.Accepted, p.reviewer, "", v); err != nil {
 			t.Errorf("accept after scoring: %v", err)
 		}
-		if err := s.SetReviewScore(ctx, code, year, ScopeDepartment, ind, 100, "晚了", p.reviewer); ErrorCode(err) != EFORBIDDEN {
+		if err := s.SetReviewScore(ctx, code, year, ScopeDepartment, ind, 100, "晚了", p.reviewer); apperr.Code(err) != apperr.EFORBIDDEN {
 			t.Errorf("review score after acceptance: %v", err)
 		}
 
@@ -303,21 +305,21 @@ func TestReview(t *testing.T) {
 			}
 		}
 		for _, u := range []User{p.editorB, p.approverB, p.admin} {
-			if _, err := s.AddComment(ctx, code, year, "", "不应保存", u); ErrorCode(err) != EFORBIDDEN {
-				t.Errorf("comment by %s: %v, want EFORBIDDEN", fmtUser(u), err)
+			if _, err := s.AddComment(ctx, code, year, "", "不应保存", u); apperr.Code(err) != apperr.EFORBIDDEN {
+				t.Errorf("comment by %s: %v, want apperr.EFORBIDDEN", fmtUser(u), err)
 			}
 		}
-		if _, err := s.AddComment(ctx, code, year, "", "  ", p.reviewer); ErrorCode(err) != EINVALID {
+		if _, err := s.AddComment(ctx, code, year, "", "  ", p.reviewer); apperr.Code(err) != apperr.EINVALID {
 			t.Errorf("empty comment: %v", err)
 		}
 		c, err := s.AddComment(ctx, code, year, "", "整体意见", p.reviewer)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.ResolveComment(ctx, code, year, c.ID, true, p.editorB); ErrorCode(err) != EFORBIDDEN {
+		if err := s.ResolveComment(ctx, code, year, c.ID, true, p.editorB); apperr.Code(err) != apperr.EFORBIDDEN {
 			t.Errorf("resolve by another department: %v", err)
 		}
-		if err := s.ResolveComment(ctx, "900100", year, c.ID, true, p.editorB); ErrorCode(err) != ENOTFOUND {
+		if err := s.ResolveComment(ctx, "900100", year, c.ID, true, p.editorB); apperr.Code(err) != apperr.ENOTFOUND {
 			t.Errorf("resolve a comment of another department-year: %v", err)
 		}
 		if err := s.ResolveComment(ctx, code, year, c.ID, true, p.editorA); err != nil {

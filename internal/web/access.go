@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
@@ -46,12 +47,12 @@ func matches(f store.Filter, l store.Listing) bool {
 // visibleTo reports whether u (nil: the public) may read the listing.
 func visibleTo(u *store.User, l store.Listing) bool { return matches(store.Visible(u), l) }
 
-func forbidden(format string, a ...any) *store.Error {
-	return &store.Error{Code: store.EFORBIDDEN, Message: fmt.Sprintf(format, a...)}
+func forbidden(format string, a ...any) *apperr.Error {
+	return &apperr.Error{Code: apperr.EFORBIDDEN, Message: fmt.Sprintf(format, a...)}
 }
 
-func notFound(code string, year string) *store.Error {
-	return &store.Error{Code: store.ENOTFOUND, Message: fmt.Sprintf("未找到部门 %s %s 年度的数据", code, year)}
+func notFound(code string, year string) *apperr.Error {
+	return &apperr.Error{Code: apperr.ENOTFOUND, Message: fmt.Sprintf("未找到部门 %s %s 年度的数据", code, year)}
 }
 
 // inOwnDepartment reports whether u is an editor or approver of the

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/store"
 )
 
@@ -84,7 +85,7 @@ func (s *server) changePassword(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusUnprocessableEntity
 	if len(fe) == 0 {
 		err := s.st.ChangePassword(r.Context(), u.ID, current, password)
-		switch store.ErrorCode(err) {
+		switch apperr.Code(err) {
 		case "":
 			s.throttle.succeed(u.Username, addr)
 			s.log.Info("password changed", "by", u.Username, "username", u.Username, "remote", addr)
@@ -97,13 +98,13 @@ func (s *server) changePassword(w http.ResponseWriter, r *http.Request) {
 			s.setFlash(w, "已修改您的密码；此前在其他浏览器或设备上的登录已全部退出。")
 			http.Redirect(w, r, "/account", http.StatusSeeOther)
 			return
-		case store.EUNAUTHORIZED:
+		case apperr.EUNAUTHORIZED:
 			s.throttle.fail(u.Username, addr)
 			s.log.Warn("password change: wrong current password", "username", u.Username, "remote", addr)
 			fe.add("当前密码", accountCurrentID, "不正确，请重新输入")
-		case store.EINVALID:
+		case apperr.EINVALID:
 			fe.add("密码", accountNewID, "%s", errorMessage(err))
-		case store.ECONFLICT:
+		case apperr.ECONFLICT:
 			status = http.StatusConflict
 			fe.add("密码", "", "%s", errorMessage(err))
 		default:

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/store"
 )
 
@@ -121,7 +122,7 @@ func TestChangeOwnPassword(t *testing.T) {
 		}
 	}
 	for name, tk := range map[string]string{"this browser's old session": tok, "another device's session": other} {
-		if _, err := e.st.SessionUser(context.Background(), tk); store.ErrorCode(err) != store.EUNAUTHORIZED {
+		if _, err := e.st.SessionUser(context.Background(), tk); apperr.Code(err) != apperr.EUNAUTHORIZED {
 			t.Errorf("%s survived the change: %v", name, err)
 		}
 	}
@@ -138,7 +139,7 @@ func TestChangeOwnPassword(t *testing.T) {
 	if _, err := e.st.Authenticate(context.Background(), editorA, newPassword); err != nil {
 		t.Errorf("new password: %v", err)
 	}
-	if _, err := e.st.Authenticate(context.Background(), editorA, password); store.ErrorCode(err) != store.EUNAUTHORIZED {
+	if _, err := e.st.Authenticate(context.Background(), editorA, password); apperr.Code(err) != apperr.EUNAUTHORIZED {
 		t.Errorf("old password still works: %v", err)
 	}
 	if !strings.Contains(logged.String(), `msg="password changed" by=`+editorA+` username=`+editorA) {

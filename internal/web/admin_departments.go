@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/store"
 )
 
@@ -100,7 +101,7 @@ func (s *server) adminSaveDepartment(w http.ResponseWriter, r *http.Request) {
 	if len(fe) == 0 {
 		if _, err := s.st.GetDepartment(r.Context(), f.Code); err == nil {
 			existing = true
-		} else if store.ErrorCode(err) != store.ENOTFOUND {
+		} else if apperr.Code(err) != apperr.ENOTFOUND {
 			s.internalError(w, r, err)
 			return
 		}
@@ -121,7 +122,7 @@ func (s *server) adminSaveDepartment(w http.ResponseWriter, r *http.Request) {
 	if len(fe) == 0 {
 		m := store.DepartmentMaster{Code: f.Code, Name: f.Name, Parent: f.Parent, Region: f.Region}
 		created, err := s.st.SaveDepartment(r.Context(), m, *currentUser(r), reason)
-		switch code := store.ErrorCode(err); code {
+		switch code := apperr.Code(err); code {
 		case "":
 			s.log.Info("department saved", "by", currentUser(r).Username, "code", f.Code, "created", created)
 			if created {
@@ -131,7 +132,7 @@ func (s *server) adminSaveDepartment(w http.ResponseWriter, r *http.Request) {
 			}
 			http.Redirect(w, r, "/admin/departments", http.StatusSeeOther)
 			return
-		case store.EINVALID, store.ECONFLICT, store.EFORBIDDEN:
+		case apperr.EINVALID, apperr.ECONFLICT, apperr.EFORBIDDEN:
 			status = httpStatus(code)
 			fe.add("部门", "", "%s", errorMessage(err))
 		default:

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
@@ -166,9 +167,9 @@ func (s *server) adminUploadFramework(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := s.st.AddFramework(r.Context(), data, *currentUser(r))
-	switch code := store.ErrorCode(err); code {
+	switch code := apperr.Code(err); code {
 	case "":
-	case store.ECONFLICT, store.EINVALID, store.EFORBIDDEN:
+	case apperr.ECONFLICT, apperr.EINVALID, apperr.EFORBIDDEN:
 		d.Errors.add("文件", "framework-file", "%s", errorMessage(err))
 		s.adminShowFrameworks(w, r, httpStatus(code), d)
 		return

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
@@ -276,16 +277,16 @@ func (s *server) adminCreateUser(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusUnprocessableEntity
 	if len(fe) == 0 {
 		u, err := s.st.CreateUser(r.Context(), store.User{Username: f.Username, DisplayName: f.DisplayName, Role: f.Role, DepartmentCode: f.DepartmentCode}, password)
-		switch store.ErrorCode(err) {
+		switch apperr.Code(err) {
 		case "":
 			s.log.Info("user created", "by", currentUser(r).Username, "username", u.Username, "role", u.Role)
 			s.setFlash(w, fmt.Sprintf("已创建账号 %s（%s）。", u.Username, workflow.RoleNames[u.Role]))
 			http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 			return
-		case store.ECONFLICT:
+		case apperr.ECONFLICT:
 			status = http.StatusConflict
 			fe.add("用户名", "new-username", "“%s”已被使用", f.Username)
-		case store.EINVALID:
+		case apperr.EINVALID:
 			fe.add("账号", "", "%s", errorMessage(err))
 		default:
 			s.internalError(w, r, err)
@@ -371,9 +372,9 @@ func (s *server) adminSetPassword(w http.ResponseWriter, r *http.Request) {
 	adminCheckPassword(&fe, password, r.PostFormValue("password2"), fmt.Sprintf("pw-%d", u.ID), fmt.Sprintf("pw2-%d", u.ID))
 	if len(fe) == 0 {
 		err := s.st.SetPassword(r.Context(), u.ID, password)
-		switch store.ErrorCode(err) {
+		switch apperr.Code(err) {
 		case "":
-		case store.EINVALID:
+		case apperr.EINVALID:
 			fe.add("密码", fmt.Sprintf("pw-%d", u.ID), "%s", errorMessage(err))
 		default:
 			s.fail(w, r, err)

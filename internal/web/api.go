@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/store"
@@ -37,8 +38,8 @@ func writeAPIError(w http.ResponseWriter, status int, code, msg string) {
 
 // apiFail answers a store error: status by httpStatus, the one mapping.
 func (s *server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
-	code := store.ErrorCode(err)
-	if code == store.EINTERNAL {
+	code := apperr.Code(err)
+	if code == apperr.EINTERNAL {
 		s.internalError(w, r, err)
 		return
 	}
@@ -49,7 +50,7 @@ func (s *server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 func (s *server) apiSignedIn(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if currentUser(r) == nil {
-			writeAPIError(w, http.StatusUnauthorized, store.EUNAUTHORIZED, "请先登录")
+			writeAPIError(w, http.StatusUnauthorized, apperr.EUNAUTHORIZED, "请先登录")
 			return
 		}
 		h(w, r)
@@ -79,14 +80,14 @@ func (s *server) apiList(w http.ResponseWriter, r *http.Request) {
 	if t := q.Get("year"); t != "" {
 		y, ok := parseYear(t)
 		if !ok {
-			writeAPIError(w, http.StatusUnprocessableEntity, store.EINVALID, "年度参数无效")
+			writeAPIError(w, http.StatusUnprocessableEntity, apperr.EINVALID, "年度参数无效")
 			return
 		}
 		req.Year = y
 	}
 	if st := q.Get("status"); st != "" {
 		if workflow.StatusNames[st] == "" {
-			writeAPIError(w, http.StatusUnprocessableEntity, store.EINVALID, "状态参数无效")
+			writeAPIError(w, http.StatusUnprocessableEntity, apperr.EINVALID, "状态参数无效")
 			return
 		}
 		req.Status = []string{st}
@@ -148,11 +149,11 @@ func (s *server) apiTransition(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		writeAPIError(w, http.StatusUnprocessableEntity, store.EINVALID, "请求体应为 JSON：{\"to\": 状态, \"version\": 版本, \"comment\": 意见}")
+		writeAPIError(w, http.StatusUnprocessableEntity, apperr.EINVALID, "请求体应为 JSON：{\"to\": 状态, \"version\": 版本, \"comment\": 意见}")
 		return
 	}
 	if req.Version < 1 {
-		writeAPIError(w, http.StatusUnprocessableEntity, store.EINVALID, "缺少数据版本 version")
+		writeAPIError(w, http.StatusUnprocessableEntity, apperr.EINVALID, "缺少数据版本 version")
 		return
 	}
 	if _, err := s.doTransition(r, u, sc.rec.Listing, req.To, strconv.Itoa(req.Version), req.Comment); err != nil {

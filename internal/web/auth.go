@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/store"
 )
 
@@ -35,10 +36,10 @@ func (s *server) withSession(h http.Handler) http.Handler {
 			return
 		}
 		u, err := s.st.SessionUser(r.Context(), c.Value)
-		switch store.ErrorCode(err) {
+		switch apperr.Code(err) {
 		case "":
 			r = r.WithContext(context.WithValue(r.Context(), userKey, &u))
-		case store.EUNAUTHORIZED:
+		case apperr.EUNAUTHORIZED:
 			s.clearSessionCookie(w)
 		default:
 			s.internalError(w, r, err)
@@ -169,7 +170,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.st.Authenticate(r.Context(), username, password)
 	if err != nil {
-		if store.ErrorCode(err) != store.EUNAUTHORIZED {
+		if apperr.Code(err) != apperr.EUNAUTHORIZED {
 			s.internalError(w, r, err)
 			return
 		}

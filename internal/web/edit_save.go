@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/num"
@@ -255,8 +256,8 @@ func (s *server) editAgain(w http.ResponseWriter, r *http.Request, status int, m
 
 // editSaveFailed answers an error from store.Update.
 func (s *server) editSaveFailed(w http.ResponseWriter, r *http.Request, err error) {
-	switch code := store.ErrorCode(err); code {
-	case store.ECONFLICT, store.EINVALID:
+	switch code := apperr.Code(err); code {
+	case apperr.ECONFLICT, apperr.EINVALID:
 		s.editAgain(w, r, httpStatus(code), "修改未保存："+errorMessage(err))
 	default:
 		s.refuse(w, r, err, nil)
@@ -368,7 +369,7 @@ func readEdit(w http.ResponseWriter, r *http.Request, sc *scored) (sub *editSubm
 		err = checkVersion(sc.rec.Listing, v)
 	}
 	if err != nil {
-		return nil, httpStatus(store.ErrorCode(err)), errorMessage(err), nil
+		return nil, httpStatus(apperr.Code(err)), errorMessage(err), nil
 	}
 	p := newEditPage(sc)
 	ev, err := cloneEvaluation(sc.rec.Evaluation)

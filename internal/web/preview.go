@@ -5,8 +5,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/scoring"
-	"github.com/jixiao/jixiao/internal/store"
 )
 
 // This file is the edit form's preview (试算): POST …/edit/preview reads
@@ -178,8 +178,8 @@ func (s *server) previewData(w http.ResponseWriter, r *http.Request) {
 
 // previewFailed answers an htmx preview with an error's status and message.
 func (s *server) previewFailed(w http.ResponseWriter, r *http.Request, err error) {
-	code := store.ErrorCode(err)
-	if code == store.EINTERNAL {
+	code := apperr.Code(err)
+	if code == apperr.EINTERNAL {
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	s.previewRefused(w, httpStatus(code), errorMessage(err))

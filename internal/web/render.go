@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/render/html"
 	"github.com/jixiao/jixiao/internal/store"
@@ -135,8 +136,8 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, status int,
 
 // fail answers a store error on a page: its status and Chinese message.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := store.ErrorCode(err)
-	if code == store.EINTERNAL {
+	code := apperr.Code(err)
+	if code == apperr.EINTERNAL {
 		s.internalError(w, r, err)
 		return
 	}

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/render/pdf"
 	"github.com/jixiao/jixiao/internal/store"
 )
@@ -126,7 +127,7 @@ func (s *server) handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isAPI(r) {
-			writeAPIError(w, http.StatusForbidden, store.EFORBIDDEN, "跨站请求已被拒绝")
+			writeAPIError(w, http.StatusForbidden, apperr.EFORBIDDEN, "跨站请求已被拒绝")
 			return
 		}
 		s.renderError(w, r, http.StatusForbidden, "跨站请求已被拒绝：请从本系统的页面提交表单。")
@@ -189,7 +190,7 @@ func (s *server) routes() {
 	s.api("GET /api/v1/evaluations/{code}/{year}", s.apiSignedIn(s.apiGet))
 	s.api("POST /api/v1/evaluations/{code}/{year}/transition", s.apiSignedIn(s.apiTransition))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeAPIError(w, http.StatusNotFound, store.ENOTFOUND, "没有这个接口")
+		writeAPIError(w, http.StatusNotFound, apperr.ENOTFOUND, "没有这个接口")
 	})
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -281,7 +282,7 @@ func (s *server) recoverPanics(h http.Handler) http.Handler {
 				return
 			}
 			if isAPI(r) {
-				writeAPIError(sw, http.StatusInternalServerError, store.EINTERNAL, "服务器内部错误，请稍后重试")
+				writeAPIError(sw, http.StatusInternalServerError, apperr.EINTERNAL, "服务器内部错误，请稍后重试")
 				return
 			}
 			s.renderError(sw, r, http.StatusInternalServerError, "服务器内部错误，请稍后重试；如果问题持续，请联系系统管理员。")
@@ -294,7 +295,7 @@ func (s *server) recoverPanics(h http.Handler) http.Handler {
 func (s *server) internalError(w http.ResponseWriter, r *http.Request, err error) {
 	s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	if isAPI(r) {
-		writeAPIError(w, http.StatusInternalServerError, store.EINTERNAL, "服务器内部错误，请稍后重试")
+		writeAPIError(w, http.StatusInternalServerError, apperr.EINTERNAL, "服务器内部错误，请稍后重试")
 		return
 	}
 	s.renderError(w, r, http.StatusInternalServerError, "服务器内部错误，请稍后重试；如果问题持续，请联系系统管理员。")
@@ -304,15 +305,15 @@ func (s *server) internalError(w http.ResponseWriter, r *http.Request, err error
 // where this is decided, for pages and the API alike.
 func httpStatus(code string) int {
 	switch code {
-	case store.ENOTFOUND:
+	case apperr.ENOTFOUND:
 		return http.StatusNotFound
-	case store.ECONFLICT:
+	case apperr.ECONFLICT:
 		return http.StatusConflict
-	case store.EINVALID:
+	case apperr.EINVALID:
 		return http.StatusUnprocessableEntity
-	case store.EUNAUTHORIZED:
+	case apperr.EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case store.EFORBIDDEN:
+	case apperr.EFORBIDDEN:
 		return http.StatusForbidden
 	}
 	return http.StatusInternalServerError
@@ -321,8 +322,8 @@ func httpStatus(code string) int {
 // errorMessage is the Chinese message of a store error, or a generic one
 // for internal errors (whose details go to the log only).
 func errorMessage(err error) string {
-	var se *store.Error
-	if errors.As(err, &se) && se.Code != store.EINTERNAL {
+	var se *apperr.Error
+	if errors.As(err, &se) && se.Code != apperr.EINTERNAL {
 		return se.Message
 	}
 	return "服务器内部错误，请稍后重试"

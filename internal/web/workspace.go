@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
@@ -260,7 +261,7 @@ func editForms(fw *framework.Framework, ev *evaluation.Evaluation, res *scoring.
 func formVersion(r *http.Request) (int, error) {
 	v, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("version")))
 	if err != nil || v < 1 {
-		return 0, &store.Error{Code: store.EINVALID, Message: "表单缺少数据版本，请刷新页面后重试"}
+		return 0, &apperr.Error{Code: apperr.EINVALID, Message: "表单缺少数据版本，请刷新页面后重试"}
 	}
 	return v, nil
 }
@@ -268,7 +269,7 @@ func formVersion(r *http.Request) (int, error) {
 // checkVersion refuses a form made from an older version.
 func checkVersion(l store.Listing, v int) error {
 	if v != l.Version {
-		return &store.Error{Code: store.ECONFLICT, Message: fmt.Sprintf("部门 %s %d 年度的数据已被他人修改（当前版本 %d，您编辑的版本 %d），请查看最新内容后重试", l.DepartmentCode, l.Year, l.Version, v)}
+		return &apperr.Error{Code: apperr.ECONFLICT, Message: fmt.Sprintf("部门 %s %d 年度的数据已被他人修改（当前版本 %d，您编辑的版本 %d），请查看最新内容后重试", l.DepartmentCode, l.Year, l.Version, v)}
 	}
 	return nil
 }
@@ -276,13 +277,13 @@ func checkVersion(l store.Listing, v int) error {
 // refuse shows the workspace again, freshly loaded, with the error's
 // status and message; what the user may not see stays a 404.
 func (s *server) refuse(w http.ResponseWriter, r *http.Request, err error, findings diag.List) {
-	code := store.ErrorCode(err)
-	if code == store.EINTERNAL {
+	code := apperr.Code(err)
+	if code == apperr.EINTERNAL {
 		s.internalError(w, r, err)
 		return
 	}
 	sc, lerr := s.load(r.Context(), currentUser(r), r.PathValue("code"), r.PathValue("year"))
-	if lerr != nil || code == store.ENOTFOUND || code == store.EUNAUTHORIZED {
+	if lerr != nil || code == apperr.ENOTFOUND || code == apperr.EUNAUTHORIZED {
 		if lerr == nil {
 			lerr = err
 		}
@@ -296,7 +297,7 @@ func (s *server) refuse(w http.ResponseWriter, r *http.Request, err error, findi
 func parseForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		return &store.Error{Code: store.EINVALID, Message: "表单无法读取"}
+		return &apperr.Error{Code: apperr.EINVALID, Message: "表单无法读取"}
 	}
 	return nil
 }
@@ -338,7 +339,7 @@ func (s *server) transition(w http.ResponseWriter, r *http.Request) {
 func (s *server) doTransition(r *http.Request, u *store.User, l store.Listing, to, versionText, comment string) (workflow.Transition, error) {
 	v, err := strconv.Atoi(strings.TrimSpace(versionText))
 	if err != nil || v < 1 {
-		return workflow.Transition{}, &store.Error{Code: store.EINVALID, Message: "缺少数据版本，请刷新后重试"}
+		return workflow.Transition{}, &apperr.Error{Code: apperr.EINVALID, Message: "缺少数据版本，请刷新后重试"}
 	}
 	if err := checkVersion(l, v); err != nil {
 		return workflow.Transition{}, err
@@ -348,7 +349,7 @@ func (s *server) doTransition(r *http.Request, u *store.User, l store.Listing, t
 		return t, err
 	}
 	if t.NeedsComment && strings.TrimSpace(comment) == "" {
-		return t, &store.Error{Code: store.EINVALID, Message: fmt.Sprintf("%s需要填写原因", t.Action)}
+		return t, &apperr.Error{Code: apperr.EINVALID, Message: fmt.Sprintf("%s需要填写原因", t.Action)}
 	}
 	if _, err := s.st.Transition(r.Context(), l.DepartmentCode, l.Year, to, *u, comment, v); err != nil {
 		return t, err
@@ -357,7 +358,7 @@ func (s *server) doTransition(r *http.Request, u *store.User, l store.Listing, t
 	// department sees it beside the data.
 	if t.NeedsComment {
 		body := t.Action + "：" + strings.TrimSpace(comment)
-		if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, "", body, *u); err != nil && store.ErrorCode(err) != store.EFORBIDDEN {
+		if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, "", body, *u); err != nil && apperr.Code(err) != apperr.EFORBIDDEN {
 			s.log.Error("comment on transition", "err", err)
 		}
 	}
@@ -378,8 +379,8 @@ func cloneEvaluation(ev *evaluation.Evaluation) (*evaluation.Evaluation, error) 
 	return &out, nil
 }
 
-func invalid(format string, a ...any) *store.Error {
-	return &store.Error{Code: store.EINVALID, Message: fmt.Sprintf(format, a...)}
+func invalid(format string, a ...any) *apperr.Error {
+	return &apperr.Error{Code: apperr.EINVALID, Message: fmt.Sprintf(format, a...)}
 }
 
 // setScore changes the self-score input of one department indicator,
@@ -552,7 +553,7 @@ func (s *server) setReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.st.SetReviewScore(r.Context(), l.DepartmentCode, l.Year, store.ScopeDepartment, code, p, reason, *u); err != nil {
-		if store.ErrorCode(err) == store.EINVALID {
+		if apperr.Code(err) == apperr.EINVALID {
 			// The score and indicator were checked above: what the
 			// store refuses is the reason's text.
 			err = onField("reason", err)
@@ -606,7 +607,7 @@ func (s *server) addComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, indicator, body, *u); err != nil {
-		if store.ErrorCode(err) == store.EINVALID {
+		if apperr.Code(err) == apperr.EINVALID {
 			// The indicator was checked above: what the store refuses
 			// is the comment's text.
 			err = onField("body", err)
