@@ -31,6 +31,9 @@ type Options struct {
 	// Reviews are the finance bureau's review scores (复核得分) of the
 	// department's indicators, by indicator code.
 	Reviews map[string]num.Points
+	// Quality are the target-quality checks (绩效目标质量审核) to run, from
+	// a rules file; nil runs none.
+	Quality *evaluation.QualityRules
 	// ReadErrors says the reader found errors in the file the evaluation
 	// was read from: the data is checked, so that every problem is listed
 	// at once, but what is known to be wrong is not scored.
@@ -69,6 +72,7 @@ type Assessment struct {
 // Findings say what is wrong, and Result is nil when ev cannot be scored.
 func Assess(ev *evaluation.Evaluation, lib Library, opts Options) *Assessment {
 	a := check(ev, lib)
+	a.Findings = append(a.Findings, ev.Quality(opts.Quality)...)
 	if opts.ReadErrors || (a.Findings.Err() != nil && !opts.Stored) {
 		return a
 	}

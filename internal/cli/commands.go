@@ -54,9 +54,9 @@ func load(path, fwDirs string) (*scored, error) {
 
 // assessOptions are the pipeline's options on the command line: the
 // official working-day calendar, which register checks count their
-// deadlines on.
+// deadlines on, and the built-in target-quality rules.
 func assessOptions() assess.Options {
-	return assess.Options{Calendar: calendar.ScoringOptions().Calendar}
+	return assess.Options{Calendar: calendar.ScoringOptions().Calendar, Quality: datafile.DefaultQuality()}
 }
 
 // mustScore loads a file and fails, listing every error, unless it scores

@@ -28,7 +28,7 @@ var (
 	latinWord = regexp.MustCompile(`[A-Za-z][A-Za-z_]{2,}`)
 	// Tokens that are not prose: flags, finding codes, field paths in
 	// brackets, quoted values the user typed, URLs and file paths.
-	notProse = regexp.MustCompile(`jixiao(?: [a-z]+){1,2}|JIXIAO_[A-Z_]+|YYYY-MM-DD|[\w.-]+\.(?:yaml|yml|json|xlsx|docx|db)\b|--?[a-z][a-z0-9-]*|\b[EWI]\d{3}\b|\[[^\]]*\]|"[^"]*"|“[^”]*”|[a-z]+://\S*|(?:\.{0,2}/[^\s：:，,）)]+)+`)
+	notProse = regexp.MustCompile(`jixiao(?: [a-z]+){1,2}|JIXIAO_[A-Z_]+|YYYY-MM-DD|[\w.-]+\.(?:yaml|yml|json|xlsx|docx|db)\b|--?[a-z][a-z0-9-]*|\b[EWI]\d{3}\b|\[(?:[^\[\]]|\[[^\]]*\])*\]|"[^"]*"|“[^”]*”|[a-z]+://\S*|(?:\.{0,2}/[^\s：:，,）)]+)+`)
 )
 
 // englishIn returns the words of out that are English prose.

@@ -1,6 +1,11 @@
 package datafile
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/jixiao/jixiao/rules"
+)
 
 func TestBuiltinFrameworksValidate(t *testing.T) {
 	lib, ds := LoadLibrary()
@@ -11,5 +16,27 @@ func TestBuiltinFrameworksValidate(t *testing.T) {
 		if _, ok := lib.Framework(id); !ok {
 			t.Errorf("built-in framework %s missing", id)
 		}
+	}
+}
+
+// The built-in target-quality rules read without a finding, and every
+// check runs and states its source.
+func TestDefaultQualityRules(t *testing.T) {
+	data, err := rules.FS.ReadFile(DefaultQualityFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, ds := QualityRules(DefaultQualityFile, data)
+	if len(ds) > 0 || q == nil {
+		t.Fatalf("built-in quality rules: %v", ds)
+	}
+	if !q.Outputs.Enabled || len(q.Outputs.Required) != 4 || q.Effects.Min != 1 || q.Cost.Units["万元"] != 10000 || !q.Trivial.ZeroFloor {
+		t.Errorf("rules read as %+v", q)
+	}
+	bad := strings.Replace(string(data), "required: [数量指标, 质量指标, 时效指标, 成本指标]", "required: [数量指标, 速度指标]", 1)
+	bad = strings.Replace(bad, "  min: 1", "  min: -1", 1)
+	_, ds = QualityRules("q.yaml", []byte(bad))
+	if len(ds.Errors()) != 2 || ds.Errors()[0].Line == 0 {
+		t.Errorf("want two located errors, got %v", ds)
 	}
 }

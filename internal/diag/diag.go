@@ -59,6 +59,14 @@ const (
 	BadText         = "E170" // a text with a character its kind forbids (control, bidirectional, invalid UTF-8)
 	TextTooLong     = "E171" // a text longer than its kind allows
 	MasterKept      = "W172" // department master data differs from the registered one, which is kept
+
+	// Target quality (绩效目标质量审核), by the rules file's checks.
+	QualityOutputs      = "W190" // a project lacks output indicators of a required class
+	QualityEffects      = "W191" // a project has too few effect indicators
+	QualitySatisfaction = "W192" // a project serving people has no satisfaction indicator
+	QualityQuantitative = "W193" // a quantitative indicator without unit or value
+	QualityTrivial      = "W194" // a target that cannot fail ("≥0", every indicator "=100%")
+	QualityCost         = "W195" // a cost indicator above the project's budget
 )
 
 // Finding is one thing found.
@@ -183,4 +191,6 @@ var Documented = map[string]string{
 	Ignored: "工作簿中未知的工作表、列或行已忽略", NoDeviation: "目标未完成或大幅超出但未说明偏差原因", NoEvidence: "满分但未列佐证材料",
 	ExecutionLow: "预算执行率低于预警线", NarrativeAbsent: "报告中应由人撰写的段落为空",
 	BadText: "文本包含不允许的字符", TextTooLong: "文本超过长度上限", MasterKept: "部门登记信息与系统登记不一致，以系统登记为准",
+	QualityOutputs: "项目缺少规定类别的产出指标", QualityEffects: "项目效益指标不足", QualitySatisfaction: "面向服务对象的项目缺少满意度指标",
+	QualityQuantitative: "定量指标缺少度量单位或指标值", QualityTrivial: "指标值无法反映绩效（≥0 或全部 =100%）", QualityCost: "成本指标超过项目预算",
 }

@@ -228,15 +228,18 @@ func (c *scores) put(k scoreKey, v *scored) {
 }
 
 // storedOptions are the pipeline's options for a stored year: the
-// official working-day calendar, and a year that was checked when it was
+// official working-day calendar, the built-in target-quality rules, and a year that was checked when it was
 // saved is scored even if a check added since finds errors in it (they
 // are shown).
 func storedOptions() assess.Options {
-	return assess.Options{Calendar: calendar.ScoringOptions().Calendar, Stored: true}
+	return assess.Options{Calendar: calendar.ScoringOptions().Calendar, Quality: datafile.DefaultQuality(), Stored: true}
 }
 
 // changeOptions are the pipeline's options for data a user has just
-// changed: errors stop scoring.
+// changed: errors stop scoring. The target-quality checks are not among
+// them: the year-end forms change actual values, not the targets, and
+// the workspace shows those findings (storedOptions) to the editor and
+// the reviewer.
 func changeOptions() assess.Options {
 	return assess.Options{Calendar: calendar.ScoringOptions().Calendar}
 }

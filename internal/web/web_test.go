@@ -493,3 +493,15 @@ func idsOf(body string) []string {
 	}
 	return ids
 }
+
+// The workspace shows the stored targets' quality findings to everyone
+// who may see the year, named by project, without changing the score.
+func TestWorkspaceShowsTargetQuality(t *testing.T) {
+	e := newEnv(t)
+	for _, who := range []string{editorA, reviewer} {
+		body := e.get(who, pathA).Body.String()
+		if !strings.Contains(body, "绩效目标质量审核") || !strings.Contains(body, "W190") || !strings.Contains(body, "缺少产出指标中的") {
+			t.Errorf("%s: no target-quality section:\n%s", who, firstLines(body, 40))
+		}
+	}
+}

@@ -94,7 +94,10 @@ type workspaceData struct {
 	Returned  *store.Change
 	Commented []string
 	Findings  diag.List
-	Formats   []string
+	// Quality are the target-quality findings (绩效目标质量审核, W190–W195)
+	// of the stored data.
+	Quality diag.List
+	Formats []string
 	// Focus and Alert are for a workspace that htmx swaps in after a score
 	// edit made in place: Focus "summary" gives the new total the focus;
 	// Alert is an error about no one form, which takes the focus.
@@ -150,7 +153,7 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 	}
 	d := workspaceData{
 		Base: evaluationPath(l), Listing: l, Ev: ev, Res: sc.res,
-		CanComment: canComment(u, l) == nil, Comments: comments, Findings: findings,
+		CanComment: canComment(u, l) == nil, Comments: comments, Findings: findings, Quality: qualityFindings(sc.ds),
 		Formats: []string{"docx", "xlsx", "html", "md", "pdf"},
 	}
 	for _, t := range moves(u, l) {
@@ -667,4 +670,16 @@ func init() {
 		return moveArgs{Base: d.Base, Version: d.Listing.Version, Index: i, Move: m}
 	}
 	funcs["commentBy"] = commentBy
+}
+
+// qualityFindings are the target-quality findings among ds; their
+// messages name the project and the indicator.
+func qualityFindings(ds diag.List) diag.List {
+	var out diag.List
+	for _, d := range ds {
+		if strings.HasPrefix(d.Code, "W19") {
+			out = append(out, d)
+		}
+	}
+	return out
 }

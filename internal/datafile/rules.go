@@ -1,0 +1,42 @@
+package datafile
+
+import (
+	"sync"
+
+	"github.com/jixiao/jixiao/internal/diag"
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/rules"
+)
+
+// QualityRules reads a target-quality rules file (rules/quality-*.yaml)
+// and validates it; every error has its line.
+func QualityRules(file string, data []byte) (*evaluation.QualityRules, diag.List) {
+	l, ds := decodeFile[evaluation.QualityRules](file, data)
+	if l == nil {
+		return nil, ds
+	}
+	ds = append(ds, l.Locate(l.Value.Validate())...)
+	if ds.Err() != nil {
+		return nil, ds
+	}
+	return l.Value, ds
+}
+
+// DefaultQualityFile is the built-in target-quality rules file.
+const DefaultQualityFile = "quality-default.yaml"
+
+var defaultQuality = sync.OnceValue(func() *evaluation.QualityRules {
+	data, err := rules.FS.ReadFile(DefaultQualityFile)
+	if err != nil {
+		panic(err) // embedded: cannot fail
+	}
+	q, ds := QualityRules(DefaultQualityFile, data)
+	if ds.Err() != nil {
+		panic("built-in " + DefaultQualityFile + ": " + ds.Err().Error()) // a test keeps it valid
+	}
+	return q
+})
+
+// DefaultQuality is the built-in target-quality rules, read once. Callers
+// must not change them.
+func DefaultQuality() *evaluation.QualityRules { return defaultQuality() }

@@ -1,0 +1,13 @@
+// Package rules embeds the built-in rules files other than frameworks:
+// the target-quality checks (quality-*.yaml) and, as the cycle grows, the
+// monitoring and results rules. The files are the rules; code only reads
+// them. Each rule cites its source, or says it is a default where no
+// published rule was found.
+package rules
+
+import "embed"
+
+// FS holds every built-in rules file.
+//
+//go:embed *.yaml
+var FS embed.FS
