@@ -66,12 +66,17 @@ type apiListing struct {
 	StatusName     string     `json:"status_name"`
 	Total          num.Points `json:"total"`
 	Grade          string     `json:"grade"`
-	Version        int        `json:"version"`
-	UpdatedAt      time.Time  `json:"updated_at"`
+	// ReviewTotal and ReviewGrade are the result after the finance
+	// bureau's review (复核后得分), as stored with the year; the
+	// self-score's until a review score changes it.
+	ReviewTotal num.Points `json:"review_total"`
+	ReviewGrade string     `json:"review_grade"`
+	Version     int        `json:"version"`
+	UpdatedAt   time.Time  `json:"updated_at"`
 }
 
 func toAPI(l store.Listing) apiListing {
-	return apiListing{l.DepartmentCode, l.Department, l.Year, l.Status, workflow.StatusNames[l.Status], l.Total, l.Grade, l.Version, l.UpdatedAt}
+	return apiListing{l.DepartmentCode, l.Department, l.Year, l.Status, workflow.StatusNames[l.Status], l.Total, l.Grade, l.Review.Total, l.Review.Grade, l.Version, l.UpdatedAt}
 }
 
 func (s *server) apiList(w http.ResponseWriter, r *http.Request) {

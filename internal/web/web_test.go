@@ -375,6 +375,23 @@ func TestAPI(t *testing.T) {
 	if got.DepartmentCode != codeA || got.Score.Framework == "" || len(got.Score.Indicators) == 0 || len(got.Moves) != 1 || got.Moves[0].To != workflow.Submitted {
 		t.Fatalf("API evaluation: %+v", got)
 	}
+	// The listing carries the result after review, the self-score's
+	// while no review score changed it.
+	w = e.get(editorA, "/api/v1/evaluations")
+	var list struct {
+		Evaluations []struct {
+			Total       float64 `json:"total"`
+			Grade       string  `json:"grade"`
+			ReviewTotal float64 `json:"review_total"`
+			ReviewGrade string  `json:"review_grade"`
+		} `json:"evaluations"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &list); err != nil || len(list.Evaluations) == 0 {
+		t.Fatalf("API list: %v %s", err, w.Body.String())
+	}
+	if l := list.Evaluations[0]; l.ReviewTotal != l.Total || l.ReviewGrade != l.Grade || l.Grade == "" {
+		t.Errorf("API list without review: %+v", l)
+	}
 	w = e.do(req{method: "POST", path: "/api/v1/evaluations/" + codeA + "/2023/transition", token: e.session(editorA), json: `{"to":"submitted","version":1,"extra":1}`})
 	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), `"EINVALID"`) {
 		t.Errorf("unknown field: %d %s", w.Code, w.Body.String())
