@@ -59,6 +59,7 @@ const (
 	BadText         = "E170" // a text with a character its kind forbids (control, bidirectional, invalid UTF-8)
 	TextTooLong     = "E171" // a text longer than its kind allows
 	MasterKept      = "W172" // department master data differs from the registered one, which is kept
+	YearEndEarly    = "E184" // a year-end value entered before the evaluation stage
 )
 
 // Finding is one thing found.
@@ -183,4 +184,5 @@ var Documented = map[string]string{
 	Ignored: "工作簿中未知的工作表、列或行已忽略", NoDeviation: "目标未完成或大幅超出但未说明偏差原因", NoEvidence: "满分但未列佐证材料",
 	ExecutionLow: "预算执行率低于预警线", NarrativeAbsent: "报告中应由人撰写的段落为空",
 	BadText: "文本包含不允许的字符", TextTooLong: "文本超过长度上限", MasterKept: "部门登记信息与系统登记不一致，以系统登记为准",
+	YearEndEarly: "年终自评开始前填写了年终数据",
 }
