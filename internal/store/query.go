@@ -57,6 +57,16 @@ type Record struct {
 // (workflow.StatusName).
 func (l Listing) StatusName() string { return workflow.StatusName(l.Stage, l.Status) }
 
+// StageStatus names where the year stands, for lists: the status within
+// the declaration stage with the stage ("目标申报 · 草稿"), the execution
+// stage alone ("执行监控中"), a status of the evaluation stage alone.
+func (l Listing) StageStatus() string {
+	if l.Stage == workflow.Declaration {
+		return l.StageName() + " · " + l.StatusName()
+	}
+	return l.StatusName()
+}
+
 // StageName names the listing's stage in Chinese.
 func (l Listing) StageName() string { return workflow.StageName(l.Stage) }
 

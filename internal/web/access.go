@@ -99,6 +99,25 @@ func canComment(u *store.User, l store.Listing) error {
 	return forbidden("只有本部门用户和%s可以发表意见", workflow.RoleNames[workflow.Reviewer])
 }
 
+// canOpenYear: the department's editor, for their own department
+// (opening its next year, store.OpenYears). The store takes the actor's
+// name only, so this and canOpenYears are the checks.
+func canOpenYear(u *store.User, code string) error {
+	if u == nil || u.Disabled || !u.InDepartment() || u.Role != workflow.Editor || u.DepartmentCode != code {
+		return forbidden("只有本部门的%s可以开启本部门的新年度", workflow.RoleNames[workflow.Editor])
+	}
+	return nil
+}
+
+// canOpenYears: a reviewer or an administrator, for many departments at
+// once.
+func canOpenYears(u *store.User) error {
+	if u != nil && !u.Disabled && (u.Role == workflow.Reviewer || u.Role == workflow.Admin) {
+		return nil
+	}
+	return forbidden("只有%s和%s可以为多个部门开启新年度", workflow.RoleNames[workflow.Reviewer], workflow.RoleNames[workflow.Admin])
+}
+
 // canAdminister: an administrator, for the pages under /admin. The
 // store's account and department methods take no actor, so this is the
 // only check on them (AddFramework checks the actor again).
@@ -143,6 +162,21 @@ type scored struct {
 	fw  *framework.Framework // the department framework, after weights
 	pfw *framework.Framework // the project framework, or nil
 	ds  diag.List
+	// unscored: the year is in the evaluation stage and cannot be scored
+	// yet (just moved there by 开始年终自评, its year-end values still
+	// empty). res is then an empty placeholder, so that the forms that
+	// fill the values in have a "before"; ds says what is missing, and
+	// pages show no score (result).
+	unscored bool
+}
+
+// result is the year's score, or nil when it has none: before the
+// evaluation stage, or not yet scorable in it.
+func (sc *scored) result() *scoring.Result {
+	if sc.unscored {
+		return nil
+	}
+	return sc.res
 }
 
 // parseYear reads a year path segment.
@@ -181,11 +215,15 @@ func scoreRecord(rec *store.Record, cache *scores) (*scored, error) {
 	sc := &scored{rec: rec, lib: lib}
 	key := scoreKey{rec.DepartmentCode, rec.Year, rec.Version, rec.UpdatedAt.UnixNano()}
 	if c, ok := cache.get(key); ok {
-		sc.res, sc.ds, sc.fw, sc.pfw = c.res, c.ds, c.fw, c.pfw
+		sc.res, sc.ds, sc.fw, sc.pfw, sc.unscored = c.res, c.ds, c.fw, c.pfw, c.unscored
 		return sc, nil
 	}
 	if a := sc.rescore(rec.Evaluation, storedOptions()); a.Result == nil && rec.Scored() {
-		return nil, fmt.Errorf("部门 %s %d 年度无法评分：%v", rec.DepartmentCode, rec.Year, a.Findings.Errors())
+		sc.unscored, sc.ds, sc.fw, sc.pfw = true, a.Findings, a.Weighted, a.ProjectFramework
+		sc.res = &scoring.Result{Framework: rec.Evaluation.Framework}
+		if a.Weighted != nil {
+			sc.res.FrameworkName, sc.res.FrameworkVersion, sc.res.Points = a.Weighted.Name, a.Weighted.Version, a.Weighted.Total
+		}
 	}
 	cache.put(key, sc)
 	return sc, nil
@@ -228,7 +266,7 @@ func (c *scores) put(k scoreKey, v *scored) {
 	if len(c.m) >= maxCachedScores {
 		c.m = map[scoreKey]*scored{}
 	}
-	c.m[k] = &scored{res: v.res, ds: v.ds, fw: v.fw, pfw: v.pfw}
+	c.m[k] = &scored{res: v.res, ds: v.ds, fw: v.fw, pfw: v.pfw, unscored: v.unscored}
 }
 
 // storedOptions are the pipeline's options for a stored year: the

@@ -66,8 +66,13 @@ type itemView struct {
 }
 
 type workspaceData struct {
-	Base       string
-	Listing    store.Listing
+	Base    string
+	Listing store.Listing
+	// OpenedFrom is the year this one was opened from (0: imported).
+	OpenedFrom int
+	// Unscored: in the evaluation stage but not scorable yet; Findings
+	// say why.
+	Unscored   bool
 	Ev         *evaluation.Evaluation
 	Res        *scoring.Result
 	Figures    []figure
@@ -138,7 +143,7 @@ func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *score
 		}
 	}
 	d := workspaceData{
-		Base: evaluationPath(l), Listing: l, Ev: ev, Res: sc.res,
+		Base: evaluationPath(l), Listing: l, OpenedFrom: sc.rec.OpenedFrom, Ev: ev, Res: sc.result(), Unscored: sc.unscored,
 		CanComment: canComment(u, l) == nil, Comments: comments, Findings: findings,
 		Formats: []string{"docx", "xlsx", "html", "md", "pdf"},
 	}
@@ -163,7 +168,12 @@ func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *score
 			walk(n.Children, depth+1)
 		}
 	}
-	walk(sc.res.Indicators, 0)
+	if d.Res != nil {
+		walk(d.Res.Indicators, 0)
+	}
+	if sc.unscored && len(d.Findings) == 0 {
+		d.Findings = sc.ds.Errors()
+	}
 	if canEdit(u, l) == nil && sc.fw != nil {
 		d.Edits = editForms(sc.fw, ev)
 		for i := range d.Edits {
@@ -177,7 +187,9 @@ func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *score
 			}
 		}
 	}
-	if total, n := reviewedTotal(sc.res, reviews); n > 0 {
+	if d.Res == nil {
+		// Not scored (yet): no review either.
+	} else if total, n := reviewedTotal(sc.res, reviews); n > 0 {
 		d.ReviewTotal, d.ReviewCount = &total, n
 		if sc.fw != nil {
 			d.ReviewGrade = sc.fw.Grade(total)
@@ -314,7 +326,11 @@ func (s *server) transition(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, err, nil)
 		return
 	}
-	s.setFlash(w, fmt.Sprintf("已%s：当前状态为“%s”。", t.Action, workflow.StatusNames[t.To]))
+	if t.ToStage != "" {
+		s.setFlash(w, fmt.Sprintf("已%s：本年度进入“%s”阶段，当前状态为“%s”。", t.Action, workflow.StageName(t.ToStage), workflow.StatusName(t.ToStage, t.To)))
+	} else {
+		s.setFlash(w, fmt.Sprintf("已%s：当前状态为“%s”。", t.Action, workflow.StatusName(t.Stage, t.To)))
+	}
 	http.Redirect(w, r, evaluationPath(l), http.StatusSeeOther)
 }
 
