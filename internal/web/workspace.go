@@ -157,6 +157,14 @@ func (s *server) showWorkspace(w http.ResponseWriter, r *http.Request, sc *score
 		}
 	}
 	d.Figures = financeFigures(ev)
+	if !l.Scored() {
+		// A declaration has no final accounts yet: the budget it declares
+		// and last year's income, carried over when the year was opened.
+		d.Figures = []figure{
+			{"年初预算数（万元）", ev.Finance.Budget.Initial.Wan()},
+			{"上年决算收入（万元）", ev.Finance.PriorIncome.Wan()},
+		}
+	}
 	var walk func(ns []*scoring.Node, depth int)
 	walk = func(ns []*scoring.Node, depth int) {
 		for _, n := range ns {
