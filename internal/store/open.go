@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/jixiao/jixiao/internal/evaluation"
 )
@@ -147,36 +150,25 @@ func (tx *txn) openYears(ctx context.Context, reqs []OpenRequest, actor, reason 
 		return err
 	}
 	defer stmt.Close()
+	docs, err := carryAll(reqs, prevs)
+	if err != nil {
+		return err
+	}
 	now := tx.store.now()
 	var projects, history [][]any
-	for _, r := range reqs {
-		p := prevs[key{r.Code, r.From}]
-		var prev evaluation.Evaluation
-		if err := json.Unmarshal(p.data, &prev); err != nil {
-			return fmt.Errorf("部门 %s %d 年度已保存的数据无法读取：%w", r.Code, r.From, err)
-		}
-		ev := evaluation.CarryOver(&prev, r.Year)
-		ev.Department.Code = r.Code
-		ev.KeepMaster(p.master)
-		where := fmt.Sprintf("部门 %s %d 年度", r.Code, r.Year)
-		if err := checkEvaluationText(ev, where); err != nil {
-			return err
-		}
-		data, err := json.Marshal(ev)
-		if err != nil {
-			return errorf(EINVALID, "%s的数据无法编码：%v", where, err)
-		}
+	for i, r := range reqs {
+		p, doc := prevs[key{r.Code, r.From}], docs[i]
 		var pfw any
 		if p.pfw.Valid {
 			pfw = p.pfw.Int64
 		}
 		opened := fmt.Sprintf("由%d年度开启", r.From)
-		args := append([]any{p.deptID, r.Year, p.fw, pfw, string(data), opened, now, now, r.From}, summaryArgs(ev)...)
+		args := append([]any{p.deptID, r.Year, p.fw, pfw, string(doc.data), opened, now, now, r.From}, summaryArgs(doc.ev)...)
 		var id int64
 		if err := stmt.QueryRowContext(ctx, args...).Scan(&id); err != nil {
-			return fmt.Errorf("写入%s失败：%w", where, err)
+			return fmt.Errorf("写入部门 %s %d 年度失败：%w", r.Code, r.Year, err)
 		}
-		projects = appendProjectRows(projects, id, ev, nil)
+		projects = appendProjectRows(projects, id, doc.ev, nil)
 		why := opened
 		if reason != "" {
 			why += "：" + reason
@@ -190,6 +182,62 @@ func (tx *txn) openYears(ctx context.Context, reqs []OpenRequest, actor, reason 
 		return fmt.Errorf("写入修改记录失败：%w", err)
 	}
 	return nil
+}
+
+// carried is the document of a year being opened, and its JSON.
+type carried struct {
+	ev   *evaluation.Evaluation
+	data []byte
+}
+
+// carryAll makes the documents of the years requested from their
+// previous years (evaluation.CarryOver, carrying the master data), checks
+// their text and encodes them, on every core: decoding and encoding the
+// documents is most of an opening's work. The first failure in request
+// order is returned.
+func carryAll(reqs []OpenRequest, prevs map[key]*prevYear) ([]carried, error) {
+	out := make([]carried, len(reqs))
+	errs := make([]error, len(reqs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(reqs)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(reqs) {
+					return
+				}
+				out[i], errs[i] = carry(reqs[i], prevs[key{reqs[i].Code, reqs[i].From}])
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// carry makes one opened year's document from its previous year.
+func carry(r OpenRequest, p *prevYear) (carried, error) {
+	var prev evaluation.Evaluation
+	if err := json.Unmarshal(p.data, &prev); err != nil {
+		return carried{}, fmt.Errorf("部门 %s %d 年度已保存的数据无法读取：%w", r.Code, r.From, err)
+	}
+	ev := evaluation.CarryOver(&prev, r.Year)
+	ev.Department.Code = r.Code
+	ev.KeepMaster(p.master)
+	where := fmt.Sprintf("部门 %s %d 年度", r.Code, r.Year)
+	if err := checkEvaluationText(ev, where); err != nil {
+		return carried{}, err
+	}
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return carried{}, errorf(EINVALID, "%s的数据无法编码：%v", where, err)
+	}
+	return carried{ev: ev, data: data}, nil
 }
 
 // eachYear runs a query selecting cols for the stored department-years
