@@ -14,6 +14,7 @@ import (
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/scoring"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // Library finds frameworks by id: the framework files (datafile.Library)
@@ -38,6 +39,12 @@ type Options struct {
 	// was read from: the data is checked, so that every problem is listed
 	// at once, but what is known to be wrong is not scored.
 	ReadErrors bool
+	// Stage is the stage of the department-year (workflow.Declaration,
+	// Execution or Evaluation; empty is Evaluation, as for a data file).
+	// Before the evaluation stage the data is validated for its stage
+	// (evaluation.ValidateFor: the year-end fields are not required) and
+	// checked against its frameworks, and not scored: Result stays nil.
+	Stage string
 	// Stored says the evaluation was checked when it was stored: errors
 	// the checks find now (a check added since) are reported, and the
 	// year is still scored, so that a stored year never becomes
@@ -57,7 +64,7 @@ type Assessment struct {
 	Weighted         *framework.Framework
 	ProjectFramework *framework.Framework
 	// Result is the score tree with traces; nil when errors in the data
-	// or the frameworks prevent scoring.
+	// or the frameworks prevent scoring, and before the evaluation stage.
 	Result *scoring.Result
 	// Findings are every finding of every step, by data path ("targets[2].
 	// actual"), in the order the steps ran. Loaders map paths to lines or
@@ -71,9 +78,9 @@ type Assessment struct {
 // Assess runs the pipeline on ev. It always returns an assessment; its
 // Findings say what is wrong, and Result is nil when ev cannot be scored.
 func Assess(ev *evaluation.Evaluation, lib Library, opts Options) *Assessment {
-	a := check(ev, lib)
+	a := check(ev, lib, opts.Stage)
 	a.Findings = append(a.Findings, ev.Quality(opts.Quality)...)
-	if opts.ReadErrors || (a.Findings.Err() != nil && !opts.Stored) {
+	if !Scored(opts.Stage) || opts.ReadErrors || (a.Findings.Err() != nil && !opts.Stored) {
 		return a
 	}
 	res, ds := scoring.ScoreWith(ev, lib, scoring.Options{Calendar: opts.Calendar})
@@ -89,12 +96,16 @@ func Assess(ev *evaluation.Evaluation, lib Library, opts Options) *Assessment {
 	return a
 }
 
-// check runs the pipeline's first steps: it validates ev, looks up the
-// frameworks it names, checks ev against them and applies the year's
-// weights.
-func check(ev *evaluation.Evaluation, lib Library) *Assessment {
+// Scored reports whether a year in the stage is scored: only from the
+// evaluation stage on (an empty stage is the evaluation stage).
+func Scored(stage string) bool { return stage == "" || stage == workflow.Evaluation }
+
+// check runs the pipeline's first steps: it validates ev for its stage,
+// looks up the frameworks it names, checks ev against them and applies
+// the year's weights.
+func check(ev *evaluation.Evaluation, lib Library, stage string) *Assessment {
 	a := &Assessment{Evaluation: ev}
-	a.Findings = append(a.Findings, ev.Validate()...)
+	a.Findings = append(a.Findings, ev.ValidateFor(stage)...)
 	fw, ok := lib.Framework(ev.Framework)
 	if !ok && ev.Framework != "" {
 		a.Findings.Add(diag.UnknownRef, "framework", "未找到指标框架 %q", ev.Framework)

@@ -11,6 +11,7 @@ import (
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 func load(t *testing.T, path string) (*evaluation.Evaluation, *datafile.Library) {
@@ -111,5 +112,34 @@ func TestAfterReview(t *testing.T) {
 	a = assess.Assess(ev, lib, o)
 	if a.Review.Total != 7000 || a.Review.Grade != a.Weighted.Grade(7000) || strings.TrimSpace(a.Review.Grade) == "" {
 		t.Errorf("review %+v", a.Review)
+	}
+}
+
+// Before the evaluation stage the pipeline validates for the stage and
+// checks the frameworks, and does not score: the Tianhe 2024 proposal
+// opened from 2023 has no year-end values and no errors, and an unknown
+// score code is still found.
+func TestAssessByStage(t *testing.T) {
+	prev, lib := load(t, "../../examples/tianhe-gov-office-2023.yaml")
+	ev := evaluation.CarryOver(prev, 2024)
+	for _, stage := range []string{workflow.Declaration, workflow.Execution} {
+		opts := options()
+		opts.Stage = stage
+		a := assess.Assess(ev, lib, opts)
+		if a.Err() != nil || a.Result != nil || a.Framework == nil || a.ProjectFramework == nil {
+			t.Errorf("%s: result %v, errors %v", stage, a.Result != nil, a.Findings.Errors())
+		}
+		ev.Scores = map[string]evaluation.Input{"Z9": {}}
+		a = assess.Assess(ev, lib, opts)
+		if len(a.Findings) == 0 || a.Findings[0].Code != diag.UnknownRef {
+			t.Errorf("%s: framework checks not run: %v", stage, a.Findings)
+		}
+		ev.Scores = nil
+	}
+	if a := assess.Assess(ev, lib, options()); a.Result != nil || a.Err() == nil {
+		t.Error("the proposal was scored as a finished self-evaluation")
+	}
+	if assess.Scored(workflow.Declaration) || assess.Scored(workflow.Execution) || !assess.Scored(workflow.Evaluation) || !assess.Scored("") {
+		t.Error("Scored")
 	}
 }

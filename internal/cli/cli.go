@@ -49,6 +49,7 @@ func commands() []command {
 		{"framework", "framework check FILE  校验一个指标框架文件，列出全部错误", cmdFramework},
 		{"import", "import FILE… [--db DB]  导入 YAML、JSON 或 .xlsx 填报表（全部成功才写入）", cmdImport},
 		{"list", "list [--format text|json]  列出已入库的部门年度", cmdList},
+		{"year", "year open CODE YEAR [--from PREV] [--db DB]  由上一年度开启新的部门年度（目标申报阶段）", cmdYear},
 		{"export", "export CODE YEAR --format yaml|xlsx -o OUT  导出部门年度数据", cmdExport},
 		{"history", "history CODE YEAR  查看部门年度的修改历史", cmdHistory},
 		{"template", "template [--framework ID] -o FILE.xlsx  生成数据填报模板", cmdTemplate},

@@ -17,7 +17,7 @@ var allowedWords = map[string]bool{}
 func init() {
 	for _, w := range strings.Fields(`jixiao SQLite PostgreSQL YAML JSON Excel PDF zip WPS OpenDocument xlsx xls docx pdf html md yaml yml json text csv
 		UTF CIDR TLS SSL SQLSTATE HTTPS HSTS Cookie Chromium Tab WPS LibreOffice Word CSV
-		FILE FILES CODE YEAR OUT DIR DATE DB ID PATH DSN GOPROXY true false
+		FILE FILES CODE YEAR PREV OUT DIR DATE DB ID PATH DSN GOPROXY true false
 		editor approver reviewer admin sqlite postgres postgresql sslmode met partly not_met
 		X-Forwarded-For Forwarded For`) {
 		allowedWords[w] = true
@@ -105,6 +105,15 @@ func TestMessagesAreChinese(t *testing.T) {
 		{"serve", "--trusted-proxy", "10.0.0.0/33"},
 		{"serve", "extra"},
 		{"migrate", "--db", notDB},
+		{"year"},
+		{"year", "close"},
+		{"year", "open", "106001"},
+		{"year", "open", "106001", "next", "--db", filepath.Join(dir, "j.db")},
+		{"year", "open", "106001", "2024", "--from", "2025", "--db", filepath.Join(dir, "j.db")},
+		{"year", "open", "106001", "2024", "--from", "x"},
+		{"year", "open", "106001", "2024", "--bogus"},
+		{"year", "open", "106001", "2024", "--db", filepath.Join(dir, "j.db")},
+		{"year", "open", "106001", "2024", "--db", notDB},
 	}
 	for _, args := range cases {
 		stdout, stderr, code := run(t, args...)

@@ -17,7 +17,6 @@ import (
 	"github.com/jixiao/jixiao/internal/input"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/workbook"
-	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // dbFlag adds --db to a command: a SQLite path, sqlite:PATH or a
@@ -61,12 +60,16 @@ func loadStored(ctx context.Context, e *env, db, code string, year int) (*scored
 	if err != nil {
 		return nil, err
 	}
+	if !rec.Scored() {
+		return nil, &exitError{code: 1, msg: fmt.Sprintf("部门 %s %d 年度处于“%s”阶段，尚未开始年终自评，没有评分和自评报告", code, year, rec.StageName())}
+	}
 	lib, err := datafile.PinnedLibrary(rec.Framework, rec.ProjectFramework)
 	if err != nil {
 		return nil, err
 	}
 	opts := assessOptions()
 	opts.Stored = true
+	opts.Stage = rec.Stage
 	a := assess.Assess(rec.Evaluation, lib, opts)
 	if a.Err() != nil || a.Result == nil {
 		return nil, &exitError{code: 1, msg: a.Findings.Errors().Error()}
@@ -198,6 +201,7 @@ func cmdList(e *env, args []string) error {
 			DepartmentCode string  `json:"department_code"`
 			Department     string  `json:"department"`
 			Year           int     `json:"year"`
+			Stage          string  `json:"stage"`
 			Status         string  `json:"status"`
 			Total          float64 `json:"total"`
 			Grade          string  `json:"grade"`
@@ -205,25 +209,24 @@ func cmdList(e *env, args []string) error {
 		rows := make([]row, len(ls))
 		for i, l := range ls {
 			t, _ := l.Total.Rat().Float64()
-			rows[i] = row{l.DepartmentCode, l.Department, l.Year, l.Status, t, l.Grade}
+			rows[i] = row{l.DepartmentCode, l.Department, l.Year, l.Stage, l.Status, t, l.Grade}
 		}
 		return writeJSON(e, rows)
 	case "text":
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "编码\t部门\t年度\t状态\t总分\t等级\t版本")
+		fmt.Fprintln(tw, "编码\t部门\t年度\t阶段\t状态\t总分\t等级\t版本")
 		for _, l := range ls {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%d\n", l.DepartmentCode, l.Department, l.Year, statusName(l.Status), l.Total, l.Grade, l.Version)
+			// Before the evaluation stage a year has no score: the
+			// stage says why.
+			total := l.Total.String()
+			if !l.Scored() {
+				total = "—"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\n", l.DepartmentCode, l.Department, l.Year, l.StageName(), l.StatusName(), total, l.Grade, l.Version)
 		}
 		return tw.Flush()
 	}
 	return usageErr("未知输出格式 %q，可用：text、json", *format)
-}
-
-func statusName(s string) string {
-	if n, ok := workflow.StatusNames[s]; ok {
-		return n
-	}
-	return s
 }
 
 func cmdExport(e *env, args []string) error {

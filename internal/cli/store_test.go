@@ -167,3 +167,42 @@ func TestImportKeepsDepartmentMasterData(t *testing.T) {
 		t.Errorf("list after the import with the flag:\n%s", out)
 	}
 }
+
+// `year open` gives the Tianhe example its 2024 successor in the
+// declaration stage: 2023's income as the prior-year income, the
+// continuing projects; lists show the stage instead of a score, and a
+// second opening is refused naming the year.
+func TestYearOpen(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("JIXIAO_DB", filepath.Join(dir, "j.db"))
+	if out, errs, code := run(t, "import", tianhe); code != 0 {
+		t.Fatalf("import: %s%s", out, errs)
+	}
+	out, errs, code := run(t, "year", "open", "106001", "2024", "--actor", "财政局", "--reason", "2024 年预算编制")
+	if code != 0 || !strings.Contains(out, "已由 2023 年度开启部门 106001") || !strings.Contains(out, "目标申报阶段") ||
+		!strings.Contains(out, "延续项目 9 个") || !strings.Contains(out, "上年决算收入 3308.63 万元") {
+		t.Fatalf("year open: exit %d\n%s%s", code, out, errs)
+	}
+	out, _, _ = run(t, "list")
+	var line2024 string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "2024") {
+			line2024 = l
+		}
+	}
+	if !strings.Contains(line2024, "目标申报") || !strings.Contains(line2024, "草稿") || !strings.Contains(line2024, "—") {
+		t.Errorf("list row of 2024: %q\n%s", line2024, out)
+	}
+	out, _, _ = run(t, "history", "106001", "2024")
+	if !strings.Contains(out, "由2023年度开启：2024 年预算编制") || !strings.Contains(out, "财政局") {
+		t.Errorf("history:\n%s", out)
+	}
+	_, errs, code = run(t, "year", "open", "106001", "2024")
+	if code != 1 || !strings.Contains(errs, "部门 106001 2024 年度已存在") {
+		t.Errorf("second opening: exit %d %s", code, errs)
+	}
+	_, errs, code = run(t, "score", "106001", "2024")
+	if code != 1 || !strings.Contains(errs, "目标申报") {
+		t.Errorf("score of a declaration: exit %d %s", code, errs)
+	}
+}

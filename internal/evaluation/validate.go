@@ -12,12 +12,22 @@ import (
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // Validate checks what must hold for the evaluation to be scored and
 // reported: required fields present, codes and choices valid. It returns
-// every problem found.
-func (e *Evaluation) Validate() diag.List {
+// every problem found. It is ValidateFor the evaluation stage.
+func (e *Evaluation) Validate() diag.List { return e.ValidateFor(workflow.Evaluation) }
+
+// ValidateFor checks the evaluation as a year in the stage needs it
+// (workflow.Declaration, Execution or Evaluation; empty is Evaluation).
+// Before the evaluation stage the year-end fields are not required (income
+// and the adjusted budget of the final accounts, the actual value and
+// level of a target), and an actual value or level entered is an error
+// (E184): year-end values are entered once the self-evaluation starts.
+func (e *Evaluation) ValidateFor(stage string) diag.List {
+	yearEnd := stage == "" || stage == workflow.Evaluation
 	var ds diag.List
 	req := func(path, value, what string) {
 		if strings.TrimSpace(value) == "" {
@@ -40,7 +50,7 @@ func (e *Evaluation) Validate() diag.List {
 	for i, t := range e.KeyTasks.Items {
 		req(fmt.Sprintf("key_tasks.items[%d].text", i), t.Text, "任务内容")
 	}
-	ds = append(ds, e.Finance.validate()...)
+	ds = append(ds, e.Finance.validate(yearEnd)...)
 	ds = append(ds, e.checkAmounts()...)
 	for _, c := range []struct {
 		path string
@@ -50,7 +60,7 @@ func (e *Evaluation) Validate() diag.List {
 			ds.Add(diag.BadValue, c.path, "小数位数应为 0 至 4，实际为 %d", *c.v)
 		}
 	}
-	ds = append(ds, validateTargets(e.Targets, "targets")...)
+	ds = append(ds, validateTargets(e.Targets, "targets", yearEnd)...)
 	for code, in := range e.Scores {
 		ds = append(ds, in.validate("scores."+code)...)
 	}
@@ -75,7 +85,7 @@ func (e *Evaluation) Validate() diag.List {
 				ds.Add(diag.BadValue, pp+"."+f.name, "金额不能为负数")
 			}
 		}
-		ds = append(ds, validateTargets(p.Targets, pp+".targets")...)
+		ds = append(ds, validateTargets(p.Targets, pp+".targets", yearEnd)...)
 		for code, in := range p.Scores {
 			ds = append(ds, in.validate(pp+".scores."+code)...)
 		}
@@ -84,9 +94,9 @@ func (e *Evaluation) Validate() diag.List {
 	return ds
 }
 
-func (f *Finance) validate() diag.List {
+func (f *Finance) validate(yearEnd bool) diag.List {
 	var ds diag.List
-	if len(f.Income) == 0 {
+	if len(f.Income) == 0 && yearEnd {
 		ds.Add(diag.Missing, "finance.income", "缺少收入情况")
 	}
 	for i, in := range f.Income {
@@ -110,7 +120,7 @@ func (f *Finance) validate() diag.List {
 			ds.Add(diag.BadValue, c.path, "金额不能为负数")
 		}
 	}
-	if f.Budget.Adjusted == 0 {
+	if f.Budget.Adjusted == 0 && yearEnd {
 		ds.Add(diag.Missing, "finance.budget.adjusted", "缺少全年预算数")
 	}
 	return ds
@@ -125,11 +135,19 @@ var subcategories = map[string][]string{
 // Subcategories returns the level-2 classes of a target category.
 func Subcategories(category string) []string { return subcategories[category] }
 
-func validateTargets(ts []Target, path string) diag.List {
+func validateTargets(ts []Target, path string, yearEnd bool) diag.List {
 	var ds diag.List
 	codes := map[string]int{}
 	for i, t := range ts {
 		p := fmt.Sprintf("%s[%d]", path, i)
+		if !yearEnd {
+			if strings.TrimSpace(t.Actual) != "" {
+				ds.Add(diag.YearEndEarly, p+".actual", "年终自评开始前不填写实际完成值（“%s”）；请在“开始年终自评”后填写", t.Name)
+			}
+			if t.Level != "" {
+				ds.Add(diag.YearEndEarly, p+".level", "年终自评开始前不填写评价等级（“%s”）；请在“开始年终自评”后填写", t.Name)
+			}
+		}
 		if t.Code != "" {
 			if j, dup := codes[t.Code]; dup {
 				ds.Add(diag.Duplicate, p+".code", "指标编码 %s 与 %s[%d] 重复", t.Code, path, j)
@@ -150,13 +168,14 @@ func validateTargets(ts []Target, path string) diag.List {
 			if _, err := num.ParseDecimal(t.Target); err != nil {
 				ds.Add(diag.BadValue, p+".target", "定量指标的目标值应为数值：%v", err)
 			}
-			if _, err := num.ParseDecimal(t.Actual); err != nil {
+			if _, err := num.ParseDecimal(t.Actual); err != nil && yearEnd {
 				ds.Add(diag.BadValue, p+".actual", "定量指标的实际完成值应为数值：%v", err)
 			}
 		case framework.Qualitative:
-			if t.Level == "" {
+			switch {
+			case t.Level == "" && yearEnd:
 				ds.Add(diag.Missing, p+".level", "定性指标需要填写评价等级（met、partly、not_met）")
-			} else if framework.LevelNames[t.Level] == "" {
+			case t.Level != "" && framework.LevelNames[t.Level] == "":
 				ds.Add(diag.BadChoice, p+".level", "评价等级应为 met、partly 或 not_met，实际为 %q", t.Level)
 			}
 			if strings.TrimSpace(t.Target) == "" {

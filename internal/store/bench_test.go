@@ -203,3 +203,40 @@ func joinCols(cols []string) string {
 	}
 	return out
 }
+
+// BenchmarkOpenYears opens the next year of N department-years
+// (JIXIAO_BENCH_N, default 300) of 20 projects each in one OpenYears
+// call; only the opening is timed.
+func BenchmarkOpenYears(b *testing.B) {
+	n := benchN(b)
+	entries := benchEntries(b, n)
+	reqs := make([]OpenRequest, n)
+	for i, e := range entries {
+		reqs[i] = OpenRequest{Code: e.Evaluation.Department.Code, Year: e.Evaluation.Year + 1}
+	}
+	for _, be := range backends() {
+		b.Run(fmt.Sprintf("%s/N=%d", be.name, n), func(b *testing.B) {
+			var d, cpu time.Duration
+			for range b.N {
+				s := open(b, be.dsn(b))
+				if _, err := s.Import(context.Background(), entries, "bench", ""); err != nil {
+					b.Fatal(err)
+				}
+				start, startCPU := time.Now(), cpuTime()
+				if _, err := s.OpenYears(context.Background(), reqs, "bench", ""); err != nil {
+					b.Fatal(err)
+				}
+				d += time.Since(start)
+				cpu += cpuTime() - startCPU
+				s.Close()
+			}
+			// The CPU time is this process's (for PostgreSQL, the
+			// server's work is not in it): on a shared machine it says
+			// more than the wall time.
+			b.ReportMetric(0, "ns/op")
+			b.ReportMetric(d.Seconds()/float64(b.N), "s/open")
+			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu_s/open")
+			b.ReportMetric(float64(n*b.N)/d.Seconds(), "dy/s")
+		})
+	}
+}

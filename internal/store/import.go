@@ -87,7 +87,10 @@ func (s *Store) Import(ctx context.Context, entries []Entry, actor, reason strin
 // department-year is kept. Only a department-year with the department
 // (draft or returned, workflow.Editable) may be replaced: any other is
 // apperr.EFORBIDDEN and nothing is stored. Re-importing it unchanged is allowed
-// and writes nothing.
+// and writes nothing. An entry replacing a year before the evaluation
+// stage needs no Result (its total and grade stay empty); every other
+// entry does (apperr.EINVALID). An import keeps a stored year's stage and
+// creates years in the evaluation stage.
 //
 // The findings are warnings about the entries (File is the entry's
 // Source): diag.MasterKept for each department name, parent or region an
@@ -143,6 +146,7 @@ type item struct {
 	deptID    int64
 	dyID      int64
 	version   int    // stored version before the import
+	stage     string // stored stage
 	status    string // stored status
 	oldFw     int64
 	oldPfw    sql.NullInt64
@@ -266,10 +270,9 @@ func checkEntry(it *item) error {
 	if err := checkField(it.name+"：", "来源", evaluation.TextLine, it.Source); err != nil {
 		return err
 	}
-	if it.Result == nil {
-		return errorf(apperr.EINVALID, "部门 %s %d 年度（%s）缺少评分结果", code, year, it.name)
-	}
-	if len(it.Result.Projects) != len(ev.Projects) {
+	// A missing result is checked once the stage is known (importItems):
+	// a year before the evaluation stage is not scored.
+	if it.Result != nil && len(it.Result.Projects) != len(ev.Projects) {
 		return errorf(apperr.EINVALID, "部门 %s %d 年度（%s）有 %d 个项目，评分结果却有 %d 个", code, year, it.name, len(ev.Projects), len(it.Result.Projects))
 	}
 	if it.Framework == nil {
@@ -323,6 +326,14 @@ func (tx *txn) importItems(ctx context.Context, items []*item, pins []*pin, opts
 	}
 	var creates, replaces []*item
 	for _, it := range items {
+		// A year before the evaluation stage is not scored: its total and
+		// grade stay empty whatever the caller computed. Any other needs
+		// its result.
+		if it.dyID != 0 && it.stage != workflow.Evaluation {
+			it.Result = nil
+		} else if it.Result == nil {
+			return sum, errorf(apperr.EINVALID, "部门 %s %d 年度（%s）缺少评分结果", it.key.code, it.key.year, it.name)
+		}
 		switch {
 		case it.dyID == 0:
 			it.action = "create"
@@ -556,7 +567,7 @@ func (tx *txn) loadStored(ctx context.Context, items []*item) error {
 	byID := map[int64]*item{}
 	var ids []int64
 	err := inChunks(deptIDs, func(part []int64) error {
-		rows, err := tx.query(ctx, `SELECT d.code, dy.year, dy.id, dy.version, dy.status, dy.framework_version_id, dy.project_framework_version_id
+		rows, err := tx.query(ctx, `SELECT d.code, dy.year, dy.id, dy.version, dy.stage, dy.status, dy.framework_version_id, dy.project_framework_version_id
 			FROM department_years dy JOIN departments d ON d.id = dy.department_id
 			WHERE dy.department_id IN (`+placeholders(len(part))+")", anys(part)...)
 		if err != nil {
@@ -567,13 +578,13 @@ func (tx *txn) loadStored(ctx context.Context, items []*item) error {
 			var k key
 			var id, fw int64
 			var version int
-			var status string
+			var stage, status string
 			var pfw sql.NullInt64
-			if err := rows.Scan(&k.code, &k.year, &id, &version, &status, &fw, &pfw); err != nil {
+			if err := rows.Scan(&k.code, &k.year, &id, &version, &stage, &status, &fw, &pfw); err != nil {
 				return err
 			}
 			if it := byKey[k]; it != nil {
-				it.dyID, it.version, it.status, it.oldFw, it.oldPfw = id, version, status, fw, pfw
+				it.dyID, it.version, it.stage, it.status, it.oldFw, it.oldPfw = id, version, stage, status, fw, pfw
 				byID[id] = it
 				ids = append(ids, id)
 			}
@@ -726,8 +737,9 @@ func (tx *txn) insertDepartmentYears(ctx context.Context, items []*item, now tim
 		}
 		data := make([][]any, len(items))
 		for i, it := range items {
+			total, grade := resultTotal(it.Result)
 			data[i] = append([]any{it.dyID, it.deptID, it.key.year, it.fw.id, pinID(it.pfw), string(it.data),
-				int64(it.Result.Total), it.Result.Grade, 1, it.Source, now, now}, append(summaryArgs(it.Evaluation), selfReviewArgs(it.Result)...)...)
+				total, grade, 1, it.Source, now, now}, append(summaryArgs(it.Evaluation), selfReviewArgs(it.Result)...)...)
 		}
 		cols := append([]string{"id", "department_id", "year", "framework_version_id", "project_framework_version_id", "data",
 			"total", "grade", "version", "source", "created_at", "updated_at"}, append(slices.Clone(summaryColumns), reviewColumns...)...)
@@ -744,8 +756,9 @@ func (tx *txn) insertDepartmentYears(ctx context.Context, items []*item, now tim
 	}
 	defer stmt.Close()
 	for _, it := range items {
+		total, grade := resultTotal(it.Result)
 		res, err := stmt.ExecContext(ctx, append([]any{it.deptID, it.key.year, it.fw.id, pinID(it.pfw), string(it.data),
-			int64(it.Result.Total), it.Result.Grade, it.Source, now, now}, append(summaryArgs(it.Evaluation), selfReviewArgs(it.Result)...)...)...)
+			total, grade, it.Source, now, now}, append(summaryArgs(it.Evaluation), selfReviewArgs(it.Result)...)...)...)
 		if err != nil {
 			return fmt.Errorf("写入部门 %s %d 年度（%s）失败：%w", it.key.code, it.key.year, it.name, err)
 		}
@@ -770,7 +783,8 @@ func (tx *txn) replaceDepartmentYears(ctx context.Context, items []*item, now ti
 	}
 	defer stmt.Close()
 	for _, it := range items {
-		args := []any{it.fw.id, pinID(it.pfw), string(it.data), int64(it.Result.Total), it.Result.Grade, it.Source, now}
+		total, grade := resultTotal(it.Result)
+		args := []any{it.fw.id, pinID(it.pfw), string(it.data), total, grade, it.Source, now}
 		args = append(append(append(args, summaryArgs(it.Evaluation)...), selfReviewArgs(it.Result)...), it.dyID, it.version)
 		res, err := stmt.ExecContext(ctx, args...)
 		if err != nil {
@@ -847,13 +861,27 @@ func (tx *txn) deleteProjects(ctx context.Context, ids []int64) error {
 var projectColumns = []string{"department_year_id", "seq", "code", "name", "initial", "adjusted", "executed", "total", "grade"}
 
 // appendProjectRows adds a department-year's projects, numbered from 1,
-// with their scores.
+// with their scores (0 and empty when res is nil: a year before the
+// evaluation stage).
 func appendProjectRows(rows [][]any, dyID int64, ev *evaluation.Evaluation, res *scoring.Result) [][]any {
 	for i, p := range ev.Projects {
-		r := res.Projects[i]
-		rows = append(rows, []any{dyID, i + 1, p.Code, p.Name, int64(p.Initial), int64(p.Adjusted), int64(p.Executed), int64(r.Total), r.Grade})
+		var total int64
+		var grade string
+		if res != nil {
+			total, grade = int64(res.Projects[i].Total), res.Projects[i].Grade
+		}
+		rows = append(rows, []any{dyID, i + 1, p.Code, p.Name, int64(p.Initial), int64(p.Adjusted), int64(p.Executed), total, grade})
 	}
 	return rows
+}
+
+// resultTotal is the total and grade to store for res: 0 and empty when
+// there is no result (a year before the evaluation stage).
+func resultTotal(res *scoring.Result) (int64, string) {
+	if res == nil {
+		return 0, ""
+	}
+	return int64(res.Total), res.Grade
 }
 
 var historyColumns = []string{"department_year_id", "version", "at", "actor", "action", "path", "old_value", "new_value", "reason"}

@@ -24,11 +24,16 @@ type Listing struct {
 	DepartmentCode string
 	Department     string
 	Year           int
-	Status         string
-	Total          num.Points
-	Grade          string
-	Version        int
-	UpdatedAt      time.Time
+	// Stage is workflow.Declaration, Execution or Evaluation; Status is
+	// the status within it.
+	Stage  string
+	Status string
+	// Total and Grade are 0 and empty before the evaluation stage: lists
+	// show the stage instead.
+	Total     num.Points
+	Grade     string
+	Version   int
+	UpdatedAt time.Time
 	// Review is the result of the finance bureau's review, as stored with
 	// the year (never computed when read).
 	Review Review
@@ -58,7 +63,31 @@ type Record struct {
 	// Parent and Region are the department's registered parent department
 	// and region (master data, with Listing.Department its name).
 	Parent, Region string
+	// OpenedFrom is the year this one was opened from (OpenYears); 0 for
+	// a year that was imported.
+	OpenedFrom int
 }
+
+// StatusName names the listing's status within its stage in Chinese
+// (workflow.StatusName).
+func (l Listing) StatusName() string { return workflow.StatusName(l.Stage, l.Status) }
+
+// StageStatus names where the year stands, for lists: the status within
+// the declaration stage with the stage ("目标申报 · 草稿"), the execution
+// stage alone ("执行监控中"), a status of the evaluation stage alone.
+func (l Listing) StageStatus() string {
+	if l.Stage == workflow.Declaration {
+		return l.StageName() + " · " + l.StatusName()
+	}
+	return l.StatusName()
+}
+
+// StageName names the listing's stage in Chinese.
+func (l Listing) StageName() string { return workflow.StageName(l.Stage) }
+
+// Scored reports whether the listing's year is scored: from the
+// evaluation stage on.
+func (l Listing) Scored() bool { return l.Stage == "" || l.Stage == workflow.Evaluation }
 
 // Master is the department's registered master data, which every write
 // of the department-year's data carries (evaluation.KeepMaster).
@@ -87,6 +116,8 @@ func (c Change) Field(ev *evaluation.Evaluation) string {
 	switch {
 	case c.Path == "status":
 		return "状态"
+	case c.Path == "stage":
+		return "阶段"
 	case strings.HasPrefix(c.Path, "review."):
 		scope, code, ok := strings.Cut(strings.TrimPrefix(c.Path, "review."), ".")
 		if !ok {
@@ -105,12 +136,12 @@ func (c Change) Field(ev *evaluation.Evaluation) string {
 	return c.Path
 }
 
-const listingColumns = `d.code, d.name, dy.year, dy.status, dy.total, dy.grade, dy.version, dy.updated_at,
+const listingColumns = `d.code, d.name, dy.year, dy.stage, dy.status, dy.total, dy.grade, dy.version, dy.updated_at,
 	dy.review_total, dy.review_grade, dy.review_count`
 
 func scanListing(row interface{ Scan(...any) error }, l *Listing, more ...any) error {
 	var total, reviewTotal int64
-	dest := append([]any{&l.DepartmentCode, &l.Department, &l.Year, &l.Status, &total, &l.Grade, &l.Version, &l.UpdatedAt,
+	dest := append([]any{&l.DepartmentCode, &l.Department, &l.Year, &l.Stage, &l.Status, &total, &l.Grade, &l.Version, &l.UpdatedAt,
 		&reviewTotal, &l.Review.Grade, &l.Review.Counted}, more...)
 	if err := row.Scan(dest...); err != nil {
 		return err
@@ -148,7 +179,7 @@ func (s *Store) List(ctx context.Context) ([]Listing, error) {
 	return out, nil
 }
 
-var getQuery = hot(`SELECT ` + listingColumns + `, dy.data, dy.source, f.content, pf.content, d.parent, d.region
+var getQuery = hot(`SELECT ` + listingColumns + `, dy.data, dy.source, f.content, pf.content, d.parent, d.region, COALESCE(dy.opened_from, 0)
 	FROM department_years dy
 	JOIN departments d ON d.id = dy.department_id
 	JOIN framework_versions f ON f.id = dy.framework_version_id
@@ -163,7 +194,7 @@ func (s *Store) Get(ctx context.Context, code string, year int) (*Record, error)
 		return nil, notFound(code, year)
 	}
 	err := s.withReadTx(ctx, func(tx *txn) error {
-		err := scanListing(tx.queryRow(ctx, getQuery, code, year), &r.Listing, &data, &r.Source, &r.Framework, &r.ProjectFramework, &r.Parent, &r.Region)
+		err := scanListing(tx.queryRow(ctx, getQuery, code, year), &r.Listing, &data, &r.Source, &r.Framework, &r.ProjectFramework, &r.Parent, &r.Region, &r.OpenedFrom)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound(code, year)
 		}
@@ -254,6 +285,8 @@ func (tx *txn) findDepartmentYear(ctx context.Context, code string, year int) (i
 
 // Update replaces the data of a department-year that the caller read at
 // expectedVersion, with res its new score under the same pinned frameworks.
+// Before the evaluation stage a year is not scored: res may be nil, and
+// whatever it is the total and grade stay 0 and empty.
 // If someone changed it since, nothing is written and the error is
 // apperr.ECONFLICT. Only a department-year with the department (status draft or
 // returned, workflow.Editable) may be changed: any other is apperr.EFORBIDDEN.
@@ -267,11 +300,11 @@ func (tx *txn) findDepartmentYear(ctx context.Context, code string, year int) (i
 // writes nothing. It returns the version now stored.
 func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluation.Evaluation, res *scoring.Result, expectedVersion int, actor, reason string) (int, error) {
 	switch {
-	case ev == nil || res == nil:
-		return 0, errorf(apperr.EINVALID, "部门 %s %d 年度：缺少评价数据或评分结果", code, year)
+	case ev == nil:
+		return 0, errorf(apperr.EINVALID, "部门 %s %d 年度：缺少评价数据", code, year)
 	case ev.Department.Code != code || ev.Year != year:
 		return 0, errorf(apperr.EINVALID, "部门 %s %d 年度：修改后的数据属于部门 %s %d 年度，不能更改部门编码或年度", code, year, ev.Department.Code, ev.Year)
-	case len(res.Projects) != len(ev.Projects):
+	case res != nil && len(res.Projects) != len(ev.Projects):
 		return 0, errorf(apperr.EINVALID, "部门 %s %d 年度有 %d 个项目，评分结果却有 %d 个", code, year, len(ev.Projects), len(res.Projects))
 	}
 	if err := checkEvaluationText(ev, fmt.Sprintf("部门 %s %d 年度", code, year)); err != nil {
@@ -288,18 +321,19 @@ func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluatio
 		var (
 			id      int64
 			version int
+			stage   string
 			status  string
 			stored  []byte
 			master  evaluation.Master
 			fwID    string
 			pfwID   sql.NullString
 		)
-		err := tx.queryRow(ctx, `SELECT dy.id, dy.version, dy.status, dy.data, d.name, d.parent, d.region, f.framework_id, pf.framework_id
+		err := tx.queryRow(ctx, `SELECT dy.id, dy.version, dy.stage, dy.status, dy.data, d.name, d.parent, d.region, f.framework_id, pf.framework_id
 			FROM department_years dy
 			JOIN departments d ON d.id = dy.department_id
 			JOIN framework_versions f ON f.id = dy.framework_version_id
 			LEFT JOIN framework_versions pf ON pf.id = dy.project_framework_version_id
-			WHERE d.code = ? AND dy.year = ?`, code, year).Scan(&id, &version, &status, &stored, &master.Name, &master.Parent, &master.Region, &fwID, &pfwID)
+			WHERE d.code = ? AND dy.year = ?`, code, year).Scan(&id, &version, &stage, &status, &stored, &master.Name, &master.Parent, &master.Region, &fwID, &pfwID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound(code, year)
 		}
@@ -311,6 +345,13 @@ func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluatio
 		}
 		if version != expectedVersion {
 			return conflict(code, year, version, expectedVersion)
+		}
+		scored := stage == workflow.Evaluation
+		if scored && res == nil {
+			return errorf(apperr.EINVALID, "部门 %s %d 年度处于年终自评阶段，保存数据需要评分结果", code, year)
+		}
+		if !scored {
+			res = nil
 		}
 		if ev.Framework != fwID {
 			return errorf(apperr.EINVALID, "部门 %s %d 年度按指标框架 %s 评分，修改后的数据却使用 %s；更换框架请重新导入", code, year, fwID, ev.Framework)
@@ -332,7 +373,8 @@ func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluatio
 		}
 		changes := evaluation.Diff(&old, ev)
 		now := s.now()
-		args := append([]any{string(data), int64(res.Total), res.Grade, now}, summaryArgs(ev)...)
+		total, grade := resultTotal(res)
+		args := append([]any{string(data), total, grade, now}, summaryArgs(ev)...)
 		r, err := tx.exec(ctx, `UPDATE department_years SET data = ?, total = ?, grade = ?, version = version + 1, updated_at = ?,
 			`+summarySet+` WHERE id = ? AND version = ?`, append(args, id, expectedVersion)...)
 		if err != nil {
@@ -372,7 +414,9 @@ func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluatio
 type Filter struct {
 	DepartmentCode string
 	Year           int
-	Status         []string
+	// Stage selects one stage (workflow.Declaration, …); empty any.
+	Stage  string
+	Status []string
 }
 
 // none is a filter that matches nothing.
@@ -423,6 +467,13 @@ func (f Filter) And(g Filter) Filter {
 		return none()
 	}
 	switch {
+	case g.Stage == "":
+	case f.Stage == "":
+		out.Stage = g.Stage
+	case f.Stage != g.Stage:
+		return none()
+	}
+	switch {
 	case g.Status == nil:
 	case f.Status == nil:
 		out.Status = append([]string{}, g.Status...)
@@ -450,6 +501,9 @@ func (f Filter) where() (string, []any) {
 	}
 	if f.Year != 0 {
 		conds, args = append(conds, "dy.year = ?"), append(args, f.Year)
+	}
+	if f.Stage != "" {
+		conds, args = append(conds, "dy.stage = ?"), append(args, f.Stage)
 	}
 	if len(f.Status) > 0 {
 		conds, args = append(conds, "dy.status IN ("+placeholders(len(f.Status))+")"), append(args, anys(f.Status)...)

@@ -75,8 +75,8 @@ func (s *Store) SetReviewScore(ctx context.Context, code string, year int, scope
 		if err != nil {
 			return err
 		}
-		if st.status != workflow.UnderReview {
-			return errorf(apperr.EFORBIDDEN, "部门 %s %d 年度当前状态为“%s”，只有复核中的数据可以填写复核得分", code, year, statusName(st.status))
+		if st.stage != workflow.Evaluation || st.status != workflow.UnderReview {
+			return errorf(apperr.EFORBIDDEN, "部门 %s %d 年度当前为%s阶段“%s”，只有年终自评复核中的数据可以填写复核得分", code, year, workflow.StageName(st.stage), workflow.StatusName(st.stage, st.status))
 		}
 		if reason == "" {
 			return errorf(apperr.EINVALID, "部门 %s %d 年度指标 %s：填写复核得分必须说明理由", code, year, indicator)

@@ -31,9 +31,11 @@ const reviewVersion = 1
 
 // selfReviewArgs are the review columns' values for a year without review
 // scores that count: its self-score, for INSERT … (review_total,
-// review_grade, review_count, review_version).
+// review_grade, review_count, review_version); 0 and empty for a year not
+// scored yet (before the evaluation stage).
 func selfReviewArgs(res *scoring.Result) []any {
-	return []any{int64(res.Total), res.Grade, 0, reviewVersion}
+	total, grade := resultTotal(res)
+	return []any{total, grade, 0, reviewVersion}
 }
 
 // reviewColumns are the columns selfReviewArgs fills, in its order.

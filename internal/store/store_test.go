@@ -539,7 +539,7 @@ func TestParseDSN(t *testing.T) {
 func TestErrors(t *testing.T) {
 	wrapped := fmt.Errorf("context: %w", notFound("106001", 2023))
 	if apperr.Code(wrapped) != apperr.ENOTFOUND {
-		t.Error("the store's not-found error is not ENOTFOUND")
+		t.Error("the store's not-found error is not apperr.ENOTFOUND")
 	}
 	if msg := conflict("106001", 2023, 3, 2).Error(); msg != "部门 106001 2023 年度的数据已被他人修改（当前版本 3，您编辑的版本 2），请刷新后重试" {
 		t.Errorf("conflict message %q", msg)

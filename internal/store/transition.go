@@ -16,6 +16,7 @@ import (
 type dyState struct {
 	id             int64
 	departmentCode string
+	stage          string
 	status         string
 	version        int
 }
@@ -26,8 +27,8 @@ func (tx *txn) loadState(ctx context.Context, code string, year int) (dyState, e
 	if !storable(code) {
 		return st, notFound(code, year)
 	}
-	err := tx.queryRow(ctx, `SELECT dy.id, dy.status, dy.version FROM department_years dy JOIN departments d ON d.id = dy.department_id
-		WHERE d.code = ? AND dy.year = ?`, code, year).Scan(&st.id, &st.status, &st.version)
+	err := tx.queryRow(ctx, `SELECT dy.id, dy.stage, dy.status, dy.version FROM department_years dy JOIN departments d ON d.id = dy.department_id
+		WHERE d.code = ? AND dy.year = ?`, code, year).Scan(&st.id, &st.stage, &st.status, &st.version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, notFound(code, year)
 	}
@@ -45,7 +46,8 @@ func checkDepartment(u User, code string, year int) error {
 
 // Transition moves a department-year, read by the caller at
 // expectedVersion, to the status to, as actor, and returns the new
-// version. The actor is identified by ID: its role and department are read
+// version. The move is looked up in the year's stage (workflow.Find); a
+// stage move (批复, 开始年终自评) also changes the stage. The actor is identified by ID: its role and department are read
 // from the database in the same transaction (a missing or disabled account
 // is apperr.EUNAUTHORIZED). In order, it refuses:
 //
@@ -60,7 +62,8 @@ func checkDepartment(u User, code string, year int) error {
 //
 // The move is recorded in history as one row: action "status", path
 // "status", the old and new status as old and new values, the comment as
-// reason and the actor's username as actor. Stored files of the
+// reason and the actor's username as actor; a stage move first adds a row
+// at path "stage" with the old and new stage, the same reason and actor. Stored files of the
 // department-year's published report (PublishedDocument) are deleted.
 func (s *Store) Transition(ctx context.Context, code string, year int, to string, actor User, comment string, expectedVersion int) (int, error) {
 	comment = strings.TrimSpace(comment)
@@ -80,7 +83,7 @@ func (s *Store) Transition(ctx context.Context, code string, year int, to string
 		if st.version != expectedVersion {
 			return conflict(code, year, st.version, expectedVersion)
 		}
-		t, err := workflow.Find(st.status, to, a.Role)
+		t, err := workflow.Find(st.stage, st.status, to, a.Role)
 		if err != nil {
 			return &apperr.Error{Code: apperr.EFORBIDDEN, Message: fmt.Sprintf("部门 %s %d 年度：%v", code, year, err)}
 		}
@@ -91,8 +94,8 @@ func (s *Store) Transition(ctx context.Context, code string, year int, to string
 			return err
 		}
 		now := s.now()
-		r, err := tx.exec(ctx, "UPDATE department_years SET status = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
-			to, now, st.id, expectedVersion)
+		r, err := tx.exec(ctx, "UPDATE department_years SET stage = ?, status = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+			t.Target(), to, now, st.id, expectedVersion)
 		if err != nil {
 			return fmt.Errorf("更新部门 %s %d 年度状态失败：%w", code, year, err)
 		}
@@ -113,6 +116,13 @@ func (s *Store) Transition(ctx context.Context, code string, year int, to string
 		// or re-entering publication changes the version).
 		if err := tx.deletePublishedDocuments(ctx, st.id); err != nil {
 			return err
+		}
+		if t.Target() != st.stage {
+			_, err = tx.exec(ctx, `INSERT INTO history (department_year_id, version, at, actor, action, path, old_value, new_value, reason)
+			VALUES (?, ?, ?, ?, 'status', 'stage', ?, ?, ?)`, st.id, newVersion, now, a.Username, st.stage, t.Target(), comment)
+			if err != nil {
+				return fmt.Errorf("写入修改记录失败：%w", err)
+			}
 		}
 		_, err = tx.exec(ctx, `INSERT INTO history (department_year_id, version, at, actor, action, path, old_value, new_value, reason)
 			VALUES (?, ?, ?, ?, 'status', 'status', ?, ?, ?)`, st.id, newVersion, now, a.Username, st.status, to, comment)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,12 +13,19 @@ import (
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
-// setStatus puts a department-year in a status directly, and returns its
-// version.
+// setStatus puts a department-year in a status of the evaluation stage
+// directly, and returns its version.
 func setStatus(t *testing.T, s *Store, code string, year int, status string) int {
 	t.Helper()
-	if _, err := s.db.Exec(s.rebind(`UPDATE department_years SET status = ? WHERE year = ?
-		AND department_id = (SELECT id FROM departments WHERE code = ?)`), status, year, code); err != nil {
+	return setStage(t, s, code, year, workflow.Evaluation, status)
+}
+
+// setStage puts a department-year in a stage and status directly, and
+// returns its version.
+func setStage(t *testing.T, s *Store, code string, year int, stage, status string) int {
+	t.Helper()
+	if _, err := s.db.Exec(s.rebind(`UPDATE department_years SET stage = ?, status = ? WHERE year = ?
+		AND department_id = (SELECT id FROM departments WHERE code = ?)`), stage, status, year, code); err != nil {
 		t.Fatal(err)
 	}
 	r, err := s.Get(ctx, code, year)
@@ -45,12 +53,16 @@ func TestTransitionsByRole(t *testing.T) {
 		for _, tr := range workflow.Transitions {
 			for _, role := range []string{workflow.Editor, workflow.Approver, workflow.Reviewer, workflow.Admin} {
 				actor := roleUser[role]
-				v := setStatus(t, s, code, year, tr.From)
-				before := len(historyOf(t, s, code, year, "status"))
+				v := setStage(t, s, code, year, tr.Stage, tr.From)
+				before := len(historyAt(t, s, code, year, "status"))
+				beforeStage := len(historyAt(t, s, code, year, "stage"))
 				got, err := s.Transition(ctx, code, year, tr.To, actor, "理由："+tr.Action, v)
 				r, _ := s.Get(ctx, code, year)
-				h := historyOf(t, s, code, year, "status")
-				if role != tr.Role {
+				h := historyAt(t, s, code, year, "status")
+				allowed := slices.ContainsFunc(workflow.Transitions, func(o workflow.Transition) bool {
+					return o.Stage == tr.Stage && o.From == tr.From && o.To == tr.To && o.Role == role
+				})
+				if !allowed {
 					if apperr.Code(err) != apperr.EFORBIDDEN || !strings.Contains(err.Error(), code) {
 						t.Errorf("%s → %s by %s: %v (%s), want apperr.EFORBIDDEN", tr.From, tr.To, role, err, apperr.Code(err))
 					}
@@ -63,8 +75,21 @@ func TestTransitionsByRole(t *testing.T) {
 					t.Errorf("%s → %s by %s: version %d, %v; want %d", tr.From, tr.To, role, got, err, v+1)
 					continue
 				}
-				if r.Status != tr.To || r.Version != v+1 {
-					t.Errorf("%s → %s by %s: stored %s v%d", tr.From, tr.To, role, r.Status, r.Version)
+				if r.Status != tr.To || r.Version != v+1 || r.Stage != tr.Target() {
+					t.Errorf("%s → %s by %s: stored %s %s v%d", tr.From, tr.To, role, r.Stage, r.Status, r.Version)
+				}
+				// A stage move records the stage too, with the same reason.
+				hs := historyAt(t, s, code, year, "stage")
+				if tr.ToStage == "" && len(hs) != beforeStage {
+					t.Errorf("%s: a stage row for a move within the stage", tr.Action)
+				}
+				if tr.ToStage != "" {
+					if len(hs) != beforeStage+1 {
+						t.Fatalf("%s: %d stage rows, want %d", tr.Action, len(hs), beforeStage+1)
+					}
+					if st := hs[len(hs)-1]; st.Old != tr.Stage || st.New != tr.ToStage || st.Reason != "理由："+tr.Action || st.Version != v+1 || st.Actor != actor.Username {
+						t.Errorf("%s: stage row %+v", tr.Action, st)
+					}
 				}
 				if len(h) != before+1 {
 					t.Fatalf("%s → %s: %d status rows, want %d", tr.From, tr.To, len(h), before+1)
@@ -411,4 +436,20 @@ func TestChangeField(t *testing.T) {
 			t.Errorf("%s: %q, want %q", path, got, want)
 		}
 	}
+}
+
+// historyAt returns the history rows of a department-year at a path.
+func historyAt(t *testing.T, s *Store, code string, year int, path string) []Change {
+	t.Helper()
+	h, err := s.History(ctx, code, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Change
+	for _, c := range h {
+		if c.Path == path {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -38,6 +38,9 @@ func matches(f store.Filter, l store.Listing) bool {
 	if f.Year != 0 && f.Year != l.Year {
 		return false
 	}
+	if f.Stage != "" && f.Stage != l.Stage {
+		return false
+	}
 	if f.Status != nil && !slices.Contains(f.Status, l.Status) {
 		return false
 	}
@@ -66,8 +69,14 @@ func canEdit(u *store.User, l store.Listing) error {
 	if !inOwnDepartment(u, l) || u.Role != workflow.Editor {
 		return forbidden("只有本部门的%s可以修改自评得分", workflow.RoleNames[workflow.Editor])
 	}
+	if !l.Scored() {
+		// The web forms edit the year-end self-evaluation and rescore it;
+		// a year before the evaluation stage has no score to edit. The
+		// declaration is changed by importing its data file for now.
+		return forbidden("当前处于“%s”阶段，年终自评数据在“开始年终自评”后才能在线修改", l.StageName())
+	}
 	if !workflow.Editable(l.Status) {
-		return forbidden("当前状态为“%s”，不能修改；只有草稿或已退回的数据可以修改", workflow.StatusNames[l.Status])
+		return forbidden("当前状态为“%s”，不能修改；只有草稿或已退回的数据可以修改", l.StatusName())
 	}
 	return nil
 }
@@ -77,8 +86,8 @@ func canReview(u *store.User, l store.Listing) error {
 	if u == nil || u.Disabled || u.Role != workflow.Reviewer {
 		return forbidden("只有%s可以填写复核得分", workflow.RoleNames[workflow.Reviewer])
 	}
-	if l.Status != workflow.UnderReview {
-		return forbidden("当前状态为“%s”，只有复核中的数据可以填写复核得分", workflow.StatusNames[l.Status])
+	if !l.Scored() || l.Status != workflow.UnderReview {
+		return forbidden("当前为%s阶段“%s”，只有年终自评复核中的数据可以填写复核得分", l.StageName(), l.StatusName())
 	}
 	return nil
 }
@@ -89,6 +98,25 @@ func canComment(u *store.User, l store.Listing) error {
 		return nil
 	}
 	return forbidden("只有本部门用户和%s可以发表意见", workflow.RoleNames[workflow.Reviewer])
+}
+
+// canOpenYear: the department's editor, for their own department
+// (opening its next year, store.OpenYears). The store takes the actor's
+// name only, so this and canOpenYears are the checks.
+func canOpenYear(u *store.User, code string) error {
+	if u == nil || u.Disabled || !u.InDepartment() || u.Role != workflow.Editor || u.DepartmentCode != code {
+		return forbidden("只有本部门的%s可以开启本部门的新年度", workflow.RoleNames[workflow.Editor])
+	}
+	return nil
+}
+
+// canOpenYears: a reviewer or an administrator, for many departments at
+// once.
+func canOpenYears(u *store.User) error {
+	if u != nil && !u.Disabled && (u.Role == workflow.Reviewer || u.Role == workflow.Admin) {
+		return nil
+	}
+	return forbidden("只有%s和%s可以为多个部门开启新年度", workflow.RoleNames[workflow.Reviewer], workflow.RoleNames[workflow.Admin])
 }
 
 // canAdminister: an administrator, for the pages under /admin. The
@@ -109,7 +137,7 @@ func moves(u *store.User, l store.Listing) []workflow.Transition {
 	if u.InDepartment() && !inOwnDepartment(u, l) {
 		return nil
 	}
-	return workflow.Next(l.Status, u.Role)
+	return workflow.Next(l.Stage, l.Status, u.Role)
 }
 
 // canTransition returns the transition to the status for u, or
@@ -124,11 +152,7 @@ func canTransition(u *store.User, l store.Listing, to string) (workflow.Transiti
 	if u != nil {
 		role = workflow.RoleNames[u.Role]
 	}
-	to = workflow.StatusNames[to]
-	if to == "" {
-		to = "未知状态"
-	}
-	return workflow.Transition{}, forbidden("%s不能将“%s”状态的数据改为“%s”", role, workflow.StatusNames[l.Status], to)
+	return workflow.Transition{}, forbidden("%s不能将%s阶段“%s”状态的数据改为“%s”", role, l.StageName(), l.StatusName(), workflow.StatusName(l.Stage, to))
 }
 
 // scored is a stored department-year scored with its pinned frameworks.
@@ -139,6 +163,21 @@ type scored struct {
 	fw  *framework.Framework // the department framework, after weights
 	pfw *framework.Framework // the project framework, or nil
 	ds  diag.List
+	// unscored: the year is in the evaluation stage and cannot be scored
+	// yet (just moved there by 开始年终自评, its year-end values still
+	// empty). res is then an empty placeholder, so that the forms that
+	// fill the values in have a "before"; ds says what is missing, and
+	// pages show no score (result).
+	unscored bool
+}
+
+// result is the year's score, or nil when it has none: before the
+// evaluation stage, or not yet scorable in it.
+func (sc *scored) result() *scoring.Result {
+	if sc.unscored {
+		return nil
+	}
+	return sc.res
 }
 
 // parseYear reads a year path segment.
@@ -177,11 +216,15 @@ func scoreRecord(rec *store.Record, cache *scores) (*scored, error) {
 	sc := &scored{rec: rec, lib: lib}
 	key := scoreKey{rec.DepartmentCode, rec.Year, rec.Version, rec.UpdatedAt.UnixNano()}
 	if c, ok := cache.get(key); ok {
-		sc.res, sc.ds, sc.fw, sc.pfw = c.res, c.ds, c.fw, c.pfw
+		sc.res, sc.ds, sc.fw, sc.pfw, sc.unscored = c.res, c.ds, c.fw, c.pfw, c.unscored
 		return sc, nil
 	}
-	if a := sc.rescore(rec.Evaluation, storedOptions()); a.Result == nil {
-		return nil, fmt.Errorf("部门 %s %d 年度无法评分：%v", rec.DepartmentCode, rec.Year, a.Findings.Errors())
+	if a := sc.rescore(rec.Evaluation, storedOptions()); a.Result == nil && rec.Scored() {
+		sc.unscored, sc.ds, sc.fw, sc.pfw = true, a.Findings, a.Weighted, a.ProjectFramework
+		sc.res = &scoring.Result{Framework: rec.Evaluation.Framework}
+		if a.Weighted != nil {
+			sc.res.FrameworkName, sc.res.FrameworkVersion, sc.res.Points = a.Weighted.Name, a.Weighted.Version, a.Weighted.Total
+		}
 	}
 	cache.put(key, sc)
 	return sc, nil
@@ -224,7 +267,7 @@ func (c *scores) put(k scoreKey, v *scored) {
 	if len(c.m) >= maxCachedScores {
 		c.m = map[scoreKey]*scored{}
 	}
-	c.m[k] = &scored{res: v.res, ds: v.ds, fw: v.fw, pfw: v.pfw}
+	c.m[k] = &scored{res: v.res, ds: v.ds, fw: v.fw, pfw: v.pfw, unscored: v.unscored}
 }
 
 // storedOptions are the pipeline's options for a stored year: the
@@ -244,13 +287,15 @@ func changeOptions() assess.Options {
 	return assess.Options{Calendar: calendar.ScoringOptions().Calendar}
 }
 
-// rescore runs the assessment pipeline on ev with the pinned frameworks.
-// When ev can be scored, sc takes the result, the frameworks and the
-// findings; otherwise sc is as it was and the assessment's findings say
-// why.
+// rescore runs the assessment pipeline on ev with the pinned frameworks,
+// for the stored year's stage. When ev can be scored, sc takes the
+// result, the frameworks and the findings; otherwise sc is as it was and
+// the assessment's findings say why. Before the evaluation stage nothing
+// is scored: sc takes the frameworks and findings, and no result.
 func (sc *scored) rescore(ev *evaluation.Evaluation, opts assess.Options) *assess.Assessment {
+	opts.Stage = sc.rec.Stage
 	a := assess.Assess(ev, sc.lib, opts)
-	if a.Result != nil {
+	if a.Result != nil || !assess.Scored(opts.Stage) {
 		sc.res, sc.ds, sc.fw, sc.pfw = a.Result, a.Findings, a.Weighted, a.ProjectFramework
 	}
 	return a

@@ -130,7 +130,7 @@ func (s *server) apiGet(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	out := apiEvaluation{apiListing: toAPI(sc.rec.Listing), Moves: []apiMove{}, Score: sc.res}
+	out := apiEvaluation{apiListing: toAPI(sc.rec.Listing), Moves: []apiMove{}, Score: sc.result()}
 	for _, t := range moves(u, sc.rec.Listing) {
 		out.Moves = append(out.Moves, apiMove{t.To, t.Action, t.NeedsComment})
 	}

@@ -4,13 +4,14 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"github.com/jixiao/jixiao/internal/assess"
 	"math/big"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/jixiao/jixiao/internal/assess"
 
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/money"

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/render"
 	"github.com/jixiao/jixiao/internal/render/html"
 	"github.com/jixiao/jixiao/internal/render/pdf"
@@ -62,6 +63,16 @@ func (s *server) download(w http.ResponseWriter, r *http.Request) {
 // authenticated download: a year that is not published may change at any
 // time, so nothing is kept).
 func (s *server) serveReport(w http.ResponseWriter, r *http.Request, sc *scored, ext string) {
+	if sc.result() == nil {
+		// Before the evaluation stage, or before its year-end values are
+		// complete, there is no self-evaluation report.
+		msg := fmt.Sprintf("部门 %s %d 年度处于“%s”阶段，尚未开始年终自评，没有自评报告", sc.rec.DepartmentCode, sc.rec.Year, sc.rec.StageName())
+		if sc.unscored {
+			msg = fmt.Sprintf("部门 %s %d 年度的年终自评数据尚未填写完整，暂不能生成自评报告", sc.rec.DepartmentCode, sc.rec.Year)
+		}
+		s.fail(w, r, &apperr.Error{Code: apperr.ECONFLICT, Message: msg})
+		return
+	}
 	data, err := s.renderFormat(r.Context(), sc, ext)
 	if err != nil {
 		s.renderFailed(w, r, err)

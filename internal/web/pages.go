@@ -29,6 +29,8 @@ type homeData struct {
 	Tasks  []task
 	Counts []statusCount
 	Total  int
+	// Open is the next year the department's editor may open.
+	Open *openOffer
 }
 
 // home shows the user's tasks (department-years whose next moves are
@@ -73,6 +75,7 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) {
 		d.Counts = append(d.Counts, statusCount{st, counts[st]})
 	}
 	d.Total = len(ls)
+	d.Open = nextYearOffer(u, ls)
 	s.render(w, r, http.StatusOK, "home", "工作台", "", d)
 }
 

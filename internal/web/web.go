@@ -156,6 +156,8 @@ func (s *server) routes() {
 	s.mux.HandleFunc("GET /{$}", s.signedIn(s.home))
 	s.mux.HandleFunc("GET /departments", s.signedIn(s.departments))
 	s.mux.HandleFunc("GET /dashboard", s.signedIn(s.dashboard))
+	s.mux.HandleFunc("GET /years/open", s.signedIn(s.yearOpenForm))
+	s.mux.HandleFunc("POST /years/open", s.signedIn(s.openYears))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}", s.signedIn(s.workspace))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/history", s.signedIn(s.history))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/{file}", s.signedIn(s.download))

@@ -12,6 +12,7 @@ import (
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/render"
 	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/store"
@@ -70,8 +71,13 @@ type itemView struct {
 }
 
 type workspaceData struct {
-	Base       string
-	Listing    store.Listing
+	Base    string
+	Listing store.Listing
+	// OpenedFrom is the year this one was opened from (0: imported).
+	OpenedFrom int
+	// Unscored: in the evaluation stage but not scorable yet; Findings
+	// say why.
+	Unscored   bool
 	Ev         *evaluation.Evaluation
 	Res        *scoring.Result
 	Figures    []figure
@@ -152,9 +158,9 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 		}
 	}
 	d := workspaceData{
-		Base: evaluationPath(l), Listing: l, Ev: ev, Res: sc.res,
+		Base: evaluationPath(l), Listing: l, OpenedFrom: sc.rec.OpenedFrom, Ev: ev, Res: sc.result(), Unscored: sc.unscored,
 		CanComment: canComment(u, l) == nil, Comments: comments, Findings: findings, Quality: qualityFindings(sc.ds),
-		Formats: []string{"docx", "xlsx", "html", "md", "pdf"},
+		Formats: render.Exts(),
 	}
 	for _, t := range moves(u, l) {
 		d.Moves = append(d.Moves, moveForm{Transition: t})
@@ -166,6 +172,14 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 		}
 	}
 	d.Figures = financeFigures(ev)
+	if !l.Scored() {
+		// A declaration has no final accounts yet: the budget it declares
+		// and last year's income, carried over when the year was opened.
+		d.Figures = []figure{
+			{"年初预算数（万元）", ev.Finance.Budget.Initial.Wan()},
+			{"上年决算收入（万元）", ev.Finance.PriorIncome.Wan()},
+		}
+	}
 	var walk func(ns []*scoring.Node, depth int)
 	walk = func(ns []*scoring.Node, depth int) {
 		for _, n := range ns {
@@ -177,7 +191,12 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 			walk(n.Children, depth+1)
 		}
 	}
-	walk(sc.res.Indicators, 0)
+	if d.Res != nil {
+		walk(d.Res.Indicators, 0)
+	}
+	if sc.unscored && len(d.Findings) == 0 {
+		d.Findings = sc.ds.Errors()
+	}
 	if canEdit(u, l) == nil && sc.fw != nil {
 		d.Edits = editForms(sc.fw, ev, sc.res, byCode)
 		for i := range d.Edits {
@@ -195,7 +214,9 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 			}
 		}
 	}
-	if total, n := reviewedTotal(sc.res, reviews); n > 0 {
+	if d.Res == nil {
+		// Not scored (yet): no review either.
+	} else if total, n := reviewedTotal(sc.res, reviews); n > 0 {
 		d.ReviewTotal, d.ReviewCount = &total, n
 		if sc.fw != nil {
 			d.ReviewGrade = sc.fw.Grade(total)
@@ -334,7 +355,11 @@ func (s *server) transition(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, err, nil)
 		return
 	}
-	s.setFlash(w, fmt.Sprintf("已%s：当前状态为“%s”。", t.Action, workflow.StatusNames[t.To]))
+	if t.ToStage != "" {
+		s.setFlash(w, fmt.Sprintf("已%s：本年度进入“%s”阶段，当前状态为“%s”。", t.Action, workflow.StageName(t.ToStage), workflow.StatusName(t.ToStage, t.To)))
+	} else {
+		s.setFlash(w, fmt.Sprintf("已%s：当前状态为“%s”。", t.Action, workflow.StatusName(t.Stage, t.To)))
+	}
 	http.Redirect(w, r, evaluationPath(l), http.StatusSeeOther)
 }
 

@@ -38,10 +38,74 @@ const (
 // RoleNames gives each role in Chinese.
 var RoleNames = map[string]string{Editor: "部门填报人", Approver: "部门负责人", Reviewer: "财政审核人", Admin: "管理员"}
 
+// Stages of a department-year (docs/cycle.md §2): the targets are
+// declared and approved, then the year is carried out, then evaluated.
+// The statuses keep their meaning inside each stage; a stage move (批复,
+// 开始年终自评) is a transition with ToStage set.
+const (
+	Declaration = "declaration" // 目标申报: targets declared and reviewed
+	Execution   = "execution"   // 执行监控: the year under way
+	Evaluation  = "evaluation"  // 年终自评: self-evaluation, review, publication
+)
+
+// Stages lists every stage in order.
+var Stages = []string{Declaration, Execution, Evaluation}
+
+// StageNames gives each stage in Chinese.
+var StageNames = map[string]string{Declaration: "目标申报", Execution: "执行监控", Evaluation: "年终自评"}
+
+// StageName returns the stage in Chinese; an empty stage is the
+// evaluation stage (every year stored before stages existed).
+func StageName(stage string) string {
+	if n, ok := StageNames[orEvaluation(stage)]; ok {
+		return n
+	}
+	return "未知阶段"
+}
+
+// ValidStage reports whether stage is one of Stages.
+func ValidStage(stage string) bool { _, ok := StageNames[stage]; return ok }
+
+// orEvaluation reads an empty stage as the evaluation stage.
+func orEvaluation(stage string) string {
+	if stage == "" {
+		return Evaluation
+	}
+	return stage
+}
+
+// declarationStatusNames are the statuses as the declaration stage calls
+// them: the finance bureau examines (审核) targets, it reviews (复核) a
+// self-evaluation.
+var declarationStatusNames = map[string]string{
+	Draft: "草稿", Submitted: "已提交", Approved: "已审批", UnderReview: "审核中", Returned: "已退回",
+}
+
+// StatusName names a status within a stage in Chinese: in the
+// declaration stage 审核中 instead of 复核中; in the execution stage the
+// stage alone (执行监控中), the department working on it.
+func StatusName(stage, status string) string {
+	switch orEvaluation(stage) {
+	case Declaration:
+		if n, ok := declarationStatusNames[status]; ok {
+			return n
+		}
+	case Execution:
+		return "执行监控中"
+	}
+	if n, ok := StatusNames[status]; ok {
+		return n
+	}
+	return "未知状态"
+}
+
 // Transition is one allowed move.
 type Transition struct {
-	From, To string
-	Role     string
+	// Stage is the stage the move applies in; ToStage the stage it moves
+	// the year to (empty: it stays in Stage).
+	Stage, ToStage string
+	From, To       string
+	Role           string
 	// Action is the verb shown on the button and in the history.
 	Action string
 	// NeedsComment: the move must say why (returning a submission,
@@ -54,42 +118,69 @@ type Transition struct {
 	Back bool
 }
 
+// Target is the stage the move leaves the year in.
+func (t Transition) Target() string {
+	if t.ToStage != "" {
+		return t.ToStage
+	}
+	return t.Stage
+}
+
 // Transitions are the only moves allowed, forward moves before back moves
 // from the same status.
 var Transitions = []Transition{
-	{From: Draft, To: Submitted, Role: Editor, Action: "提交"},
-	{From: Returned, To: Submitted, Role: Editor, Action: "重新提交"},
+	// The declaration: the department declares its targets, the finance
+	// bureau examines them and approves them (批复), which starts the
+	// year's execution. 批复 writes the baseline of approved targets in
+	// the same transaction once target baselines exist (docs/cycle.md §4);
+	// today it moves the stage only.
+	{Stage: Declaration, From: Draft, To: Submitted, Role: Editor, Action: "提交申报"},
+	{Stage: Declaration, From: Returned, To: Submitted, Role: Editor, Action: "重新提交申报"},
+	{Stage: Declaration, From: Submitted, To: Approved, Role: Approver, Action: "审批通过并报送财政"},
+	{Stage: Declaration, From: Submitted, To: Returned, Role: Approver, Action: "退回修改", NeedsComment: true, Back: true},
+	{Stage: Declaration, From: Approved, To: UnderReview, Role: Reviewer, Action: "开始审核"},
+	{Stage: Declaration, ToStage: Execution, From: UnderReview, To: Draft, Role: Reviewer, Action: "批复"},
+	{Stage: Declaration, From: UnderReview, To: Returned, Role: Reviewer, Action: "退回修改", NeedsComment: true, Back: true},
+	// The year under way: the department (or the finance bureau, for
+	// many departments at once) starts the year-end self-evaluation.
+	{Stage: Execution, ToStage: Evaluation, From: Draft, To: Draft, Role: Editor, Action: "开始年终自评"},
+	{Stage: Execution, ToStage: Evaluation, From: Draft, To: Draft, Role: Reviewer, Action: "开始年终自评"},
+	// The year-end self-evaluation, its review and publication.
+	{Stage: Evaluation, From: Draft, To: Submitted, Role: Editor, Action: "提交"},
+	{Stage: Evaluation, From: Returned, To: Submitted, Role: Editor, Action: "重新提交"},
 	// The editor may take back a submission the approver has not acted on.
-	{From: Submitted, To: Draft, Role: Editor, Action: "撤回", Back: true},
-	{From: Submitted, To: Approved, Role: Approver, Action: "审批通过并报送财政"},
-	{From: Submitted, To: Returned, Role: Approver, Action: "退回修改", NeedsComment: true, Back: true},
-	{From: Approved, To: UnderReview, Role: Reviewer, Action: "开始复核"},
-	{From: UnderReview, To: Accepted, Role: Reviewer, Action: "复核通过"},
-	{From: UnderReview, To: Returned, Role: Reviewer, Action: "退回修改", NeedsComment: true, Back: true},
-	{From: Accepted, To: Published, Role: Reviewer, Action: "公开"},
+	{Stage: Evaluation, From: Submitted, To: Draft, Role: Editor, Action: "撤回", Back: true},
+	{Stage: Evaluation, From: Submitted, To: Approved, Role: Approver, Action: "审批通过并报送财政"},
+	{Stage: Evaluation, From: Submitted, To: Returned, Role: Approver, Action: "退回修改", NeedsComment: true, Back: true},
+	{Stage: Evaluation, From: Approved, To: UnderReview, Role: Reviewer, Action: "开始复核"},
+	{Stage: Evaluation, From: UnderReview, To: Accepted, Role: Reviewer, Action: "复核通过"},
+	{Stage: Evaluation, From: UnderReview, To: Returned, Role: Reviewer, Action: "退回修改", NeedsComment: true, Back: true},
+	{Stage: Evaluation, From: Accepted, To: Published, Role: Reviewer, Action: "公开"},
 	// The finance bureau may withdraw a publication, saying why; the
 	// public no longer sees the year until it is published again.
-	{From: Published, To: Accepted, Role: Reviewer, Action: "撤回公开", NeedsComment: true, Back: true},
+	{Stage: Evaluation, From: Published, To: Accepted, Role: Reviewer, Action: "撤回公开", NeedsComment: true, Back: true},
 }
 
-// Find returns the transition from → to for role, or an error saying what
-// is allowed instead.
-func Find(from, to, role string) (Transition, error) {
+// Find returns the transition from → to for role in a stage (empty: the
+// evaluation stage), or an error saying what is allowed instead.
+func Find(stage, from, to, role string) (Transition, error) {
+	stage = orEvaluation(stage)
 	for _, t := range Transitions {
-		if t.From == from && t.To == to && t.Role == role {
+		if t.Stage == stage && t.From == from && t.To == to && t.Role == role {
 			return t, nil
 		}
 	}
-	return Transition{}, fmt.Errorf("%s不能将%s状态的数据改为%s", roleName(role), StatusNames[from], StatusNames[to])
+	return Transition{}, fmt.Errorf("%s不能将%s阶段“%s”状态的数据改为“%s”", roleName(role), StageName(stage), StatusName(stage, from), StatusName(stage, to))
 }
 
-// Next lists the moves role may make from a status: the forward moves
-// first, then the back moves.
-func Next(from, role string) []Transition {
+// Next lists the moves role may make from a status in a stage (empty: the
+// evaluation stage): the forward moves first, then the back moves.
+func Next(stage, from, role string) []Transition {
+	stage = orEvaluation(stage)
 	var out []Transition
 	for _, back := range []bool{false, true} {
 		for _, t := range Transitions {
-			if t.From == from && t.Role == role && t.Back == back {
+			if t.Stage == stage && t.From == from && t.Role == role && t.Back == back {
 				out = append(out, t)
 			}
 		}
@@ -98,7 +189,10 @@ func Next(from, role string) []Transition {
 }
 
 // Editable reports whether the department's editor may change the data in
-// a status: only while it is with the department.
+// a status: only while it is with the department. It does not yet tell
+// the parts of the document apart (docs/cycle.md §4, EditableParts comes
+// with the target baselines): in every stage the editor may change the
+// whole document in draft or returned.
 func Editable(status string) bool { return status == Draft || status == Returned }
 
 // Public reports whether the public may see a department-year.
