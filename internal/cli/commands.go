@@ -282,10 +282,7 @@ func cmdFrameworks(e *env, args []string) error {
 	}
 	lib, ds := datafile.LoadLibrary(frameworkDirs(*fwDirs)...)
 	for _, f := range lib.All() {
-		scope := "部门整体"
-		if f.Scope == framework.ScopeProject {
-			scope = "项目"
-		}
+		scope := framework.ScopeName(f.Scope)
 		fmt.Fprintf(e.stdout, "%-20s %-8s %-10s %s  [%s]\n", f.ID, f.Version, scope, f.Name, f.Origin)
 	}
 	if len(ds) > 0 {

@@ -59,6 +59,11 @@ const (
 	BadText         = "E170" // a text with a character its kind forbids (control, bidirectional, invalid UTF-8)
 	TextTooLong     = "E171" // a text longer than its kind allows
 	MasterKept      = "W172" // department master data differs from the registered one, which is kept
+	// Ex-ante evaluation (事前绩效评估) records.
+	ExanteNotNeeded    = "I210" // the proposal needs no ex-ante evaluation by its kind and amount
+	ExanteAssessor     = "E210" // the assessor is not the one the amount requires
+	ConclusionNoReason = "E211" // a stated conclusion differs from the score's, without a reason
+	ConclusionStated   = "I211" // a stated conclusion differs from the score's, with a reason
 )
 
 // Finding is one thing found.
@@ -183,4 +188,6 @@ var Documented = map[string]string{
 	Ignored: "工作簿中未知的工作表、列或行已忽略", NoDeviation: "目标未完成或大幅超出但未说明偏差原因", NoEvidence: "满分但未列佐证材料",
 	ExecutionLow: "预算执行率低于预警线", NarrativeAbsent: "报告中应由人撰写的段落为空",
 	BadText: "文本包含不允许的字符", TextTooLong: "文本超过长度上限", MasterKept: "部门登记信息与系统登记不一致，以系统登记为准",
+	ExanteNotNeeded: "按项目类型和金额无须开展事前绩效评估", ExanteAssessor: "事前绩效评估的评估主体与金额要求不符",
+	ConclusionNoReason: "评估结论与得分对应的结论不同且未说明理由", ConclusionStated: "评估结论与得分对应的结论不同（附理由）",
 }
