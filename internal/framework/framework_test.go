@@ -155,10 +155,10 @@ func TestValidateFindings(t *testing.T) {
 // Every mistake of a file is reported in one run, not just the first.
 func TestValidateReportsAll(t *testing.T) {
 	f := valid()
-	f.Indicators[0].Children[0].Points = num.Whole(19)                                   // 1: G's children add to 59
-	f.Indicators[2].Code = "L1"                                                          // 2: duplicate code
-	f.Indicators[1].Rule.Deduct = nil                                                    // 3: threshold without deduct
-	f.Indicators[0].Children[1].Rule.Items[0].Points = num.Whole(20)                     // 4: items add to 35, not 40
+	f.Indicators[0].Children[0].Points = num.Whole(19)                                                                    // 1: G's children add to 59
+	f.Indicators[2].Code = "L1"                                                                                           // 2: duplicate code
+	f.Indicators[1].Rule.Deduct = nil                                                                                     // 3: threshold without deduct
+	f.Indicators[0].Children[1].Rule.Items[0].Points = num.Whole(20)                                                      // 4: items add to 35, not 40
 	f.Grades = []Grade{{Name: "优", Min: num.Whole(90)}, {Name: "良", Min: num.Whole(95)}, {Name: "差", Min: num.Whole(10)}} // 5, 6: out of order, not ending at 0
 	ds := f.Validate()
 	want := []struct{ code, path string }{
