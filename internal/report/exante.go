@@ -182,7 +182,7 @@ func defaultGrades(fw *framework.Framework) bool {
 }
 
 // exanteColumns: 评估内容, 评估指标, 分值, 得分, 评分说明.
-var exanteColumns = []Column{{Width: 12}, {Width: 16}, {Width: 8}, {Width: 8}, {Width: 40}}
+var exanteColumns = []Column{{Width: 15}, {Width: 19}, {Width: 7}, {Width: 8}, {Width: 35}}
 
 // table is 事前绩效评估评分表: every indicator with its points, score and
 // how the score was reached, the total and the conclusion.
