@@ -115,7 +115,17 @@ func (f exanteFlags) assess(pos []string) (*exanteRun, error) {
 		return &exanteRun{findings: ds}, nil
 	}
 	a := exante.Assess(l.Value, lib, exante.Options{Thresholds: *f.th, ReadErrors: rds.Err() != nil})
-	ds = append(ds, l.Locate(a.Findings)...)
+	// A value the reader could not read is left empty; the checks would
+	// say again, less precisely, that it is missing.
+	bad := map[string]bool{}
+	for _, d := range rds.Errors() {
+		bad[d.Path] = true
+	}
+	for _, d := range l.Locate(a.Findings) {
+		if !bad[d.Path] {
+			ds = append(ds, d)
+		}
+	}
 	ds.Sort()
 	return &exanteRun{a: a, findings: ds}, nil
 }
