@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/jixiao/jixiao/internal/datafile"
@@ -235,30 +232,15 @@ func exanteReport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *out == "" {
-		return usageErr("需要用 -o 指定输出文件")
-	}
-	ext := *format
-	if ext == "" {
-		ext = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
-	}
-	rf, ok := render.Lookup(ext)
-	if !ok {
-		return usageErr("未知报告格式 %q，可用：%s", ext, strings.Join(render.Exts(), "、"))
+	rf, err := reportFormat(*format, *out)
+	if err != nil {
+		return err
 	}
 	r, err := f.mustAssess(e, pos)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := rf.Render(context.Background(), &buf, report.Exante(r.a), nil); err != nil {
-		return err
-	}
-	if *out == "-" {
-		_, err := e.stdout.Write(buf.Bytes())
-		return err
-	}
-	return writeFileAtomic(*out, buf.Bytes())
+	return writeReport(e, rf, *out, report.Exante(r.a))
 }
 
 func exanteNeed(e *env, args []string) error {
