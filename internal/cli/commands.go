@@ -165,31 +165,45 @@ func cmdReport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *out == "" {
-		return usageErr("需要用 -o 指定输出文件")
-	}
-	f := *format
-	if f == "" {
-		f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
-	}
-	rf, ok := render.Lookup(f)
-	if !ok {
-		return usageErr("未知报告格式 %q，可用：%s", f, strings.Join(render.Exts(), "、"))
+	rf, err := reportFormat(*format, *out)
+	if err != nil {
+		return err
 	}
 	s, err := source(e, pos, *fwDirs, *db)
 	if err != nil {
 		return err
 	}
-	doc := report.Build(report.Input{Evaluation: s.ev, Result: s.res, Framework: s.fw})
+	return writeReport(e, rf, *out, report.Build(report.Input{Evaluation: s.ev, Result: s.res, Framework: s.fw}))
+}
+
+// reportFormat is the format a report command writes: --format, else the
+// output file's extension. -o is required.
+func reportFormat(format, out string) (render.Format, error) {
+	if out == "" {
+		return render.Format{}, usageErr("需要用 -o 指定输出文件")
+	}
+	if format == "" {
+		format = strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
+	}
+	rf, ok := render.Lookup(format)
+	if !ok {
+		return render.Format{}, usageErr("未知报告格式 %q，可用：%s", format, strings.Join(render.Exts(), "、"))
+	}
+	return rf, nil
+}
+
+// writeReport renders doc and writes it to out atomically, or to standard
+// output for "-".
+func writeReport(e *env, rf render.Format, out string, doc *report.Document) error {
 	var buf bytes.Buffer
 	if err := rf.Render(context.Background(), &buf, doc, nil); err != nil {
 		return err
 	}
-	if *out == "-" {
+	if out == "-" {
 		_, err := e.stdout.Write(buf.Bytes())
 		return err
 	}
-	return writeFileAtomic(*out, buf.Bytes())
+	return writeFileAtomic(out, buf.Bytes())
 }
 
 // writeFileAtomic writes to a temporary file beside the target and renames
@@ -282,10 +296,7 @@ func cmdFrameworks(e *env, args []string) error {
 	}
 	lib, ds := datafile.LoadLibrary(frameworkDirs(*fwDirs)...)
 	for _, f := range lib.All() {
-		scope := "部门整体"
-		if f.Scope == framework.ScopeProject {
-			scope = "项目"
-		}
+		scope := framework.ScopeName(f.Scope)
 		fmt.Fprintf(e.stdout, "%-20s %-8s %-10s %s  [%s]\n", f.ID, f.Version, scope, f.Name, f.Origin)
 	}
 	if len(ds) > 0 {

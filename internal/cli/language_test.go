@@ -19,6 +19,7 @@ func init() {
 		UTF CIDR TLS SSL SQLSTATE HTTPS HSTS Cookie Chromium Tab WPS LibreOffice Word CSV
 		FILE FILES CODE YEAR PREV OUT DIR DATE DB ID PATH DSN GOPROXY true false
 		editor approver reviewer admin sqlite postgres postgresql sslmode met partly not_met
+		new policy continuing department finance support support_adjusted reject
 		X-Forwarded-For Forwarded For`) {
 		allowedWords[w] = true
 	}
@@ -28,7 +29,7 @@ var (
 	latinWord = regexp.MustCompile(`[A-Za-z][A-Za-z_]{2,}`)
 	// Tokens that are not prose: flags, finding codes, field paths in
 	// brackets, quoted values the user typed, URLs and file paths.
-	notProse = regexp.MustCompile(`jixiao(?: [a-z]+){1,2}|JIXIAO_[A-Z_]+|YYYY-MM-DD|[\w.-]+\.(?:yaml|yml|json|xlsx|docx|db)\b|--?[a-z][a-z0-9-]*|\b[EWI]\d{3}\b|\[(?:[^\[\]]|\[[^\]]*\])*\]|"[^"]*"|“[^”]*”|[a-z]+://\S*|(?:\.{0,2}/[^\s：:，,）)]+)+`)
+	notProse = regexp.MustCompile(`jixiao(?: [a-z]+(?:\|[a-z]+)*){1,2}|JIXIAO_[A-Z_]+|YYYY-MM-DD|[\w.-]+\.(?:yaml|yml|json|xlsx|docx|db)\b|--?[a-z][a-z0-9-]*|\b[EWI]\d{3}\b|\[(?:[^\[\]]|\[[^\]]*\])*\]|"[^"]*"|“[^”]*”|[a-z]+://\S*|(?:\.{0,2}/[^\s：:，,）)]+)+`)
 )
 
 // englishIn returns the words of out that are English prose.
@@ -66,6 +67,7 @@ func TestMessagesAreChinese(t *testing.T) {
 	latin1 := write("latin1.yaml", "name: caf\xe9\n")
 	notDB := write("not.db", strings.Repeat("this is not a database file ", 40))
 	badCal := write("cal.yaml", "holidays: [")
+	badExante := write("exante.yaml", "year: x\nproject:\n  kind: old\n  amount: 12,34\nassessor: city\nscores: {X9: {level: good}}\n")
 	cases := [][]string{
 		{"nope"},
 		{"score"},
@@ -114,6 +116,20 @@ func TestMessagesAreChinese(t *testing.T) {
 		{"year", "open", "106001", "2024", "--bogus"},
 		{"year", "open", "106001", "2024", "--db", filepath.Join(dir, "j.db")},
 		{"year", "open", "106001", "2024", "--db", notDB},
+		{"exante"},
+		{"exante", "nope"},
+		{"exante", "check", binary},
+		{"exante", "check", tabs},
+		{"exante", "check", badExante},
+		{"exante", "score", filepath.Join(dir, "missing.yaml")},
+		{"exante", "score", exanteExample, "--format", "xml"},
+		{"exante", "score", exanteExample, "--finance-from", "50万元"},
+		{"exante", "score", exanteExample, "--finance-from", "300万元"},
+		{"exante", "report", exanteExample},
+		{"exante", "report", exanteExample, "-o", filepath.Join(dir, "r.odt")},
+		{"exante", "need", "--kind", "old", "--amount", "1"},
+		{"exante", "need", "--kind", "new", "--amount", "x"},
+		{"exante", "need", "--kind", "new"},
 	}
 	for _, args := range cases {
 		stdout, stderr, code := run(t, args...)

@@ -18,6 +18,7 @@ import (
 	"github.com/jixiao/jixiao/frameworks"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/exante"
 	"github.com/jixiao/jixiao/internal/framework"
 )
 
@@ -58,6 +59,14 @@ func decodeFile[T any](file string, data []byte) (*Loaded[T], diag.List) {
 // input.Assess) does, and Loaded.Locate puts its findings on lines.
 func Evaluation(file string, data []byte) (*Loaded[evaluation.Evaluation], diag.List) {
 	return decodeFile[evaluation.Evaluation](file, data)
+}
+
+// Exante reads an ex-ante evaluation record (YAML or JSON), as
+// Evaluation reads a department-year: every syntax error, unknown field
+// and bad value with its line; exante.Assess checks the rest and
+// Loaded.Locate puts its findings on lines.
+func Exante(file string, data []byte) (*Loaded[exante.Evaluation], diag.List) {
+	return decodeFile[exante.Evaluation](file, data)
 }
 
 // Framework reads a framework file and validates it.

@@ -7,8 +7,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"io/fs"
-	"sort"
 
 	"github.com/jixiao/jixiao/examples"
 	"github.com/jixiao/jixiao/internal/assess"
@@ -131,11 +129,10 @@ func Seed(ctx context.Context, st *store.Store, o Options) ([]Account, error) {
 
 // bundled reads the embedded example files.
 func bundled() ([]*evaluation.Evaluation, error) {
-	names, err := fs.Glob(examples.FS, "*.yaml")
+	names, err := examples.DepartmentYears()
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names)
 	var out []*evaluation.Evaluation
 	for _, n := range names {
 		data, err := examples.FS.ReadFile(n)

@@ -68,6 +68,11 @@ const (
 	QualityTrivial      = "W194" // a target that cannot fail ("≥0", every indicator "=100%")
 	QualityCost         = "W195" // a cost indicator above the project's budget
 	YearEndEarly        = "E184" // a year-end value entered before the evaluation stage
+	// Ex-ante evaluation (事前绩效评估) records.
+	ExanteNotNeeded    = "I210" // the proposal needs no ex-ante evaluation by its kind and amount
+	ExanteAssessor     = "E210" // the assessor is not the one the amount requires
+	ConclusionNoReason = "E211" // a stated conclusion differs from the score's, without a reason
+	ConclusionStated   = "I211" // a stated conclusion differs from the score's, with a reason
 )
 
 // Finding is one thing found.
@@ -194,5 +199,7 @@ var Documented = map[string]string{
 	BadText: "文本包含不允许的字符", TextTooLong: "文本超过长度上限", MasterKept: "部门登记信息与系统登记不一致，以系统登记为准",
 	QualityOutputs: "项目缺少规定类别的产出指标", QualityEffects: "项目效益指标不足", QualitySatisfaction: "面向服务对象的项目缺少满意度指标",
 	QualityQuantitative: "定量指标缺少度量单位或指标值", QualityTrivial: "指标值无法反映绩效（≥0 或全部 =100%）", QualityCost: "成本指标超过项目预算",
-	YearEndEarly: "年终自评开始前填写了年终数据",
+	YearEndEarly:    "年终自评开始前填写了年终数据",
+	ExanteNotNeeded: "按项目类型和金额无须开展事前绩效评估", ExanteAssessor: "事前绩效评估的评估主体与金额要求不符",
+	ConclusionNoReason: "评估结论与得分对应的结论不同且未说明理由", ConclusionStated: "评估结论与得分对应的结论不同（附理由）",
 }

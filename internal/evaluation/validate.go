@@ -221,34 +221,7 @@ func contains(ss []string, s string) bool {
 func (e *Evaluation) CheckFramework(fw, pfw *framework.Framework) diag.List {
 	var ds diag.List
 	check := func(scores map[string]Input, f *framework.Framework, path string) {
-		if f == nil {
-			return
-		}
-		for _, code := range slices.Sorted(maps.Keys(scores)) {
-			in := scores[code]
-			ind := f.Find(code)
-			p := path + code
-			if ind == nil {
-				ds.Add(diag.UnknownRef, p, "框架 %s 中没有指标 %s", f.ID, code)
-				continue
-			}
-			if !ind.Leaf() && in.NotApplicable == "" {
-				ds.Add(diag.BadValue, p, "指标 %s 有下级指标，得分由下级汇总，只能标为不适用", code)
-				continue
-			}
-			if len(in.Checklist) == 0 {
-				continue
-			}
-			if ind.Rule == nil || ind.Rule.Kind != framework.KindChecklist {
-				ds.Add(diag.BadValue, p+".checklist", "指标 %s 不是检查清单类指标", code)
-				continue
-			}
-			for k, c := range in.Checklist {
-				if !slices.ContainsFunc(ind.Rule.Items, func(it framework.ChecklistItem) bool { return it.Code == c.Item }) {
-					ds.Add(diag.UnknownRef, fmt.Sprintf("%s.checklist[%d].item", p, k), "指标 %s 没有检查项 %q", code, c.Item)
-				}
-			}
-		}
+		ds = append(ds, CheckInputs(scores, f, path)...)
 	}
 	check(e.Scores, fw, "scores.")
 	for i, p := range e.Projects {

@@ -18,7 +18,28 @@ import (
 const (
 	ScopeDepartment = "department" // 部门整体支出
 	ScopeProject    = "project"    // 项目支出
+	// ScopeExante frameworks score an ex-ante evaluation (事前绩效评估) of
+	// a proposed project or policy; their grades are the conclusions.
+	ScopeExante = "exante"
 )
+
+// Scopes lists every scope with its Chinese name.
+var Scopes = []struct{ Code, Name string }{
+	{ScopeDepartment, "部门整体支出"},
+	{ScopeProject, "项目支出"},
+	{ScopeExante, "事前绩效评估"},
+}
+
+// ScopeName is the Chinese name of a scope, or the scope itself when it is
+// not one.
+func ScopeName(scope string) string {
+	for _, s := range Scopes {
+		if s.Code == scope {
+			return s.Name
+		}
+	}
+	return scope
+}
 
 // Framework is one version of an indicator framework.
 type Framework struct {
@@ -45,6 +66,9 @@ type Framework struct {
 type Grade struct {
 	Name string     `yaml:"name" json:"name"`
 	Min  num.Points `yaml:"min" json:"min"`
+	// Default marks a threshold that is the framework's own default
+	// rather than one a source fixes.
+	Default bool `yaml:"default,omitempty" json:"default,omitempty"`
 }
 
 // DefaultGrades are the Ministry of Finance bands: 优 90-100, 良 80-89,
@@ -70,6 +94,9 @@ type Indicator struct {
 	Source string `yaml:"source,omitempty" json:"source,omitempty"`
 	// Required indicators may not be marked not applicable.
 	Required bool `yaml:"required,omitempty" json:"required,omitempty"`
+	// Default marks points that are the framework's own default rather
+	// than points a source fixes.
+	Default bool `yaml:"default,omitempty" json:"default,omitempty"`
 	// RedistributeTo names the sibling codes that receive this
 	// indicator's points when it does not apply; empty means all
 	// applicable siblings, in proportion to their points.
@@ -180,8 +207,8 @@ func (f *Framework) Validate() diag.List {
 	if f.Version == "" {
 		ps.Add(diag.Missing, "version", "缺少版本号")
 	}
-	if f.Scope != ScopeDepartment && f.Scope != ScopeProject {
-		ps.Add(diag.BadChoice, "scope", "适用范围应为 %s 或 %s，实际为 %q", ScopeDepartment, ScopeProject, f.Scope)
+	if f.Scope != ScopeDepartment && f.Scope != ScopeProject && f.Scope != ScopeExante {
+		ps.Add(diag.BadChoice, "scope", "适用范围应为 %s、%s 或 %s，实际为 %q", ScopeDepartment, ScopeProject, ScopeExante, f.Scope)
 	}
 	if f.Total <= 0 {
 		ps.Add(diag.BadValue, "total", "总分应大于 0")
@@ -262,6 +289,9 @@ func (f *Framework) Validate() diag.List {
 		}
 	}
 	walk(f.Indicators, "indicators")
+	if f.Scope == ScopeExante {
+		ps = append(ps, f.validateExante()...)
+	}
 	return ps
 }
 

@@ -58,7 +58,7 @@ func TestValidateValid(t *testing.T) {
 	f.Indicators[2].Rule = &Rule{Kind: KindRatio, Measure: "execution_rate", Target: ptr(num.DecimalOf(100)), Direction: AtLeast, Cap: ptr(num.DecimalOf(120))}
 	f.Indicators[0].Children[0].Rule = &Rule{Kind: KindTargets, Categories: []string{CategoryOutput, CategorySatisfaction}}
 	f.Indicators[1].Rule = &Rule{Kind: KindExecutionRate, Budget: "initial"}
-	f.Grades = []Grade{{"A", num.Whole(90)}, {"B", num.Whole(75)}, {"C", num.Whole(60)}, {"D", num.Whole(40)}, {"E", 0}}
+	f.Grades = []Grade{{Name: "A", Min: num.Whole(90)}, {Name: "B", Min: num.Whole(75)}, {Name: "C", Min: num.Whole(60)}, {Name: "D", Min: num.Whole(40)}, {Name: "E", Min: 0}}
 	if ds := f.Validate(); len(ds) != 0 {
 		t.Fatalf("valid variant has findings:\n%v", ds)
 	}
@@ -118,13 +118,13 @@ func TestValidateFindings(t *testing.T) {
 		}, diag.BadChoice, "indicators[2].rule.categories[1]"},
 		{"execution rate bad budget", func(f *Framework) { f.Indicators[2].Rule = &Rule{Kind: KindExecutionRate, Budget: "final"} }, diag.BadChoice, "indicators[2].rule.budget"},
 		{"grades out of order", func(f *Framework) {
-			f.Grades = []Grade{{"优", num.Whole(80)}, {"良", num.Whole(90)}, {"差", 0}}
+			f.Grades = []Grade{{Name: "优", Min: num.Whole(80)}, {Name: "良", Min: num.Whole(90)}, {Name: "差", Min: 0}}
 		}, diag.BadValue, "grades[1].min"},
 		{"grades not ending at 0", func(f *Framework) {
-			f.Grades = []Grade{{"优", num.Whole(90)}, {"良", num.Whole(60)}}
+			f.Grades = []Grade{{Name: "优", Min: num.Whole(90)}, {Name: "良", Min: num.Whole(60)}}
 		}, diag.BadValue, "grades[1].min"},
-		{"grade above total", func(f *Framework) { f.Grades = []Grade{{"优", num.Whole(120)}, {"差", 0}} }, diag.BadValue, "grades[0].min"},
-		{"grade without name", func(f *Framework) { f.Grades = []Grade{{"", num.Whole(60)}, {"差", 0}} }, diag.Missing, "grades[0].name"},
+		{"grade above total", func(f *Framework) { f.Grades = []Grade{{Name: "优", Min: num.Whole(120)}, {Name: "差", Min: 0}} }, diag.BadValue, "grades[0].min"},
+		{"grade without name", func(f *Framework) { f.Grades = []Grade{{Name: "", Min: num.Whole(60)}, {Name: "差", Min: 0}} }, diag.Missing, "grades[0].name"},
 		{"redistribute_to unknown sibling", func(f *Framework) { f.Indicators[2].RedistributeTo = []string{"T", "L1"} }, diag.UnknownRef, "indicators[2].redistribute_to[1]"},
 		{"redistribute_to itself", func(f *Framework) { f.Indicators[2].RedistributeTo = []string{"Q"} }, diag.UnknownRef, "indicators[2].redistribute_to[0]"},
 		{"required with redistribute_to", func(f *Framework) { f.Indicators[2].Required = true }, diag.BadValue, "indicators[2].redistribute_to"},
@@ -155,11 +155,11 @@ func TestValidateFindings(t *testing.T) {
 // Every mistake of a file is reported in one run, not just the first.
 func TestValidateReportsAll(t *testing.T) {
 	f := valid()
-	f.Indicators[0].Children[0].Points = num.Whole(19)                                   // 1: G's children add to 59
-	f.Indicators[2].Code = "L1"                                                          // 2: duplicate code
-	f.Indicators[1].Rule.Deduct = nil                                                    // 3: threshold without deduct
-	f.Indicators[0].Children[1].Rule.Items[0].Points = num.Whole(20)                     // 4: items add to 35, not 40
-	f.Grades = []Grade{{"优", num.Whole(90)}, {"良", num.Whole(95)}, {"差", num.Whole(10)}} // 5, 6: out of order, not ending at 0
+	f.Indicators[0].Children[0].Points = num.Whole(19)                                                                    // 1: G's children add to 59
+	f.Indicators[2].Code = "L1"                                                                                           // 2: duplicate code
+	f.Indicators[1].Rule.Deduct = nil                                                                                     // 3: threshold without deduct
+	f.Indicators[0].Children[1].Rule.Items[0].Points = num.Whole(20)                                                      // 4: items add to 35, not 40
+	f.Grades = []Grade{{Name: "优", Min: num.Whole(90)}, {Name: "良", Min: num.Whole(95)}, {Name: "差", Min: num.Whole(10)}} // 5, 6: out of order, not ending at 0
 	ds := f.Validate()
 	want := []struct{ code, path string }{
 		{diag.PointsSum, "indicators[0].children"},
@@ -255,7 +255,7 @@ func TestGrade(t *testing.T) {
 	}
 
 	// Five bands, as some provinces use.
-	f.Grades = []Grade{{"A", pts("90")}, {"B", pts("80")}, {"C", pts("70")}, {"D", pts("60")}, {"E", 0}}
+	f.Grades = []Grade{{Name: "A", Min: pts("90")}, {Name: "B", Min: pts("80")}, {Name: "C", Min: pts("70")}, {Name: "D", Min: pts("60")}, {Name: "E", Min: 0}}
 	if ds := f.Validate(); len(ds) != 0 {
 		t.Fatalf("five-band framework invalid:\n%v", ds)
 	}

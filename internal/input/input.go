@@ -18,6 +18,7 @@ import (
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/exante"
 	"github.com/jixiao/jixiao/internal/workbook"
 )
 
@@ -126,4 +127,24 @@ func sniffZip(data []byte) string {
 		return "文件是 OpenDocument 表格（.ods）格式，jixiao 不读取这种格式；" + fix
 	}
 	return fmt.Sprintf("文件是压缩包（zip），但不是 Excel 工作簿（.xlsx）；%s", fix)
+}
+
+// Exante reads an ex-ante evaluation record (YAML or JSON) by what the
+// file holds: text goes to the data-file reader; a workbook or any other
+// format is refused, naming it. Like Read it does not check the record.
+func Exante(name string, data []byte) (*datafile.Loaded[exante.Evaluation], diag.List) {
+	refuse := func(msg string) diag.List {
+		return diag.List{{Code: diag.Syntax, Severity: diag.Error, File: name, Message: msg}}
+	}
+	switch kind := sniff(data); kind {
+	case "text":
+		if ext := strings.ToLower(path.Ext(name)); workbookExt[ext] {
+			return nil, refuse(fmt.Sprintf("文件扩展名为 %s；事前绩效评估记录只能是 YAML 或 JSON 文本文件", ext))
+		}
+		return datafile.Exante(name, data)
+	case "xlsx":
+		return nil, refuse("文件是 Excel 工作簿；事前绩效评估记录只能是 YAML 或 JSON 文本文件")
+	default:
+		return nil, refuse(strings.TrimSuffix(kind, "；"+fix) + "；事前绩效评估记录只能是 YAML 或 JSON 文本文件")
+	}
 }

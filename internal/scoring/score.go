@@ -77,12 +77,7 @@ func ScoreWith(ev *evaluation.Evaluation, fws Frameworks, o Options) (*Result, d
 	return res, ds
 }
 
-func scopeName(s string) string {
-	if s == framework.ScopeProject {
-		return "项目支出"
-	}
-	return "部门整体支出"
-}
+func scopeName(s string) string { return framework.ScopeName(s) }
 
 // manualEntry returns the index of the officer's entry for a checklist
 // item, or -1.

@@ -251,15 +251,7 @@ func init() {
 		}
 		return field
 	}
-	funcs["fwScopeName"] = func(scope string) string {
-		switch scope {
-		case framework.ScopeDepartment:
-			return "部门整体支出"
-		case framework.ScopeProject:
-			return "项目支出"
-		}
-		return scope
-	}
+	funcs["fwScopeName"] = framework.ScopeName
 	funcs["fwRuleKindName"] = func(kind string) string {
 		if n, ok := adminRuleKindNames[kind]; ok {
 			return n
