@@ -124,6 +124,22 @@ func Seed(ctx context.Context, st *store.Store, o Options) ([]Account, error) {
 			version = v
 		}
 	}
+	// A district's new budget year in the declaration stage (目标申报):
+	// the next year of every department of the first generated department's
+	// district, opened from its stored year as a finance bureau would at
+	// budget time.
+	if len(evs) > 2 {
+		region := evs[2].Department.Region
+		var open []store.OpenRequest
+		for _, ev := range evs[2:] {
+			if ev.Department.Region == region {
+				open = append(open, store.OpenRequest{Code: ev.Department.Code, Year: ev.Year + 1, From: ev.Year})
+			}
+		}
+		if _, err := st.OpenYears(ctx, open, reviewer.Username, "演示：开启下一预算年度的绩效目标申报"); err != nil {
+			return nil, fmt.Errorf("开启%s下一年度：%w", region, err)
+		}
+	}
 	return accounts, nil
 }
 

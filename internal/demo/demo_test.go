@@ -26,12 +26,30 @@ func TestSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ls) != 16 {
-		t.Errorf("%d department-years, want 16 (2 examples + 14)", len(ls))
-	}
 	seen := map[string]bool{}
+	evaluated, declared := 0, map[string]bool{}
 	for _, l := range ls {
-		seen[l.Status] = true
+		if l.Stage == workflow.Evaluation {
+			evaluated++
+			seen[l.Status] = true
+			continue
+		}
+		// A district's next year is being declared, opened from the
+		// year before.
+		rec, err := st.Get(ctx, l.DepartmentCode, l.Year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Stage != workflow.Declaration || l.Status != workflow.Draft || rec.OpenedFrom != l.Year-1 || l.Total != 0 {
+			t.Errorf("%s %d: stage %s status %s opened from %d total %s", l.DepartmentCode, l.Year, l.Stage, l.Status, rec.OpenedFrom, l.Total)
+		}
+		declared[rec.Evaluation.Department.Region] = true
+	}
+	if evaluated != 16 {
+		t.Errorf("%d department-years in the evaluation stage, want 16 (2 examples + 14)", evaluated)
+	}
+	if len(declared) != 1 || len(ls) == evaluated {
+		t.Errorf("declaration stage in districts %v, want one district", declared)
 	}
 	for _, s := range workflow.Statuses {
 		if !seen[s] {
