@@ -59,6 +59,9 @@ const (
 	BadText         = "E170" // a text with a character its kind forbids (control, bidirectional, invalid UTF-8)
 	TextTooLong     = "E171" // a text longer than its kind allows
 	MasterKept      = "W172" // department master data differs from the registered one, which is kept
+	DeclaredFunds   = "E188" // declared funds do not add up to the budget they split
+	DeclaredDates   = "E189" // a project period that misses the year, or a plan step that ends before it starts
+	Milestones      = "E210" // quarterly milestones on a qualitative indicator, or decreasing for a ≥ indicator
 )
 
 // Finding is one thing found.
@@ -183,4 +186,6 @@ var Documented = map[string]string{
 	Ignored: "工作簿中未知的工作表、列或行已忽略", NoDeviation: "目标未完成或大幅超出但未说明偏差原因", NoEvidence: "满分但未列佐证材料",
 	ExecutionLow: "预算执行率低于预警线", NarrativeAbsent: "报告中应由人撰写的段落为空",
 	BadText: "文本包含不允许的字符", TextTooLong: "文本超过长度上限", MasterKept: "部门登记信息与系统登记不一致，以系统登记为准",
+	DeclaredFunds: "申报资金构成与预算数不符", DeclaredDates: "项目起止时间或实施进度计划的日期有误",
+	Milestones: "季度节点值设置有误",
 }

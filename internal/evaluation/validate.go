@@ -80,6 +80,7 @@ func (e *Evaluation) Validate() diag.List {
 			ds = append(ds, in.validate(pp+".scores."+code)...)
 		}
 	}
+	ds = append(ds, e.validateDeclared()...)
 	ds = append(ds, e.checkTexts()...)
 	return ds
 }
