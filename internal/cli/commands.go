@@ -159,11 +159,15 @@ func cmdReport(e *env, args []string) error {
 	fs := newFlags("report", e)
 	format := fs.String("format", "", "报告格式："+strings.Join(render.Exts(), "、")+"（默认按输出文件扩展名）")
 	out := fs.String("o", "", "输出文件（- 表示标准输出）")
+	kind := fs.String("kind", "evaluation", "报告种类：evaluation（绩效自评报告）或 declaration（绩效目标申报表）")
 	fwDirs := fs.String("frameworks", "", "用户指标框架目录")
 	db := dbFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	if *kind != "evaluation" && *kind != "declaration" {
+		return usageErr("未知报告种类 %q，可用：evaluation（绩效自评报告）、declaration（绩效目标申报表）", *kind)
 	}
 	if *out == "" {
 		return usageErr("需要用 -o 指定输出文件")
@@ -181,6 +185,9 @@ func cmdReport(e *env, args []string) error {
 		return err
 	}
 	doc := report.Build(report.Input{Evaluation: s.ev, Result: s.res, Framework: s.fw})
+	if *kind == "declaration" {
+		doc = report.BuildDeclaration(s.ev)
+	}
 	var buf bytes.Buffer
 	if err := rf.Render(context.Background(), &buf, doc, nil); err != nil {
 		return err
