@@ -51,6 +51,8 @@ const (
 	SheetTargets        = "绩效目标"
 	SheetScores         = "指标评分"
 	SheetProjects       = "项目"
+	SheetDeclaration    = "项目申报"
+	SheetPlan           = "实施进度计划"
 	SheetProjectTargets = "项目绩效指标"
 	SheetProjectScores  = "项目指标评分"
 	SheetIssues         = "问题与措施"
@@ -61,7 +63,7 @@ const (
 )
 
 // sheetOrder is the order sheets are written in.
-var sheetOrder = []string{SheetGuide, SheetBasic, SheetFinance, SheetTargets, SheetScores, SheetProjects, SheetProjectTargets, SheetProjectScores, SheetIssues,
+var sheetOrder = []string{SheetGuide, SheetBasic, SheetFinance, SheetTargets, SheetScores, SheetProjects, SheetDeclaration, SheetPlan, SheetProjectTargets, SheetProjectScores, SheetIssues,
 	SheetIntentions, SheetContracts, SheetAssets, SheetDisclosures}
 
 // registerSheets hold the registers (台账); each is optional.
@@ -133,7 +135,22 @@ var (
 	disclosureAliases = map[string]string{"预算": "budget", "预算公开": "budget", "部门预算公开": "budget", "决算": "final_accounts", "决算公开": "final_accounts", "部门决算公开": "final_accounts", "绩效": "performance", "绩效公开": "performance", "绩效信息公开": "performance"}
 
 	issueNames = []string{"问题", "改进措施"}
+
+	kindKeys    = []string{evaluation.ProjectNew, evaluation.ProjectContinuing}
+	kindNames   = []string{"新增", "延续"}
+	kindAliases = map[string]string{"新增项目": evaluation.ProjectNew, "新": evaluation.ProjectNew, "延续项目": evaluation.ProjectContinuing, "续": evaluation.ProjectContinuing}
+
+	basisAliases = map[string]string{"计划": evaluation.BasisPlan, "行业": evaluation.BasisIndustry, "历史": evaluation.BasisHistory}
 )
+
+// basisNames are the names of evaluation.BasisOrder.
+func basisNames() []string {
+	out := make([]string, len(evaluation.BasisOrder))
+	for i, k := range evaluation.BasisOrder {
+		out[i] = evaluation.BasisNames[k]
+	}
+	return out
+}
 
 // subcategoryNames lists every level-2 class, output's first.
 func subcategoryNames() []string {
