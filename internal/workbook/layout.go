@@ -173,16 +173,16 @@ var financeRows = []financeRow{
 	{label: labelVOperation, kind: finTriple, path: "finance.sangong.vehicle_operation"},
 	{label: labelReception, kind: finTriple, path: "finance.sangong.reception"},
 	{label: labelPublicFunds, kind: finTriple, path: "finance.public_funds", hint: "公用经费预算数和实际数"},
-	{label: "四、年度资金申报（可选）", kind: finSection, captions: []string{"", "", "金额（元）", "", ""}},
+	{label: "四、报告所列合计（可选）", kind: finSection, captions: []string{"", "", "金额（元）", "", ""}},
+	{label: labelStatedIn, kind: finAmount, path: "finance.stated.income", hint: "报告中印出的收入合计，用于核对分项之和；可填“3308.63万元”"},
+	{label: labelStatedOut, kind: finAmount, path: "finance.stated.expenditure", hint: "报告中印出的支出合计"},
+	{label: "五、年度资金申报（可选）", kind: finSection, captions: []string{"", "", "金额（元）", "", ""}},
 	{label: labelDeclLocal, kind: finAmount, path: "declaration.funds.appropriation_local", hint: "申报时填写：年度资金按来源填写，四项合计须等于年初预算数"},
 	{label: labelDeclUpper, kind: finAmount, path: "declaration.funds.appropriation_upper"},
 	{label: labelDeclOwn, kind: finAmount, path: "declaration.funds.own"},
 	{label: labelDeclOther, kind: finAmount, path: "declaration.funds.other"},
 	{label: labelDeclBasic, kind: finAmount, path: "declaration.basic", hint: "年度资金中的基本支出，与项目支出合计须等于年初预算数"},
 	{label: labelDeclProject, kind: finAmount, path: "declaration.project"},
-	{label: "五、报告所列合计（可选）", kind: finSection, captions: []string{"", "", "金额（元）", "", ""}},
-	{label: labelStatedIn, kind: finAmount, path: "finance.stated.income", hint: "报告中印出的收入合计，用于核对分项之和；可填“3308.63万元”"},
-	{label: labelStatedOut, kind: finAmount, path: "finance.stated.expenditure", hint: "报告中印出的支出合计"},
 }
 
 // ---------------------------------------------------------------------------
