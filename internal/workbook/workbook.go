@@ -23,6 +23,12 @@
 //     framework decides from the registers are marked on 指标评分, whose
 //     调整原因（override） column takes the officer's reason for overruling
 //     one.
+//   - 项目申报 and 实施进度计划 hold what a project declares with the
+//     budget (项目支出绩效目标申报表): one row a project, one row a step of
+//     its schedule, linked to 项目 by code or name. They are optional when
+//     read. The department's declared funds are rows of 收支情况; the
+//     indicators' basis, quarterly milestones and remark are columns of
+//     绩效目标 and 项目绩效指标.
 //   - Headers, labels and framework text are locked (sheet protection with
 //     no password); the cells to fill are unlocked.
 //
