@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/render"
 	"github.com/jixiao/jixiao/internal/render/markdown"
 	"github.com/jixiao/jixiao/internal/report"
 )
@@ -185,5 +187,28 @@ func TestDeclarationOpenPeriod(t *testing.T) {
 	rows := cellTexts(t, report.ProjectDeclarationTable(ev, 0))
 	if got := rowWith(rows, "项目起止时间"); len(got) < 2 || got[1] != "2022年1月1日起" {
 		t.Errorf("open period: %q", got)
+	}
+}
+
+// Every format but PDF (the HTML printed by a browser) draws the
+// declaration of both examples, the one that declares nothing included:
+// the tables' spans lay out on their grids.
+func TestDeclarationRendersInEveryFormat(t *testing.T) {
+	for _, path := range []string{"../../examples/tianhe-gov-office-2023.yaml", "../../examples/qinghe-health-2024.yaml"} {
+		d := report.BuildDeclaration(loadExample(t, path))
+		for _, tb := range d.Tables() {
+			if _, err := tb.Grid(); err != nil {
+				t.Errorf("%s: %v", path, err)
+			}
+		}
+		for _, f := range render.Formats {
+			if f.Ext == "pdf" {
+				continue
+			}
+			var buf bytes.Buffer
+			if err := f.Render(context.Background(), &buf, d, nil); err != nil || buf.Len() == 0 {
+				t.Errorf("%s as %s: %v", path, f.Ext, err)
+			}
+		}
 	}
 }
