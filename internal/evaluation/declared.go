@@ -21,7 +21,9 @@ func (e *Evaluation) validateDeclared() diag.List {
 	var ds diag.List
 	bounded := e.amountsBounded()
 	if d := e.Declaration; d != nil {
-		negative(&ds, "declaration", d.Funds, d.Basic, d.Project)
+		negativeFunds(&ds, "declaration.funds", d.Funds)
+		negativeAmount(&ds, "declaration.basic", d.Basic)
+		negativeAmount(&ds, "declaration.project", d.Project)
 		if bounded {
 			if d.Funds != nil {
 				compareDeclared(&ds, "declaration.funds", "部门年度资金合计", d.Funds.Total(), "年初预算数", e.Finance.Budget.Initial)
@@ -36,7 +38,8 @@ func (e *Evaluation) validateDeclared() diag.List {
 		if p.Kind != "" && ProjectKinds[p.Kind] == "" {
 			ds.Add(diag.BadChoice, pp+".kind", "项目属性应为 new（新增）或 continuing（延续），实际为 %q", p.Kind)
 		}
-		negative(&ds, pp, p.Funds, p.PeriodTotal, nil)
+		negativeFunds(&ds, pp+".funds", p.Funds)
+		negativeAmount(&ds, pp+".period_total", p.PeriodTotal)
 		if bounded {
 			if p.Funds != nil {
 				compareDeclared(&ds, pp+".funds", fmt.Sprintf("项目 %s 年度资金合计", p.Name), p.Funds.Total(), "年初预算数", p.Initial)
@@ -56,29 +59,25 @@ func (e *Evaluation) validateDeclared() diag.List {
 	return ds
 }
 
-// negative reports declared amounts below zero.
-func negative(ds *diag.List, path string, f *Funds, a, b *money.Fen) {
-	if f != nil {
-		for _, c := range []struct {
-			name string
-			v    money.Fen
-		}{{"appropriation_local", f.AppropriationLocal}, {"appropriation_upper", f.AppropriationUpper}, {"own", f.Own}, {"other", f.Other}} {
-			if c.v < 0 {
-				ds.Add(diag.BadValue, path+".funds."+c.name, "金额不能为负数")
-			}
+// negativeFunds reports declared sources below zero.
+func negativeFunds(ds *diag.List, path string, f *Funds) {
+	if f == nil {
+		return
+	}
+	for _, c := range []struct {
+		name string
+		v    money.Fen
+	}{{"appropriation_local", f.AppropriationLocal}, {"appropriation_upper", f.AppropriationUpper}, {"own", f.Own}, {"other", f.Other}} {
+		if c.v < 0 {
+			ds.Add(diag.BadValue, path+"."+c.name, "金额不能为负数")
 		}
 	}
-	if path == "declaration" {
-		for _, c := range []struct {
-			name string
-			v    *money.Fen
-		}{{"basic", a}, {"project", b}} {
-			if c.v != nil && *c.v < 0 {
-				ds.Add(diag.BadValue, path+"."+c.name, "金额不能为负数")
-			}
-		}
-	} else if a != nil && *a < 0 {
-		ds.Add(diag.BadValue, path+".period_total", "金额不能为负数")
+}
+
+// negativeAmount reports an optional amount below zero.
+func negativeAmount(ds *diag.List, path string, v *money.Fen) {
+	if v != nil && *v < 0 {
+		ds.Add(diag.BadValue, path, "金额不能为负数")
 	}
 }
 
@@ -93,7 +92,7 @@ func compareDeclared(ds *diag.List, path, what string, sum money.Fen, wholeName 
 	if diff < 0 {
 		diff = -diff
 	}
-	tol := money.Fen(roundingUnit(sum)/2 + roundingUnit(whole)/2)
+	tol := roundingTolerance(sum, whole)
 	if diff <= tol {
 		ds.Add(diag.RoundingDiff, path, "%s %s 万元与%s %s 万元相差 %s 元，在舍入误差（±%s 元）以内", what, sum.Wan(), wholeName, whole.Wan(), diff.YuanText(), tol.YuanText())
 		return
