@@ -10,12 +10,13 @@ import (
 	"github.com/jixiao/jixiao/internal/render"
 	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/scoring"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // BenchmarkScore measures loading-free scoring of one department-year with
 // its projects.
 func BenchmarkScore(b *testing.B) {
-	s, err := load(tianhe, "")
+	s, err := load(tianhe, "", workflow.Evaluation)
 	if err != nil || s.findings.Err() != nil {
 		b.Fatal(err, s.findings)
 	}
@@ -31,7 +32,7 @@ func BenchmarkScore(b *testing.B) {
 // BenchmarkReport measures scoring plus building and rendering the whole
 // report in each format: one op is one department-year.
 func BenchmarkReport(b *testing.B) {
-	s, err := load(tianhe, "")
+	s, err := load(tianhe, "", workflow.Evaluation)
 	if err != nil || s.findings.Err() != nil {
 		b.Fatal(err, s.findings)
 	}
@@ -55,7 +56,7 @@ func BenchmarkReport(b *testing.B) {
 // years on every available core at once, as a bureau's batch run does;
 // ns/op is the wall time per department-year across all cores.
 func BenchmarkProvinceDocx(b *testing.B) {
-	s, err := load(tianhe, "")
+	s, err := load(tianhe, "", workflow.Evaluation)
 	if err != nil || s.findings.Err() != nil {
 		b.Fatal(err, s.findings)
 	}

@@ -102,6 +102,28 @@ func TestReportFigures(t *testing.T) {
 	}
 }
 
+// --kind declaration writes the declaration tables instead of the
+// self-evaluation report: no section text, no scores.
+func TestReportDeclaration(t *testing.T) {
+	out, errs, code := run(t, "report", qinghe, "--kind", "declaration", "--format", "md", "-o", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, s := range []string{"部门整体支出绩效目标申报表", "项目支出绩效目标申报表", "财政拨款（本级）", "| 5230.00 |", "实施进度计划", "86 / 88 / 89 / 90"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("declaration lacks %q", s)
+		}
+	}
+	for _, s := range []string{"二、绩效自评情况", "自评等级", "得分"} {
+		if strings.Contains(out, s) {
+			t.Errorf("declaration holds %q of the self-evaluation report", s)
+		}
+	}
+	if _, _, code := run(t, "report", qinghe, "--kind", "budget", "-o", "-"); code != 2 {
+		t.Errorf("an unknown kind: exit %d, want 2", code)
+	}
+}
+
 func TestReportFormatsWriteFiles(t *testing.T) {
 	dir := t.TempDir()
 	for _, f := range []string{"md", "html", "docx", "xlsx"} {

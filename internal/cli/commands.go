@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +22,7 @@ import (
 	"github.com/jixiao/jixiao/internal/render"
 	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/scoring"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // scored is a loaded, checked and scored data file.
@@ -30,24 +32,49 @@ type scored struct {
 	// fw is the weighted department framework the report describes.
 	fw       *framework.Framework
 	findings diag.List
+	// scored says the year is in a stage that is scored: res is then its
+	// result; before the evaluation stage res is nil.
+	scored bool
 }
 
-// load reads a data file and runs the assessment pipeline on it. The
-// findings hold everything found; the caller decides whether errors stop
-// it.
-func load(path, fwDirs string) (*scored, error) {
+// stageFlag is --stage: the stage a data file is checked in.
+func stageFlag(fs *flag.FlagSet) *string {
+	return fs.String("stage", workflow.Evaluation, "数据文件按哪个阶段检查：declaration（目标申报，不填年终数据）、execution（执行监控）或 evaluation（年终自评）")
+}
+
+func checkStage(stage string) error {
+	if workflow.StageNames[stage] == "" {
+		return usageErr("未知阶段 %q，可用：declaration、execution、evaluation", stage)
+	}
+	return nil
+}
+
+// errNotScored refuses what needs a self-evaluation score for a year that
+// has none yet.
+func errNotScored(ev *evaluation.Evaluation) error {
+	return &exitError{code: 1, msg: fmt.Sprintf("错误：部门 %s %d 年度尚未进入年终自评阶段，没有自评得分；绩效目标申报表请用 jixiao report --kind declaration", ev.Department.Code, ev.Year)}
+}
+
+// load reads a data file and runs the assessment pipeline on it, checking
+// it as a department-year in the stage given (workflow.Declaration,
+// Execution or Evaluation; "" is Evaluation): before the evaluation stage
+// it is checked but not scored. The findings hold everything found; the
+// caller decides whether errors stop it.
+func load(path, fwDirs, stage string) (*scored, error) {
 	data, err := readInput(path)
 	if err != nil {
 		return nil, err
 	}
 	lib, libFindings := datafile.LoadLibrary(frameworkDirs(fwDirs)...)
 	// Any input any command takes: YAML, JSON or a workbook, by content.
-	_, a, ds := input.Assess(path, data, lib, assessOptions())
+	opts := assessOptions()
+	opts.Stage = stage
+	_, a, ds := input.Assess(path, data, lib, opts)
 	ds = append(libFindings, ds...)
 	ds.Sort()
 	s := &scored{findings: ds}
 	if a != nil && ds.Err() == nil {
-		s.ev, s.res, s.fw = a.Evaluation, a.Result, a.Weighted
+		s.ev, s.res, s.fw, s.scored = a.Evaluation, a.Result, a.Weighted, assess.Scored(stage)
 	}
 	return s, nil
 }
@@ -59,14 +86,14 @@ func assessOptions() assess.Options {
 	return assess.Options{Calendar: calendar.ScoringOptions().Calendar, Quality: datafile.DefaultQuality()}
 }
 
-// mustScore loads a file and fails, listing every error, unless it scores
-// cleanly.
-func mustScore(e *env, path, fwDirs string) (*scored, error) {
-	s, err := load(path, fwDirs)
+// mustScore loads a file and fails, listing every error, unless it has
+// none and, in the evaluation stage, scores.
+func mustScore(e *env, path, fwDirs, stage string) (*scored, error) {
+	s, err := load(path, fwDirs, stage)
 	if err != nil {
 		return nil, err
 	}
-	if errs := s.findings.Errors(); len(errs) > 0 || s.res == nil {
+	if errs := s.findings.Errors(); len(errs) > 0 || s.ev == nil || (s.scored && s.res == nil) {
 		return nil, &exitError{code: 1, msg: s.findings.Errors().Error()}
 	}
 	for _, f := range s.findings {
@@ -77,9 +104,10 @@ func mustScore(e *env, path, fwDirs string) (*scored, error) {
 	return s, nil
 }
 
-// source scores what the positional arguments name: a data file (FILE)
-// or a stored department-year (CODE YEAR).
-func source(e *env, pos []string, fwDirs, db string) (*scored, error) {
+// source assesses what the positional arguments name: a data file (FILE),
+// checked as a year in fileStage, or a stored department-year (CODE YEAR)
+// in the stage it is in.
+func source(e *env, pos []string, fwDirs, db, fileStage string) (*scored, error) {
 	if code, year, ok := codeYear(pos); ok {
 		return loadStored(context.Background(), e, db, code, year)
 	}
@@ -87,7 +115,7 @@ func source(e *env, pos []string, fwDirs, db string) (*scored, error) {
 	if err != nil {
 		return nil, err
 	}
-	return mustScore(e, path, fwDirs)
+	return mustScore(e, path, fwDirs, fileStage)
 }
 
 func cmdScore(e *env, args []string) error {
@@ -99,9 +127,12 @@ func cmdScore(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := source(e, pos, *fwDirs, *db)
+	s, err := source(e, pos, *fwDirs, *db, workflow.Evaluation)
 	if err != nil {
 		return err
+	}
+	if s.res == nil {
+		return errNotScored(s.ev)
 	}
 	switch *format {
 	case "json":
@@ -159,19 +190,36 @@ func cmdReport(e *env, args []string) error {
 	fs := newFlags("report", e)
 	format := fs.String("format", "", "报告格式："+strings.Join(render.Exts(), "、")+"（默认按输出文件扩展名）")
 	out := fs.String("o", "", "输出文件（- 表示标准输出）")
+	kind := fs.String("kind", "evaluation", "报告种类：evaluation（绩效自评报告）或 declaration（绩效目标申报表）")
+	stage := stageFlag(fs)
 	fwDirs := fs.String("frameworks", "", "用户指标框架目录")
 	db := dbFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
+	if *kind != "evaluation" && *kind != "declaration" {
+		return usageErr("未知报告种类 %q，可用：evaluation（绩效自评报告）、declaration（绩效目标申报表）", *kind)
+	}
+	if err := checkStage(*stage); err != nil {
+		return err
+	}
 	rf, err := reportFormat(*format, *out)
 	if err != nil {
 		return err
 	}
-	s, err := source(e, pos, *fwDirs, *db)
+	// A data file is checked as a year in the stage --stage names (a
+	// declaration not yet evaluated has no year-end values); a stored year
+	// is in its own stage.
+	s, err := source(e, pos, *fwDirs, *db, *stage)
 	if err != nil {
 		return err
+	}
+	if *kind == "declaration" {
+		return writeReport(e, rf, *out, report.BuildDeclaration(s.ev))
+	}
+	if s.res == nil {
+		return errNotScored(s.ev)
 	}
 	return writeReport(e, rf, *out, report.Build(report.Input{Evaluation: s.ev, Result: s.res, Framework: s.fw}))
 }
@@ -242,15 +290,19 @@ func cmdCheck(e *env, args []string) error {
 	fs := newFlags("check", e)
 	format := fs.String("format", "text", "输出格式：text 或 json")
 	fwDirs := fs.String("frameworks", "", "用户指标框架目录")
+	stage := stageFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := checkStage(*stage); err != nil {
 		return err
 	}
 	path, err := oneFile(pos, "数据文件")
 	if err != nil {
 		return err
 	}
-	s, err := load(path, *fwDirs)
+	s, err := load(path, *fwDirs, *stage)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func init() {
 	for _, w := range strings.Fields(`jixiao SQLite PostgreSQL YAML JSON Excel PDF zip WPS OpenDocument xlsx xls docx pdf html md yaml yml json text csv
 		UTF CIDR TLS SSL SQLSTATE HTTPS HSTS Cookie Chromium Tab WPS LibreOffice Word CSV
 		FILE FILES CODE YEAR PREV OUT DIR DATE DB ID PATH DSN GOPROXY true false
-		editor approver reviewer admin sqlite postgres postgresql sslmode met partly not_met
+		editor approver reviewer admin evaluation declaration sqlite postgres postgresql sslmode met partly not_met
 		new policy continuing department finance support support_adjusted reject
 		X-Forwarded-For Forwarded For`) {
 		allowedWords[w] = true
@@ -81,6 +81,8 @@ func TestMessagesAreChinese(t *testing.T) {
 		{"report", tianhe, "--format", "odt", "-o", filepath.Join(dir, "r.odt")},
 		{"report", tianhe, "-o", filepath.Join(dir, "no", "such", "dir", "r.docx")},
 		{"report", tianhe, "-o", dir, "--format", "docx"},
+		{"report", tianhe, "--kind", "budget", "-o", filepath.Join(dir, "r.docx")},
+		{"report", tianhe, "--kind", "declaration"},
 		{"import", "--db", filepath.Join(dir, "j.db"), filepath.Join(dir, "missing.xlsx")},
 		{"import", "--db", filepath.Join(dir, "j.db")},
 		{"list", "--db", notDB},

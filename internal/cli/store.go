@@ -47,9 +47,10 @@ func codeYear(pos []string) (string, int, bool) {
 	return pos[0], y, true
 }
 
-// loadStored reads a department-year from the store and scores it with the
-// framework versions it was stored with, so a later change to a framework
-// never silently rescores an old year.
+// loadStored reads a department-year from the store and assesses it in
+// its stage with the framework versions it was stored with, so a later
+// change to a framework never silently rescores an old year. Before the
+// evaluation stage it is checked, not scored (res is nil).
 func loadStored(ctx context.Context, e *env, db, code string, year int) (*scored, error) {
 	st, err := openStore(ctx, db)
 	if err != nil {
@@ -60,23 +61,20 @@ func loadStored(ctx context.Context, e *env, db, code string, year int) (*scored
 	if err != nil {
 		return nil, err
 	}
-	if !rec.Scored() {
-		return nil, &exitError{code: 1, msg: fmt.Sprintf("部门 %s %d 年度处于“%s”阶段，尚未开始年终自评，没有评分和自评报告", code, year, rec.StageName())}
-	}
 	lib, err := datafile.PinnedLibrary(rec.Framework, rec.ProjectFramework)
 	if err != nil {
 		return nil, err
 	}
 	opts := assessOptions()
-	opts.Stored = true
-	opts.Stage = rec.Stage
+	opts.Stored, opts.Stage = true, rec.Stage
 	a := assess.Assess(rec.Evaluation, lib, opts)
-	if a.Err() != nil || a.Result == nil {
+	isScored := assess.Scored(rec.Stage)
+	if a.Err() != nil || (isScored && a.Result == nil) {
 		return nil, &exitError{code: 1, msg: a.Findings.Errors().Error()}
 	}
 	fw := a.Weighted
 	noteNewerFramework(e, fw)
-	return &scored{ev: rec.Evaluation, res: a.Result, fw: fw}, nil
+	return &scored{ev: rec.Evaluation, res: a.Result, fw: fw, scored: isScored}, nil
 }
 
 // noteNewerFramework tells the user when the current framework of the same

@@ -73,6 +73,9 @@ const (
 	ExanteAssessor     = "E210" // the assessor is not the one the amount requires
 	ConclusionNoReason = "E211" // a stated conclusion differs from the score's, without a reason
 	ConclusionStated   = "I211" // a stated conclusion differs from the score's, with a reason
+	DeclaredFunds      = "E188" // declared funds do not add up to the budget they split
+	DeclaredDates      = "E189" // a project period that misses the year, or a plan step that ends before it starts
+	Milestones         = "E212" // quarterly milestones on a qualitative indicator, or decreasing for a ≥ indicator
 )
 
 // Finding is one thing found.
@@ -202,4 +205,6 @@ var Documented = map[string]string{
 	YearEndEarly:    "年终自评开始前填写了年终数据",
 	ExanteNotNeeded: "按项目类型和金额无须开展事前绩效评估", ExanteAssessor: "事前绩效评估的评估主体与金额要求不符",
 	ConclusionNoReason: "评估结论与得分对应的结论不同且未说明理由", ConclusionStated: "评估结论与得分对应的结论不同（附理由）",
+	DeclaredFunds: "申报资金构成与预算数不符", DeclaredDates: "项目起止时间或实施进度计划的日期有误",
+	Milestones: "季度节点值设置有误",
 }

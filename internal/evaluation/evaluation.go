@@ -6,6 +6,7 @@
 package evaluation
 
 import (
+	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/num"
 )
@@ -25,8 +26,11 @@ type Evaluation struct {
 	// report made from it is never mistaken for an official one.
 	Illustrative string `yaml:"illustrative,omitempty" json:"illustrative,omitempty"`
 
-	KeyTasks    KeyTasks         `yaml:"key_tasks" json:"key_tasks"`
-	OverallGoal string           `yaml:"overall_goal" json:"overall_goal"`
+	KeyTasks    KeyTasks `yaml:"key_tasks" json:"key_tasks"`
+	OverallGoal string   `yaml:"overall_goal" json:"overall_goal"`
+	// Declaration is what the department table of the target declaration
+	// (部门整体支出绩效目标申报表) adds to the overall goal; optional.
+	Declaration *Declaration     `yaml:"declaration,omitempty" json:"declaration,omitempty"`
 	Finance     Finance          `yaml:"finance" json:"finance"`
 	Targets     []Target         `yaml:"targets" json:"targets"`
 	Scores      map[string]Input `yaml:"scores,omitempty" json:"scores,omitempty"`
@@ -202,7 +206,41 @@ type Target struct {
 	Deviation  string      `yaml:"deviation,omitempty" json:"deviation,omitempty"`
 	Deductions []Deduction `yaml:"deductions,omitempty" json:"deductions,omitempty"`
 	Evidence   []string    `yaml:"evidence,omitempty" json:"evidence,omitempty"`
+
+	// Declared with the target, all optional: the basis of the target
+	// value (取值依据), the quarterly milestones of a quantitative
+	// indicator (季度节点值, cumulative to the end of each quarter) and a
+	// remark (备注).
+	Basis      string      `yaml:"basis,omitempty" json:"basis,omitempty"`
+	Milestones *Milestones `yaml:"milestones,omitempty" json:"milestones,omitempty"`
+	Remark     string      `yaml:"remark,omitempty" json:"remark,omitempty"`
 }
+
+// Target value bases (取值依据), as 财预〔2021〕101号 classifies them.
+const (
+	BasisPlan     = "plan"
+	BasisIndustry = "industry"
+	BasisHistory  = "history"
+	BasisOther    = "other"
+)
+
+// BasisOrder lists the bases in the order forms offer them.
+var BasisOrder = []string{BasisPlan, BasisIndustry, BasisHistory, BasisOther}
+
+// BasisNames names the bases.
+var BasisNames = map[string]string{BasisPlan: "计划标准", BasisIndustry: "行业标准", BasisHistory: "历史标准", BasisOther: "其他"}
+
+// Milestones are the values an indicator is to reach by the end of each
+// quarter (季度节点值); an empty one is not set.
+type Milestones struct {
+	Q1 string `yaml:"q1,omitempty" json:"q1,omitempty"`
+	Q2 string `yaml:"q2,omitempty" json:"q2,omitempty"`
+	Q3 string `yaml:"q3,omitempty" json:"q3,omitempty"`
+	Q4 string `yaml:"q4,omitempty" json:"q4,omitempty"`
+}
+
+// Quarters returns the four values in order.
+func (m Milestones) Quarters() [4]string { return [4]string{m.Q1, m.Q2, m.Q3, m.Q4} }
 
 // Deduction is points taken off by judgement, always with a reason.
 type Deduction struct {
@@ -263,6 +301,86 @@ type Project struct {
 	Achieved string           `yaml:"achieved" json:"achieved"`
 	Targets  []Target         `yaml:"targets" json:"targets"`
 	Scores   map[string]Input `yaml:"scores,omitempty" json:"scores,omitempty"`
+
+	// The declared fields of 项目支出绩效目标申报表, all optional.
+
+	// Kind is new (新增) or continuing (延续).
+	Kind string `yaml:"kind,omitempty" json:"kind,omitempty"`
+	// Supervisor is the supervising department (主管部门), default the
+	// department; Manager the person in charge (项目负责人), a name only.
+	Supervisor string `yaml:"supervisor,omitempty" json:"supervisor,omitempty"`
+	Manager    string `yaml:"manager,omitempty" json:"manager,omitempty"`
+	// Period is the project's whole duration (项目起止时间).
+	Period *Period `yaml:"period,omitempty" json:"period,omitempty"`
+	// Funds are the sources of the year's declared funds (年度资金构成),
+	// which add up to Initial.
+	Funds *Funds `yaml:"funds,omitempty" json:"funds,omitempty"`
+	// PeriodTotal is the funds of the whole period (项目总资金).
+	PeriodTotal *money.Fen `yaml:"period_total,omitempty" json:"period_total,omitempty"`
+	// Overview (项目概况) and Basis (立项依据) are paragraphs.
+	Overview string `yaml:"overview,omitempty" json:"overview,omitempty"`
+	Basis    string `yaml:"basis,omitempty" json:"basis,omitempty"`
+	// Plan is the implementation schedule (实施进度计划).
+	Plan []PlanStep `yaml:"plan,omitempty" json:"plan,omitempty"`
+	// LongTermGoal is the goal of the whole period (长期目标); Goal is
+	// the year's (年度目标).
+	LongTermGoal string `yaml:"long_term_goal,omitempty" json:"long_term_goal,omitempty"`
+}
+
+// Project kinds (项目属性).
+const (
+	ProjectNew        = "new"
+	ProjectContinuing = "continuing"
+)
+
+// ProjectKinds names the project kinds.
+var ProjectKinds = map[string]string{ProjectNew: "新增", ProjectContinuing: "延续"}
+
+// Declaration is the department table of the target declaration
+// (部门整体支出绩效目标申报表) beyond the overall goal and targets.
+type Declaration struct {
+	// LongTermGoal is the medium- and long-term goal (中长期目标).
+	LongTermGoal string `yaml:"long_term_goal,omitempty" json:"long_term_goal,omitempty"`
+	// Funds are the sources of the year's funds (年度资金), which add up to
+	// finance.budget.initial.
+	Funds *Funds `yaml:"funds,omitempty" json:"funds,omitempty"`
+	// Basic and Project split the year's funds by use (基本支出, 项目支出).
+	Basic   *money.Fen `yaml:"basic,omitempty" json:"basic,omitempty"`
+	Project *money.Fen `yaml:"project,omitempty" json:"project,omitempty"`
+}
+
+// Funds are the sources of declared funds (资金构成): the appropriation
+// of this level of government (财政拨款 本级) and of higher levels (上级),
+// the unit's own funds (自有资金) and other funds (其他资金).
+type Funds struct {
+	AppropriationLocal money.Fen `yaml:"appropriation_local" json:"appropriation_local"`
+	AppropriationUpper money.Fen `yaml:"appropriation_upper" json:"appropriation_upper"`
+	Own                money.Fen `yaml:"own" json:"own"`
+	Other              money.Fen `yaml:"other" json:"other"`
+}
+
+// Appropriation is the appropriation of both levels (财政拨款).
+func (f Funds) Appropriation() money.Fen {
+	return money.MustSum(f.AppropriationLocal, f.AppropriationUpper)
+}
+
+// Total adds up the four sources.
+func (f Funds) Total() money.Fen {
+	return money.MustSum(f.AppropriationLocal, f.AppropriationUpper, f.Own, f.Other)
+}
+
+// Period is a span of days, both ends included; a zero end is not yet
+// known.
+type Period struct {
+	Start civil.Date `yaml:"start" json:"start"`
+	End   civil.Date `yaml:"end" json:"end"`
+}
+
+// PlanStep is one step of a project's implementation schedule.
+type PlanStep struct {
+	Content string     `yaml:"content" json:"content"`
+	Start   civil.Date `yaml:"start" json:"start"`
+	End     civil.Date `yaml:"end" json:"end"`
 }
 
 // Funding is where a project's year funds came from.

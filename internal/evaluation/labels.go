@@ -16,7 +16,15 @@ var fieldLabels = map[string]string{
 	"Evaluation.key_tasks": "年度重点工作任务", "Evaluation.overall_goal": "部门整体支出绩效目标", "Evaluation.finance": "收支情况",
 	"Evaluation.targets": "绩效目标", "Evaluation.scores": "指标评分", "Evaluation.projects": "项目",
 	"Evaluation.registers": "台账", "Evaluation.problems": "存在的主要问题", "Evaluation.measures": "下一步改进措施",
-	"Evaluation.narrative": "报告文字", "Evaluation.report": "报告设置",
+	"Evaluation.narrative": "报告文字", "Evaluation.report": "报告设置", "Evaluation.declaration": "部门绩效目标申报",
+
+	"Declaration.long_term_goal": "部门中长期目标", "Declaration.funds": "部门年度资金", "Declaration.basic": "部门年度资金基本支出",
+	"Declaration.project":       "部门年度资金项目支出",
+	"Funds.appropriation_local": "财政拨款（本级）", "Funds.appropriation_upper": "财政拨款（上级）", "Funds.own": "自有资金",
+	"Funds.other":  "其他资金",
+	"Period.start": "开始时间", "Period.end": "结束时间",
+	"PlanStep.content": "实施内容", "PlanStep.start": "开始时间", "PlanStep.end": "完成时间",
+	"Milestones.q1": "第一季度", "Milestones.q2": "第二季度", "Milestones.q3": "第三季度", "Milestones.q4": "第四季度",
 
 	"Department.name": "部门名称", "Department.short_name": "简称", "Department.code": "预算单位编码",
 	"Department.parent": "上级部门", "Department.region": "地区", "Department.functions": "部门职能",
@@ -39,6 +47,7 @@ var fieldLabels = map[string]string{
 	"Target.unit": "计量单位", "Target.direction": "指标方向", "Target.target": "年度指标值", "Target.actual": "实际完成值",
 	"Target.level": "评价等级", "Target.score": "得分", "Target.points": "分值", "Target.deviation": "偏差原因",
 	"Target.deductions": "扣分", "Target.evidence": "佐证材料",
+	"Target.basis": "取值依据", "Target.milestones": "季度节点值", "Target.remark": "备注",
 	"Deduction.points": "扣分", "Deduction.reason": "扣分原因", "Deduction.evidence": "佐证材料",
 
 	"Input.not_applicable": "不适用原因", "Input.checklist": "检查项", "Input.level": "评价等级", "Input.score": "得分",
@@ -50,7 +59,11 @@ var fieldLabels = map[string]string{
 	"Project.name": "项目名称", "Project.code": "项目编码", "Project.unit": "实施单位", "Project.initial": "年初预算数",
 	"Project.adjusted": "全年预算数", "Project.executed": "全年执行数", "Project.funding": "资金来源",
 	"Project.goal": "年度总体目标", "Project.achieved": "实际完成情况", "Project.targets": "绩效指标", "Project.scores": "指标评分",
-	"Funding.appropriation": "当年财政拨款", "Funding.carried_over": "上年结转资金", "Funding.other": "其他资金",
+	"Project.kind": "项目属性", "Project.supervisor": "主管部门", "Project.manager": "项目负责人",
+	"Project.period": "项目起止时间", "Project.funds": "年度资金构成", "Project.period_total": "项目总资金",
+	"Project.overview": "项目概况", "Project.basis": "立项依据", "Project.plan": "实施进度计划",
+	"Project.long_term_goal": "长期目标",
+	"Funding.appropriation":  "当年财政拨款", "Funding.carried_over": "上年结转资金", "Funding.other": "其他资金",
 
 	"Narrative.management": "部门整体绩效管理情况", "Narrative.conclusion": "自评结论", "Narrative.target_setting": "目标设定情况",
 	"Narrative.achievements": "履职效能分析", "Narrative.outlook": "下一步打算", "Narrative.problems_intro": "问题导语",
@@ -73,7 +86,7 @@ var fieldLabels = map[string]string{
 // when it goes on to a field inside ("全年预算数", not "收支情况预算全年预算数").
 var sections = map[string]bool{
 	"Evaluation.department": true, "Evaluation.finance": true, "Evaluation.narrative": true,
-	"Evaluation.report": true, "Evaluation.registers": true, "Finance.budget": true,
+	"Evaluation.report": true, "Evaluation.registers": true, "Evaluation.declaration": true, "Finance.budget": true,
 	"Finance.expenditure": true, "Finance.sangong": true, "Finance.stated": true, "Department.staffing": true,
 }
 
@@ -204,7 +217,7 @@ func elementName(v reflect.Value, i int) string {
 		return fmt.Sprintf("第 %d 条", i+1)
 	}
 	if v.Kind() == reflect.Struct {
-		for _, f := range []string{"Name", "Number", "Title", "Project", "Item", "Code"} {
+		for _, f := range []string{"Name", "Number", "Title", "Project", "Item", "Code", "Content"} {
 			if fv := v.FieldByName(f); fv.IsValid() && fv.Kind() == reflect.String && fv.String() != "" {
 				return "“" + fv.String() + "”"
 			}

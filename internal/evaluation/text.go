@@ -187,6 +187,9 @@ func (e *Evaluation) checkTexts() diag.List {
 		c.checkAt(p, "text", "任务内容", TextParagraph, t.Text)
 	}
 	c.check("overall_goal", "部门整体支出绩效目标", TextParagraph, e.OverallGoal)
+	if d := e.Declaration; d != nil {
+		c.check("declaration.long_term_goal", "中长期目标", TextParagraph, d.LongTermGoal)
+	}
 	f := e.Finance
 	for i, in := range f.Income {
 		p := index("finance.income", i)
@@ -203,6 +206,15 @@ func (e *Evaluation) checkTexts() diag.List {
 		c.checkAt(pp, "unit", "实施单位", TextName, p.Unit)
 		c.checkAt(pp, "goal", "项目绩效目标", TextParagraph, p.Goal)
 		c.checkAt(pp, "achieved", "项目目标完成情况", TextParagraph, p.Achieved)
+		c.checkAt(pp, "kind", "项目属性", TextCode, p.Kind)
+		c.checkAt(pp, "supervisor", "主管部门", TextName, p.Supervisor)
+		c.checkAt(pp, "manager", "项目负责人", TextName, p.Manager)
+		c.checkAt(pp, "overview", "项目概况", TextParagraph, p.Overview)
+		c.checkAt(pp, "basis", "立项依据", TextParagraph, p.Basis)
+		c.checkAt(pp, "long_term_goal", "长期目标", TextParagraph, p.LongTermGoal)
+		for k, s := range p.Plan {
+			c.checkAt(index(pp+".plan", k), "content", "实施内容", TextLine, s.Content)
+		}
 		c.targets(pp+".targets", p.Targets)
 		c.scores(pp+".scores", p.Scores)
 	}
@@ -315,6 +327,13 @@ func (c *textChecker) targets(path string, ts []Target) {
 		c.checkAt(p, "actual", "实际完成值", TextLine, t.Actual)
 		c.checkAt(p, "level", "评价等级", TextLine, t.Level)
 		c.checkAt(p, "deviation", "偏差原因分析及改进措施", TextParagraph, t.Deviation)
+		c.checkAt(p, "basis", "取值依据", TextCode, t.Basis)
+		c.checkAt(p, "remark", "备注", TextLine, t.Remark)
+		if m := t.Milestones; m != nil {
+			for q, v := range m.Quarters() {
+				c.checkAt(p+".milestones", "q"+strconv.Itoa(q+1), "季度节点值", TextLine, v)
+			}
+		}
 		c.deductions(p, t.Deductions)
 		c.evidence(p, t.Evidence)
 	}

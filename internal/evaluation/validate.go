@@ -90,6 +90,7 @@ func (e *Evaluation) ValidateFor(stage string) diag.List {
 			ds = append(ds, in.validate(pp+".scores."+code)...)
 		}
 	}
+	ds = append(ds, e.validateDeclared()...)
 	ds = append(ds, e.checkTexts()...)
 	return ds
 }
@@ -322,16 +323,23 @@ func compareTotal(ds *diag.List, path, what string, total money.Fen, parts []mon
 	if diff < 0 {
 		diff = -diff
 	}
-	var tol money.Fen
-	for _, v := range append([]money.Fen{total}, parts...) {
-		tol += money.Fen(roundingUnit(v) / 2)
-	}
+	tol := roundingTolerance(append([]money.Fen{total}, parts...)...)
 	if diff <= tol {
 		ds.Add(diag.RoundingDiff, path, "%s %s 万元与各分项之和 %s 万元相差 %s 元，在各数取整的舍入误差（±%s 元）以内",
 			what, total.Wan(), s.Wan(), diff.YuanText(), tol.YuanText())
 		return
 	}
 	ds.Add(diag.TotalMismatch, path, "%s %s 元与各分项之和 %s 元不符，相差 %s 元（舍入误差至多 %s 元）", what, total.YuanText(), s.YuanText(), diff.YuanText(), tol.YuanText())
+}
+
+// roundingTolerance is how far figures may be off in total if each was
+// rounded to its unit: the sum of their half-units.
+func roundingTolerance(vs ...money.Fen) money.Fen {
+	var tol money.Fen
+	for _, v := range vs {
+		tol += money.Fen(roundingUnit(v) / 2)
+	}
+	return tol
 }
 
 // roundingUnit is the largest power of ten of fen, up to 10,000 fen (0.01

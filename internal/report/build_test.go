@@ -1,7 +1,6 @@
 package report_test
 
 import (
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,27 +15,20 @@ import (
 
 func build(t *testing.T, path string, edit func(*evaluation.Evaluation)) *report.Document {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, ds := datafile.Evaluation(path, data)
-	if ds.Err() != nil {
-		t.Fatal(ds)
-	}
+	ev := loadExample(t, path)
 	if edit != nil {
-		edit(l.Value)
+		edit(ev)
 	}
 	lib, _ := datafile.LoadLibrary()
-	res, ds := scoring.ScoreWith(l.Value, lib, calendar.ScoringOptions())
+	res, ds := scoring.ScoreWith(ev, lib, calendar.ScoringOptions())
 	if ds.Err() != nil {
 		t.Fatal(ds)
 	}
-	fw, _ := lib.Framework(l.Value.Framework)
-	if len(l.Value.Weights) > 0 {
-		fw, _ = fw.WithPoints(l.Value.Weights)
+	fw, _ := lib.Framework(ev.Framework)
+	if len(ev.Weights) > 0 {
+		fw, _ = fw.WithPoints(ev.Weights)
 	}
-	return report.Build(report.Input{Evaluation: l.Value, Result: res, Framework: fw})
+	return report.Build(report.Input{Evaluation: ev, Result: res, Framework: fw})
 }
 
 func headings(d *report.Document) []string {

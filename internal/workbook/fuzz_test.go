@@ -66,15 +66,21 @@ func FuzzReadCells(f *testing.F) {
 	pfw, _ := lib.Framework("cn-project-2020")
 	f.Add(uint8(2), uint8(6), uint8(3), "12,34", false, uint8(3), uint8(2), uint8(5), "大于", false)
 	f.Add(uint8(4), uint8(20), uint8(5), "可能", false, uint8(1), uint8(1), uint8(2), "", false)
-	f.Add(uint8(5), uint8(2), uint8(3), "1e300", true, uint8(6), uint8(3), uint8(0), "QHWJ-2024-01", false)
+	f.Add(uint8(5), uint8(2), uint8(3), "1e300", true, uint8(8), uint8(3), uint8(0), "QHWJ-2024-01", false)
 	f.Add(uint8(4), uint8(40), uint8(0), "B4", false, uint8(4), uint8(40), uint8(16), "0.5", true)
-	f.Add(uint8(8), uint8(9), uint8(0), "问题", false, uint8(8), uint8(9), uint8(1), " 内容；\n", false)
+	f.Add(uint8(10), uint8(9), uint8(0), "问题", false, uint8(10), uint8(9), uint8(1), " 内容；\n", false)
 	// The register sheets (empty in the Qinghe example): dates as text and
 	// serials, 是/否, 公开类别.
-	f.Add(uint8(10), uint8(1), uint8(5), "2023/6/9", false, uint8(10), uint8(1), uint8(4), "是", false)
-	f.Add(uint8(11), uint8(2), uint8(5), "45086.5", true, uint8(11), uint8(2), uint8(0), "ZC-001", false)
-	f.Add(uint8(12), uint8(1), uint8(0), "部门预算", false, uint8(12), uint8(1), uint8(2), "2023-13-01", false)
-	f.Add(uint8(9), uint8(3), uint8(2), "60", true, uint8(9), uint8(3), uint8(1), "1e300", true)
+	f.Add(uint8(12), uint8(1), uint8(5), "2023/6/9", false, uint8(12), uint8(1), uint8(4), "是", false)
+	f.Add(uint8(13), uint8(2), uint8(5), "45086.5", true, uint8(13), uint8(2), uint8(0), "ZC-001", false)
+	f.Add(uint8(14), uint8(1), uint8(0), "部门预算", false, uint8(14), uint8(1), uint8(2), "2023-13-01", false)
+	f.Add(uint8(11), uint8(3), uint8(2), "60", true, uint8(11), uint8(3), uint8(1), "1e300", true)
+	// The declaration: 项目申报 (kind, dates, funds), 实施进度计划, and the
+	// basis and milestone columns of 项目绩效指标.
+	f.Add(uint8(6), uint8(1), uint8(2), "新", false, uint8(6), uint8(1), uint8(6), "2026/12/31", false)
+	f.Add(uint8(6), uint8(2), uint8(9), "1,000.005", false, uint8(6), uint8(3), uint8(0), "QHWJ-2024-03", false)
+	f.Add(uint8(7), uint8(1), uint8(3), "2024-02-30", false, uint8(7), uint8(4), uint8(0), "QHWJ-2024-02", false)
+	f.Add(uint8(8), uint8(1), uint8(11), "80", true, uint8(8), uint8(2), uint8(9), "历史", false)
 	f.Fuzz(func(t *testing.T, s1, r1, c1 uint8, v1 string, n1 bool, s2, r2, c2 uint8, v2 string, n2 bool) {
 		x, err := excelize.OpenReader(bytes.NewReader(base))
 		if err != nil {

@@ -64,6 +64,14 @@ var basicFields = []basicField{
 	textField(labelFramework, "framework", "必填：部门整体评价所用指标框架编号，模板已预填，一般不改", func(e *evaluation.Evaluation) *string { return &e.Framework }),
 	textField(labelPFramework, "project_framework", "项目评价所用指标框架编号；不填则为 cn-project-2020", func(e *evaluation.Evaluation) *string { return &e.ProjectFramework }),
 	textField("部门整体支出绩效目标", "overall_goal", "必填：年度部门整体支出绩效目标", func(e *evaluation.Evaluation) *string { return &e.OverallGoal }),
+	{label: "中长期目标", path: "declaration.long_term_goal", kind: fText, hint: "申报时填写：部门中长期目标（可选）",
+		get: func(e *evaluation.Evaluation) string {
+			if e.Declaration == nil {
+				return ""
+			}
+			return e.Declaration.LongTermGoal
+		},
+		set: func(e *evaluation.Evaluation, s string) { declarationOf(e).LongTermGoal = s }},
 	{label: labelFunctions, path: "department.functions", kind: fList, rows: 10, hint: "必填：每行一项职能，报告中依次编号"},
 	textField("设置机构及人员情况", "department.organisation", "内设机构和下属单位情况（可选）", func(e *evaluation.Evaluation) *string { return &e.Department.Organisation }),
 	{label: labelAuth, path: "department.staffing.authorised", kind: fInt, hint: "编制人数（人），与实有人数一并填写"},
@@ -132,7 +140,21 @@ const (
 	labelPublicFunds = "公用经费"
 	labelStatedIn    = "收入合计（报告所列）"
 	labelStatedOut   = "支出合计（报告所列）"
+	labelDeclLocal   = "申报资金：财政拨款（本级）"
+	labelDeclUpper   = "申报资金：财政拨款（上级）"
+	labelDeclOwn     = "申报资金：自有资金"
+	labelDeclOther   = "申报资金：其他资金"
+	labelDeclBasic   = "申报资金：基本支出"
+	labelDeclProject = "申报资金：项目支出"
 )
+
+// declarationOf returns the evaluation's declaration, creating it.
+func declarationOf(e *evaluation.Evaluation) *evaluation.Declaration {
+	if e.Declaration == nil {
+		e.Declaration = &evaluation.Declaration{}
+	}
+	return e.Declaration
+}
 
 var financeRows = []financeRow{
 	{label: "一、收入情况", kind: finSection, captions: []string{"收入类型", "收入名称（可选）", "金额（元）", "", ""}},
@@ -154,6 +176,13 @@ var financeRows = []financeRow{
 	{label: "四、报告所列合计（可选）", kind: finSection, captions: []string{"", "", "金额（元）", "", ""}},
 	{label: labelStatedIn, kind: finAmount, path: "finance.stated.income", hint: "报告中印出的收入合计，用于核对分项之和；可填“3308.63万元”"},
 	{label: labelStatedOut, kind: finAmount, path: "finance.stated.expenditure", hint: "报告中印出的支出合计"},
+	{label: "五、年度资金申报（可选）", kind: finSection, captions: []string{"", "", "金额（元）", "", ""}},
+	{label: labelDeclLocal, kind: finAmount, path: "declaration.funds.appropriation_local", hint: "申报时填写：年度资金按来源填写，四项合计须等于年初预算数"},
+	{label: labelDeclUpper, kind: finAmount, path: "declaration.funds.appropriation_upper"},
+	{label: labelDeclOwn, kind: finAmount, path: "declaration.funds.own"},
+	{label: labelDeclOther, kind: finAmount, path: "declaration.funds.other"},
+	{label: labelDeclBasic, kind: finAmount, path: "declaration.basic", hint: "年度资金中的基本支出，与项目支出合计须等于年初预算数"},
+	{label: labelDeclProject, kind: finAmount, path: "declaration.project"},
 }
 
 // ---------------------------------------------------------------------------
@@ -168,6 +197,12 @@ var targetCols = []column{
 	{key: "unit", header: "计量单位", width: 9, kind: inText},
 	{key: "direction", header: "指标方向", width: 9, kind: inText, list: directionNames, prompt: "≥ 越大越好；≤ 越小越好；= 等于目标；定性 按评价等级"},
 	{key: "target", header: "年度指标值", width: 16, kind: inText},
+	{key: "basis", header: "取值依据", width: 10, kind: inText, list: basisNames(), prompt: "申报时填写：指标值依据的标准"},
+	{key: "q1", header: "一季度节点值", width: 10, kind: inText, prompt: milestonePrompt},
+	{key: "q2", header: "二季度节点值", width: 10, kind: inText, prompt: milestonePrompt},
+	{key: "q3", header: "三季度节点值", width: 10, kind: inText, prompt: milestonePrompt},
+	{key: "q4", header: "四季度节点值", width: 10, kind: inText, prompt: milestonePrompt},
+	{key: "remark", header: "备注", width: 16, kind: inText},
 	{key: "actual", header: "实际完成值", width: 16, kind: inText},
 	{key: "level", header: "评价等级", width: 10, kind: inText, list: levelNames, prompt: "仅定性指标填写"},
 	{key: "score", header: "自评得分", width: 9, kind: inNumber, prompt: "仅定性指标可填，不填取该等级区间上限"},
@@ -178,6 +213,12 @@ var targetCols = []column{
 	{key: "ded_reason", header: "扣分原因", width: 24, kind: inText},
 	{key: "ded_evidence", header: "扣分佐证", width: 24, kind: inText, prompt: "多项用“；”分隔"},
 }
+
+// quarterKeys are the keys of the milestone columns.
+var quarterKeys = [4]string{"q1", "q2", "q3", "q4"}
+
+// milestonePrompt explains the quarterly milestone columns.
+const milestonePrompt = "申报时填写：截至该季度末应达到的累计值；仅定量指标（≥、≤、=）填写，可只填部分季度"
 
 var projectLinkCols = []column{
 	{key: "project", header: "项目编码", width: 16, kind: inText, prompt: "填写“项目”表中的项目编码；项目没有编码的填项目名称"},
@@ -243,6 +284,34 @@ var projectCols = []column{
 	{key: "goal", header: "预期目标", width: 40, kind: inText},
 	{key: "achieved", header: "实际完成情况", width: 40, kind: inText},
 }
+
+// 项目申报: a project's declared fields (项目支出绩效目标申报表), one row a
+// project, linked to 项目 by code or name; 实施进度计划: its steps, one
+// row a step.
+var declarationCols = append(append([]column{}, projectLinkCols...),
+	column{key: "kind", header: "项目属性", width: 9, kind: inText, list: kindNames},
+	column{key: "supervisor", header: "主管部门", width: 20, kind: inText, prompt: "不填则为本部门"},
+	column{key: "manager", header: "项目负责人", width: 10, kind: inText, prompt: "只填姓名，不填电话"},
+	column{key: "start", header: "项目开始时间", width: 13, kind: inDate, prompt: "项目起止时间须包含本年度"},
+	column{key: "end", header: "项目结束时间", width: 13, kind: inDate, prompt: "项目结束时间；未定的留空"},
+	column{key: "period_total", header: "项目总资金（元）", width: 17, kind: inMoney, prompt: "项目整个实施期的资金总额"},
+	column{key: "local", header: "财政拨款本级（元）", width: 17, kind: inMoney, prompt: fundsPrompt},
+	column{key: "upper", header: "财政拨款上级（元）", width: 17, kind: inMoney, prompt: fundsPrompt},
+	column{key: "own", header: "自有资金（元）", width: 15, kind: inMoney, prompt: fundsPrompt},
+	column{key: "other", header: "其他资金（元）", width: 15, kind: inMoney, prompt: fundsPrompt},
+	column{key: "overview", header: "项目概况", width: 40, kind: inText},
+	column{key: "basis", header: "立项依据", width: 40, kind: inText},
+	column{key: "long_term_goal", header: "长期目标", width: 40, kind: inText, prompt: "项目整个实施期的目标；年度目标填在“项目”表的“预期目标”"},
+)
+
+// fundsPrompt explains the four columns of declared funds.
+const fundsPrompt = "本年度资金按来源填写，四项合计须等于“项目”表的年初预算数"
+
+var planCols = append(append([]column{}, projectLinkCols...),
+	column{key: "content", header: "实施内容", width: 40, kind: inText},
+	column{key: "start", header: "开始时间", width: 13, kind: inDate, prompt: "填写日期，如 2024-03-01"},
+	column{key: "end", header: "完成时间", width: 13, kind: inDate, prompt: "填写日期，如 2024-05-31；完成时间不早于开始时间"},
+)
 
 var issueCols = []column{
 	{key: "type", header: "类型", width: 12, kind: inText, list: issueNames},

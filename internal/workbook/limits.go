@@ -104,7 +104,7 @@ func (l Limits) orDefault() Limits {
 }
 
 // tableSheets are the sheets TableRows bounds.
-var tableSheets = append(slices.Clone(registerSheets), SheetProjects, SheetProjectTargets, SheetProjectScores)
+var tableSheets = append(slices.Clone(registerSheets), SheetProjects, SheetDeclaration, SheetPlan, SheetProjectTargets, SheetProjectScores)
 
 // rows is the row limit of a sheet.
 func (l Limits) rows(sheet string) int {

@@ -90,6 +90,8 @@ func LoadLimited(file string, data []byte, lim Limits) (l *Loaded, ds diag.List)
 	r.targets()
 	r.scores()
 	r.projects()
+	r.declaration()
+	r.plan()
 	r.projectTargets()
 	r.projectScores()
 	r.issues()
@@ -414,6 +416,8 @@ func (r *reader) finance() {
 	var sangong evaluation.Sangong
 	hasSangong := false
 	var stated evaluation.StatedTotals
+	var funds evaluation.Funds
+	fundsFilled := false
 	values := []string{"kind", "name", "amount", "actual", "prior"}
 	for i := 1; i < len(s.rows); i++ {
 		label := normHeader(s.text(i, "label"))
@@ -494,6 +498,21 @@ func (r *reader) finance() {
 				fin.Budget.Adjusted, _ = s.money(i, "amount", fr.path, fr.label)
 			case labelCarryover:
 				fin.Carryover, _ = s.money(i, "amount", fr.path, fr.label)
+			case labelDeclLocal, labelDeclUpper, labelDeclOwn, labelDeclOther:
+				r.at("declaration.funds", s.at(i, "amount"))
+				v := s.moneyPtr(i, "amount", fr.path, fr.label)
+				if v != nil {
+					fundsFilled = true
+					*declaredAmount(&evaluation.Declaration{Funds: &funds}, fr.label) = *v
+				}
+			case labelDeclBasic:
+				if v := s.moneyPtr(i, "amount", fr.path, fr.label); v != nil {
+					declarationOf(r.ev).Basic = v
+				}
+			case labelDeclProject:
+				if v := s.moneyPtr(i, "amount", fr.path, fr.label); v != nil {
+					declarationOf(r.ev).Project = v
+				}
 			case labelStatedIn:
 				stated.Income = s.moneyPtr(i, "amount", fr.path, fr.label)
 			case labelStatedOut:
@@ -519,6 +538,9 @@ func (r *reader) finance() {
 	}
 	if stated.Income != nil || stated.Expenditure != nil {
 		fin.Stated = &stated
+	}
+	if fundsFilled {
+		declarationOf(r.ev).Funds = &funds
 	}
 }
 
@@ -575,6 +597,16 @@ func (r *reader) target(s *sheetData, i int, path string) evaluation.Target {
 		t.Direction = s.choice(i, "direction", path+".direction", "指标方向", directionKeys, directionNames, directionAliases)
 	}
 	t.Level = s.choice(i, "level", path+".level", "评价等级", levelKeys, levelNames, levelAliases)
+	t.Basis = s.choice(i, "basis", path+".basis", "取值依据", evaluation.BasisOrder, basisNames(), basisAliases)
+	t.Remark = s.textAt(i, "remark", path+".remark")
+	var m evaluation.Milestones
+	for q, p := range []*string{&m.Q1, &m.Q2, &m.Q3, &m.Q4} {
+		*p = s.textAt(i, quarterKeys[q], fmt.Sprintf("%s.milestones.%s", path, quarterKeys[q]))
+	}
+	if m != (evaluation.Milestones{}) {
+		r.at(path+".milestones", s.at(i, "q1"))
+		t.Milestones = &m
+	}
 	t.Score = s.points(i, "score", path+".score", "自评得分")
 	t.Points = s.points(i, "points", path+".points", "分值")
 	if d, ok := r.deduction(s, i, path+".deductions[0]"); ok {

@@ -23,6 +23,12 @@
 //     framework decides from the registers are marked on 指标评分, whose
 //     调整原因（override） column takes the officer's reason for overruling
 //     one.
+//   - 项目申报 and 实施进度计划 hold what a project declares with the
+//     budget (项目支出绩效目标申报表): one row a project, one row a step of
+//     its schedule, linked to 项目 by code or name. They are optional when
+//     read. The department's declared funds are rows of 收支情况; the
+//     indicators' basis, quarterly milestones and remark are columns of
+//     绩效目标 and 项目绩效指标.
 //   - Headers, labels and framework text are locked (sheet protection with
 //     no password); the cells to fill are unlocked.
 //
@@ -51,6 +57,8 @@ const (
 	SheetTargets        = "绩效目标"
 	SheetScores         = "指标评分"
 	SheetProjects       = "项目"
+	SheetDeclaration    = "项目申报"
+	SheetPlan           = "实施进度计划"
 	SheetProjectTargets = "项目绩效指标"
 	SheetProjectScores  = "项目指标评分"
 	SheetIssues         = "问题与措施"
@@ -61,7 +69,7 @@ const (
 )
 
 // sheetOrder is the order sheets are written in.
-var sheetOrder = []string{SheetGuide, SheetBasic, SheetFinance, SheetTargets, SheetScores, SheetProjects, SheetProjectTargets, SheetProjectScores, SheetIssues,
+var sheetOrder = []string{SheetGuide, SheetBasic, SheetFinance, SheetTargets, SheetScores, SheetProjects, SheetDeclaration, SheetPlan, SheetProjectTargets, SheetProjectScores, SheetIssues,
 	SheetIntentions, SheetContracts, SheetAssets, SheetDisclosures}
 
 // registerSheets hold the registers (台账); each is optional.
@@ -133,7 +141,22 @@ var (
 	disclosureAliases = map[string]string{"预算": "budget", "预算公开": "budget", "部门预算公开": "budget", "决算": "final_accounts", "决算公开": "final_accounts", "部门决算公开": "final_accounts", "绩效": "performance", "绩效公开": "performance", "绩效信息公开": "performance"}
 
 	issueNames = []string{"问题", "改进措施"}
+
+	kindKeys    = []string{evaluation.ProjectNew, evaluation.ProjectContinuing}
+	kindNames   = []string{"新增", "延续"}
+	kindAliases = map[string]string{"新增项目": evaluation.ProjectNew, "新": evaluation.ProjectNew, "延续项目": evaluation.ProjectContinuing, "续": evaluation.ProjectContinuing}
+
+	basisAliases = map[string]string{"计划": evaluation.BasisPlan, "行业": evaluation.BasisIndustry, "历史": evaluation.BasisHistory}
 )
+
+// basisNames are the names of evaluation.BasisOrder.
+func basisNames() []string {
+	out := make([]string, len(evaluation.BasisOrder))
+	for i, k := range evaluation.BasisOrder {
+		out[i] = evaluation.BasisNames[k]
+	}
+	return out
+}
 
 // subcategoryNames lists every level-2 class, output's first.
 func subcategoryNames() []string {

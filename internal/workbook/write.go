@@ -59,6 +59,8 @@ func write(w io.Writer, ev *evaluation.Evaluation, fw, pfw *framework.Framework,
 	wr.targets(ev)
 	wr.scores(ev, fw)
 	wr.projects(ev)
+	wr.declaration(ev)
+	wr.plan(ev)
 	wr.projectTargets(ev)
 	wr.projectScores(ev, pfw)
 	wr.issues(ev)
@@ -536,6 +538,8 @@ func (w *writer) finance(ev *evaluation.Evaluation) {
 				amount(3, fin.Budget.Adjusted)
 			case labelCarryover:
 				amount(3, fin.Carryover)
+			case labelDeclLocal, labelDeclUpper, labelDeclOwn, labelDeclOther, labelDeclBasic, labelDeclProject:
+				w.fenPtr(s, 3, row, declaredAmount(ev.Declaration, fr.label), w.amount)
 			case labelStatedIn, labelStatedOut:
 				var v *money.Fen
 				if fin.Stated != nil {
@@ -562,6 +566,34 @@ func (w *writer) finance(ev *evaluation.Evaluation) {
 		row++
 	}
 	w.protect(s)
+}
+
+// declaredAmount is the declared amount a 收支情况 label names, or nil
+// when it is not declared.
+func declaredAmount(d *evaluation.Declaration, label string) *money.Fen {
+	if d == nil {
+		return nil
+	}
+	switch label {
+	case labelDeclBasic:
+		return d.Basic
+	case labelDeclProject:
+		return d.Project
+	}
+	if d.Funds == nil {
+		return nil
+	}
+	switch label {
+	case labelDeclLocal:
+		return &d.Funds.AppropriationLocal
+	case labelDeclUpper:
+		return &d.Funds.AppropriationUpper
+	case labelDeclOwn:
+		return &d.Funds.Own
+	case labelDeclOther:
+		return &d.Funds.Other
+	}
+	return nil
 }
 
 func hintIf(first bool, hint string) string {
@@ -611,6 +643,13 @@ func (w *writer) targetRows(s string, row int, lead []string, ts []evaluation.Ta
 		w.str(s, c("unit"), row, t.Unit, -1)
 		w.str(s, c("direction"), row, display(directionKeys, directionNames, t.Direction), -1)
 		w.str(s, c("target"), row, t.Target, -1)
+		w.str(s, c("basis"), row, display(evaluation.BasisOrder, basisNames(), t.Basis), -1)
+		if m := t.Milestones; m != nil {
+			for q, v := range m.Quarters() {
+				w.str(s, c(quarterKeys[q]), row, v, -1)
+			}
+		}
+		w.str(s, c("remark"), row, t.Remark, -1)
 		w.str(s, c("actual"), row, t.Actual, -1)
 		w.str(s, c("level"), row, display(levelKeys, levelNames, t.Level), -1)
 		w.points(s, c("score"), row, t.Score, w.number)
