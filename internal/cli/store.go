@@ -90,14 +90,17 @@ func noteNewerFramework(e *env, stored *framework.Framework) {
 }
 
 // readEntry reads one data file or workbook and runs the assessment
-// pipeline on it.
-func readEntry(path, fwDirs string) (*store.Entry, diag.List, error) {
+// pipeline on it, as a year in the stage given (a declaration is checked,
+// not scored: its entry has no result).
+func readEntry(path, fwDirs, stage string) (*store.Entry, diag.List, error) {
 	data, err := readInput(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	lib, ds := datafile.LoadLibrary(frameworkDirs(fwDirs)...)
-	_, a, lds := input.Assess(path, data, lib, assessOptions())
+	opts := assessOptions()
+	opts.Stage = stage
+	_, a, lds := input.Assess(path, data, lib, opts)
 	ds = append(ds, lds...)
 	if a == nil || ds.Err() != nil {
 		return nil, ds, nil
@@ -117,6 +120,7 @@ func cmdImport(e *env, args []string) error {
 	// carries them, with a warning where the file differs); departments
 	// not registered yet are created from the files either way.
 	updateDepts := fs.Bool("update-departments", false, "按文件更新已登记部门的名称、主管部门和所属地区（记入部门修改记录）；默认保留系统登记信息")
+	stage := stageFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -124,10 +128,13 @@ func cmdImport(e *env, args []string) error {
 	if len(pos) == 0 {
 		return usageErr("用法：jixiao import FILE…（YAML、JSON 或 .xlsx 填报表）")
 	}
+	if err := checkStage(*stage); err != nil {
+		return err
+	}
 	var entries []store.Entry
 	var all diag.List
 	for _, path := range pos {
-		en, ds, err := readEntry(path, *fwDirs)
+		en, ds, err := readEntry(path, *fwDirs, *stage)
 		if err != nil {
 			return err
 		}

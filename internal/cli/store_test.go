@@ -205,4 +205,20 @@ func TestYearOpen(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "目标申报") {
 		t.Errorf("score of a declaration: exit %d %s", code, errs)
 	}
+	// The declaration is rendered, exported, and imported back as a
+	// declaration (checked without year-end values, not scored).
+	decl := filepath.Join(dir, "decl.docx")
+	if _, errs, code := run(t, "report", "106001", "2024", "--kind", "declaration", "-o", decl); code != 0 {
+		t.Errorf("declaration report of the stored year: exit %d %s", code, errs)
+	}
+	file := filepath.Join(dir, "2024.yaml")
+	if _, errs, code := run(t, "export", "106001", "2024", "-o", file); code != 0 {
+		t.Fatalf("export: exit %d %s", code, errs)
+	}
+	if _, errs, code := run(t, "import", file); code != 1 || !strings.Contains(errs, "实际完成值") {
+		t.Errorf("a declaration imported as a year-end file: exit %d %s", code, errs)
+	}
+	if out, errs, code := run(t, "import", "--stage", "declaration", file); code != 0 || !strings.Contains(out, "未变 1") {
+		t.Errorf("a declaration imported back: exit %d %s%s", code, out, errs)
+	}
 }

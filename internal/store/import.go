@@ -653,6 +653,14 @@ func (tx *txn) compare(ctx context.Context, it *item, stored []byte) error {
 		return nil
 	}
 	it.changes = evaluation.Diff(&old, it.Evaluation)
+	if samePins && len(it.changes) == 0 {
+		// The documents differ only where nothing is recorded (an empty
+		// list against an absent one, as a year opened by CarryOver and
+		// exported to YAML has it): no field changed, so nothing is
+		// written and the history gets no empty row.
+		it.unchanged = true
+		return nil
+	}
 	if !samePins {
 		pinChanges, err := tx.pinChanges(ctx, it)
 		if err != nil {
