@@ -121,7 +121,7 @@ func (r *Reader) header() error {
 			continue
 		}
 		if prev := r.cols.index[f]; prev >= 0 {
-			e.Problems = append(e.Problems, Problem{Line: line, Cell: r.src.cell(i, line), Column: h, Reason: fmt.Sprintf("与第 %d 列“%s”重复，无法确定读取哪一列", prev+1, r.cols.header[f])})
+			e.Problems = append(e.Problems, Problem{Line: line, Cell: r.src.cell(i, line), Column: h, Reason: fmt.Sprintf("第 %d 列与第 %d 列“%s”是同一列，无法确定读取哪一列", i+1, prev+1, r.cols.header[f])})
 			continue
 		}
 		r.cols.index[f], r.cols.header[f] = i, h

@@ -145,7 +145,7 @@ func TestProblemsCapped(t *testing.T) {
 
 func TestHeaderProblems(t *testing.T) {
 	for _, tc := range []struct{ data, want string }{
-		{"支付日期,单位编码,金额,voucher,预算单位编码\n", "与第 2 列“单位编码”重复"},
+		{"支付日期,单位编码,金额,voucher,预算单位编码\n", "第 5 列与第 2 列“单位编码”是同一列"},
 		{"支付日期,预算单位编码,金额\n", "表头缺少必需的列：项目编码（project_code）、功能分类（functional_class）、经济分类（economic_class）、资金性质（fund_type）、支付凭证号（voucher）"},
 		{"", "文件为空"},
 		{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "旧版 .xls"},
