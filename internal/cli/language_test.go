@@ -20,7 +20,8 @@ func init() {
 		FILE FILES CODE YEAR PREV OUT DIR DATE DB ID PATH DSN GOPROXY true false
 		editor approver reviewer admin evaluation declaration sqlite postgres postgresql sslmode met partly not_met
 		new policy continuing department finance support support_adjusted reject
-		X-Forwarded-For Forwarded For`) {
+		X-Forwarded-For Forwarded For
+		paid_on unit_code project_code functional_class economic_class fund_type amount voucher payee memo`) {
 		allowedWords[w] = true
 	}
 }
@@ -29,7 +30,7 @@ var (
 	latinWord = regexp.MustCompile(`[A-Za-z][A-Za-z_]{2,}`)
 	// Tokens that are not prose: flags, finding codes, field paths in
 	// brackets, quoted values the user typed, URLs and file paths.
-	notProse = regexp.MustCompile(`jixiao(?: [a-z]+(?:\|[a-z]+)*){1,2}|JIXIAO_[A-Z_]+|YYYY-MM-DD|[\w.-]+\.(?:yaml|yml|json|xlsx|docx|db)\b|--?[a-z][a-z0-9-]*|\b[EWI]\d{3}\b|\[(?:[^\[\]]|\[[^\]]*\])*\]|"[^"]*"|“[^”]*”|[a-z]+://\S*|(?:\.{0,2}/[^\s：:，,）)]+)+`)
+	notProse = regexp.MustCompile(`jixiao(?: [a-z]+(?:\|[a-z]+)*){1,2}|JIXIAO_[A-Z_]+|YYYY-MM-DD|[\w.-]+\.(?:yaml|yml|json|xlsx|docx|db|csv|xls)\b|--?[a-z][a-z0-9-]*|\b[EWI]\d{3}\b|\[(?:[^\[\]]|\[[^\]]*\])*\]|"[^"]*"|“[^”]*”|[a-z]+://\S*|(?:\.{0,2}/[^\s：:，,）)]+)+`)
 )
 
 // englishIn returns the words of out that are English prose.
@@ -68,6 +69,11 @@ func TestMessagesAreChinese(t *testing.T) {
 	notDB := write("not.db", strings.Repeat("this is not a database file ", 40))
 	badCal := write("cal.yaml", "holidays: [")
 	badExante := write("exante.yaml", "year: x\nproject:\n  kind: old\n  amount: 12,34\nassessor: city\nscores: {X9: {level: good}}\n")
+	ledgerHead := write("head.csv", "支付日期,单位编码,金额,单位编码\n")
+	ledgerRows := write("rows.csv", "paid_on,unit_code,project_code,functional_class,economic_class,fund_type,amount,voucher\n"+
+		"2024-02-30,106001,,a,b,c,1.005,V1\n2024-01-01,nobody,,a,b,c,1,V2\n2024-01-01,106001,\"x\"y\",a,b,c,1,V3\n")
+	gbk := write("gbk.csv", "\xd6\xa7\xb8\xb6\xc8\xd5\xc6\xda\n")
+	xls := write("old.xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
 	cases := [][]string{
 		{"nope"},
 		{"score"},
@@ -132,6 +138,15 @@ func TestMessagesAreChinese(t *testing.T) {
 		{"exante", "need", "--kind", "old", "--amount", "1"},
 		{"exante", "need", "--kind", "new", "--amount", "x"},
 		{"exante", "need", "--kind", "new"},
+		{"monitor"},
+		{"monitor", "export"},
+		{"monitor", "import", "--db", filepath.Join(dir, "j.db")},
+		{"monitor", "import", "--db", filepath.Join(dir, "j.db"), filepath.Join(dir, "missing.csv")},
+		{"monitor", "import", "--db", filepath.Join(dir, "j.db"), dir},
+		{"monitor", "import", "--db", filepath.Join(dir, "j.db"), ledgerHead, ledgerRows, gbk, xls, binary, tabs},
+		{"monitor", "import", "--db", filepath.Join(dir, "j.db"), "--actor", "", ledgerRows},
+		{"monitor", "import", "--db", notDB, ledgerRows},
+		{"gen", "--payments", "-5", "-o", dir},
 	}
 	for _, args := range cases {
 		stdout, stderr, code := run(t, args...)
