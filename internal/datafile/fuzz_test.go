@@ -1,10 +1,14 @@
 package datafile
 
 import (
+	"os"
 	"testing"
 
 	"github.com/jixiao/jixiao/frameworks"
+	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/diag"
+	"github.com/jixiao/jixiao/internal/exante"
+	"github.com/jixiao/jixiao/rules"
 )
 
 func fuzzSeeds(f *testing.F) {
@@ -49,9 +53,11 @@ func FuzzEvaluation(f *testing.F) {
 		if l.Value == nil {
 			t.Fatalf("Loaded without a value")
 		}
-		// Later checks on the decoded value must not panic either, and
-		// their findings must be locatable.
-		checkFindings(t, l.Locate(l.Value.Consistency()))
+		// The assessment pipeline on the decoded value (validation, the
+		// framework checks, scoring, consistency, target quality) must not
+		// panic either, and its findings must be locatable.
+		a := assess.Assess(l.Value, fuzzLibrary(t), assess.Options{Quality: DefaultQuality(), ReadErrors: ds.Err() != nil})
+		checkFindings(t, l.Locate(a.Findings))
 		for _, m := range []string{"execution_rate", "carryover_rate", "sangong_rate", "public_funds_rate"} {
 			_, _ = l.Value.Measure(m)
 		}
@@ -80,5 +86,59 @@ func FuzzFramework(f *testing.F) {
 				t.Fatalf("WithPoints(nil) on an accepted framework: %v", err)
 			}
 		}
+	})
+}
+
+// fuzzLibrary is the built-in framework library, loaded once.
+var fuzzLibrary = func() func(t *testing.T) *Library {
+	var lib *Library
+	return func(t *testing.T) *Library {
+		if lib == nil {
+			l, ds := LoadLibrary()
+			if ds.Err() != nil {
+				t.Fatal(ds)
+			}
+			lib = l
+		}
+		return lib
+	}
+}()
+
+// FuzzQualityRules: a target-quality rules file is read or refused with
+// located findings, never a panic; rules that pass validate again.
+func FuzzQualityRules(f *testing.F) {
+	data, err := rules.FS.ReadFile(DefaultQualityFile)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte("id: q\noutputs: {enabled: true, required: [数量指标], source: s}\ncost: {enabled: true, units: {元: 0}}\n"))
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		q, ds := QualityRules("x.yaml", data)
+		checkFindings(t, ds)
+		if q != nil && len(q.Validate()) != 0 {
+			t.Fatalf("accepted rules fail Validate: %v", q.Validate())
+		}
+	})
+}
+
+// FuzzExante: an ex-ante record is read, assessed and its findings located
+// without a panic, whatever the bytes.
+func FuzzExante(f *testing.F) {
+	data, err := os.ReadFile("../../examples/exante-qinghe-health-2025.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, ds := Exante("x.yaml", data)
+		checkFindings(t, ds)
+		if l == nil {
+			return
+		}
+		a := exante.Assess(l.Value, fuzzLibrary(t), exante.Options{})
+		checkFindings(t, l.Locate(a.Findings))
 	})
 }
