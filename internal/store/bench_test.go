@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/jixiao/jixiao/internal/cputime"
 	"github.com/jixiao/jixiao/internal/money"
 )
 
@@ -222,12 +223,12 @@ func BenchmarkOpenYears(b *testing.B) {
 				if _, err := s.Import(context.Background(), entries, "bench", ""); err != nil {
 					b.Fatal(err)
 				}
-				start, startCPU := time.Now(), cpuTime()
+				start, startCPU := time.Now(), cputime.Used()
 				if _, err := s.OpenYears(context.Background(), reqs, "bench", ""); err != nil {
 					b.Fatal(err)
 				}
 				d += time.Since(start)
-				cpu += cpuTime() - startCPU
+				cpu += cputime.Used() - startCPU
 				s.Close()
 			}
 			// The CPU time is this process's (for PostgreSQL, the

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/cputime"
 	"github.com/jixiao/jixiao/internal/demo"
 	"github.com/jixiao/jixiao/internal/store"
 )
@@ -90,7 +91,7 @@ func runLoad(b *testing.B, rate int) {
 		return targets[n%len(targets)], n, true
 	}
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Used()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i, c := range clients {
@@ -133,7 +134,7 @@ func runLoad(b *testing.B, rate int) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	cpu := cpuTime() - cpu0
+	cpu := cputime.Used() - cpu0
 	b.StopTimer()
 	if failures > 0 {
 		b.Errorf("%d of %d requests failed", failures, len(samples))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/jixiao/jixiao/internal/cputime"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 )
@@ -50,9 +51,9 @@ const readBudget = 2 * time.Second
 // readBudget.
 func timedRead(t *testing.T, data []byte) (*evaluation.Evaluation, diag.List) {
 	t.Helper()
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), cputime.Used()
 	ev, ds := Read("x.xlsx", data)
-	took := cpuTime() - cpu
+	took := cputime.Used() - cpu
 	if cpu == 0 {
 		took = time.Since(start)
 	}
