@@ -62,7 +62,7 @@ func TestKeepBaseline(t *testing.T) {
 	up.Finance.Budget.Adjusted = wan("1200") // year-end
 	up.Targets = append(up.Targets, Target{Code: "T9", Name: "新增指标", Category: "output", Direction: ">=", Target: "1", Actual: "2"})
 	up.Targets[0], up.Targets[1] = up.Targets[1], up.Targets[0] // order does not matter
-	up.Projects[0].Targets = nil                                 // a declared indicator dropped
+	up.Projects[0].Targets = nil                                // a declared indicator dropped
 	up.Projects[0].Initial = wan("90")
 	ds := up.KeepBaseline(b)
 
