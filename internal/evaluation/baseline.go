@@ -1,7 +1,6 @@
 package evaluation
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"reflect"
@@ -53,15 +52,56 @@ func Declared(e *Evaluation) *DeclaredPart {
 
 // Clone returns a deep copy of d.
 func (d *DeclaredPart) Clone() *DeclaredPart {
-	data, err := json.Marshal(d)
-	if err != nil {
-		panic(fmt.Sprintf("declared part cannot be encoded: %v", err))
+	out := new(DeclaredPart)
+	deepCopy(reflect.ValueOf(out).Elem(), reflect.ValueOf(d).Elem())
+	return out
+}
+
+// deepCopy sets dst to a copy of src sharing no pointer, slice or map
+// with it. Unexported fields (those of civil.Date) are values, copied
+// with their struct.
+func deepCopy(dst, src reflect.Value) {
+	switch src.Kind() {
+	case reflect.Pointer:
+		if src.IsNil() {
+			dst.SetZero()
+			return
+		}
+		p := reflect.New(src.Type().Elem())
+		deepCopy(p.Elem(), src.Elem())
+		dst.Set(p)
+	case reflect.Slice:
+		if src.IsNil() {
+			dst.SetZero()
+			return
+		}
+		s := reflect.MakeSlice(src.Type(), src.Len(), src.Len())
+		for i := range src.Len() {
+			deepCopy(s.Index(i), src.Index(i))
+		}
+		dst.Set(s)
+	case reflect.Map:
+		if src.IsNil() {
+			dst.SetZero()
+			return
+		}
+		m := reflect.MakeMapWithSize(src.Type(), src.Len())
+		for _, k := range src.MapKeys() {
+			v := reflect.New(src.Type().Elem()).Elem()
+			deepCopy(v, src.MapIndex(k))
+			m.SetMapIndex(k, v)
+		}
+		dst.Set(m)
+	case reflect.Struct:
+		dst.Set(src)
+		for i := range src.NumField() {
+			if src.Type().Field(i).IsExported() {
+				deepCopy(dst.Field(i), src.Field(i))
+			}
+		}
+	default:
+		dst.Set(src)
 	}
-	var out DeclaredPart
-	if err := json.Unmarshal(data, &out); err != nil {
-		panic(fmt.Sprintf("declared part cannot be decoded: %v", err))
-	}
-	return &out
 }
 
 // declaredTarget keeps a target's declared fields (and its Adjusted
