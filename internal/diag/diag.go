@@ -68,6 +68,8 @@ const (
 	QualityTrivial      = "W194" // a target that cannot fail ("≥0", every indicator "=100%")
 	QualityCost         = "W195" // a cost indicator above the project's budget
 	YearEndEarly        = "E184" // a year-end value entered before the evaluation stage
+	NotDeclared         = "W182" // an indicator or project that is in no approved baseline
+	BaselineKept        = "W183" // a frozen declared field differed in a write; the approved value was kept
 	// Ex-ante evaluation (事前绩效评估) records.
 	ExanteNotNeeded    = "I210" // the proposal needs no ex-ante evaluation by its kind and amount
 	ExanteAssessor     = "E210" // the assessor is not the one the amount requires
@@ -202,7 +204,8 @@ var Documented = map[string]string{
 	BadText: "文本包含不允许的字符", TextTooLong: "文本超过长度上限", MasterKept: "部门登记信息与系统登记不一致，以系统登记为准",
 	QualityOutputs: "项目缺少规定类别的产出指标", QualityEffects: "项目效益指标不足", QualitySatisfaction: "面向服务对象的项目缺少满意度指标",
 	QualityQuantitative: "定量指标缺少度量单位或指标值", QualityTrivial: "指标值无法反映绩效（≥0 或全部 =100%）", QualityCost: "成本指标超过项目预算",
-	YearEndEarly:    "年终自评开始前填写了年终数据",
+	YearEndEarly: "年终自评开始前填写了年终数据",
+	NotDeclared:  "指标未经申报（不在批复的绩效目标中）", BaselineKept: "批复的绩效目标与上传数据不一致，以批复为准",
 	ExanteNotNeeded: "按项目类型和金额无须开展事前绩效评估", ExanteAssessor: "事前绩效评估的评估主体与金额要求不符",
 	ConclusionNoReason: "评估结论与得分对应的结论不同且未说明理由", ConclusionStated: "评估结论与得分对应的结论不同（附理由）",
 	DeclaredFunds: "申报资金构成与预算数不符", DeclaredDates: "项目起止时间或实施进度计划的日期有误",

@@ -214,6 +214,27 @@ type Target struct {
 	Basis      string      `yaml:"basis,omitempty" json:"basis,omitempty"`
 	Milestones *Milestones `yaml:"milestones,omitempty" json:"milestones,omitempty"`
 	Remark     string      `yaml:"remark,omitempty" json:"remark,omitempty"`
+
+	// Adjusted is set by the store, never by the department, on an
+	// indicator an approved 目标调整 changed or added (docs/cycle.md §4).
+	Adjusted *Adjusted `yaml:"adjusted,omitempty" json:"adjusted,omitempty"`
+}
+
+// Adjusted says that an approved target adjustment (目标调整) changed an
+// indicator: the adjustment's number, the indicator as approved before
+// it was first adjusted (nil for an indicator the adjustment added) and
+// the adjustment's reason.
+type Adjusted struct {
+	Number int           `yaml:"number" json:"number"`
+	From   *AdjustedFrom `yaml:"from,omitempty" json:"from,omitempty"`
+	Reason string        `yaml:"reason" json:"reason"`
+}
+
+// AdjustedFrom is an indicator's value before its adjustment.
+type AdjustedFrom struct {
+	Direction string `yaml:"direction" json:"direction"`
+	Target    string `yaml:"target" json:"target"`
+	Unit      string `yaml:"unit,omitempty" json:"unit,omitempty"`
 }
 
 // Target value bases (取值依据), as 财预〔2021〕101号 classifies them.

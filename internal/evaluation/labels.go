@@ -48,6 +48,8 @@ var fieldLabels = map[string]string{
 	"Target.level": "评价等级", "Target.score": "得分", "Target.points": "分值", "Target.deviation": "偏差原因",
 	"Target.deductions": "扣分", "Target.evidence": "佐证材料",
 	"Target.basis": "取值依据", "Target.milestones": "季度节点值", "Target.remark": "备注",
+	"Target.adjusted": "目标调整", "Adjusted.number": "调整编号", "Adjusted.from": "调整前指标值", "Adjusted.reason": "调整原因",
+	"AdjustedFrom.direction": "指标方向", "AdjustedFrom.target": "指标值", "AdjustedFrom.unit": "计量单位",
 	"Deduction.points": "扣分", "Deduction.reason": "扣分原因", "Deduction.evidence": "佐证材料",
 
 	"Input.not_applicable": "不适用原因", "Input.checklist": "检查项", "Input.level": "评价等级", "Input.score": "得分",

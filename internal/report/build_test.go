@@ -273,3 +273,40 @@ func TestScoresPrintWithTheSameDecimals(t *testing.T) {
 		t.Error("the total row does not keep with the rows above")
 	}
 }
+
+// An indicator changed by an approved 目标调整 prints its target as
+// adjusted, with the value first approved, in the department and project
+// tables; one the adjustment added says so.
+func TestAdjustedTargetsInTables(t *testing.T) {
+	d := build(t, "../../examples/tianhe-gov-office-2023.yaml", func(ev *evaluation.Evaluation) {
+		ev.Targets[0].Adjusted = &evaluation.Adjusted{Number: 2, Reason: "任务调整", From: &evaluation.AdjustedFrom{Direction: ">=", Target: "2500", Unit: "件"}}
+		ev.Projects[0].Targets[0].Target = "360"
+		ev.Projects[0].Targets[0].Adjusted = &evaluation.Adjusted{Number: 1, Reason: "r", From: &evaluation.AdjustedFrom{Direction: ">=", Target: "365", Unit: "天"}}
+		ev.Projects[0].Targets[1].Adjusted = &evaluation.Adjusted{Number: 1, Reason: "r"}
+	})
+	var cells []string
+	for _, tb := range d.Tables() {
+		for _, r := range tb.Rows {
+			for _, c := range r.Cells {
+				cells = append(cells, c.Text)
+			}
+		}
+	}
+	all := strings.Join(cells, "\n")
+	for _, want := range []string{"≥2000件（经第2号目标调整，原为≥2500件）", "≥360天（经第1号目标调整，原为≥365天）", "≥100%（经第1号目标调整新增）"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no cell %q", want)
+		}
+	}
+	// Without the marker the target prints as before.
+	plain := build(t, "../../examples/tianhe-gov-office-2023.yaml", nil)
+	for _, tb := range plain.Tables() {
+		for _, r := range tb.Rows {
+			for _, c := range r.Cells {
+				if strings.Contains(c.Text, "目标调整") {
+					t.Errorf("unadjusted report says %q", c.Text)
+				}
+			}
+		}
+	}
+}

@@ -95,7 +95,11 @@ func (s *Store) Import(ctx context.Context, entries []Entry, actor, reason strin
 // The findings are warnings about the entries (File is the entry's
 // Source): diag.MasterKept for each department name, parent or region an
 // entry states otherwise than the registered master data, which was kept
-// and stored with the entry instead.
+// and stored with the entry instead. An entry replacing a year with
+// approved targets (after 批复) carries the latest baseline's declared
+// fields, as Update does (UpdateWith): diag.BaselineKept for each one it
+// stated otherwise, diag.NotDeclared for each project or indicator in no
+// baseline.
 func (s *Store) ImportWith(ctx context.Context, entries []Entry, opts ImportOptions) (Summary, diag.List, error) {
 	if err := checkField("", "导入人", evaluation.TextName, opts.Actor); err != nil {
 		return Summary{}, nil, err
@@ -152,6 +156,7 @@ type item struct {
 	oldPfw    sql.NullInt64
 	changes   []evaluation.Change
 	unchanged bool
+	kept      diag.List // what keeping the year's approved targets found
 }
 
 // prepareImport checks every entry and encodes its evaluation, before any
@@ -323,6 +328,9 @@ func (tx *txn) importItems(ctx context.Context, items []*item, pins []*pin, opts
 	*findings = ds
 	if err := tx.loadStored(ctx, items); err != nil {
 		return sum, err
+	}
+	for _, it := range items {
+		*findings = append(*findings, it.kept...)
 	}
 	var creates, replaces []*item
 	for _, it := range items {
@@ -594,6 +602,9 @@ func (tx *txn) loadStored(ctx context.Context, items []*item) error {
 	if err != nil {
 		return err
 	}
+	if err := tx.keepBaselines(ctx, ids, byID); err != nil {
+		return err
+	}
 	// Documents are read a chunk at a time, compared and dropped. The
 	// comparison may query too, so the rows are closed first (a
 	// PostgreSQL connection serves one result at a time).
@@ -609,6 +620,41 @@ func (tx *txn) loadStored(ctx context.Context, items []*item) error {
 		}
 		return nil
 	})
+}
+
+// keepBaselines makes the items replacing years with approved targets
+// carry their latest baseline (keepBaseline, scored again where that
+// changed a year in the evaluation stage); the warnings are kept with the
+// item.
+func (tx *txn) keepBaselines(ctx context.Context, ids []int64, byID map[int64]*item) error {
+	baselines, err := tx.latestBaselines(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		b, ok := baselines[id]
+		if !ok {
+			continue
+		}
+		it := byID[id]
+		pinned := func() ([]byte, []byte, error) {
+			var pcon []byte
+			if it.pfw != nil {
+				pcon = it.pfw.fw.Source
+			}
+			return it.fw.fw.Source, pcon, nil
+		}
+		res, data, found, err := keepBaseline(it.Evaluation, b.data, it.stage, it.Result, pinned)
+		if err != nil {
+			return err
+		}
+		it.Result, it.data = res, data
+		for _, f := range found {
+			f.File = it.name
+			it.kept = append(it.kept, f)
+		}
+	}
+	return nil
 }
 
 // documents reads the stored evaluations of department-years.

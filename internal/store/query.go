@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jixiao/jixiao/internal/apperr"
+	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/scoring"
@@ -299,24 +300,37 @@ func (tx *txn) findDepartmentYear(ctx context.Context, code string, year int) (i
 // changed field is recorded in history; data equal to what is stored
 // writes nothing. It returns the version now stored.
 func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluation.Evaluation, res *scoring.Result, expectedVersion int, actor, reason string) (int, error) {
+	v, _, err := s.UpdateWith(ctx, code, year, ev, res, expectedVersion, actor, reason)
+	return v, err
+}
+
+// UpdateWith is Update returning the warnings of what the store kept. A
+// year with approved targets (a baseline: after 批复) always carries the
+// latest baseline's declared fields (evaluation.KeepBaseline): the
+// findings hold a W183 for each declared field ev stated otherwise and a
+// W182 for each project or indicator in no baseline. When keeping the
+// baseline changed ev in the evaluation stage, the year is scored again
+// with its pinned frameworks and that score is stored instead of res.
+func (s *Store) UpdateWith(ctx context.Context, code string, year int, ev *evaluation.Evaluation, res *scoring.Result, expectedVersion int, actor, reason string) (int, diag.List, error) {
 	switch {
 	case ev == nil:
-		return 0, errorf(apperr.EINVALID, "部门 %s %d 年度：缺少评价数据", code, year)
+		return 0, nil, errorf(apperr.EINVALID, "部门 %s %d 年度：缺少评价数据", code, year)
 	case ev.Department.Code != code || ev.Year != year:
-		return 0, errorf(apperr.EINVALID, "部门 %s %d 年度：修改后的数据属于部门 %s %d 年度，不能更改部门编码或年度", code, year, ev.Department.Code, ev.Year)
+		return 0, nil, errorf(apperr.EINVALID, "部门 %s %d 年度：修改后的数据属于部门 %s %d 年度，不能更改部门编码或年度", code, year, ev.Department.Code, ev.Year)
 	case res != nil && len(res.Projects) != len(ev.Projects):
-		return 0, errorf(apperr.EINVALID, "部门 %s %d 年度有 %d 个项目，评分结果却有 %d 个", code, year, len(ev.Projects), len(res.Projects))
+		return 0, nil, errorf(apperr.EINVALID, "部门 %s %d 年度有 %d 个项目，评分结果却有 %d 个", code, year, len(ev.Projects), len(res.Projects))
 	}
 	if err := checkEvaluationText(ev, fmt.Sprintf("部门 %s %d 年度", code, year)); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if err := checkField("", "修改人", evaluation.TextName, actor); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if err := checkField("", "修改原因", evaluation.TextParagraph, reason); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	newVersion := expectedVersion
+	var found diag.List
 	err := s.withTx(ctx, func(tx *txn) error {
 		var (
 			id      int64
@@ -359,9 +373,20 @@ func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluatio
 		if len(ev.Projects) > 0 && (!pfwID.Valid || pfwID.String != ev.ProjectFrameworkID()) {
 			return errorf(apperr.EINVALID, "部门 %s %d 年度未按项目指标框架 %s 评分；更换框架请重新导入", code, year, ev.ProjectFrameworkID())
 		}
-		ev.KeepMaster(master)
-		data, err := json.Marshal(ev)
+		found = ev.KeepMaster(master)
+		baselines, err := tx.latestBaselines(ctx, []int64{id})
 		if err != nil {
+			return err
+		}
+		var data []byte
+		if b, ok := baselines[id]; ok {
+			var kept diag.List
+			res, data, kept, err = keepBaseline(ev, b.data, stage, res, func() ([]byte, []byte, error) { return tx.pinnedFrameworks(ctx, id) })
+			if err != nil {
+				return err
+			}
+			found = append(found, kept...)
+		} else if data, err = json.Marshal(ev); err != nil {
 			return errorf(apperr.EINVALID, "部门 %s %d 年度的数据无法编码：%v", code, year, err)
 		}
 		var old evaluation.Evaluation
@@ -402,9 +427,9 @@ func (s *Store) Update(ctx context.Context, code string, year int, ev *evaluatio
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	return newVersion, nil
+	return newVersion, found, nil
 }
 
 // Filter selects department-years for ListFiltered. A zero field selects

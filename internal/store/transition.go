@@ -65,6 +65,9 @@ func checkDepartment(u User, code string, year int) error {
 // reason and the actor's username as actor; a stage move first adds a row
 // at path "stage" with the old and new stage, the same reason and actor. Stored files of the
 // department-year's published report (PublishedDocument) are deleted.
+// 批复 (declaration → execution) also stores the year's declared part as
+// its approved baseline (target_baselines, kind approval) in the same
+// transaction, recorded at path "baseline[N]" after the status row.
 func (s *Store) Transition(ctx context.Context, code string, year int, to string, actor User, comment string, expectedVersion int) (int, error) {
 	comment = strings.TrimSpace(comment)
 	var newVersion int
@@ -128,6 +131,15 @@ func (s *Store) Transition(ctx context.Context, code string, year int, to string
 			VALUES (?, ?, ?, ?, 'status', 'status', ?, ?, ?)`, st.id, newVersion, now, a.Username, st.status, to, comment)
 		if err != nil {
 			return fmt.Errorf("写入修改记录失败：%w", err)
+		}
+		if st.stage == workflow.Declaration && t.Target() == workflow.Execution {
+			// 批复: the declared part as it stands is the approved
+			// baseline, frozen from now on.
+			reason := comment
+			if reason == "" {
+				reason = t.Action
+			}
+			return tx.writeApprovalBaseline(ctx, st.id, newVersion, a.Username, reason, now)
 		}
 		return nil
 	})
