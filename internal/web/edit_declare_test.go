@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/money"
+	"github.com/jixiao/jixiao/internal/workbook"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
@@ -209,5 +211,180 @@ func TestDeclarationEdit(t *testing.T) {
 		if strings.Contains(hist, raw) {
 			t.Errorf("history page shows the raw path %s", raw)
 		}
+	}
+}
+
+// TestDeclarationChecks: the live check shows a target-quality warning
+// beside its field as the editor types and drops it when the entry is
+// put right; a bad amount is refused next to its field and nothing is
+// saved; a form made from an older version is 409.
+func TestDeclarationChecks(t *testing.T) {
+	e := newEnv(t)
+	openDeclaration(t, e)
+	before := e.record(codeA, 2024)
+	form := declFormValues(t, e.get(editorA, declPath+"/edit").Body.String())
+	form.Set("reason", "检查")
+	qi := -1
+	for j, tg := range before.Evaluation.Projects[0].Targets {
+		if tg.Direction == framework.AtLeast && tg.Unit != "" {
+			qi = j
+			break
+		}
+	}
+	if qi < 0 {
+		t.Fatal("no ≥ indicator with a unit in the first project")
+	}
+	q := "projects[0].targets[" + strconv.Itoa(qi) + "]"
+	id := editFieldID("f-", q+".target")
+	name := before.Evaluation.Projects[0].Targets[qi].Name
+	warn := "指标“" + name + "”的指标值为“≥0”"
+	if frag := e.declPreview(form); strings.Contains(frag, warn) {
+		t.Fatalf("the stored declaration already has %q", warn)
+	}
+	zero := cloneValues(form)
+	zero.Set(q+".target", "0")
+	frag := e.declPreview(zero)
+	if !strings.Contains(frag, warn) || !strings.Contains(frag, `href="#`+id+`"`) || !strings.Contains(frag, "绩效目标质量审核") {
+		t.Fatalf("≥0 gives no W194 linked to %s:\n%s", id, frag)
+	}
+	// The full page (the no-script 检查 button) shows it on the field.
+	w := e.post(editorA, declPath+"/edit/preview", zero)
+	if !regexp.MustCompile(`id="` + id + `-warn" class="field-warning">提示：[^<]*≥0`).MatchString(w.Body.String()) {
+		t.Errorf("the field %s shows no warning", id)
+	}
+	zero.Set(q+".target", "5")
+	if frag := e.declPreview(zero); strings.Contains(frag, warn) {
+		t.Errorf("the warning stays after the value is put right:\n%s", frag)
+	}
+	// Removing a project's only 时效 indicator makes W190 name it.
+	pi, ti := -1, -1
+	for i, p := range before.Evaluation.Projects {
+		n, at := 0, -1
+		for j, tg := range p.Targets {
+			if tg.Subcategory == "时效指标" {
+				n, at = n+1, j
+			}
+		}
+		if n == 1 {
+			pi, ti = i, at
+			break
+		}
+	}
+	if pi < 0 {
+		t.Fatal("no project with exactly one 时效 indicator")
+	}
+	pname := before.Evaluation.Projects[pi].Name
+	w190 := regexp.MustCompile("项目“" + regexp.QuoteMeta(pname) + "”缺少产出指标中的[^<]*时效指标")
+	if frag := e.declPreview(form); w190.MatchString(frag) {
+		t.Fatalf("%s already lacks a 时效 indicator", pname)
+	}
+	rm := cloneValues(form)
+	rm.Set(fmt.Sprintf("remove.projects[%d].targets[%d]", pi, ti), "1")
+	if frag := e.declPreview(rm); !w190.MatchString(frag) {
+		t.Errorf("removing the 时效 indicator of %s gives no W190:\n%s", pname, frag)
+	}
+
+	// A bad amount: refused on its field, named, nothing saved.
+	bad := cloneValues(form)
+	bad.Set("projects[0].initial", "12万x")
+	bad.Set("declaration.funds.own", "1,2,3")
+	w = e.post(editorA, declPath+"/edit", bad)
+	body := w.Body.String()
+	if w.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("bad amount: %d", w.Code)
+	}
+	for _, f := range []string{"projects[0].initial", "declaration.funds.own"} {
+		fid := editFieldID("f-", f)
+		if !regexp.MustCompile(`id="` + fid + `-err" class="field-error">金额格式不正确（应为元或万元`).MatchString(body) {
+			t.Errorf("%s: no error beside the field", f)
+		}
+	}
+	if !strings.Contains(body, before.Evaluation.Projects[0].Name) || !strings.Contains(body, `value="12万x"`) {
+		t.Errorf("the refusal does not name the project or lost what was typed")
+	}
+	if e.record(codeA, 2024).Version != before.Version {
+		t.Fatal("a bad amount was saved")
+	}
+
+	// A stale version: 409, nothing saved.
+	ok := cloneValues(form)
+	ok.Set("overall_goal", "新的年度总体目标。")
+	if w := e.post(editorA, declPath+"/edit", ok); w.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", w.Code, firstLines(w.Body.String(), 80))
+	}
+	v := e.record(codeA, 2024).Version
+	ok.Set("overall_goal", "再改一次。")
+	if w := e.post(editorA, declPath+"/edit", ok); w.Code != http.StatusConflict {
+		t.Errorf("stale form: %d, want 409", w.Code)
+	}
+	if got := e.record(codeA, 2024); got.Version != v || got.Evaluation.OverallGoal != "新的年度总体目标。" {
+		t.Errorf("stale form saved: version %d, goal %q", got.Version, got.Evaluation.OverallGoal)
+	}
+}
+
+// TestDeclarationAccess: the approver and other departments may not
+// change a declaration; once submitted the editor may not either; in the
+// execution stage the declared targets are frozen. The self-score forms
+// stay closed before the evaluation stage.
+func TestDeclarationAccess(t *testing.T) {
+	e := newEnv(t)
+	openDeclaration(t, e)
+	for user, want := range map[string]int{approverA: 403, editorB: 404, reviewer: 403} {
+		if w := e.get(user, declPath+"/edit"); w.Code != want {
+			t.Errorf("%s: %d, want %d", user, w.Code, want)
+		}
+	}
+	ws := e.get(editorA, declPath).Body.String()
+	if strings.Contains(ws, "修改自评得分") {
+		t.Error("a declaration offers the self-score forms")
+	}
+	v := strconv.Itoa(e.version(codeA, 2024))
+	if w := e.post(editorA, declPath+"/transition", url.Values{"to": {workflow.Submitted}, "version": {v}}); w.Code != 303 {
+		t.Fatalf("submit: %d", w.Code)
+	}
+	if w := e.get(editorA, declPath+"/edit"); w.Code != 403 {
+		t.Errorf("submitted declaration: %d, want 403", w.Code)
+	}
+	for _, step := range []struct{ user, to string }{{approverA, workflow.Approved}, {reviewer, workflow.UnderReview}, {reviewer, workflow.Draft}} {
+		v := strconv.Itoa(e.version(codeA, 2024))
+		if w := e.post(step.user, declPath+"/transition", url.Values{"to": {step.to}, "version": {v}}); w.Code != 303 {
+			t.Fatalf("%s → %s: %d", step.user, step.to, w.Code)
+		}
+	}
+	if rec := e.record(codeA, 2024); rec.Stage != workflow.Execution || rec.Status != workflow.Draft {
+		t.Fatalf("after 批复: %s %s", rec.Stage, rec.Status)
+	}
+	w := e.get(editorA, declPath+"/edit")
+	if w.Code != 403 || !strings.Contains(w.Body.String(), "已批复") {
+		t.Errorf("execution stage: %d\n%s", w.Code, firstLines(w.Body.String(), 40))
+	}
+}
+
+// TestDeclarationWorkbook: the workbook round trip works in the
+// declaration stage, the upload assessed for the stage: the downloaded
+// workbook goes back unchanged, and one with a year-end value entered
+// early is refused naming it (E184).
+func TestDeclarationWorkbook(t *testing.T) {
+	e := newEnv(t)
+	openDeclaration(t, e)
+	data := e.downloadWorkbook(editorA, declPath)
+	v := strconv.Itoa(e.version(codeA, 2024))
+	w := e.uploadFile(editorA, declPath+"/workbook", v, "核对申报", "天河2024.xlsx", data)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("upload: %d\n%s", w.Code, firstLines(w.Body.String(), 80))
+	}
+	if flash := e.flashAfter(editorA, w); !strings.Contains(flash, "没有修改任何数据") && !strings.Contains(flash, "绩效目标申报已更新") {
+		t.Errorf("flash %q", flash)
+	}
+	rec := e.record(codeA, 2024)
+	wb := openXLSX(t, data)
+	cell := wb.cell(workbook.SheetTargets, "三级指标", rec.Evaluation.Targets[0].Name, "实际完成值")
+	wb.set(workbook.SheetTargets, cell, "12")
+	w = e.uploadFile(editorA, declPath+"/workbook", strconv.Itoa(rec.Version), "提前填写实际值", "天河2024.xlsx", wb.bytes())
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "开始年终自评") {
+		t.Errorf("a year-end value in a declaration: %d\n%s", w.Code, firstLines(w.Body.String(), 80))
+	}
+	if e.record(codeA, 2024).Version != rec.Version {
+		t.Error("the refused workbook was saved")
 	}
 }
