@@ -70,11 +70,32 @@ func canEdit(u *store.User, l store.Listing) error {
 		return forbidden("只有本部门的%s可以修改自评得分", workflow.RoleNames[workflow.Editor])
 	}
 	if !l.Scored() {
-		// The web forms edit the year-end self-evaluation and rescore it;
-		// a year before the evaluation stage has no score to edit. The
-		// declaration is changed by importing its data file for now.
+		// The self-scores are the year-end evaluation's; a year before
+		// the evaluation stage has no score to edit.
 		return forbidden("当前处于“%s”阶段，年终自评数据在“开始年终自评”后才能在线修改", l.StageName())
 	}
+	return editableStatus(l)
+}
+
+// canEditData: the department's editor may change the data (the edit
+// form, the workbook round trip) while it is with the department, in the
+// declaration stage (the declared targets, docs/cycle.md §4) and in the
+// evaluation stage (the year-end figures). In the execution stage the
+// declared part is frozen and changes by 目标调整, which is not on the
+// web yet.
+func canEditData(u *store.User, l store.Listing) error {
+	if !inOwnDepartment(u, l) || u.Role != workflow.Editor {
+		return forbidden("只有本部门的%s可以修改填报数据", workflow.RoleNames[workflow.Editor])
+	}
+	if l.Stage == workflow.Execution {
+		return forbidden("当前处于“%s”阶段，申报的绩效目标已批复，不能在线修改；年终自评数据在“开始年终自评”后才能在线修改", l.StageName())
+	}
+	return editableStatus(l)
+}
+
+// editableStatus refuses a status in which the department may not change
+// the data: only draft or returned data may be changed.
+func editableStatus(l store.Listing) error {
 	if !workflow.Editable(l.Status) {
 		return forbidden("当前状态为“%s”，不能修改；只有草稿或已退回的数据可以修改", l.StatusName())
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/money"
@@ -30,6 +31,9 @@ const (
 	ekLevel                     // 达成, 部分达成 or 未达成
 	ekPoints                    // points, optional
 	ekParagraph                 // a paragraph
+	ekChoice                    // one of the field's options, or empty
+	ekChoiceReq                 // one of the field's options, required
+	ekDate                      // a date YYYY-MM-DD, optional
 )
 
 // editValue is a field's value once read.
@@ -37,6 +41,7 @@ type editValue struct {
 	fen    *money.Fen
 	text   string
 	points *num.Points
+	date   civil.Date
 }
 
 // editField is one input of the edit form. Its name is the data path of
@@ -47,12 +52,16 @@ type editField struct {
 	Kind                  editKind
 	Value                 string   // what the input shows
 	Errors, Warnings      []string // problems found, without the field's name
-	name                  string   // the field's full name, for messages
-	set                   func(ev *evaluation.Evaluation, v editValue)
+	// Options are the choices of a select (ekChoice, ekChoiceReq).
+	Options []editOption
+	name    string // the field's full name, for messages
+	wan     bool   // an amount that may be typed in 万元 too
+	set     func(ev *evaluation.Evaluation, v editValue)
 }
 
 func (f *editField) Textarea() bool { return f.Kind == ekParagraph }
 func (f *editField) Select() bool   { return f.Kind == ekLevel }
+func (f *editField) Choice() bool   { return f.Kind == ekChoice || f.Kind == ekChoiceReq }
 func (f *editField) Numeric() bool {
 	switch f.Kind {
 	case ekMoney, ekMoneyZero, ekMoneyOpt, ekNumber, ekPoints:
@@ -61,7 +70,7 @@ func (f *editField) Numeric() bool {
 	return false
 }
 func (f *editField) Required() bool {
-	return f.Kind == ekMoney || f.Kind == ekNumber || f.Kind == ekLevel
+	return f.Kind == ekMoney || f.Kind == ekNumber || f.Kind == ekLevel || f.Kind == ekChoiceReq
 }
 
 // DescribedBy lists the ids of the texts that describe the field: its
@@ -93,6 +102,10 @@ type editGroup struct {
 	// clear, when set, removes the thing when every field is left empty
 	// (the “三公” expenses, a project's funding).
 	clear func(ev *evaluation.Evaluation)
+	// Remove names the checkbox that removes the row (the declaration
+	// form's targets and projects); Removed says it is ticked.
+	Remove  string
+	Removed bool
 }
 
 func (g *editGroup) DescribedBy() string {
@@ -108,6 +121,7 @@ func (g *editGroup) add(f *editField) {
 type editSection struct {
 	ID, Title, Note string
 	Groups          []*editGroup
+	Adds            []editAdd // buttons adding a row to a list
 }
 
 func (sec *editSection) group(path, legend, note string) *editGroup {
@@ -386,6 +400,9 @@ func (f *editField) read(raw string) (editValue, string) {
 		v, err := money.Parse(t)
 		if err != nil {
 			msg := "金额格式不正确（应为元，最多两位小数）"
+			if f.wan {
+				msg = "金额格式不正确（应为元或万元，如 1,200,000 或 120万元）"
+			}
 			var pe *money.ParseError
 			if errors.As(err, &pe) {
 				msg += fmt.Sprintf("：“%s”%s", t, pe.Reason)
@@ -423,6 +440,30 @@ func (f *editField) read(raw string) (editValue, string) {
 		return editValue{points: &p}, ""
 	case ekParagraph:
 		return editValue{text: strings.TrimSpace(strings.ReplaceAll(raw, "\r\n", "\n"))}, ""
+	case ekChoice, ekChoiceReq:
+		if t == "" {
+			if f.Kind == ekChoiceReq {
+				return editValue{}, "请选择"
+			}
+			return editValue{}, ""
+		}
+		var names []string
+		for _, o := range f.Options {
+			if o.Value == t {
+				return editValue{text: t}, ""
+			}
+			names = append(names, o.Label)
+		}
+		return editValue{}, "请从列表中选择（" + strings.Join(names, "、") + "）"
+	case ekDate:
+		if t == "" {
+			return editValue{}, ""
+		}
+		d, err := civil.ParseDate(t)
+		if err != nil {
+			return editValue{}, fmt.Sprintf("“%s”不是有效的日期，应为 YYYY-MM-DD（如 2024-02-10）", t)
+		}
+		return editValue{date: d}, ""
 	}
 	return editValue{text: t}, ""
 }

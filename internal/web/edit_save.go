@@ -51,6 +51,10 @@ type editPage struct {
 	MaxUpload        string
 	// Preview is the form's preview (preview.go), nil unless one was asked.
 	Preview *previewResult
+	// Declaration: the year is in the declaration stage and the form is
+	// its declaration (edit_declare.go), with Hidden the row counts.
+	Declaration bool
+	Hidden      []editHidden
 
 	fields map[string]*editField
 	groups []*editGroup
@@ -58,12 +62,30 @@ type editPage struct {
 }
 
 func newEditPage(sc *scored) *editPage {
+	if !sc.rec.Scored() {
+		return newDeclarationPage(sc, sc.rec.Evaluation)
+	}
 	p := &editPage{
 		Base: evaluationPath(sc.rec.Listing), Listing: sc.rec.Listing,
 		Total: sc.res.Total, Points: sc.res.Points, Grade: sc.res.Grade,
 		Sections: buildEditForm(sc.rec.Evaluation), MaxUpload: maxWorkbookUploadText,
-		fields: map[string]*editField{}, bad: map[string]bool{},
 	}
+	p.index()
+	return p
+}
+
+// newDeclarationPage is the declaration form for a year in the
+// declaration stage, showing the rows of ev.
+func newDeclarationPage(sc *scored, ev *evaluation.Evaluation) *editPage {
+	p := &editPage{Base: evaluationPath(sc.rec.Listing), Listing: sc.rec.Listing, MaxUpload: maxWorkbookUploadText, Declaration: true}
+	p.Sections, p.Hidden = buildDeclarationForm(ev)
+	p.index()
+	return p
+}
+
+// index lists the page's groups and fields.
+func (p *editPage) index() {
+	p.fields, p.bad = map[string]*editField{}, map[string]bool{}
 	for _, sec := range p.Sections {
 		for _, g := range sec.Groups {
 			p.groups = append(p.groups, g)
@@ -72,7 +94,6 @@ func newEditPage(sc *scored) *editPage {
 			}
 		}
 	}
-	return p
 }
 
 // underPath reports whether path is at or below the data path parent.
@@ -145,6 +166,9 @@ func (p *editPage) currentFindings(sc *scored) {
 // their values.
 func (p *editPage) apply(form url.Values, ev *evaluation.Evaluation) {
 	for _, g := range p.groups {
+		if g.Removed {
+			continue // its entries go with it
+		}
 		type entry struct {
 			f   *editField
 			raw string
@@ -210,6 +234,9 @@ func readChangeReason(s string) (string, string) {
 func (s *server) renderEdit(w http.ResponseWriter, r *http.Request, status int, errMsg string, p *editPage) {
 	p.sortProblems()
 	title := fmt.Sprintf("修改填报数据：%s %d 年度", p.Listing.Department, p.Listing.Year)
+	if p.Declaration {
+		title = fmt.Sprintf("绩效目标申报：%s %d 年度", p.Listing.Department, p.Listing.Year)
+	}
 	s.render(w, r, status, "edit", title, errMsg, p)
 }
 
@@ -314,22 +341,33 @@ func (s *server) saveData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := sub.page
+	if sub.adding {
+		s.renderEdit(w, r, http.StatusOK, "", p)
+		return
+	}
 	if len(p.Errors) > 0 {
 		s.renderEdit(w, r, http.StatusUnprocessableEntity, "", p)
 		return
 	}
-	nv, err := s.st.Update(r.Context(), l.DepartmentCode, l.Year, sub.ev, sc.res, sub.version, u.Username, "修改预算决算数和绩效目标完成情况："+sub.reason)
+	what := "修改预算决算数和绩效目标完成情况："
+	if p.Declaration {
+		what = "修改绩效目标申报："
+	}
+	nv, err := s.st.Update(r.Context(), l.DepartmentCode, l.Year, sub.ev, sc.res, sub.version, u.Username, what+sub.reason)
 	if err != nil {
 		s.editSaveFailed(w, r, err)
 		return
 	}
-	if nv == sub.version {
+	var warns []string
+	for _, pw := range p.Warnings {
+		warns = append(warns, pw.Message)
+	}
+	switch {
+	case nv == sub.version:
 		s.setFlash(w, "提交的内容与现有数据相同，没有修改任何数据。")
-	} else {
-		var warns []string
-		for _, pw := range p.Warnings {
-			warns = append(warns, pw.Message)
-		}
+	case p.Declaration:
+		s.setFlash(w, flashWithWarnings("绩效目标申报已保存。", warns))
+	default:
 		s.setFlash(w, flashWithWarnings(fmt.Sprintf("填报数据已保存：总分 %s → %s 分，等级 %s。", sub.before.Total, sc.res.Total, sc.res.Grade), warns))
 	}
 	http.Redirect(w, r, evaluationPath(l), http.StatusSeeOther)
@@ -346,6 +384,9 @@ type editSubmission struct {
 	// scored says whether ev could be scored: sc.res is then ev's result,
 	// else sc is as it was and the page says why.
 	scored bool
+	// adding: the declaration form asked for a blank row (its add
+	// button); the form is shown again, nothing is saved.
+	adding bool
 }
 
 // readEdit reads the posted edit form for sc the one way both the save and
@@ -370,6 +411,10 @@ func readEdit(w http.ResponseWriter, r *http.Request, sc *scored) (sub *editSubm
 	}
 	if err != nil {
 		return nil, httpStatus(apperr.Code(err)), errorMessage(err), nil
+	}
+	if !sc.rec.Scored() {
+		sub, err := readDeclaration(r, sc, v)
+		return sub, 0, "", err
 	}
 	p := newEditPage(sc)
 	ev, err := cloneEvaluation(sc.rec.Evaluation)

@@ -12,6 +12,7 @@ import (
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/input"
+	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/workbook"
 )
@@ -184,7 +185,10 @@ func (s *server) uploadWorkbook(w http.ResponseWriter, r *http.Request) {
 	// Any data file the command line reads is read here too, by its
 	// content: a workbook, or YAML and JSON.
 	loaded, ds := input.Read(up.name, up.data)
-	before := sc.res.Total
+	var before num.Points
+	if sc.res != nil {
+		before = sc.res.Total
+	}
 	if loaded != nil {
 		// Whose data it is comes first: a workbook of another department
 		// or year, or of another framework, says so before anything else
@@ -193,6 +197,9 @@ func (s *server) uploadWorkbook(w http.ResponseWriter, r *http.Request) {
 		// Scored only when it reads without errors, as the command line's
 		// import does; checked either way, so every problem shows at once.
 		opts := changeOptions()
+		if !l.Scored() {
+			opts = declarationOptions()
+		}
 		opts.ReadErrors = ds.Err() != nil
 		ds = append(ds, loaded.Locate(sc.rescore(loaded.Value, opts).Findings)...)
 		// The department's master data is the administrator's: the data
@@ -223,9 +230,12 @@ func (s *server) uploadWorkbook(w http.ResponseWriter, r *http.Request) {
 	for _, f := range res.Warnings {
 		warns = append(warns, f.place()+f.Message)
 	}
-	if nv == v {
+	switch {
+	case nv == v:
 		s.setFlash(w, flashWithWarnings(fmt.Sprintf("填报表“%s”中的数据与现有数据相同，没有修改任何数据。", up.name), warns))
-	} else {
+	case !l.Scored():
+		s.setFlash(w, flashWithWarnings(fmt.Sprintf("填报表“%s”已导入，绩效目标申报已更新。", up.name), warns))
+	default:
 		s.setFlash(w, flashWithWarnings(fmt.Sprintf("填报表“%s”已导入：总分 %s → %s 分，等级 %s。", up.name, before, sc.res.Total, sc.res.Grade), warns))
 	}
 	http.Redirect(w, r, evaluationPath(l), http.StatusSeeOther)
@@ -241,8 +251,8 @@ func workbookBelongs(ev *evaluation.Evaluation, l store.Listing, sc *scored) dia
 	if ev.Year != l.Year {
 		ds.Add(diag.BadValue, "year", "填报表的年度为 %d，本页是 %d 年度的数据：请上传 %d 年度的填报表", ev.Year, l.Year, l.Year)
 	}
-	if ev.Framework != sc.res.Framework {
-		ds.Add(diag.BadValue, "framework", "填报表使用指标框架“%s”，本年度按“%s”评分；更换指标框架须由管理员重新导入", ev.Framework, sc.res.Framework)
+	if fw := sc.rec.Evaluation.Framework; ev.Framework != fw {
+		ds.Add(diag.BadValue, "framework", "填报表使用指标框架“%s”，本年度按“%s”评分；更换指标框架须由管理员重新导入", ev.Framework, fw)
 	}
 	if len(ev.Projects) > 0 {
 		if _, ok := sc.lib.Framework(ev.ProjectFrameworkID()); !ok {

@@ -48,6 +48,10 @@ type previewResult struct {
 	Projects      []previewProject
 	// Errors and Warnings are the page's, every one, in the form's order.
 	Errors, Warnings []editProblem
+	// Declaration: the form is a declaration (edit_declare.go), which
+	// has no score; the preview lists its problems and the target-quality
+	// findings only.
+	Declaration bool
 	// OOB marks the details for htmx's out-of-band swap: the fragment's
 	// first part goes to the live status line, the details beside it.
 	OOB bool
@@ -70,8 +74,8 @@ type previewProject struct {
 // newPreview lays out a read and checked form for the preview.
 func newPreview(sub *editSubmission, sc *scored) *previewResult {
 	p := sub.page
-	pr := &previewResult{Before: sub.before, Unreadable: len(p.bad), Errors: p.Errors, Warnings: p.Warnings}
-	if !sub.scored || pr.Unreadable > 0 {
+	pr := &previewResult{Before: sub.before, Unreadable: len(p.bad), Errors: p.Errors, Warnings: p.Warnings, Declaration: p.Declaration}
+	if p.Declaration || !sub.scored || pr.Unreadable > 0 {
 		return pr
 	}
 	pr.After = sc.res
