@@ -4,18 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
 	"github.com/jixiao/jixiao/internal/ledger"
+	"github.com/jixiao/jixiao/internal/monitor"
 	"github.com/jixiao/jixiao/internal/store"
 )
 
 func cmdMonitor(e *env, args []string) error {
-	if len(args) == 0 || args[0] != "import" {
-		return usageErr("用法：jixiao monitor import FILE… [--db DB] [--actor 操作人]（国库集中支付明细，CSV 或 .xlsx）")
+	switch {
+	case len(args) > 0 && args[0] == "import":
+		return cmdMonitorImport(e, args[1:])
+	case len(args) > 0 && args[0] == "status":
+		return cmdMonitorStatus(e, args[1:])
 	}
-	return cmdMonitorImport(e, args[1:])
+	return usageErr("用法：jixiao monitor import FILE… [--db DB] [--actor 操作人]（国库集中支付明细，CSV 或 .xlsx）\n      jixiao monitor status CODE YEAR --month M [--format text|json]（预算执行与序时进度）")
 }
 
 // cmdMonitorImport imports treasury payment ledgers, each file in one
@@ -92,4 +97,82 @@ func importLedger(ctx context.Context, e *env, st *store.Store, path, actor stri
 		fmt.Fprintf(e.stdout, "  该文件内容与之前第 %d 次导入的文件相同\n", res.Earlier[len(res.Earlier)-1])
 	}
 	return nil
+}
+
+// cmdMonitorStatus prints a department-year's budget execution at the end
+// of a month against time progress: the department and each project,
+// from the stored year's initial budgets and the imported payments.
+func cmdMonitorStatus(e *env, args []string) error {
+	fs := newFlags("monitor status", e)
+	db := dbFlag(fs)
+	month := fs.Int("month", 0, "截至月份（1–12）")
+	format := fs.String("format", "text", "输出格式：text 或 json")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	code, year, ok := codeYear(pos)
+	if !ok {
+		return usageErr("用法：jixiao monitor status CODE YEAR --month M [--format text|json]")
+	}
+	if *month < 1 || *month > 12 {
+		return usageErr("需要用 --month 指定截至月份（1–12），实际为 %d", *month)
+	}
+	if *format != "text" && *format != "json" {
+		return usageErr("未知输出格式 %q，可用：text、json", *format)
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rec, err := st.Get(ctx, code, year)
+	if err != nil {
+		return err
+	}
+	rows, err := st.PaidByMonth(ctx, year, code)
+	if err != nil {
+		return err
+	}
+	status, err := monitor.StatusOf(rec.Evaluation, rows, *month, monitor.Schedule{})
+	if err != nil {
+		return &exitError{code: 1, msg: "错误：" + err.Error()}
+	}
+	if *format == "json" {
+		return writeJSON(e, status)
+	}
+	writeStatusText(e.stdout, status)
+	return nil
+}
+
+// writeStatusText prints the status as a table with a sentence per line.
+func writeStatusText(w io.Writer, s *monitor.Status) {
+	fmt.Fprintf(w, "%s %d年度 预算执行监控（截至%d月末，序时进度按已过月数 ÷ 12）\n\n", s.Name, s.Year, s.Through)
+	fmt.Fprintf(w, "%-16s  %12s  %12s  %8s  %8s  %10s  %s\n", "项目", "年初预算(万元)", "执行数(万元)", "执行率", "序时进度", "落后(百分点)", "全年预计执行率（约90%区间）")
+	line := func(name string, l monitor.Line) {
+		m := l.Last()
+		rate, gap, proj := "—", "—", "—"
+		if m.HasRate {
+			rate, gap = m.Rate.String()+"%", m.Gap.String()
+			proj = m.Projection.Rate.String() + "%"
+			if m.Projection.Banded {
+				proj += fmt.Sprintf("（%s%%–%s%%）", m.Projection.LowRate, m.Projection.HighRate)
+			}
+		}
+		fmt.Fprintf(w, "%-16s  %12s  %12s  %8s  %8s  %10s  %s\n", name, m.Initial.Wan(), m.PaidToDate.Wan(), rate, m.TimeProgress.String()+"%", gap, proj)
+	}
+	line("部门合计", s.Whole)
+	for _, p := range s.Projects {
+		line(p.Code, p)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "部门：%s。\n", s.Whole.Sentence())
+	for _, p := range s.Projects {
+		fmt.Fprintf(w, "%s %s：%s。\n", p.Code, p.Name, p.Sentence())
+	}
+	for code, amt := range s.Unmatched {
+		fmt.Fprintf(w, "提示：项目编码 %s 有支付 %s 万元，但本年度没有这个项目。\n", code, amt.Wan())
+	}
+	fmt.Fprintf(w, "\n预计方法：%s\n", monitor.ProjectionMethod)
 }

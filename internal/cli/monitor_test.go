@@ -67,3 +67,51 @@ func TestMonitorImportEachFileAllOrNothing(t *testing.T) {
 		t.Errorf("exit %d\n%s\n%s", code, out, errs)
 	}
 }
+
+// monitor status: the stored year's initial budgets against the imported
+// payments at a month's end, refunds deducted, with the sentence a
+// warning will carry; bad input is refused in Chinese.
+func TestMonitorStatus(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("JIXIAO_DB", filepath.Join(dir, "j.db"))
+	if _, errs, code := run(t, "import", tianhe); code != 0 {
+		t.Fatal(errs)
+	}
+	head := "paid_on,unit_code,project_code,functional_class,economic_class,fund_type,amount,voucher\n"
+	ledger := filepath.Join(dir, "p.csv")
+	os.WriteFile(ledger, []byte(head+
+		"2023-03-10,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,100000.00,V1\n"+
+		"2023-06-20,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,\"50,000.00\",V2\n"+
+		"2023-07-05,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,-10000.00,V3\n"+
+		"2023-07-01,106001,,行政运行,办公费,一般公共预算,20000.00,V4\n"+
+		"2023-09-01,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,90000.00,V5\n"), 0o644)
+	if _, errs, code := run(t, "monitor", "import", ledger); code != 0 {
+		t.Fatal(errs)
+	}
+	out, errs, code := run(t, "monitor", "status", "106001", "2023", "--month", "7")
+	// THZFB-2023-01: 480,000.00 initial, 140,000.00 paid by July after the
+	// refund (September's payment is later): 29.17% against 58.33%.
+	if code != 0 || !strings.Contains(out, "THZFB-2023-01 政务值班值守保障经费：截至7月末执行 29.17%，序时进度 58.33%，落后 29.16 个百分点") {
+		t.Fatalf("status: exit %d\n%s%s", code, out, errs)
+	}
+	// The department: 160,000.00 of 3021.86 万元 (basic expenditure included).
+	if !strings.Contains(out, "部门：截至7月末执行 0.53%") || !strings.Contains(out, "预计方法：") {
+		t.Errorf("department line:\n%s", out)
+	}
+	out, _, code = run(t, "monitor", "status", "106001", "2023", "--month", "7", "--format", "json")
+	if code != 0 || !strings.Contains(out, `"Through": 7`) {
+		t.Errorf("json: exit %d\n%s", code, out)
+	}
+	for _, args := range [][]string{
+		{"monitor", "status", "106001", "2023"},
+		{"monitor", "status", "106001", "2023", "--month", "13"},
+		{"monitor", "status", "106001"},
+		{"monitor", "status", "999999", "2023", "--month", "7"},
+		{"monitor", "status", "106001", "2023", "--month", "7", "--format", "xml"},
+	} {
+		_, errs, code := run(t, args...)
+		if code == 0 || englishIn(errs) != nil {
+			t.Errorf("jixiao %s: exit %d %q", strings.Join(args, " "), code, errs)
+		}
+	}
+}

@@ -1,0 +1,113 @@
+package monitor
+
+import (
+	"fmt"
+
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/money"
+)
+
+// Status is a department-year's budget execution at the end of a month:
+// the department as a whole and each project with a code, from the
+// year's data (its budgets) and its payments.
+type Status struct {
+	Code, Name string // the department
+	Year       int
+	Through    int // the month monitored (1–12)
+	// Whole is the department as a whole: its initial budget against every
+	// payment of the unit, basic expenditure included.
+	Whole    Line
+	Projects []Line
+	// Unmatched are payments of project codes the year does not have,
+	// by code: the ledger's import refuses those, so this stays empty
+	// unless the year's projects changed since.
+	Unmatched map[string]money.Fen
+}
+
+// Line is one row of the monitoring table: a project (Code set) or the
+// department (Code "").
+type Line struct {
+	Code, Name string
+	// Months are months 1 to Through; Last is the one monitored.
+	Months []Month
+}
+
+// Last is the month monitored.
+func (l Line) Last() Month { return l.Months[len(l.Months)-1] }
+
+// Sentence says where the line stands in the words of a warning:
+// "截至7月末执行 31.20%，序时进度 58.33%，落后 27.13 个百分点".
+func (l Line) Sentence() string {
+	m := l.Last()
+	if !m.HasRate {
+		return fmt.Sprintf("截至%d月末支付 %s 万元，无预算数，不计算执行率", m.Month, m.PaidToDate.Wan())
+	}
+	s := fmt.Sprintf("截至%d月末执行 %s%%，序时进度 %s%%", m.Month, m.Rate, m.TimeProgress)
+	switch {
+	case m.Gap > 0:
+		s += fmt.Sprintf("，落后 %s 个百分点", m.Gap)
+	case m.Gap < 0:
+		s += fmt.Sprintf("，超前 %s 个百分点", -m.Gap)
+	default:
+		s += "，与序时进度持平"
+	}
+	return s
+}
+
+// StatusOf computes the status of ev at the end of month through from
+// its payments (the rows of ev's unit). The budgets are the initial ones
+// (年初预算数): in-year adjustments are not yet recorded by month, so the
+// adjusted figure of the year's data, known only at year end, is not used.
+func StatusOf(ev *evaluation.Evaluation, rows []MonthlyPaid, through int, s Schedule) (*Status, error) {
+	curves, err := Curves(rows, false)
+	if err != nil {
+		return nil, err
+	}
+	st := &Status{Code: ev.Department.Code, Name: ev.Department.Name, Year: ev.Year, Through: through}
+	var unit [12]money.Fen
+	known := map[string]bool{}
+	for i := range ev.Projects {
+		p := &ev.Projects[i]
+		if p.Code == "" {
+			continue
+		}
+		known[p.Code] = true
+		var curve [12]money.Fen
+		if c := curves[Key{Unit: ev.Department.Code, Project: p.Code}]; c != nil {
+			curve = *c
+		}
+		months, err := Execution(Budget{Initial: p.Initial}, curve, through, s)
+		if err != nil {
+			return nil, err
+		}
+		st.Projects = append(st.Projects, Line{Code: p.Code, Name: p.Name, Months: months})
+	}
+	for k, c := range curves {
+		if k.Unit != ev.Department.Code {
+			continue
+		}
+		if k.Project != "" && !known[k.Project] {
+			if st.Unmatched == nil {
+				st.Unmatched = map[string]money.Fen{}
+			}
+			var sum money.Fen
+			for _, v := range c {
+				if sum, err = money.Add(sum, v); err != nil {
+					return nil, err
+				}
+			}
+			st.Unmatched[k.Project] = sum
+		}
+		for m, v := range c {
+			if unit[m], err = money.Add(unit[m], v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	months, err := Execution(Budget{Initial: ev.Finance.Budget.Initial}, unit, through, s)
+	if err != nil {
+		return nil, err
+	}
+	st.Whole = Line{Name: ev.Department.Name, Months: months}
+	return st, nil
+}
