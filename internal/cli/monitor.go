@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/ledger"
 	"github.com/jixiao/jixiao/internal/monitor"
 	"github.com/jixiao/jixiao/internal/store"
@@ -139,6 +140,7 @@ func cmdMonitorStatus(e *env, args []string) error {
 	if err != nil {
 		return &exitError{code: 1, msg: "错误：" + err.Error()}
 	}
+	status.Warn(datafile.DefaultWarnings())
 	if *format == "json" {
 		return writeJSON(e, status)
 	}
@@ -149,7 +151,7 @@ func cmdMonitorStatus(e *env, args []string) error {
 // writeStatusText prints the status as a table with a sentence per line.
 func writeStatusText(w io.Writer, s *monitor.Status) {
 	fmt.Fprintf(w, "%s %d年度 预算执行监控（截至%d月末，序时进度按已过月数 ÷ 12）\n\n", s.Name, s.Year, s.Through)
-	fmt.Fprintf(w, "%-16s  %12s  %12s  %8s  %8s  %10s  %s\n", "项目", "年初预算(万元)", "执行数(万元)", "执行率", "序时进度", "落后(百分点)", "全年预计执行率（约90%区间）")
+	fmt.Fprintf(w, "%-16s  %12s  %12s  %8s  %8s  %10s  %-6s  %s\n", "项目", "年初预算(万元)", "执行数(万元)", "执行率", "序时进度", "落后(百分点)", "预警", "全年预计执行率（约90%区间）")
 	line := func(name string, l monitor.Line) {
 		m := l.Last()
 		rate, gap, proj := "—", "—", "—"
@@ -160,19 +162,34 @@ func writeStatusText(w io.Writer, s *monitor.Status) {
 				proj += fmt.Sprintf("（%s%%–%s%%）", m.Projection.LowRate, m.Projection.HighRate)
 			}
 		}
-		fmt.Fprintf(w, "%-16s  %12s  %12s  %8s  %8s  %10s  %s\n", name, m.Initial.Wan(), m.PaidToDate.Wan(), rate, m.TimeProgress.String()+"%", gap, proj)
+		level := "—"
+		if l.Warning != nil {
+			level = l.Warning.Name
+		}
+		fmt.Fprintf(w, "%-16s  %12s  %12s  %8s  %8s  %10s  %-6s  %s\n", name, m.Initial.Wan(), m.PaidToDate.Wan(), rate, m.TimeProgress.String()+"%", gap, level, proj)
 	}
 	line("部门合计", s.Whole)
 	for _, p := range s.Projects {
 		line(p.Code, p)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "部门：%s。\n", s.Whole.Sentence())
+	sentence := func(l monitor.Line) string {
+		if l.Warning != nil {
+			return l.Warning.Sentence + "；处理方式：" + l.Warning.Handling
+		}
+		return l.Sentence()
+	}
+	fmt.Fprintf(w, "部门：%s。\n", sentence(s.Whole))
 	for _, p := range s.Projects {
-		fmt.Fprintf(w, "%s %s：%s。\n", p.Code, p.Name, p.Sentence())
+		fmt.Fprintf(w, "%s %s：%s。\n", p.Code, p.Name, sentence(p))
 	}
 	for code, amt := range s.Unmatched {
 		fmt.Fprintf(w, "提示：项目编码 %s 有支付 %s 万元，但本年度没有这个项目。\n", code, amt.Wan())
 	}
-	fmt.Fprintf(w, "\n预计方法：%s\n", monitor.ProjectionMethod)
+	r := datafile.DefaultWarnings()
+	fmt.Fprintf(w, "\n预警规则：%s（版本 %s）", r.Name, r.Version)
+	if r.Default {
+		fmt.Fprint(w, "，为默认设置，可按本地规定调整")
+	}
+	fmt.Fprintf(w, "。\n预计方法：%s\n", monitor.ProjectionMethod)
 }

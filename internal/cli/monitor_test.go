@@ -91,7 +91,9 @@ func TestMonitorStatus(t *testing.T) {
 	out, errs, code := run(t, "monitor", "status", "106001", "2023", "--month", "7")
 	// THZFB-2023-01: 480,000.00 initial, 140,000.00 paid by July after the
 	// refund (September's payment is later): 29.17% against 58.33%.
-	if code != 0 || !strings.Contains(out, "THZFB-2023-01 政务值班值守保障经费：截至7月末执行 29.17%，序时进度 58.33%，落后 29.16 个百分点") {
+	// Beyond 20 points behind: red under the built-in warning rules.
+	if code != 0 || !strings.Contains(out, "THZFB-2023-01 政务值班值守保障经费：截至7月末执行 29.17%，序时进度 58.33%，落后 29.16 个百分点（红色：落后超过 20 个百分点）；处理方式：暂缓拨款") ||
+		!strings.Contains(out, "预警规则：预算执行预警规则（默认）") {
 		t.Fatalf("status: exit %d\n%s%s", code, out, errs)
 	}
 	// The department: 160,000.00 of 3021.86 万元 (basic expenditure included).

@@ -40,3 +40,22 @@ func TestDefaultQualityRules(t *testing.T) {
 		t.Errorf("want two located errors, got %v", ds)
 	}
 }
+
+// The built-in warning rules read without a finding; a broken copy names
+// every problem at its line.
+func TestDefaultWarningRules(t *testing.T) {
+	data, err := rules.FS.ReadFile(DefaultWarningsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, ds := WarningRules(DefaultWarningsFile, data)
+	if len(ds) > 0 || w == nil || len(w.Levels) != 3 || !w.Default || w.Exempt == nil {
+		t.Fatalf("built-in warning rules: %+v %v", w, ds)
+	}
+	bad := strings.Replace(string(data), "handling: 暂缓拨款", "handling: 停止支付", 1)
+	bad = strings.Replace(bad, "when: {gap_over: 5}", "when: {gap_over: 5, projected_below: 90}", 1)
+	_, ds = WarningRules("w.yaml", []byte(bad))
+	if errs := ds.Errors(); len(errs) != 2 || errs[0].Line == 0 || errs[1].Line == 0 {
+		t.Errorf("want two located errors, got %v", ds)
+	}
+}

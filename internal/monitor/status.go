@@ -30,6 +30,17 @@ type Line struct {
 	Code, Name string
 	// Months are months 1 to Through; Last is the one monitored.
 	Months []Month
+	// Warning is the warning the line raises under the rules applied by
+	// Status.Warn; nil for none.
+	Warning *Warning `json:",omitempty"`
+}
+
+// Warn applies warning rules to the department and every project.
+func (s *Status) Warn(w *WarningRules) {
+	s.Whole.Warning = w.Warn(s.Whole)
+	for i := range s.Projects {
+		s.Projects[i].Warning = w.Warn(s.Projects[i])
+	}
 }
 
 // Last is the month monitored.
