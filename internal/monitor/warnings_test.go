@@ -7,7 +7,7 @@ import (
 	"github.com/jixiao/jixiao/internal/num"
 )
 
-func pts(v int64) *num.Points { p := num.Points(v * 100); return &p }
+func pts(v int64) *num.Points   { p := num.Points(v * 100); return &p }
 func fen(yuan int64) *money.Fen { f := money.Yuan(yuan); return &f }
 
 // testRules are the default levels: red beyond 20 points, orange beyond
