@@ -142,3 +142,22 @@ func FuzzExante(f *testing.F) {
 		checkFindings(t, l.Locate(a.Findings))
 	})
 }
+
+// FuzzWarningRules: a warning rules file is read or refused with located
+// findings, never a panic; rules that pass validate again.
+func FuzzWarningRules(f *testing.F) {
+	data, err := rules.FS.ReadFile(DefaultWarningsFile)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte("id: w\nsource: s\nlevels: [{code: r, name: 红, handling: 提示, when: {all: [{gap_over: 1}, {any: []}]}}]\n"))
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		w, ds := WarningRules("x.yaml", data)
+		checkFindings(t, ds)
+		if w != nil && len(w.Validate()) != 0 {
+			t.Fatalf("accepted rules fail Validate: %v", w.Validate())
+		}
+	})
+}
