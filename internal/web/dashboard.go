@@ -196,7 +196,10 @@ func (s *server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	var want store.Filter
+	// The dashboard compares self-evaluations: a year still in its
+	// declaration or execution stage has no score, and its statuses are
+	// those of its declaration, so it is left out altogether.
+	want := store.Filter{Stage: workflow.Evaluation}
 	if t := strings.TrimSpace(q.Get("year")); t != "" {
 		y, ok := parseYear(t)
 		if !ok {

@@ -912,3 +912,28 @@ func statusCounts(p page) []int {
 	}
 	return out
 }
+
+// Next year's declarations (opened, one of them submitted) are not
+// self-evaluations: the dashboard neither shows their year by default nor
+// counts them, and asked for that year it has nothing to compare.
+func TestDashboardLeavesOutDeclarations(t *testing.T) {
+	e := newDashboardEnv(t)
+	before := getDashboard(t, e.env, "/dashboard")
+	ctx := context.Background()
+	all := listed(t, e.env, yearB)
+	reqs := []store.OpenRequest{{Code: codeB, Year: yearB + 1}, {Code: all[0].DepartmentCode, Year: yearB + 1}}
+	if _, err := e.st.OpenYears(ctx, reqs, "财政局", "测试"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.Transition(ctx, codeB, yearB+1, workflow.Submitted, e.users[editorB], "", 1); err != nil {
+		t.Fatal(err)
+	}
+	after := getDashboard(t, e.env, "/dashboard")
+	if after.charts.Year != yearB || after.charts.Count != before.charts.Count {
+		t.Errorf("after opening %d: year %d count %d, want %d and %d", yearB+1, after.charts.Year, after.charts.Count, yearB, before.charts.Count)
+	}
+	w := e.get(reviewer, fmt.Sprintf("/dashboard?year=%d", yearB+1))
+	if w.Code == http.StatusOK && strings.Contains(w.Body.String(), "table-ranking") {
+		t.Errorf("the dashboard of %d lists a declaration", yearB+1)
+	}
+}
