@@ -9,68 +9,64 @@ import (
 	"github.com/jixiao/jixiao/rules"
 )
 
-// QualityRules reads a target-quality rules file (rules/quality-*.yaml)
-// and validates it; every error has its line.
-func QualityRules(file string, data []byte) (*evaluation.QualityRules, diag.List) {
-	l, ds := decodeFile[evaluation.QualityRules](file, data)
+// validated is a rules file's model: it checks its own values.
+type validated[T any] interface {
+	*T
+	Validate() diag.List
+}
+
+// rulesFile reads a rules file into T and validates it; every error has
+// its line, and a file with an error gives no rules.
+func rulesFile[T any, P validated[T]](file string, data []byte) (*T, diag.List) {
+	l, ds := decodeFile[T](file, data)
 	if l == nil {
 		return nil, ds
 	}
-	ds = append(ds, l.Locate(l.Value.Validate())...)
+	ds = append(ds, l.Locate(P(l.Value).Validate())...)
 	if ds.Err() != nil {
 		return nil, ds
 	}
 	return l.Value, ds
+}
+
+// builtin reads the embedded rules file name once, with read. The file is
+// part of the program and a test keeps it valid, so a failure is a panic.
+func builtin[T any](name string, read func(string, []byte) (*T, diag.List)) func() *T {
+	return sync.OnceValue(func() *T {
+		data, err := rules.FS.ReadFile(name)
+		if err != nil {
+			panic(err) // embedded: cannot fail
+		}
+		v, ds := read(name, data)
+		if ds.Err() != nil {
+			panic("built-in " + name + ": " + ds.Err().Error())
+		}
+		return v
+	})
+}
+
+// QualityRules reads a target-quality rules file (rules/quality-*.yaml)
+// and validates it; every error has its line.
+func QualityRules(file string, data []byte) (*evaluation.QualityRules, diag.List) {
+	return rulesFile[evaluation.QualityRules](file, data)
 }
 
 // DefaultQualityFile is the built-in target-quality rules file.
 const DefaultQualityFile = "quality-default.yaml"
 
-var defaultQuality = sync.OnceValue(func() *evaluation.QualityRules {
-	data, err := rules.FS.ReadFile(DefaultQualityFile)
-	if err != nil {
-		panic(err) // embedded: cannot fail
-	}
-	q, ds := QualityRules(DefaultQualityFile, data)
-	if ds.Err() != nil {
-		panic("built-in " + DefaultQualityFile + ": " + ds.Err().Error()) // a test keeps it valid
-	}
-	return q
-})
-
 // DefaultQuality is the built-in target-quality rules, read once. Callers
 // must not change them.
-func DefaultQuality() *evaluation.QualityRules { return defaultQuality() }
+var DefaultQuality = builtin(DefaultQualityFile, QualityRules)
 
 // WarningRules reads an execution-warning rules file (rules/warnings-*.yaml)
 // and validates it; every error has its line.
 func WarningRules(file string, data []byte) (*monitor.WarningRules, diag.List) {
-	l, ds := decodeFile[monitor.WarningRules](file, data)
-	if l == nil {
-		return nil, ds
-	}
-	ds = append(ds, l.Locate(l.Value.Validate())...)
-	if ds.Err() != nil {
-		return nil, ds
-	}
-	return l.Value, ds
+	return rulesFile[monitor.WarningRules](file, data)
 }
 
 // DefaultWarningsFile is the built-in execution-warning rules file.
 const DefaultWarningsFile = "warnings-default.yaml"
 
-var defaultWarnings = sync.OnceValue(func() *monitor.WarningRules {
-	data, err := rules.FS.ReadFile(DefaultWarningsFile)
-	if err != nil {
-		panic(err) // embedded: cannot fail
-	}
-	w, ds := WarningRules(DefaultWarningsFile, data)
-	if ds.Err() != nil {
-		panic("built-in " + DefaultWarningsFile + ": " + ds.Err().Error()) // a test keeps it valid
-	}
-	return w
-})
-
 // DefaultWarnings is the built-in execution-warning rules, read once.
 // Callers must not change them.
-func DefaultWarnings() *monitor.WarningRules { return defaultWarnings() }
+var DefaultWarnings = builtin(DefaultWarningsFile, WarningRules)
