@@ -100,6 +100,10 @@ func (r *Reader) header() error {
 			if le, ok := err.(*lineError); ok {
 				return &Error{File: r.file, Problems: []Problem{{Line: le.line, Reason: le.reason}}}
 			}
+			var tl *recordTooLong
+			if errors.As(err, &tl) {
+				return &Error{File: r.file, Problems: []Problem{{Line: tl.line, Reason: tl.Error()}}}
+			}
 			if errors.Is(err, io.EOF) {
 				return &Error{File: r.file, Problems: []Problem{{Reason: "文件为空：没有表头和支付记录"}}}
 			}

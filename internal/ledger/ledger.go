@@ -32,6 +32,13 @@ import (
 // counted ("另有 N 处").
 const MaxProblems = 200
 
+// MaxRecord bounds one CSV record (a line, or several when a quoted field
+// spans lines). A payment record is a few hundred bytes; a record that
+// grows past this is almost always a quote never closed, and reading on
+// would hold the rest of the file in memory. Reading stops with one
+// problem naming where the record began.
+const MaxRecord = 64 << 10
+
 // Problem is one bad value (or a bad line) of a file.
 type Problem struct {
 	Line   int    // line of a CSV file, row of a sheet; 0 for the file as a whole
@@ -214,7 +221,12 @@ func (r *Reader) Next() bool {
 				r.add(Problem{Line: le.line, Reason: le.reason})
 				continue
 			}
-			if !errors.Is(err, io.EOF) {
+			var tl *recordTooLong
+			switch {
+			case errors.As(err, &tl):
+				// Fatal: the reader cannot find the next record's start.
+				r.add(Problem{Line: tl.line, Reason: tl.Error()})
+			case !errors.Is(err, io.EOF):
 				r.ioErr = err
 			}
 			r.finish()
@@ -282,8 +294,41 @@ func (r *Reader) add(p Problem) {
 
 // csvSource reads CSV records.
 type csvSource struct {
-	br *bufio.Reader
-	cr *csv.Reader
+	br    *bufio.Reader
+	cr    *csv.Reader
+	bound *recordBound
+	line  int // line of the last record read
+}
+
+// recordBound is the reader under the CSV parser. It refuses to give more
+// bytes once the record being parsed (what was given past the end of the
+// last whole record, less the parser's buffer) exceeds MaxRecord.
+type recordBound struct {
+	r      io.Reader
+	served int64 // bytes given to the parser
+	start  int64 // where the record being parsed began
+	src    *csvSource
+}
+
+// csvBuffer is the size of the parser's own read buffer: it may read that
+// far past a record's end.
+const csvBuffer = 4096
+
+func (b *recordBound) Read(p []byte) (int, error) {
+	if b.served-b.start > MaxRecord+csvBuffer {
+		return 0, &recordTooLong{line: b.src.line + 1}
+	}
+	n, err := b.r.Read(p)
+	b.served += int64(n)
+	return n, err
+}
+
+// recordTooLong ends the reading of a CSV file: a record grew past
+// MaxRecord.
+type recordTooLong struct{ line int }
+
+func (e *recordTooLong) Error() string {
+	return fmt.Sprintf("从此行起的一条记录超过 %d KB，读取停止：多半是某个字段的引号没有闭合（字段内的双引号应写作两个双引号）", MaxRecord>>10)
 }
 
 func openCSV(br *bufio.Reader) (Format, rowSource, error) {
@@ -304,10 +349,13 @@ func openCSV(br *bufio.Reader) (Format, rowSource, error) {
 	if format == CSVGB18030 {
 		in = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
 	}
-	cr := csv.NewReader(in)
+	src := &csvSource{br: br}
+	src.bound = &recordBound{r: in, src: src}
+	cr := csv.NewReader(src.bound)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
-	return format, &csvSource{br: br, cr: cr}, nil
+	src.cr = cr
+	return format, src, nil
 }
 
 // validPrefix reports whether b is UTF-8 but for a character cut at its end.
@@ -323,14 +371,19 @@ func validPrefix(b []byte) bool {
 
 func (s *csvSource) next() ([]string, int, error) {
 	rec, err := s.cr.Read()
+	// InputOffset counts the lines read, not only whole records: taken
+	// here, after a record, it is where the next record begins.
+	s.bound.start = s.cr.InputOffset()
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
+			s.line = pe.Line
 			return nil, 0, &lineError{line: pe.StartLine, reason: csvReason(pe)}
 		}
 		return nil, 0, err
 	}
 	line, _ := s.cr.FieldPos(0)
+	s.line, _ = s.cr.FieldPos(len(rec) - 1)
 	for i, f := range rec {
 		if !utf8.ValidString(f) {
 			return nil, 0, &lineError{line: line, reason: fmt.Sprintf("第 %d 个字段不是有效的 UTF-8 文本：文件前部为 UTF-8，此处编码不同，请将整个文件存为同一种编码", i+1)}

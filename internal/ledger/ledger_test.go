@@ -290,3 +290,63 @@ func BenchmarkRead(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)*100_000/b.Elapsed().Seconds(), "rows/s")
 }
+
+// endless gives a CSV header, one good row, then a field whose quote is
+// never closed followed by n bytes of lines.
+type endless struct {
+	head []byte
+	n    int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	if len(e.head) > 0 {
+		k := copy(p, e.head)
+		e.head = e.head[k:]
+		return k, nil
+	}
+	if e.n <= 0 {
+		return 0, io.EOF
+	}
+	k := min(len(p), e.n)
+	for i := range k {
+		p[i] = 'x'
+		if i%80 == 79 {
+			p[i] = '\n'
+		}
+	}
+	e.n -= k
+	return k, nil
+}
+
+// A quote never closed would make the CSV parser hold the rest of the file
+// as one field: reading stops at MaxRecord with one problem naming the
+// line the record began on, and the heap stays small.
+func TestUnclosedQuoteBounded(t *testing.T) {
+	const size = 200 << 20
+	src := &endless{n: size, head: []byte("支付日期,预算单位编码,项目编码,功能分类,经济分类,资金性质,金额（元）,支付凭证号,收款人,摘要\n2024-07-01,106001,P1,2010101,30201,一般公共预算,1.00,V1,某公司,办公\n2024-07-02,106001,P1,2010101,30201,一般公共预算,2.00,V2,某公司,\"未闭合")}
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r, err := Open("quote.csv", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r.Next() {
+	}
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	err = r.Err()
+	var le *Error
+	if !errors.As(err, &le) || len(le.Problems) != 1 {
+		t.Fatalf("error %v; want one problem", err)
+	}
+	if p := le.Problems[0]; p.Line != 3 || !strings.Contains(p.Reason, "64 KB") || !strings.Contains(p.Reason, "引号") {
+		t.Fatalf("problem %+v; want line 3, the 64 KB bound and the quote named", p)
+	}
+	if src.n != 0 {
+		t.Fatalf("%d bytes left unread: the digest must cover the whole file", src.n)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
+		t.Fatalf("reading allocated %d MB for a %d MB file: the record was not bounded", grew>>20, size>>20)
+	}
+}
