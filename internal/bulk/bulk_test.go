@@ -1,0 +1,221 @@
+package bulk_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jixiao/jixiao/internal/assess"
+	"github.com/jixiao/jixiao/internal/bulk"
+	"github.com/jixiao/jixiao/internal/calendar"
+	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/gen"
+	"github.com/jixiao/jixiao/internal/input"
+	"github.com/jixiao/jixiao/internal/render"
+	"github.com/jixiao/jixiao/internal/store"
+	"github.com/jixiao/jixiao/internal/workflow"
+	"github.com/xuri/excelize/v2"
+)
+
+// entry runs the assessment pipeline on a department-year, as an import
+// does, and returns what the store keeps.
+func entry(t testing.TB, lib *datafile.Library, name string, ev *evaluation.Evaluation) store.Entry {
+	t.Helper()
+	a := assess.Assess(ev, lib, assess.Options{Calendar: calendar.ScoringOptions().Calendar})
+	if a.Result == nil {
+		t.Fatalf("%s: not scored: %v", name, a.Findings.Errors())
+	}
+	return store.Entry{Source: name, Evaluation: ev, Result: a.Result, Framework: a.Framework, ProjectFramework: a.ProjectFramework}
+}
+
+func fileEntry(t testing.TB, lib *datafile.Library, path string) store.Entry {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, ds := input.Read(path, data)
+	if err := ds.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return entry(t, lib, path, l.Value)
+}
+
+// newStore is a SQLite store holding the Tianhe example (2023) and n
+// generated department-years of 2023.
+func newStore(t testing.TB, n int) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	lib, ds := datafile.LoadLibrary()
+	if err := ds.Err(); err != nil {
+		t.Fatal(err)
+	}
+	entries := []store.Entry{fileEntry(t, lib, "../../examples/tianhe-gov-office-2023.yaml")}
+	if n > 0 {
+		for _, ev := range gen.Province(gen.Options{Departments: n, Years: 1, Projects: 5, Seed: 3, FirstYear: 2023}) {
+			entries = append(entries, entry(t, lib, ev.Department.Code, ev))
+		}
+	}
+	if _, err := st.Import(ctx, entries, "test", "测试"); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestBundle(t *testing.T) {
+	st := newStore(t, 3)
+	ctx := context.Background()
+	docx, _ := render.Lookup("docx")
+	var buf bytes.Buffer
+	var calls []bulk.Progress
+	sum, err := bulk.Write(ctx, st, bulk.Options{Year: 2023, Format: docx, Workers: 2, Progress: func(p bulk.Progress) { calls = append(calls, p) }}, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Written != 4 || sum.Failed() != 0 || len(calls) != 4 || calls[3].Done != 4 || calls[3].Total != 4 {
+		t.Fatalf("written %d, failed %d, progress %+v", sum.Written, sum.Failed(), calls)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	if len(names) != 5 || names[4] != bulk.SummaryFile {
+		t.Fatalf("zip holds %v", names)
+	}
+	// Files sort as the summary does, by department code; each is a Word
+	// document of its own department.
+	tianhe := "106001-广州市天河区人民政府办公室-2023年度部门整体支出绩效自评报告.docx"
+	if names[0] != tianhe {
+		t.Errorf("first file %q, want %q", names[0], tianhe)
+	}
+	for i, f := range zr.File[:4] {
+		if i > 0 && f.Name <= names[i-1] {
+			t.Errorf("%q after %q: not in code order", f.Name, names[i-1])
+		}
+		body := documentXML(t, f)
+		code := strings.SplitN(f.Name, "-", 2)[0]
+		row := sum.Rows[i]
+		if row.Code != code || row.File != f.Name || !strings.Contains(body, row.Name) || !strings.Contains(body, "部门整体支出绩效自评报告") {
+			t.Errorf("%s: row %+v; document mentions department: %v", f.Name, row, strings.Contains(body, row.Name))
+		}
+	}
+
+	// The summary lists every year with its figures, as numbers.
+	sf, err := zr.Open(bulk.SummaryFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(sf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows("汇总")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 6 || rows[0][0] != "2023年度部门整体支出绩效自评汇总表" || rows[1][6] != "自评得分" {
+		t.Fatalf("summary rows %q", rows)
+	}
+	th := rows[2]
+	if th[1] != "106001" || th[2] != "广州市天河区人民政府办公室" || th[6] != "97.00" || th[7] != "优" || th[8] != "未复核" || th[10] != "100.00%" || th[12] != tianhe {
+		t.Errorf("Tianhe's summary row %q", th)
+	}
+	lost := 0
+	fmt.Sscan(th[11], &lost)
+	if lost == 0 {
+		t.Errorf("Tianhe lost 3 points in 采购管理 and 资产管理, the summary counts %q indicators losing points", th[11])
+	}
+	if typ, _ := x.GetCellType("汇总", "G3"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("the score is stored as %v, not a number", typ)
+	}
+}
+
+// Only the years in the statuses asked for are bundled; none is an error
+// that says so, and nothing is written.
+func TestBundleStatus(t *testing.T) {
+	st := newStore(t, 0)
+	md, _ := render.Lookup("md")
+	var buf bytes.Buffer
+	_, err := bulk.Write(context.Background(), st, bulk.Options{Year: 2023, Format: md, Status: []string{workflow.Published}}, &buf)
+	if err != bulk.ErrNone || buf.Len() != 0 {
+		t.Fatalf("error %v, %d bytes written; want ErrNone and nothing", err, buf.Len())
+	}
+	sum, err := bulk.Write(context.Background(), st, bulk.Options{Year: 2023, Format: md, Status: []string{workflow.Draft}}, &buf)
+	if err != nil || sum.Written != 1 {
+		t.Fatalf("drafts: %v, %+v", err, sum)
+	}
+}
+
+func documentXML(t *testing.T, f *zip.File) string {
+	t.Helper()
+	rc, err := f.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatalf("%s is not a Word document: %v", f.Name, err)
+	}
+	d, err := zr.Open("word/document.xml")
+	if err != nil {
+		t.Fatalf("%s has no word/document.xml: %v", f.Name, err)
+	}
+	defer d.Close()
+	body, _ := io.ReadAll(d)
+	return string(body)
+}
+
+// BenchmarkBundle makes the Word bundle of N generated department-years
+// (JIXIAO_BENCH_N, default 300) of 20 projects each, into io.Discard.
+// Issue 13's goal: at least 500 department-years a second on two cores.
+func BenchmarkBundle(b *testing.B) {
+	n := 300
+	if v := os.Getenv("JIXIAO_BENCH_N"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "b.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	lib, _ := datafile.LoadLibrary()
+	var entries []store.Entry
+	for _, ev := range gen.Province(gen.Options{Departments: n, Years: 1, Projects: 20, Seed: 5, FirstYear: 2024}) {
+		entries = append(entries, entry(b, lib, ev.Department.Code, ev))
+	}
+	if _, err := st.Import(ctx, entries, "bench", ""); err != nil {
+		b.Fatal(err)
+	}
+	docx, _ := render.Lookup("docx")
+	b.ResetTimer()
+	for b.Loop() {
+		sum, err := bulk.Write(ctx, st, bulk.Options{Year: 2024, Format: docx}, io.Discard)
+		if err != nil || sum.Written != n {
+			b.Fatalf("%v, %d written", err, sum.Written)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "dy/s")
+}
