@@ -90,6 +90,8 @@ type server struct {
 
 	// workbooks bounds the uploaded workbooks read at once.
 	workbooks *workbookSlots
+	// bundles are the year bundles being made or kept for download.
+	bundles *bundles
 }
 
 // New returns the web application's handler.
@@ -113,6 +115,7 @@ func newServer(st *store.Store, opts Options) *server {
 		s.pdf = pdf.Default()
 	}
 	s.public = newFlights()
+	s.bundles = &bundles{}
 	s.workbooks = newWorkbookSlots(opts.WorkbookReads, opts.WorkbookWait)
 	s.pages = mustParsePages()
 	s.mux = http.NewServeMux()
@@ -158,6 +161,10 @@ func (s *server) routes() {
 	s.mux.HandleFunc("GET /dashboard", s.signedIn(s.dashboard))
 	s.mux.HandleFunc("GET /years/open", s.signedIn(s.yearOpenForm))
 	s.mux.HandleFunc("POST /years/open", s.signedIn(s.openYears))
+	s.mux.HandleFunc("GET /bundles", s.signedIn(s.bundlePage))
+	s.mux.HandleFunc("POST /bundles", s.signedIn(s.startBundle))
+	s.mux.HandleFunc("GET /bundles/{id}", s.signedIn(s.bundleStatus))
+	s.mux.HandleFunc("GET /bundles/{id}/download", s.signedIn(s.bundleDownload))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}", s.signedIn(s.workspace))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/history", s.signedIn(s.history))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/{file}", s.signedIn(s.download))
