@@ -20,15 +20,23 @@ func cmdMonitor(e *env, args []string) error {
 		return cmdMonitorImport(e, args[1:])
 	case len(args) > 0 && args[0] == "status":
 		return cmdMonitorStatus(e, args[1:])
+	case len(args) > 0 && args[0] == "budget":
+		return cmdMonitorBudget(e, args[1:])
 	}
-	return usageErr("用法：jixiao monitor import FILE… [--db DB] [--actor 操作人]（国库集中支付明细，CSV 或 .xlsx）\n      jixiao monitor status CODE YEAR --month M [--format text|json]（预算执行与序时进度）")
+	return usageErr("用法：jixiao monitor import FILE… [--db DB] [--actor 操作人]（国库集中支付明细，CSV 或 .xlsx）\n      jixiao monitor budget FILE… [--db DB] [--actor 操作人]（年度中的预算调整：追加、调减）\n      jixiao monitor status CODE YEAR --month M [--format text|json]（预算执行与序时进度）")
 }
 
 // cmdMonitorImport imports treasury payment ledgers, each file in one
 // transaction: a file with any bad row or unknown code adds nothing, and
 // the other files are still tried, so one run lists every problem.
 func cmdMonitorImport(e *env, args []string) error {
-	fs := newFlags("monitor import", e)
+	return importFiles(e, "monitor import", args, "用法：jixiao monitor import FILE…（国库集中支付明细，CSV 或 .xlsx；表头可用中文或英文列名）", importLedger)
+}
+
+// importFiles runs a monitor import command: each file imported by one in
+// its own transaction, every file tried, the failures counted.
+func importFiles(e *env, name string, args []string, usage string, one func(context.Context, *env, *store.Store, string, string) error) error {
+	fs := newFlags(name, e)
 	db := dbFlag(fs)
 	actor := fs.String("actor", "", "操作人（默认为当前系统用户）")
 	pos, err := parse(fs, args)
@@ -36,7 +44,7 @@ func cmdMonitorImport(e *env, args []string) error {
 		return err
 	}
 	if len(pos) == 0 {
-		return usageErr("用法：jixiao monitor import FILE…（国库集中支付明细，CSV 或 .xlsx；表头可用中文或英文列名）")
+		return usageErr("%s", usage)
 	}
 	ctx := context.Background()
 	st, err := openStore(ctx, *db)
@@ -46,7 +54,7 @@ func cmdMonitorImport(e *env, args []string) error {
 	defer st.Close()
 	failed := 0
 	for _, path := range pos {
-		if err := importLedger(ctx, e, st, path, actorName(*actor)); err != nil {
+		if err := one(ctx, e, st, path, actorName(*actor)); err != nil {
 			fmt.Fprintln(e.stderr, err)
 			failed++
 		}
@@ -57,15 +65,25 @@ func cmdMonitorImport(e *env, args []string) error {
 	return nil
 }
 
-func importLedger(ctx context.Context, e *env, st *store.Store, path, actor string) error {
+// openFile opens a file to read, refusing a directory.
+func openFile(path string) (*os.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fileError(path, err)
+		return nil, fileError(path, err)
+	}
+	if info, err := f.Stat(); err == nil && info.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s：是目录，不是文件", path)
+	}
+	return f, nil
+}
+
+func importLedger(ctx context.Context, e *env, st *store.Store, path, actor string) error {
+	f, err := openFile(path)
+	if err != nil {
+		return err
 	}
 	defer f.Close()
-	if info, err := f.Stat(); err == nil && info.IsDir() {
-		return fmt.Errorf("%s：是目录，不是文件", path)
-	}
 	r, err := ledger.Open(path, f)
 	if err != nil {
 		return err
@@ -96,6 +114,37 @@ func importLedger(ctx context.Context, e *env, st *store.Store, path, actor stri
 	}
 	if len(res.Earlier) > 0 {
 		fmt.Fprintf(e.stdout, "  该文件内容与之前第 %d 次导入的文件相同\n", res.Earlier[len(res.Earlier)-1])
+	}
+	return nil
+}
+
+// cmdMonitorBudget imports budget change files (预算调整明细), each in one
+// transaction, like payment ledgers.
+func cmdMonitorBudget(e *env, args []string) error {
+	return importFiles(e, "monitor budget", args, "用法：jixiao monitor budget FILE…（预算调整明细，CSV 或 .xlsx；列：调整日期、预算单位编码、项目编码、调整金额（元）、调整文号、调整原因）", importChanges)
+}
+
+func importChanges(ctx context.Context, e *env, st *store.Store, path, actor string) error {
+	f, err := openFile(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	changes, err := ledger.ReadChanges(path, f)
+	if err != nil {
+		return err
+	}
+	res, err := st.ImportBudgetChanges(ctx, path, changes, actor)
+	if err != nil {
+		var pe *store.PaymentImportError
+		if errors.As(err, &pe) {
+			return err
+		}
+		return fmt.Errorf("%s：%w", path, err)
+	}
+	fmt.Fprintf(e.stdout, "✓ %s：读取预算调整 %d 条，新增 %d 条\n", path, res.Rows, res.Added)
+	if n := res.Rows - res.Added; n > 0 {
+		fmt.Fprintf(e.stdout, "  %d 条（同一文号、单位和项目）已入库，未重复计入\n", n)
 	}
 	return nil
 }
@@ -136,7 +185,11 @@ func cmdMonitorStatus(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	status, err := monitor.StatusOf(rec.Evaluation, rows, *month, monitor.Schedule{})
+	changes, err := st.ChangedByMonth(ctx, year, code)
+	if err != nil {
+		return err
+	}
+	status, err := monitor.StatusWith(rec.Evaluation, rows, changes, *month, monitor.Schedule{})
 	if err != nil {
 		return &exitError{code: 1, msg: "错误：" + err.Error()}
 	}

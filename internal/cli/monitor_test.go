@@ -117,3 +117,44 @@ func TestMonitorStatus(t *testing.T) {
 		}
 	}
 }
+
+// monitor budget: a change imported moves the budget the execution rate is
+// measured against, from its month on; re-importing adds nothing; a bad
+// row is named.
+func TestMonitorBudget(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("JIXIAO_DB", filepath.Join(dir, "j.db"))
+	if _, errs, code := run(t, "import", tianhe); code != 0 {
+		t.Fatal(errs)
+	}
+	ledger := filepath.Join(dir, "p.csv")
+	os.WriteFile(ledger, []byte("paid_on,unit_code,project_code,functional_class,economic_class,fund_type,amount,voucher\n"+
+		"2023-03-10,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,140000.00,V1\n"), 0o644)
+	if _, errs, code := run(t, "monitor", "import", ledger); code != 0 {
+		t.Fatal(errs)
+	}
+	changes := filepath.Join(dir, "c.csv")
+	os.WriteFile(changes, []byte("调整日期,预算单位编码,项目编码,调整金额（元）,调整文号,调整原因\n"+
+		"2023-05-20,106001,THZFB-2023-01,\"20,000.00\",穗天财预〔2023〕8号,追加值班经费\n"), 0o644)
+	out, errs, code := run(t, "monitor", "budget", changes)
+	if code != 0 || !strings.Contains(out, "读取预算调整 1 条，新增 1 条") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if out, _, _ := run(t, "monitor", "budget", changes); !strings.Contains(out, "新增 0 条") || !strings.Contains(out, "未重复计入") {
+		t.Errorf("re-import:\n%s", out)
+	}
+	// 140,000.00 of 480,000.00 + 20,000.00 from May on: 28.00%.
+	out, errs, code = run(t, "monitor", "status", "106001", "2023", "--month", "7")
+	if code != 0 || !strings.Contains(out, "截至7月末执行 28.00%") {
+		t.Fatalf("status: exit %d\n%s%s", code, out, errs)
+	}
+	out, _, _ = run(t, "monitor", "status", "106001", "2023", "--month", "4")
+	if !strings.Contains(out, "截至4月末执行 29.17%") {
+		t.Errorf("April, before the change:\n%s", out)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("调整日期,预算单位编码,项目编码,调整金额（元）,调整文号\n2023-05-20,106001,,0,X1\n2023-13-01,106001,,5,X2\n"), 0o644)
+	if _, errs, code := run(t, "monitor", "budget", bad); code != 1 || !strings.Contains(errs, "第 2 行 “调整金额（元）”列") || !strings.Contains(errs, "第 3 行 “调整日期”列") {
+		t.Errorf("bad file: exit %d\n%s", code, errs)
+	}
+}

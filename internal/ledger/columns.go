@@ -28,18 +28,36 @@ const (
 	fVoucher
 	fPayee
 	fMemo
-	nFields
 )
 
-// columns are the ledger's columns: the Chinese header, the English one,
-// other Chinese spellings met in treasury exports, and whether the column
-// must be there. 项目编码 must be there though its value may be empty
-// (basic expenditure).
-var columns = [nFields]struct {
+// column is a column of a file: the Chinese header, the English one,
+// other Chinese spellings met in exports, and whether it must be there.
+type column struct {
 	zh, en   string
 	alt      []string
 	optional bool
-}{
+}
+
+// schema is the columns of one kind of file.
+type schema struct {
+	what string // what a row is, in messages: "支付记录"
+	cols []column
+	keys map[string]field // headerKey of every spelling → column
+}
+
+func newSchema(what string, cols []column) *schema {
+	s := &schema{what: what, cols: cols, keys: map[string]field{}}
+	for f, c := range cols {
+		for _, n := range append([]string{c.zh, c.en}, c.alt...) {
+			s.keys[headerKey(n)] = field(f)
+		}
+	}
+	return s
+}
+
+// payments are the ledger's columns. 项目编码 must be there though its
+// value may be empty (basic expenditure).
+var payments = newSchema("支付记录", []column{
 	fPaidOn:     {zh: "支付日期", en: "paid_on"},
 	fUnit:       {zh: "预算单位编码", en: "unit_code", alt: []string{"单位编码"}},
 	fProject:    {zh: "项目编码", en: "project_code"},
@@ -50,13 +68,13 @@ var columns = [nFields]struct {
 	fVoucher:    {zh: "支付凭证号", en: "voucher", alt: []string{"凭证号"}},
 	fPayee:      {zh: "收款人", en: "payee", optional: true, alt: []string{"收款人名称"}},
 	fMemo:       {zh: "摘要", en: "memo", optional: true, alt: []string{"用途"}},
-}
+})
 
 // columnMap holds, per field, the index of its column in a row (-1 when
 // the file has none) and the header as written.
 type columnMap struct {
-	index  [nFields]int
-	header [nFields]string
+	index  []int
+	header []string
 }
 
 // headerKey normalises a header cell: spaces dropped, half-width
@@ -76,18 +94,10 @@ func headerKey(s string) string {
 	return strings.ToLower(s)
 }
 
-var headerFields = func() map[string]field {
-	m := map[string]field{}
-	for f, c := range columns {
-		for _, n := range append([]string{c.zh, c.en}, c.alt...) {
-			m[headerKey(n)] = field(f)
-		}
-	}
-	return m
-}()
-
 // header reads the first non-blank row as the header.
 func (r *Reader) header() error {
+	n := len(r.schema.cols)
+	r.cols = columnMap{index: make([]int, n), header: make([]string, n)}
 	for i := range r.cols.index {
 		r.cols.index[i] = -1
 	}
@@ -105,7 +115,7 @@ func (r *Reader) header() error {
 				return &Error{File: r.file, Problems: []Problem{{Line: tl.line, Reason: tl.Error()}}}
 			}
 			if errors.Is(err, io.EOF) {
-				return &Error{File: r.file, Problems: []Problem{{Reason: "文件为空：没有表头和支付记录"}}}
+				return &Error{File: r.file, Problems: []Problem{{Reason: "文件为空：没有表头和" + r.schema.what}}}
 			}
 			return readError(r.file, err)
 		}
@@ -119,7 +129,7 @@ func (r *Reader) header() error {
 		if h == "" {
 			continue
 		}
-		f, ok := headerFields[headerKey(h)]
+		f, ok := r.schema.keys[headerKey(h)]
 		if !ok {
 			r.ignored = append(r.ignored, h)
 			continue
@@ -131,7 +141,7 @@ func (r *Reader) header() error {
 		r.cols.index[f], r.cols.header[f] = i, h
 	}
 	var missing []string
-	for f, c := range columns {
+	for f, c := range r.schema.cols {
 		if r.cols.index[f] < 0 && !c.optional {
 			missing = append(missing, fmt.Sprintf("%s（%s）", c.zh, c.en))
 		}
@@ -160,57 +170,23 @@ func (r *Reader) row(fields []string, line int) (monitor.Payment, bool) {
 	if blank(fields) {
 		return monitor.Payment{}, false
 	}
-	ok := true
-	bad := func(f field, v, reason string) {
-		ok = false
-		r.add(Problem{Line: line, Cell: r.src.cell(r.cols.index[f], line), Column: r.cols.header[f], Value: v, Reason: reason})
-	}
-	get := func(f field) string {
-		i := r.cols.index[f]
-		if i < 0 || i >= len(fields) {
-			return ""
-		}
-		return strings.TrimSpace(fields[i])
-	}
-	text := func(f field, kind evaluation.TextKind, required bool) string {
-		v := get(f)
-		if v == "" {
-			if required {
-				bad(f, "", "不能为空")
-			}
-			return ""
-		}
-		if msg := evaluation.CheckText(kind, v); msg != "" {
-			bad(f, v, msg)
-		}
-		return v
-	}
+	v := r.values(fields, line)
 	p := monitor.Payment{Line: line}
-	if v := get(fPaidOn); v == "" {
-		bad(fPaidOn, "", "不能为空")
-	} else if d, err := parseDate(v, r.format == XLSX); err != nil {
-		bad(fPaidOn, v, err.Error())
-	} else {
+	if d, ok := v.date(fPaidOn, r.format == XLSX); ok {
 		p.PaidOn = d
 	}
-	p.UnitCode = text(fUnit, evaluation.TextCode, true)
-	p.ProjectCode = text(fProject, evaluation.TextCode, false)
-	p.FunctionalClass = text(fFunctional, evaluation.TextName, true)
-	p.EconomicClass = text(fEconomic, evaluation.TextName, true)
-	p.FundType = text(fFund, evaluation.TextName, true)
-	if v := get(fAmount); v == "" {
-		bad(fAmount, "", "不能为空")
-	} else if a, err := money.Parse(v); err != nil {
-		bad(fAmount, v, amountReason(err))
-	} else if a == 0 {
-		bad(fAmount, v, "金额为零：支付记录应有金额（退款为负数）")
-	} else {
+	p.UnitCode = v.text(fUnit, evaluation.TextCode, true)
+	p.ProjectCode = v.text(fProject, evaluation.TextCode, false)
+	p.FunctionalClass = v.text(fFunctional, evaluation.TextName, true)
+	p.EconomicClass = v.text(fEconomic, evaluation.TextName, true)
+	p.FundType = v.text(fFund, evaluation.TextName, true)
+	if a, ok := v.amount(fAmount, "金额为零：支付记录应有金额（退款为负数）"); ok {
 		p.Amount = a
 	}
-	p.Voucher = text(fVoucher, evaluation.TextCode, true)
-	p.Payee = text(fPayee, evaluation.TextName, false)
-	p.Memo = text(fMemo, evaluation.TextLine, false)
-	return p, ok
+	p.Voucher = v.text(fVoucher, evaluation.TextCode, true)
+	p.Payee = v.text(fPayee, evaluation.TextName, false)
+	p.Memo = v.text(fMemo, evaluation.TextLine, false)
+	return p, v.ok
 }
 
 func amountReason(err error) string {

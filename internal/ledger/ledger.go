@@ -116,6 +116,7 @@ const (
 //	for r.Next() { use(r.Payment()) }
 //	if err := r.Err(); err != nil { /* nothing may be kept */ }
 type Reader struct {
+	schema  *schema
 	file    string
 	format  Format
 	hash    hash.Hash
@@ -151,14 +152,16 @@ func (e *lineError) Error() string { return e.reason }
 // recognised by its content: an .xlsx workbook (a zip), an old .xls
 // (refused by name), else CSV. A header without a required column is an
 // *Error naming every missing one.
-func Open(file string, r io.Reader) (*Reader, error) {
+func Open(file string, r io.Reader) (*Reader, error) { return open(file, r, payments) }
+
+func open(file string, r io.Reader, sc *schema) (*Reader, error) {
 	h := sha256.New()
 	br := bufio.NewReaderSize(io.TeeReader(r, h), 64<<10)
 	head, err := br.Peek(8)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, readError(file, err)
 	}
-	rd := &Reader{file: file, hash: h}
+	rd := &Reader{schema: sc, file: file, hash: h}
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		rd.format = XLSX
@@ -210,26 +213,9 @@ func (r *Reader) Ignored() []string { return r.ignored }
 // Next reads the next good row, collecting the problems of bad ones. It
 // returns false at the end of the file or after a failure to read it.
 func (r *Reader) Next() bool {
-	if r.done {
-		return false
-	}
 	for {
-		fields, line, err := r.src.next()
-		if err != nil {
-			var le *lineError
-			if errors.As(err, &le) {
-				r.add(Problem{Line: le.line, Reason: le.reason})
-				continue
-			}
-			var tl *recordTooLong
-			switch {
-			case errors.As(err, &tl):
-				// Fatal: the reader cannot find the next record's start.
-				r.add(Problem{Line: tl.line, Reason: tl.Error()})
-			case !errors.Is(err, io.EOF):
-				r.ioErr = err
-			}
-			r.finish()
+		fields, line, ok := r.nextFields()
+		if !ok {
 			return false
 		}
 		p, ok := r.row(fields, line)
@@ -239,6 +225,36 @@ func (r *Reader) Next() bool {
 		r.cur = p
 		r.rows++
 		return true
+	}
+}
+
+// nextFields reads the next row's fields, collecting the problems of rows
+// that cannot be read. It returns false at the end of the file or after a
+// failure to read it.
+func (r *Reader) nextFields() ([]string, int, bool) {
+	if r.done {
+		return nil, 0, false
+	}
+	for {
+		fields, line, err := r.src.next()
+		if err == nil {
+			return fields, line, true
+		}
+		var le *lineError
+		if errors.As(err, &le) {
+			r.add(Problem{Line: le.line, Reason: le.reason})
+			continue
+		}
+		var tl *recordTooLong
+		switch {
+		case errors.As(err, &tl):
+			// Fatal: the reader cannot find the next record's start.
+			r.add(Problem{Line: tl.line, Reason: tl.Error()})
+		case !errors.Is(err, io.EOF):
+			r.ioErr = err
+		}
+		r.finish()
+		return nil, 0, false
 	}
 }
 

@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -190,5 +191,28 @@ func TestCurves(t *testing.T) {
 	}
 	if _, err := Curves([]MonthlyPaid{{Month: 1, Amount: money.Fen(1 << 62)}, {Month: 1, Amount: money.Fen(1 << 62)}}, true); err == nil {
 		t.Error("an overflowing curve was accepted")
+	}
+}
+
+// BudgetWith turns monthly changes into the budget in force from each
+// changed month on.
+func TestBudgetWith(t *testing.T) {
+	var d [12]money.Fen
+	d[5], d[7] = money.Yuan(40_000), -money.Yuan(100_000)
+	b, err := BudgetWith(money.Yuan(560_000), &d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for m, want := range map[int]money.Fen{1: money.Yuan(560_000), 5: money.Yuan(560_000), 6: money.Yuan(600_000), 7: money.Yuan(600_000), 8: money.Yuan(500_000), 12: money.Yuan(500_000)} {
+		if got := b.At(m); got != want {
+			t.Errorf("month %d: %s, want %s", m, got, want)
+		}
+	}
+	if b, _ := BudgetWith(100, nil); b.At(12) != 100 || len(b.Adjustments) != 0 {
+		t.Errorf("no changes: %+v", b)
+	}
+	d[0] = money.Fen(math.MaxInt64)
+	if _, err := BudgetWith(1, &d); err == nil {
+		t.Error("an overflowing change was accepted")
 	}
 }

@@ -66,11 +66,30 @@ func (l Line) Sentence() string {
 }
 
 // StatusOf computes the status of ev at the end of month through from
-// its payments (the rows of ev's unit). The budgets are the initial ones
-// (年初预算数): in-year adjustments are not yet recorded by month, so the
-// adjusted figure of the year's data, known only at year end, is not used.
+// its payments (the rows of ev's unit), against the initial budgets
+// (年初预算数). StatusWith takes the year's budget changes too.
 func StatusOf(ev *evaluation.Evaluation, rows []MonthlyPaid, through int, s Schedule) (*Status, error) {
+	return StatusWith(ev, rows, nil, through, s)
+}
+
+// StatusWith computes the status of ev at the end of month through from
+// its payments and its budget changes by month (both the rows of ev's
+// unit, changes summed by unit, project and month as payments are): a
+// project's budget in force is its initial budget (年初预算数) plus its
+// changes so far; the unit's is the department's initial budget plus
+// every change of the unit, projects and basic expenditure alike. The
+// adjusted figure of the year's data (全年预算数), known only at year end,
+// is not used.
+func StatusWith(ev *evaluation.Evaluation, rows, changes []MonthlyPaid, through int, s Schedule) (*Status, error) {
 	curves, err := Curves(rows, false)
+	if err != nil {
+		return nil, err
+	}
+	deltas, err := Curves(changes, false)
+	if err != nil {
+		return nil, err
+	}
+	unitDeltas, err := Curves(changes, true)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +106,11 @@ func StatusOf(ev *evaluation.Evaluation, rows []MonthlyPaid, through int, s Sche
 		if c := curves[Key{Unit: ev.Department.Code, Project: p.Code}]; c != nil {
 			curve = *c
 		}
-		months, err := Execution(Budget{Initial: p.Initial}, curve, through, s)
+		budget, err := BudgetWith(p.Initial, deltas[Key{Unit: ev.Department.Code, Project: p.Code}])
+		if err != nil {
+			return nil, err
+		}
+		months, err := Execution(budget, curve, through, s)
 		if err != nil {
 			return nil, err
 		}
@@ -115,7 +138,11 @@ func StatusOf(ev *evaluation.Evaluation, rows []MonthlyPaid, through int, s Sche
 			}
 		}
 	}
-	months, err := Execution(Budget{Initial: ev.Finance.Budget.Initial}, unit, through, s)
+	budget, err := BudgetWith(ev.Finance.Budget.Initial, unitDeltas[Key{Unit: ev.Department.Code}])
+	if err != nil {
+		return nil, err
+	}
+	months, err := Execution(budget, unit, through, s)
 	if err != nil {
 		return nil, err
 	}

@@ -123,13 +123,7 @@ var paymentCols = stagingCols[1:]
 // created in the same transaction. The file is recorded in
 // payment_imports with its SHA-256 and who imported it.
 func (s *Store) ImportPayments(ctx context.Context, file string, rows PaymentRows, actor string) (*PaymentImport, error) {
-	if strings.TrimSpace(actor) == "" {
-		return nil, errorf(apperr.EINVALID, "操作人不能为空")
-	}
-	if err := checkField("", "操作人", evaluation.TextName, actor); err != nil {
-		return nil, err
-	}
-	if err := checkField("", "文件名", evaluation.TextLine, file); err != nil {
+	if err := checkImporter(file, actor); err != nil {
 		return nil, err
 	}
 	res := &PaymentImport{File: file}
@@ -186,6 +180,17 @@ func (s *Store) ImportPayments(ctx context.Context, file string, rows PaymentRow
 		return nil, s.paymentError(err)
 	}
 	return res, nil
+}
+
+// checkImporter checks who imports a file and the file's name, as kept.
+func checkImporter(file, actor string) error {
+	if strings.TrimSpace(actor) == "" {
+		return errorf(apperr.EINVALID, "操作人不能为空")
+	}
+	if err := checkField("", "操作人", evaluation.TextName, actor); err != nil {
+		return err
+	}
+	return checkField("", "文件名", evaluation.TextLine, file)
 }
 
 // paymentError words a database refusal of a payment (a CHECK the reader
@@ -316,6 +321,12 @@ func (tx *txn) dropStaging(ctx context.Context) error {
 // not registered or whose project is not a project of that unit's stored
 // year, in the order they first appear, and counts them all.
 func (tx *txn) unknownCodes(ctx context.Context) ([]UnknownCode, int, error) {
+	return tx.unknownCodesIn(ctx, "payments_staging")
+}
+
+// unknownCodesIn is unknownCodes for a staging table of (line, year,
+// unit_code, project_code) rows; table is a constant of this package.
+func (tx *txn) unknownCodesIn(ctx context.Context, table string) ([]UnknownCode, int, error) {
 	rows, err := tx.query(ctx, `
 SELECT g.unit_code, g.year, g.project_code, g.first_line, g.n,
        EXISTS (SELECT 1 FROM departments d WHERE d.code = g.unit_code),
@@ -323,7 +334,7 @@ SELECT g.unit_code, g.year, g.project_code, g.first_line, g.n,
                WHERE d.code = g.unit_code AND dy.year = g.year),
        count(*) OVER ()
 FROM (SELECT unit_code, year, project_code, min(line) AS first_line, count(*) AS n
-      FROM payments_staging GROUP BY unit_code, year, project_code) g
+      FROM `+table+` GROUP BY unit_code, year, project_code) g
 WHERE NOT EXISTS (SELECT 1 FROM departments d WHERE d.code = g.unit_code)
    OR (g.project_code <> '' AND NOT EXISTS (
         SELECT 1 FROM projects p
@@ -401,14 +412,22 @@ func (tx *txn) earlierImports(ctx context.Context, digest string) ([]int64, erro
 // the sums; each voucher is stored once, so none is counted twice. A sum
 // beyond the int64 range is an error, never a wrong figure.
 func (s *Store) PaidByMonth(ctx context.Context, year int, unit string) ([]monitor.MonthlyPaid, error) {
-	month := `CAST(substr(paid_on, 6, 2) AS INTEGER)`
+	return s.sumByMonth(ctx, "payments", "paid_on", "支付", year, unit)
+}
+
+// sumByMonth sums the amounts of a table of dated amounts (payments,
+// budget_changes) by unit, project and month of a year; table and
+// dateCol are constants of this package, what names the amounts in
+// messages.
+func (s *Store) sumByMonth(ctx context.Context, table, dateCol, what string, year int, unit string) ([]monitor.MonthlyPaid, error) {
+	month := `CAST(substr(` + dateCol + `, 6, 2) AS INTEGER)`
 	sum := `SUM(amount)`
 	if s.dialect == Postgres {
-		month = `CAST(EXTRACT(MONTH FROM paid_on) AS INTEGER)`
+		month = `CAST(EXTRACT(MONTH FROM ` + dateCol + `) AS INTEGER)`
 		// SUM of BIGINT is NUMERIC in PostgreSQL: text, checked in Go.
 		sum = `CAST(SUM(amount) AS TEXT)`
 	}
-	q := `SELECT unit_code, project_code, ` + month + ` AS m, ` + sum + ` FROM payments WHERE year = ?`
+	q := `SELECT unit_code, project_code, ` + month + ` AS m, ` + sum + ` FROM ` + table + ` WHERE year = ?`
 	args := []any{year}
 	if unit != "" {
 		q += ` AND unit_code = ?`
@@ -429,7 +448,7 @@ func (s *Store) PaidByMonth(ctx context.Context, year int, unit string) ([]monit
 				return err
 			}
 			if r.Amount, err = parseSum(total); err != nil {
-				return errorf(apperr.EINVALID, "%d 年预算单位 %s 项目“%s”%d 月的支付合计%s", year, r.UnitCode, r.ProjectCode, r.Month, err)
+				return errorf(apperr.EINVALID, "%d 年预算单位 %s 项目“%s”%d 月的%s合计%s", year, r.UnitCode, r.ProjectCode, r.Month, what, err)
 			}
 			out = append(out, r)
 		}
@@ -437,7 +456,7 @@ func (s *Store) PaidByMonth(ctx context.Context, year int, unit string) ([]monit
 	})
 	if err != nil {
 		if isOverflow(err) {
-			return nil, errorf(apperr.EINVALID, "%d 年支付金额合计超出可计算范围", year)
+			return nil, errorf(apperr.EINVALID, "%d 年%s金额合计超出可计算范围", year, what)
 		}
 		return nil, err
 	}
