@@ -11,6 +11,7 @@ package bulk
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -124,6 +125,7 @@ func Write(ctx context.Context, st *store.Store, opts Options, w io.Writer) (*Su
 		i    int
 		row  Row
 		data []byte
+		buf  *bytes.Buffer // holding data, back to the pool once written
 	}
 	window := make(chan struct{}, 2*workers)
 	results := make(chan made, 2*workers)
@@ -133,9 +135,9 @@ func Write(ctx context.Context, st *store.Store, opts Options, w io.Writer) (*Su
 	for range workers {
 		wg.Go(func() {
 			for i := range jobs {
-				row, data := makeOne(ctx, st, libs, list[i], opts)
+				row, data, buf := makeOne(ctx, st, libs, list[i], opts)
 				select {
-				case results <- made{i, row, data}:
+				case results <- made{i, row, data, buf}:
 				case <-ctx.Done():
 					return
 				}
@@ -185,6 +187,9 @@ func Write(ctx context.Context, st *store.Store, opts Options, w io.Writer) (*Su
 				if p.row.Reused {
 					sum.Reused++
 				}
+			}
+			if p.buf != nil {
+				buffers.Put(p.buf)
 			}
 			sum.Rows[next] = p.row
 			next++
@@ -251,12 +256,15 @@ func FileName(l store.Listing, f render.Format) string {
 // makeOne makes one year's report: the file published for the year's
 // version when the store keeps one in the format, else the stored year
 // assessed and rendered.
-func makeOne(ctx context.Context, st *store.Store, libs *libraries, l store.Listing, opts Options) (Row, []byte) {
+// buffers hold rendered reports on their way to the zip.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func makeOne(ctx context.Context, st *store.Store, libs *libraries, l store.Listing, opts Options) (Row, []byte, *bytes.Buffer) {
 	row := Row{Code: l.DepartmentCode, Name: l.Department, Listing: l, Status: l.StatusName()}
 	rec, err := st.Get(ctx, l.DepartmentCode, l.Year)
 	if err != nil {
 		row.Problem = "读取失败：" + err.Error()
-		return row, nil
+		return row, nil, nil
 	}
 	row.Parent, row.Region = rec.Parent, rec.Region
 	if m, err := rec.Evaluation.Measure("execution_rate"); err == nil {
@@ -265,28 +273,30 @@ func makeOne(ctx context.Context, st *store.Store, libs *libraries, l store.List
 	lib, err := libs.get(rec)
 	if err != nil {
 		row.Problem = err.Error()
-		return row, nil
+		return row, nil, nil
 	}
 	a := assess.Assess(rec.Evaluation, lib, storedOptions(rec.Stage))
 	if a.Result == nil {
 		row.Problem = "无法计分：" + firstError(a)
-		return row, nil
+		return row, nil, nil
 	}
 	row.Lost = lost(a)
 	row.File = FileName(l, opts.Format)
 	if l.Status == workflow.Published {
 		if doc, err := st.PublishedDocument(ctx, l.DepartmentCode, l.Year, opts.Format.Ext); err == nil && doc != nil {
 			row.Reused = true
-			return row, doc.Data
+			return row, doc.Data, nil
 		}
 	}
 	doc := report.Build(report.Input{Evaluation: rec.Evaluation, Result: a.Result, Framework: a.Weighted})
-	var buf strings.Builder
-	if err := opts.Format.Render(ctx, &buf, doc, opts.Printer); err != nil {
+	buf := buffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	if err := opts.Format.Render(ctx, buf, doc, opts.Printer); err != nil {
+		buffers.Put(buf)
 		row.File, row.Problem = "", "生成失败："+err.Error()
-		return row, nil
+		return row, nil, nil
 	}
-	return row, []byte(buf.String())
+	return row, buf.Bytes(), buf
 }
 
 // storedOptions are the pipeline's options for a stored year, as the web

@@ -55,7 +55,7 @@ const (
 
 // body builds word/document.xml.
 type body struct {
-	b bytes.Buffer
+	b *bytes.Buffer
 	// pageBreak is set by a PageBreak block and consumed by the next
 	// paragraph, which then starts a new page. A page-break character
 	// would leave an empty line at the top of the new page.
@@ -66,8 +66,11 @@ type body struct {
 	afterTable bool
 }
 
-func documentXML(d *report.Document) ([]byte, error) {
-	var w body
+// documentXML writes word/document.xml into buf (reset first) and returns
+// its bytes, which belong to buf.
+func documentXML(d *report.Document, buf *bytes.Buffer) ([]byte, error) {
+	buf.Reset()
+	w := body{b: buf}
 	w.b.Grow(4096 + 512*len(d.Blocks))
 	w.b.WriteString(xmlHeader)
 	w.b.WriteString(`<w:document ` + wordNS + `><w:body>`)
@@ -210,7 +213,7 @@ func (w *body) run(text string, bold bool) {
 		}
 		if seg != "" {
 			w.b.WriteString(`<w:t xml:space="preserve">`)
-			escape(&w.b, seg)
+			escape(w.b, seg)
 			w.b.WriteString(`</w:t>`)
 		}
 		if i < 0 {

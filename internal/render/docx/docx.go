@@ -71,7 +71,9 @@ func Render(w io.Writer, d *report.Document) error {
 	if d == nil {
 		return fmt.Errorf("docx: nil document")
 	}
-	body, err := documentXML(d)
+	buf := bufferPool.Get().(*bytes.Buffer)
+	defer putBuffer(buf)
+	body, err := documentXML(d, buf)
 	if err != nil {
 		return fmt.Errorf("docx: %w", err)
 	}
@@ -109,6 +111,18 @@ func Render(w io.Writer, d *report.Document) error {
 		return fmt.Errorf("docx: %w", err)
 	}
 	return nil
+}
+
+// bufferPool reuses the buffers document.xml is written into: a report
+// with many project tables is megabytes of XML, and growing a new buffer
+// for each was the largest allocation of a bundle of reports.
+var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putBuffer returns a buffer to the pool unless it grew very large.
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 32<<20 {
+		bufferPool.Put(b)
+	}
 }
 
 // flatePool reuses compressors: each holds about a megabyte of tables.
