@@ -340,3 +340,57 @@ func (s *Store) Adjustments(ctx context.Context, code string, year int) ([]Adjus
 	}
 	return out, nil
 }
+
+// PendingAdjustment is a 目标调整 waiting for the finance bureau's
+// decision, with the department-year it belongs to.
+type PendingAdjustment struct {
+	Listing
+	Number     int
+	Scope      string
+	Reason     string
+	Proposer   string
+	ProposedAt time.Time
+}
+
+// maxPendingAdjustments bounds a task list of pending adjustments.
+const maxPendingAdjustments = 500
+
+// PendingAdjustments returns the adjustments still proposed of the
+// department-years f selects (build f with Visible, as for ListFiltered),
+// oldest first, at most 500.
+func (s *Store) PendingAdjustments(ctx context.Context, f Filter) ([]PendingAdjustment, error) {
+	if f.Status != nil && len(f.Status) == 0 {
+		return nil, nil
+	}
+	where, args := f.where()
+	if where == "" {
+		where = " WHERE"
+	} else {
+		where += " AND"
+	}
+	q := `SELECT ` + listingColumns + `, a.number, a.scope, a.reason, a.proposer, a.proposed_at
+		FROM target_adjustments a JOIN department_years dy ON dy.id = a.department_year_id JOIN departments d ON d.id = dy.department_id` +
+		where + ` a.status = ? ORDER BY a.proposed_at, d.code, dy.year, a.number LIMIT ` + fmt.Sprint(maxPendingAdjustments)
+	args = append(args, AdjustmentProposed)
+	var out []PendingAdjustment
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		rows, err := tx.query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p PendingAdjustment
+			if err := scanListing(rows, &p.Listing, &p.Number, &p.Scope, &p.Reason, &p.Proposer, &p.ProposedAt); err != nil {
+				return err
+			}
+			p.ProposedAt = p.ProposedAt.UTC()
+			out = append(out, p)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

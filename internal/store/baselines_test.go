@@ -156,6 +156,19 @@ func TestTargetAdjustment(t *testing.T) {
 		if r, _ := s.Get(ctx, code, 2024); r.Version != v {
 			t.Errorf("a proposal changed the version: %d", r.Version)
 		}
+		// Both wait for the reviewer, and only the department's people
+		// and the finance bureau see them.
+		pending, err := s.PendingAdjustments(ctx, Visible(&p.reviewer))
+		if err != nil || len(pending) != 2 || pending[0].Number != 1 || pending[0].Scope != pcode || pending[0].DepartmentCode != code ||
+			pending[0].Year != 2024 || pending[1].Reason != "任务调减" || pending[1].Proposer != p.editorA.Username {
+			t.Errorf("pending adjustments = %+v %v", pending, err)
+		}
+		if other, err := s.PendingAdjustments(ctx, Visible(&p.editorB)); err != nil || len(other) != 0 {
+			t.Errorf("pending adjustments seen by another department = %+v %v", other, err)
+		}
+		if mine, err := s.PendingAdjustments(ctx, Visible(&p.editorA).And(Filter{Year: 2024})); err != nil || len(mine) != 2 {
+			t.Errorf("pending adjustments of the department = %+v %v", mine, err)
+		}
 
 		if _, err := s.DecideAdjustment(ctx, code, 2024, 1, true, "同意", p.editorA); apperr.Code(err) != apperr.EFORBIDDEN {
 			t.Errorf("editor deciding: %v", err)
@@ -195,6 +208,9 @@ func TestTargetAdjustment(t *testing.T) {
 		}
 		if _, err := s.DecideAdjustment(ctx, code, 2024, 2, true, "同意", p.reviewer); apperr.Code(err) != apperr.ECONFLICT {
 			t.Errorf("deciding twice: %v", err)
+		}
+		if pending, err := s.PendingAdjustments(ctx, Visible(&p.reviewer)); err != nil || len(pending) != 0 {
+			t.Errorf("pending adjustments after the decisions = %+v %v", pending, err)
 		}
 		adjs, err := s.Adjustments(ctx, code, 2024)
 		if err != nil || len(adjs) != 2 || adjs[0].Status != AdjustmentApproved || adjs[0].Decider != p.reviewer.Username || adjs[0].DecidedAt.IsZero() ||

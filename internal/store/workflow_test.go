@@ -325,19 +325,19 @@ func TestReview(t *testing.T) {
 
 		// Comments: reviewers and the department's own people.
 		for _, u := range []User{p.reviewer, p.editorA, p.approverA} {
-			if _, err := s.AddComment(ctx, code, year, ind, "意见来自 "+u.Username, u); err != nil {
+			if _, err := s.AddComment(ctx, code, year, "", ind, "意见来自 "+u.Username, u); err != nil {
 				t.Errorf("comment by %s: %v", fmtUser(u), err)
 			}
 		}
 		for _, u := range []User{p.editorB, p.approverB, p.admin} {
-			if _, err := s.AddComment(ctx, code, year, "", "不应保存", u); apperr.Code(err) != apperr.EFORBIDDEN {
+			if _, err := s.AddComment(ctx, code, year, "", "", "不应保存", u); apperr.Code(err) != apperr.EFORBIDDEN {
 				t.Errorf("comment by %s: %v, want apperr.EFORBIDDEN", fmtUser(u), err)
 			}
 		}
-		if _, err := s.AddComment(ctx, code, year, "", "  ", p.reviewer); apperr.Code(err) != apperr.EINVALID {
+		if _, err := s.AddComment(ctx, code, year, "", "", "  ", p.reviewer); apperr.Code(err) != apperr.EINVALID {
 			t.Errorf("empty comment: %v", err)
 		}
-		c, err := s.AddComment(ctx, code, year, "", "整体意见", p.reviewer)
+		c, err := s.AddComment(ctx, code, year, "", "", "整体意见", p.reviewer)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -367,6 +367,28 @@ func TestReview(t *testing.T) {
 		}
 		if other, err := s.Comments(ctx, "900100", year); err != nil || len(other) != 0 {
 			t.Errorf("comments of B: %+v, %v", other, err)
+		}
+
+		// A comment on a project's indicator keeps its scope; a scope
+		// of another form is refused.
+		pc, err := s.AddComment(ctx, code, year, ProjectScope("P-01"), "T2", "项目指标意见", p.reviewer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []string{"2", "project:", "project:P\x00"} {
+			if _, err := s.AddComment(ctx, code, year, bad, "T2", "范围无效", p.reviewer); apperr.Code(err) != apperr.EINVALID {
+				t.Errorf("comment with scope %q: %v, want EINVALID", bad, err)
+			}
+		}
+		cs, err = s.Comments(ctx, code, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last := cs[len(cs)-1]; len(cs) != 5 || last.ID != pc.ID || last.Scope != "project:P-01" || last.IndicatorCode != "T2" || cs[0].Scope != "" {
+			t.Errorf("comments with a project scope %+v", cs)
+		}
+		if code, ok := ScopeProject(cs[len(cs)-1].Scope); !ok || code != "P-01" {
+			t.Errorf("ScopeProject(%q) = %q, %v", cs[len(cs)-1].Scope, code, ok)
 		}
 	})
 }

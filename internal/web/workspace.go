@@ -386,7 +386,7 @@ func (s *server) doTransition(r *http.Request, u *store.User, l store.Listing, t
 	// department sees it beside the data.
 	if t.NeedsComment {
 		body := t.Action + "：" + strings.TrimSpace(comment)
-		if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, "", body, *u); err != nil && apperr.Code(err) != apperr.EFORBIDDEN {
+		if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, "", "", body, *u); err != nil && apperr.Code(err) != apperr.EFORBIDDEN {
 			s.log.Error("comment on transition", "err", err)
 		}
 	}
@@ -634,7 +634,7 @@ func (s *server) addComment(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, onField("body", invalid("请填写意见内容")), nil)
 		return
 	}
-	if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, indicator, body, *u); err != nil {
+	if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, "", indicator, body, *u); err != nil {
 		if apperr.Code(err) == apperr.EINVALID {
 			// The indicator was checked above: what the store refuses
 			// is the comment's text.
