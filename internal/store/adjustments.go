@@ -158,7 +158,8 @@ func (tx *txn) adjustmentHistory(ctx context.Context, id int64, version, number 
 }
 
 // DecideAdjustment is the finance bureau's decision on adjustment number
-// of a department-year: approve or reject, with a required comment. Only
+// of a department-year: approve (with a comment or none) or reject (with
+// a required comment). Only
 // a reviewer decides, only a proposal still pending, only in the
 // execution stage. Approval, in one transaction, refuses with
 // apperr.ECONFLICT when a baseline was approved since the proposal
@@ -171,8 +172,8 @@ func (tx *txn) adjustmentHistory(ctx context.Context, id int64, version, number 
 func (s *Store) DecideAdjustment(ctx context.Context, code string, year int, number int, approve bool, comment string, actor User) (int, error) {
 	comment = strings.TrimSpace(comment)
 	where := fmt.Sprintf("部门 %s %d 年度目标调整第%d号：", code, year, number)
-	if comment == "" {
-		return 0, errorf(apperr.EINVALID, "%s请填写审核意见", where)
+	if comment == "" && !approve {
+		return 0, errorf(apperr.EINVALID, "%s不予批准时请填写审核意见", where)
 	}
 	if err := checkField(where, "审核意见", evaluation.TextParagraph, comment); err != nil {
 		return 0, err

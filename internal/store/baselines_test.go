@@ -173,7 +173,7 @@ func TestTargetAdjustment(t *testing.T) {
 		if _, err := s.DecideAdjustment(ctx, code, 2024, 1, true, "同意", p.editorA); apperr.Code(err) != apperr.EFORBIDDEN {
 			t.Errorf("editor deciding: %v", err)
 		}
-		if _, err := s.DecideAdjustment(ctx, code, 2024, 1, true, "", p.reviewer); apperr.Code(err) != apperr.EINVALID || !strings.Contains(err.Error(), "审核意见") {
+		if _, err := s.DecideAdjustment(ctx, code, 2024, 1, false, "", p.reviewer); apperr.Code(err) != apperr.EINVALID || !strings.Contains(err.Error(), "审核意见") {
 			t.Errorf("no comment: %v", err)
 		}
 		if _, err := s.DecideAdjustment(ctx, code, 2024, 9, true, "同意", p.reviewer); apperr.Code(err) != apperr.ENOTFOUND {

@@ -453,9 +453,21 @@ func TestChangeField(t *testing.T) {
 		"review.7.P1":             "项目 7 复核得分（指标 P1）",
 		"targets[0].actual":       "绩效目标“政务信息采用”实际完成值",
 		"finance.budget.adjusted": "全年预算数",
+		"adjustments[3].status":   "目标调整第3号状态",
+		"baseline[2]":             "批复的绩效目标第 2 版（校验码）",
 	} {
 		if got := (Change{Path: path}).Field(ev); got != want {
 			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+	for _, c := range []struct{ path, value, want string }{
+		{"status", workflow.Returned, "已退回"},
+		{"adjustments[1].status", AdjustmentApproved, "已批准"},
+		{"adjustments[1].status", "", ""},
+		{"targets[0].target", "approved", "approved"},
+	} {
+		if got := (Change{Path: c.path}).ValueName(c.value); got != c.want {
+			t.Errorf("ValueName(%s, %q) = %q, want %q", c.path, c.value, got, c.want)
 		}
 	}
 }
