@@ -44,6 +44,11 @@ type Adjustment struct {
 	Comment    string
 }
 
+// MaxAdjustments bounds the 目标调整 of one department-year (every
+// proposal counts, whatever became of it), so that the list a page shows
+// stays bounded.
+const MaxAdjustments = 100
+
 // ProposeAdjustment records actor's proposal (目标调整申请) to change the
 // approved targets of one scope of a department-year: proposed is the
 // scope's declared part as it should be (shaped as
@@ -53,7 +58,7 @@ type Adjustment struct {
 // path "adjustments[N].status"; the year's version does not change. It
 // refuses: an actor not the department's editor (apperr.EFORBIDDEN), a
 // year not in the execution stage or without a baseline, a missing
-// reason, an unknown scope, a proposal of the wrong shape or equal to the
+// reason, an unknown scope, a year with MaxAdjustments proposals, a proposal of the wrong shape or equal to the
 // approved targets, text breaking the text rule (apperr.EINVALID).
 func (s *Store) ProposeAdjustment(ctx context.Context, code string, year int, scope string, proposed *evaluation.DeclaredPart, reason string, actor User) (*Adjustment, error) {
 	reason, scope = strings.TrimSpace(reason), strings.TrimSpace(scope)
@@ -121,6 +126,9 @@ func (s *Store) ProposeAdjustment(ctx context.Context, code string, year int, sc
 		var number int
 		if err := tx.queryRow(ctx, "SELECT COALESCE(max(number), 0) + 1 FROM target_adjustments WHERE department_year_id = ?", st.id).Scan(&number); err != nil {
 			return err
+		}
+		if number > MaxAdjustments {
+			return errorf(apperr.EINVALID, "%s本年度的目标调整申请已达 %d 项上限，请联系财政部门", where, MaxAdjustments)
 		}
 		now := s.now()
 		if _, err := tx.exec(ctx, `INSERT INTO target_adjustments (department_year_id, number, scope, status, reason, proposed, base_seq, proposer, proposed_at)

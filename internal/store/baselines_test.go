@@ -272,3 +272,24 @@ func TestKeptTargetsAreScored(t *testing.T) {
 		}
 	})
 }
+
+// A year takes at most MaxAdjustments proposals.
+func TestAdjustmentLimit(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s, th, p := workflowStore(t, dsn)
+		code := th.Evaluation.Department.Code
+		approvedYear(t, s, code, p)
+		bs, _ := s.Baselines(ctx, code, 2024)
+		pcode := bs[0].Data.Projects[0].Code
+		scope, _ := bs[0].Data.Scope(pcode)
+		scope.Projects[0].Targets[0].Target = "300"
+		for i := range MaxAdjustments {
+			if _, err := s.ProposeAdjustment(ctx, code, 2024, pcode, scope, "理由", p.editorA); err != nil {
+				t.Fatalf("proposal %d: %v", i+1, err)
+			}
+		}
+		if _, err := s.ProposeAdjustment(ctx, code, 2024, pcode, scope, "理由", p.editorA); apperr.Code(err) != apperr.EINVALID || !strings.Contains(err.Error(), "上限") {
+			t.Errorf("proposal over the limit: %v", err)
+		}
+	})
+}
