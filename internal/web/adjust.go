@@ -229,18 +229,63 @@ func declaredAsEvaluation(d *evaluation.DeclaredPart) *evaluation.Evaluation {
 }
 
 // declaredChanges lists every field that differs between before and
-// after (declared parts of one scope), named in words.
+// after (declared parts of one scope), named in words. A change of an
+// indicator's value, direction or unit is one row showing the whole
+// value before and after (≥365天 → ≥360天).
 func declaredChanges(before, after *evaluation.DeclaredPart) []fieldChange {
 	b, a := declaredAsEvaluation(before), declaredAsEvaluation(after)
 	var out []fieldChange
+	valueShown := map[string]bool{} // indicators whose value row is out
 	for _, c := range evaluation.Diff(b, a) {
 		label := a.FieldLabel(c.Path)
 		if c.New == "" {
 			label = b.FieldLabel(c.Path)
 		}
+		if at, field, ok := targetField(c.Path); ok && (field == "target" || field == "direction" || field == "unit") {
+			if valueShown[at] {
+				continue
+			}
+			valueShown[at] = true
+			label = a.FieldLabel(at)
+			if c.New == "" {
+				label = b.FieldLabel(at)
+			}
+			out = append(out, fieldChange{Label: label + "指标值", Old: targetValue(b, at), New: targetValue(a, at)})
+			continue
+		}
 		out = append(out, fieldChange{Label: label, Old: declaredValue(c.Path, c.Old), New: declaredValue(c.Path, c.New)})
 	}
 	return out
+}
+
+// targetField splits the path of an indicator's field ("targets[0].unit",
+// "projects[1].targets[2].target") into the indicator's path and the
+// field.
+func targetField(path string) (at, field string, ok bool) {
+	m := rowPath.FindStringSubmatch(path)
+	if m == nil || (m[1] == "projects" && m[3] == "") || !strings.HasPrefix(path[len(m[0]):], ".") {
+		return "", "", false
+	}
+	return m[0], path[len(m[0])+1:], true
+}
+
+// targetValue is the whole value (指标性质, 指标值, 度量单位) of the
+// indicator at the path of ev, or （无） when ev has none there.
+func targetValue(ev *evaluation.Evaluation, at string) string {
+	m := rowPath.FindStringSubmatch(at)
+	i, _ := strconv.Atoi(m[2])
+	ts := ev.Targets
+	if m[1] == "projects" {
+		if i >= len(ev.Projects) {
+			return "（无）"
+		}
+		ts = ev.Projects[i].Targets
+		i, _ = strconv.Atoi(m[4])
+	}
+	if i >= len(ts) {
+		return "（无）"
+	}
+	return report.TargetText(&ts[i])
 }
 
 // declaredValue shows a declared field's stored value in words.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
@@ -160,10 +161,11 @@ func TestAdjustmentOnWeb(t *testing.T) {
 		t.Errorf("the workspace does not list the adjustment:\n%s", firstLines(ws, 200))
 	}
 	page := e.get(reviewer, declPath+"/adjustments/1").Body.String()
-	label := "绩效目标“" + old.Name + "”年度指标值"
+	label := "绩效目标“" + old.Name + "”指标值"
 	row := regexp.MustCompile(`<tr><th scope="row">([^<]*)</th><td class="old">([^<]*)</td><td class="new">([^<]*)</td></tr>`).FindAllStringSubmatch(page, -1)
-	if len(row) != 1 || row[0][1] != label || row[0][2] != old.Target || row[0][3] != "1" {
-		t.Errorf("comparison rows %q, want one %q %q → 1", row, label, old.Target)
+	wantOld, wantNew := "≥"+old.Target+old.Unit, "≥1"+old.Unit
+	if len(row) != 1 || row[0][1] != label || row[0][2] != wantOld || row[0][3] != wantNew {
+		t.Errorf("comparison rows %q, want one %q %q → %q", row, label, wantOld, wantNew)
 	}
 
 	w = e.post(reviewer, declPath+"/adjustments/1/decision", url.Values{"decision": {"reject"}, "comment": {" "}})
@@ -180,7 +182,7 @@ func TestAdjustmentOnWeb(t *testing.T) {
 		t.Errorf("adjusted target %+v %+v", got, got.Adjusted)
 	}
 	hist := e.get(editorA, declPath+"/history").Body.String()
-	for _, want := range []string{"目标调整第1号状态", "已批准", "目标调整第1号：上级任务调减", label} {
+	for _, want := range []string{"目标调整第1号状态", "已批准", "目标调整第1号：上级任务调减", "绩效目标“" + old.Name + "”年度指标值"} {
 		if !strings.Contains(hist, want) {
 			t.Errorf("history lacks %q", want)
 		}
@@ -273,5 +275,34 @@ func TestDeclarationIndicatorComments(t *testing.T) {
 	}
 	if strings.Count(form, body) != 1 {
 		t.Errorf("the comment shows %d times in the form", strings.Count(form, body))
+	}
+}
+
+// The comparison names every changed field in words; an indicator's
+// value, direction and unit make one row with the whole value.
+func TestDeclaredChanges(t *testing.T) {
+	before := &evaluation.DeclaredPart{Projects: []evaluation.Project{{Code: "P1", Name: "会议保障", Goal: "保障会议", Targets: []evaluation.Target{
+		{Code: "T1", Name: "保障场次", Category: "output", Direction: ">=", Target: "150", Unit: "场"},
+		{Code: "T2", Name: "会务差错", Category: "output", Direction: "<=", Target: "0", Unit: "次"},
+	}}}}
+	after := before.Clone()
+	p := &after.Projects[0]
+	p.Goal = "保障重大会议"
+	p.Targets[0].Target, p.Targets[0].Unit, p.Targets[0].Direction = "140", "次", "="
+	p.Targets[1].Category = "effect"
+	p.Targets[0].Adjusted = &evaluation.Adjusted{Number: 1} // markers are not compared
+	got := declaredChanges(before, after)
+	want := []fieldChange{
+		{"项目“会议保障”年度总体目标", "保障会议", "保障重大会议"},
+		{"项目“会议保障”绩效指标“保障场次”指标值", "≥150场", "140次"},
+		{"项目“会议保障”绩效指标“会务差错”一级指标", "产出指标", "效益指标"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("changes %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("change %d: %q, want %q", i, got[i], want[i])
+		}
 	}
 }

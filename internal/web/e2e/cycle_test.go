@@ -125,8 +125,8 @@ func TestBrowserDeclarationCycle(t *testing.T) {
 	}
 	reviewer.clickAndLoad(`//a[contains(@href, "/adjustments/1")]`)
 	changes := eval[[][]string](reviewer, `Array.from(document.querySelectorAll('table.adjust-changes tbody tr'), r => Array.from(r.cells, c => c.innerText.trim()))`)
-	if len(changes) != 1 || !strings.Contains(changes[0][0], old.Name) || changes[0][1] != old.Target || changes[0][2] != "360" {
-		t.Errorf("the comparison: %q, want %s %s → 360", changes, old.Name, old.Target)
+	if len(changes) != 1 || !strings.Contains(changes[0][0], old.Name) || changes[0][1] != "≥365天" || changes[0][2] != "≥360天" {
+		t.Errorf("the comparison: %q, want %s ≥365天 → ≥360天", changes, old.Name)
 	}
 	reviewer.do(chromedp.Click(chromedp.ID("decision-approve")))
 	reviewer.do(chromedp.SendKeys(chromedp.ID("decide-comment"), "同意调整"))
