@@ -364,7 +364,7 @@ func (s *server) showAdjustment(w http.ResponseWriter, r *http.Request, sc *scor
 		}
 	}
 	if a == nil {
-		s.fail(w, r, &apperr.Error{Code: apperr.ENOTFOUND, Message: fmt.Sprintf("部门 %s %d 年度没有第%s号目标调整", l.DepartmentCode, l.Year, r.PathValue("number"))})
+		s.fail(w, r, noAdjustment(l, r.PathValue("number")))
 		return
 	}
 	bs, err := s.st.Baselines(r.Context(), l.DepartmentCode, l.Year)
@@ -387,6 +387,11 @@ func (s *server) showAdjustment(w http.ResponseWriter, r *http.Request, sc *scor
 	s.render(w, r, status, "adjustment", title, "", p)
 }
 
+// noAdjustment is the error for an adjustment number the year lacks.
+func noAdjustment(l store.Listing, number string) error {
+	return &apperr.Error{Code: apperr.ENOTFOUND, Message: fmt.Sprintf("部门 %s %d 年度没有第%s号目标调整", l.DepartmentCode, l.Year, number)}
+}
+
 // adjustment shows one 目标调整.
 func (s *server) adjustment(w http.ResponseWriter, r *http.Request) {
 	sc, err := s.load(r.Context(), currentUser(r), r.PathValue("code"), r.PathValue("year"))
@@ -407,7 +412,7 @@ func (s *server) decideAdjustment(w http.ResponseWriter, r *http.Request) {
 	l := sc.rec.Listing
 	n, ok := adjustmentNumber(r)
 	if !ok {
-		s.fail(w, r, notFound(l.DepartmentCode, strconv.Itoa(l.Year)))
+		s.fail(w, r, noAdjustment(l, r.PathValue("number")))
 		return
 	}
 	p := adjustmentPage{Decision: r.PostFormValue("decision"), Comment: r.PostFormValue("comment")}
