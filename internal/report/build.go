@@ -354,10 +354,10 @@ func (f numbers) partSentence(n *scoring.Node) string {
 	return s.String()
 }
 
-// targetText is an indicator's target as the tables print it ("≥150件"),
+// TargetText is an indicator's target as the tables print it ("≥150件"),
 // stating an approved 目标调整: "≥150件（经第2号目标调整，原为≥180件）",
 // or "（经第2号目标调整新增）" for an indicator an adjustment added.
-func targetText(t *evaluation.Target) string {
+func TargetText(t *evaluation.Target) string {
 	s := directionWord(t.Direction) + t.Target + t.Unit
 	a := t.Adjusted
 	switch {

@@ -155,7 +155,7 @@ func (nf numbers) indicatorRows(top *scoring.Node) []Row {
 func (nf numbers) valueCells(n *scoring.Node) []Cell {
 	target, actual := "—", "—"
 	if t := n.Target; t != nil {
-		target = targetText(t)
+		target = TargetText(t)
 		actual = t.Actual + t.Unit
 	}
 	if n.Rule == framework.KindExecutionRate && len(n.Trace.Inputs) == 2 {

@@ -44,6 +44,11 @@ type Adjustment struct {
 	Comment    string
 }
 
+// MaxAdjustments bounds the 目标调整 of one department-year (every
+// proposal counts, whatever became of it), so that the list a page shows
+// stays bounded.
+const MaxAdjustments = 100
+
 // ProposeAdjustment records actor's proposal (目标调整申请) to change the
 // approved targets of one scope of a department-year: proposed is the
 // scope's declared part as it should be (shaped as
@@ -53,7 +58,7 @@ type Adjustment struct {
 // path "adjustments[N].status"; the year's version does not change. It
 // refuses: an actor not the department's editor (apperr.EFORBIDDEN), a
 // year not in the execution stage or without a baseline, a missing
-// reason, an unknown scope, a proposal of the wrong shape or equal to the
+// reason, an unknown scope, a year with MaxAdjustments proposals, a proposal of the wrong shape or equal to the
 // approved targets, text breaking the text rule (apperr.EINVALID).
 func (s *Store) ProposeAdjustment(ctx context.Context, code string, year int, scope string, proposed *evaluation.DeclaredPart, reason string, actor User) (*Adjustment, error) {
 	reason, scope = strings.TrimSpace(reason), strings.TrimSpace(scope)
@@ -122,6 +127,9 @@ func (s *Store) ProposeAdjustment(ctx context.Context, code string, year int, sc
 		if err := tx.queryRow(ctx, "SELECT COALESCE(max(number), 0) + 1 FROM target_adjustments WHERE department_year_id = ?", st.id).Scan(&number); err != nil {
 			return err
 		}
+		if number > MaxAdjustments {
+			return errorf(apperr.EINVALID, "%s本年度的目标调整申请已达 %d 项上限，请联系财政部门", where, MaxAdjustments)
+		}
 		now := s.now()
 		if _, err := tx.exec(ctx, `INSERT INTO target_adjustments (department_year_id, number, scope, status, reason, proposed, base_seq, proposer, proposed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, st.id, number, scope, AdjustmentProposed, reason, string(data), b.seq, a.Username, now); err != nil {
@@ -158,7 +166,8 @@ func (tx *txn) adjustmentHistory(ctx context.Context, id int64, version, number 
 }
 
 // DecideAdjustment is the finance bureau's decision on adjustment number
-// of a department-year: approve or reject, with a required comment. Only
+// of a department-year: approve (with a comment or none) or reject (with
+// a required comment). Only
 // a reviewer decides, only a proposal still pending, only in the
 // execution stage. Approval, in one transaction, refuses with
 // apperr.ECONFLICT when a baseline was approved since the proposal
@@ -171,8 +180,8 @@ func (tx *txn) adjustmentHistory(ctx context.Context, id int64, version, number 
 func (s *Store) DecideAdjustment(ctx context.Context, code string, year int, number int, approve bool, comment string, actor User) (int, error) {
 	comment = strings.TrimSpace(comment)
 	where := fmt.Sprintf("部门 %s %d 年度目标调整第%d号：", code, year, number)
-	if comment == "" {
-		return 0, errorf(apperr.EINVALID, "%s请填写审核意见", where)
+	if comment == "" && !approve {
+		return 0, errorf(apperr.EINVALID, "%s不予批准时请填写审核意见", where)
 	}
 	if err := checkField(where, "审核意见", evaluation.TextParagraph, comment); err != nil {
 		return 0, err
@@ -332,6 +341,60 @@ func (s *Store) Adjustments(ctx context.Context, code string, year int) ([]Adjus
 				return fmt.Errorf("目标调整第%d号无法读取：%w", a.Number, err)
 			}
 			out = append(out, a)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PendingAdjustment is a 目标调整 waiting for the finance bureau's
+// decision, with the department-year it belongs to.
+type PendingAdjustment struct {
+	Listing
+	Number     int
+	Scope      string
+	Reason     string
+	Proposer   string
+	ProposedAt time.Time
+}
+
+// maxPendingAdjustments bounds a task list of pending adjustments.
+const maxPendingAdjustments = 500
+
+// PendingAdjustments returns the adjustments still proposed of the
+// department-years f selects (build f with Visible, as for ListFiltered),
+// oldest first, at most 500.
+func (s *Store) PendingAdjustments(ctx context.Context, f Filter) ([]PendingAdjustment, error) {
+	if f.Status != nil && len(f.Status) == 0 {
+		return nil, nil
+	}
+	where, args := f.where()
+	if where == "" {
+		where = " WHERE"
+	} else {
+		where += " AND"
+	}
+	q := `SELECT ` + listingColumns + `, a.number, a.scope, a.reason, a.proposer, a.proposed_at
+		FROM target_adjustments a JOIN department_years dy ON dy.id = a.department_year_id JOIN departments d ON d.id = dy.department_id` +
+		where + ` a.status = ? ORDER BY a.proposed_at, d.code, dy.year, a.number LIMIT ` + fmt.Sprint(maxPendingAdjustments)
+	args = append(args, AdjustmentProposed)
+	var out []PendingAdjustment
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		rows, err := tx.query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p PendingAdjustment
+			if err := scanListing(rows, &p.Listing, &p.Number, &p.Scope, &p.Reason, &p.Proposer, &p.ProposedAt); err != nil {
+				return err
+			}
+			p.ProposedAt = p.ProposedAt.UTC()
+			out = append(out, p)
 		}
 		return rows.Err()
 	})

@@ -156,11 +156,24 @@ func TestTargetAdjustment(t *testing.T) {
 		if r, _ := s.Get(ctx, code, 2024); r.Version != v {
 			t.Errorf("a proposal changed the version: %d", r.Version)
 		}
+		// Both wait for the reviewer, and only the department's people
+		// and the finance bureau see them.
+		pending, err := s.PendingAdjustments(ctx, Visible(&p.reviewer))
+		if err != nil || len(pending) != 2 || pending[0].Number != 1 || pending[0].Scope != pcode || pending[0].DepartmentCode != code ||
+			pending[0].Year != 2024 || pending[1].Reason != "任务调减" || pending[1].Proposer != p.editorA.Username {
+			t.Errorf("pending adjustments = %+v %v", pending, err)
+		}
+		if other, err := s.PendingAdjustments(ctx, Visible(&p.editorB)); err != nil || len(other) != 0 {
+			t.Errorf("pending adjustments seen by another department = %+v %v", other, err)
+		}
+		if mine, err := s.PendingAdjustments(ctx, Visible(&p.editorA).And(Filter{Year: 2024})); err != nil || len(mine) != 2 {
+			t.Errorf("pending adjustments of the department = %+v %v", mine, err)
+		}
 
 		if _, err := s.DecideAdjustment(ctx, code, 2024, 1, true, "同意", p.editorA); apperr.Code(err) != apperr.EFORBIDDEN {
 			t.Errorf("editor deciding: %v", err)
 		}
-		if _, err := s.DecideAdjustment(ctx, code, 2024, 1, true, "", p.reviewer); apperr.Code(err) != apperr.EINVALID || !strings.Contains(err.Error(), "审核意见") {
+		if _, err := s.DecideAdjustment(ctx, code, 2024, 1, false, "", p.reviewer); apperr.Code(err) != apperr.EINVALID || !strings.Contains(err.Error(), "审核意见") {
 			t.Errorf("no comment: %v", err)
 		}
 		if _, err := s.DecideAdjustment(ctx, code, 2024, 9, true, "同意", p.reviewer); apperr.Code(err) != apperr.ENOTFOUND {
@@ -195,6 +208,9 @@ func TestTargetAdjustment(t *testing.T) {
 		}
 		if _, err := s.DecideAdjustment(ctx, code, 2024, 2, true, "同意", p.reviewer); apperr.Code(err) != apperr.ECONFLICT {
 			t.Errorf("deciding twice: %v", err)
+		}
+		if pending, err := s.PendingAdjustments(ctx, Visible(&p.reviewer)); err != nil || len(pending) != 0 {
+			t.Errorf("pending adjustments after the decisions = %+v %v", pending, err)
 		}
 		adjs, err := s.Adjustments(ctx, code, 2024)
 		if err != nil || len(adjs) != 2 || adjs[0].Status != AdjustmentApproved || adjs[0].Decider != p.reviewer.Username || adjs[0].DecidedAt.IsZero() ||
@@ -253,6 +269,27 @@ func TestKeptTargetsAreScored(t *testing.T) {
 		r, _ = s.Get(ctx, code, year)
 		if r.Total != want.Total || r.Total >= th.Result.Total {
 			t.Errorf("stored total %s, want %s (the upload scored %s)", r.Total, want.Total, th.Result.Total)
+		}
+	})
+}
+
+// A year takes at most MaxAdjustments proposals.
+func TestAdjustmentLimit(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s, th, p := workflowStore(t, dsn)
+		code := th.Evaluation.Department.Code
+		approvedYear(t, s, code, p)
+		bs, _ := s.Baselines(ctx, code, 2024)
+		pcode := bs[0].Data.Projects[0].Code
+		scope, _ := bs[0].Data.Scope(pcode)
+		scope.Projects[0].Targets[0].Target = "300"
+		for i := range MaxAdjustments {
+			if _, err := s.ProposeAdjustment(ctx, code, 2024, pcode, scope, "理由", p.editorA); err != nil {
+				t.Fatalf("proposal %d: %v", i+1, err)
+			}
+		}
+		if _, err := s.ProposeAdjustment(ctx, code, 2024, pcode, scope, "理由", p.editorA); apperr.Code(err) != apperr.EINVALID || !strings.Contains(err.Error(), "上限") {
+			t.Errorf("proposal over the limit: %v", err)
 		}
 	})
 }

@@ -173,7 +173,7 @@ func TestStoreTextBoundary(t *testing.T) {
 		invalid("username", "用户名", err)
 		_, err = s.CreateUser(ctx, User{Username: "u1", DisplayName: "显示\u202e名", Role: workflow.Reviewer}, testPassword)
 		invalid("display name", "显示名称", err)
-		_, err = s.AddComment(ctx, code, year, "", "意见\x00", editor)
+		_, err = s.AddComment(ctx, code, year, "", "", "意见\x00", editor)
 		invalid("comment", "意见内容", err)
 		_, err = s.Transition(ctx, code, year, workflow.Submitted, editor, "说明\x00", 1)
 		invalid("transition reason", "原因", err)

@@ -119,6 +119,10 @@ func (c Change) Field(ev *evaluation.Evaluation) string {
 		return "状态"
 	case c.Path == "stage":
 		return "阶段"
+	case strings.HasPrefix(c.Path, "adjustments[") && strings.HasSuffix(c.Path, "].status"):
+		return "目标调整第" + strings.TrimSuffix(strings.TrimPrefix(c.Path, "adjustments["), "].status") + "号状态"
+	case strings.HasPrefix(c.Path, "baseline[") && strings.HasSuffix(c.Path, "]"):
+		return "批复的绩效目标第 " + strings.TrimSuffix(strings.TrimPrefix(c.Path, "baseline["), "]") + " 版（校验码）"
 	case strings.HasPrefix(c.Path, "review."):
 		scope, code, ok := strings.Cut(strings.TrimPrefix(c.Path, "review."), ".")
 		if !ok {
@@ -150,6 +154,22 @@ func scanListing(row interface{ Scan(...any) error }, l *Listing, more ...any) e
 	l.Total, l.Review.Total = num.Points(total), num.Points(reviewTotal)
 	l.UpdatedAt = l.UpdatedAt.UTC()
 	return nil
+}
+
+// ValueName is a value of the change in words: a status or an
+// adjustment's status by its Chinese name, anything else as it is.
+func (c Change) ValueName(v string) string {
+	switch {
+	case c.Path == "status":
+		if n, ok := workflow.StatusNames[v]; ok {
+			return n
+		}
+	case strings.HasPrefix(c.Path, "adjustments["):
+		if n, ok := AdjustmentStatusNames[v]; ok {
+			return n
+		}
+	}
+	return v
 }
 
 // List returns every stored department-year, by department code and year,

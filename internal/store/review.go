@@ -38,9 +38,11 @@ type ReviewScore struct {
 }
 
 // Comment is a remark on a department-year, or on one of its indicators
-// when IndicatorCode is not empty.
+// when IndicatorCode is not empty: a department indicator when Scope is
+// empty, an indicator of a project when Scope is ProjectScope(its code).
 type Comment struct {
 	ID            int64
+	Scope         string
 	IndicatorCode string
 	AuthorID      int64
 	Author        string // the author's username
@@ -215,12 +217,28 @@ func checkCommenter(a User, code string, year int) error {
 	return errorf(apperr.EFORBIDDEN, "%s %s 不能对部门 %s %d 年度发表意见", workflow.RoleNames[a.Role], a.Username, code, year)
 }
 
+// commentProject prefixes the scope of a comment on a project's
+// indicator.
+const commentProject = "project:"
+
+// ProjectScope is the scope of a comment on an indicator of the project
+// with the code.
+func ProjectScope(code string) string { return commentProject + code }
+
+// ScopeProject returns the project code of a comment scope, and whether
+// the scope is a project's.
+func ScopeProject(scope string) (string, bool) { return strings.CutPrefix(scope, commentProject) }
+
 // AddComment adds a comment to a department-year, on one indicator when
-// indicator is not empty. A reviewer, or an editor or approver of the
-// department, may comment (apperr.EFORBIDDEN otherwise), in any status.
-func (s *Store) AddComment(ctx context.Context, code string, year int, indicator, body string, actor User) (Comment, error) {
+// indicator is not empty: of the department when scope is empty, of a
+// project when scope is ProjectScope(code). A reviewer, or an editor or
+// approver of the department, may comment (apperr.EFORBIDDEN otherwise),
+// in any status. The store checks the scope's form, not that the project
+// or indicator exists (the caller, which shows them, does).
+func (s *Store) AddComment(ctx context.Context, code string, year int, scope, indicator, body string, actor User) (Comment, error) {
 	body = strings.TrimSpace(body)
 	indicator = strings.TrimSpace(indicator)
+	scope = strings.TrimSpace(scope)
 	var c Comment
 	err := s.withTx(ctx, func(tx *txn) error {
 		a, err := tx.actor(ctx, actor)
@@ -246,9 +264,18 @@ func (s *Store) AddComment(ctx context.Context, code string, year int, indicator
 		if err := checkField("意见所针对的", "指标编码", evaluation.TextCode, indicator); err != nil {
 			return err
 		}
-		c = Comment{IndicatorCode: indicator, AuthorID: a.ID, Author: a.Username, AuthorName: a.DisplayName, AuthorRole: a.Role, At: s.now(), Body: body}
-		return tx.queryRow(ctx, `INSERT INTO review_comments (department_year_id, indicator_code, author_id, at, body, resolved)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, id, nullString(indicator), a.ID, c.At, body, false).Scan(&c.ID)
+		if scope != "" {
+			project, ok := ScopeProject(scope)
+			if !ok || project == "" {
+				return errorf(apperr.EINVALID, "意见所针对的范围 %q 无效，应为空（部门整体）或 %s项目编码", scope, commentProject)
+			}
+			if err := checkField("意见所针对的", "项目编码", evaluation.TextCode, project); err != nil {
+				return err
+			}
+		}
+		c = Comment{Scope: scope, IndicatorCode: indicator, AuthorID: a.ID, Author: a.Username, AuthorName: a.DisplayName, AuthorRole: a.Role, At: s.now(), Body: body}
+		return tx.queryRow(ctx, `INSERT INTO review_comments (department_year_id, scope, indicator_code, author_id, at, body, resolved)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, id, scope, nullString(indicator), a.ID, c.At, body, false).Scan(&c.ID)
 	})
 	if err != nil {
 		return Comment{}, err
@@ -276,7 +303,7 @@ func (s *Store) ResolveComment(ctx context.Context, code string, year int, comme
 	})
 }
 
-var commentsQuery = hot(`SELECT c.id, c.indicator_code, c.author_id, u.username, u.display_name, u.role, c.at, c.body, c.resolved
+var commentsQuery = hot(`SELECT c.id, c.scope, c.indicator_code, c.author_id, u.username, u.display_name, u.role, c.at, c.body, c.resolved
 	FROM review_comments c JOIN users u ON u.id = c.author_id
 	WHERE c.department_year_id = ? ORDER BY c.id`)
 
@@ -297,7 +324,7 @@ func (s *Store) Comments(ctx context.Context, code string, year int) ([]Comment,
 		for rows.Next() {
 			var c Comment
 			var ind sql.NullString
-			if err := rows.Scan(&c.ID, &ind, &c.AuthorID, &c.Author, &c.AuthorName, &c.AuthorRole, &c.At, &c.Body, &c.Resolved); err != nil {
+			if err := rows.Scan(&c.ID, &c.Scope, &ind, &c.AuthorID, &c.Author, &c.AuthorName, &c.AuthorRole, &c.At, &c.Body, &c.Resolved); err != nil {
 				return err
 			}
 			c.IndicatorCode, c.At = ind.String, c.At.UTC()

@@ -325,19 +325,19 @@ func TestReview(t *testing.T) {
 
 		// Comments: reviewers and the department's own people.
 		for _, u := range []User{p.reviewer, p.editorA, p.approverA} {
-			if _, err := s.AddComment(ctx, code, year, ind, "意见来自 "+u.Username, u); err != nil {
+			if _, err := s.AddComment(ctx, code, year, "", ind, "意见来自 "+u.Username, u); err != nil {
 				t.Errorf("comment by %s: %v", fmtUser(u), err)
 			}
 		}
 		for _, u := range []User{p.editorB, p.approverB, p.admin} {
-			if _, err := s.AddComment(ctx, code, year, "", "不应保存", u); apperr.Code(err) != apperr.EFORBIDDEN {
+			if _, err := s.AddComment(ctx, code, year, "", "", "不应保存", u); apperr.Code(err) != apperr.EFORBIDDEN {
 				t.Errorf("comment by %s: %v, want apperr.EFORBIDDEN", fmtUser(u), err)
 			}
 		}
-		if _, err := s.AddComment(ctx, code, year, "", "  ", p.reviewer); apperr.Code(err) != apperr.EINVALID {
+		if _, err := s.AddComment(ctx, code, year, "", "", "  ", p.reviewer); apperr.Code(err) != apperr.EINVALID {
 			t.Errorf("empty comment: %v", err)
 		}
-		c, err := s.AddComment(ctx, code, year, "", "整体意见", p.reviewer)
+		c, err := s.AddComment(ctx, code, year, "", "", "整体意见", p.reviewer)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -367,6 +367,28 @@ func TestReview(t *testing.T) {
 		}
 		if other, err := s.Comments(ctx, "900100", year); err != nil || len(other) != 0 {
 			t.Errorf("comments of B: %+v, %v", other, err)
+		}
+
+		// A comment on a project's indicator keeps its scope; a scope
+		// of another form is refused.
+		pc, err := s.AddComment(ctx, code, year, ProjectScope("P-01"), "T2", "项目指标意见", p.reviewer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []string{"2", "project:", "project:P\x00"} {
+			if _, err := s.AddComment(ctx, code, year, bad, "T2", "范围无效", p.reviewer); apperr.Code(err) != apperr.EINVALID {
+				t.Errorf("comment with scope %q: %v, want EINVALID", bad, err)
+			}
+		}
+		cs, err = s.Comments(ctx, code, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last := cs[len(cs)-1]; len(cs) != 5 || last.ID != pc.ID || last.Scope != "project:P-01" || last.IndicatorCode != "T2" || cs[0].Scope != "" {
+			t.Errorf("comments with a project scope %+v", cs)
+		}
+		if code, ok := ScopeProject(cs[len(cs)-1].Scope); !ok || code != "P-01" {
+			t.Errorf("ScopeProject(%q) = %q, %v", cs[len(cs)-1].Scope, code, ok)
 		}
 	})
 }
@@ -431,9 +453,21 @@ func TestChangeField(t *testing.T) {
 		"review.7.P1":             "项目 7 复核得分（指标 P1）",
 		"targets[0].actual":       "绩效目标“政务信息采用”实际完成值",
 		"finance.budget.adjusted": "全年预算数",
+		"adjustments[3].status":   "目标调整第3号状态",
+		"baseline[2]":             "批复的绩效目标第 2 版（校验码）",
 	} {
 		if got := (Change{Path: path}).Field(ev); got != want {
 			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+	for _, c := range []struct{ path, value, want string }{
+		{"status", workflow.Returned, "已退回"},
+		{"adjustments[1].status", AdjustmentApproved, "已批准"},
+		{"adjustments[1].status", "", ""},
+		{"targets[0].target", "approved", "approved"},
+	} {
+		if got := (Change{Path: c.path}).ValueName(c.value); got != c.want {
+			t.Errorf("ValueName(%s, %q) = %q, want %q", c.path, c.value, got, c.want)
 		}
 	}
 }

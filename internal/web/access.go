@@ -121,6 +121,32 @@ func canComment(u *store.User, l store.Listing) error {
 	return forbidden("只有本部门用户和%s可以发表意见", workflow.RoleNames[workflow.Reviewer])
 }
 
+// canAdjust: the department's editor, in the execution stage, may
+// propose a 目标调整 of the approved targets. The store checks the role,
+// department and stage again.
+func canAdjust(u *store.User, l store.Listing) error {
+	if !inOwnDepartment(u, l) || u.Role != workflow.Editor {
+		return forbidden("只有本部门的%s可以申请目标调整", workflow.RoleNames[workflow.Editor])
+	}
+	if l.Stage != workflow.Execution {
+		return forbidden("当前处于“%s”阶段，目标调整只能在“%s”阶段申请", l.StageName(), workflow.StageName(workflow.Execution))
+	}
+	return nil
+}
+
+// canDecideAdjustment: a reviewer of the finance bureau, in the execution
+// stage, approves or rejects a 目标调整. The store checks the role and
+// stage again.
+func canDecideAdjustment(u *store.User, l store.Listing) error {
+	if u == nil || u.Disabled || u.Role != workflow.Reviewer {
+		return forbidden("只有%s可以审核目标调整", workflow.RoleNames[workflow.Reviewer])
+	}
+	if l.Stage != workflow.Execution {
+		return forbidden("当前处于“%s”阶段，目标调整只能在“%s”阶段审核", l.StageName(), workflow.StageName(workflow.Execution))
+	}
+	return nil
+}
+
 // canOpenYear: the department's editor, for their own department
 // (opening its next year, store.OpenYears). The store takes the actor's
 // name only, so this and canOpenYears are the checks.

@@ -152,6 +152,15 @@ func TestAuthorization(t *testing.T) {
 			want: every(403, editorB, 303, reviewer, 303, admin, 303, anon, login)},
 		{name: "open existing year A", method: "POST", path: "/years/open", form: formOf("code", codeA, "year", "2023", "reason", "x"),
 			want: every(403, editorA, 422, reviewer, 422, admin, 422, anon, login)},
+		// 目标调整: only in the execution stage, which 2023 is past
+		// (canAdjust, canDecideAdjustment; the execution stage in
+		// TestAdjustmentAccess).
+		{name: "adjust form A", method: "GET", path: pathA + "/adjustments/new", want: every(403, editorB, 404, anon, login)},
+		{name: "propose adjustment A", method: "POST", path: pathA + "/adjustments", form: formOf("scope", "department", "reason", "x"),
+			want: every(403, editorB, 404, anon, login)},
+		{name: "adjustment A missing", method: "GET", path: pathA + "/adjustments/1", want: every(404, anon, login)},
+		{name: "decide adjustment A", method: "POST", path: pathA + "/adjustments/1/decision", form: formOf("decision", "approve"),
+			want: every(403, editorB, 404, anon, login)},
 		{name: "admin index", method: "GET", path: "/admin", want: every(403, admin, 200, anon, login)},
 		{name: "admin users", method: "GET", path: "/admin/users", want: every(403, admin, 200, anon, login)},
 		{name: "admin create user", method: "POST", path: "/admin/users", form: formOf("username", "new-user", "role", workflow.Reviewer, "password", password, "password2", password),

@@ -10,6 +10,7 @@ import (
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/store"
 )
 
 // The edit form's model: every field of the data an editor may change, its
@@ -106,6 +107,9 @@ type editGroup struct {
 	// form's targets and projects); Removed says it is ticked.
 	Remove  string
 	Removed bool
+	// Comments are the comments made on the indicator the group declares
+	// (the declaration form), shown beside it.
+	Comments []store.Comment
 }
 
 func (g *editGroup) DescribedBy() string {

@@ -236,6 +236,13 @@ func (s *server) renderEdit(w http.ResponseWriter, r *http.Request, status int, 
 	title := fmt.Sprintf("修改填报数据：%s %d 年度", p.Listing.Department, p.Listing.Year)
 	if p.Declaration {
 		title = fmt.Sprintf("绩效目标申报：%s %d 年度", p.Listing.Department, p.Listing.Year)
+		// The reviewer's comments on each indicator, beside it.
+		cs, err := s.st.Comments(r.Context(), p.Listing.DepartmentCode, p.Listing.Year)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.attachComments(cs)
 	}
 	s.render(w, r, status, "edit", title, errMsg, p)
 }
@@ -405,10 +412,7 @@ func readEdit(w http.ResponseWriter, r *http.Request, sc *scored) (sub *editSubm
 		}
 		return nil, http.StatusBadRequest, "表单无法读取，请重试。", nil
 	}
-	v, err := formVersion(r)
-	if err == nil {
-		err = checkVersion(sc.rec.Listing, v)
-	}
+	v, err := formAtVersion(r, sc.rec.Listing)
 	if err != nil {
 		return nil, httpStatus(apperr.Code(err)), errorMessage(err), nil
 	}

@@ -26,9 +26,11 @@ type statusCount struct {
 }
 
 type homeData struct {
-	Tasks  []task
-	Counts []statusCount
-	Total  int
+	Tasks []task
+	// Adjustments are the 目标调整 waiting for the reviewer's decision.
+	Adjustments []pendingTask
+	Counts      []statusCount
+	Total       int
 	// Open is the next year the department's editor may open.
 	Open *openOffer
 }
@@ -76,6 +78,10 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Total = len(ls)
 	d.Open = nextYearOffer(u, ls)
+	if d.Adjustments, err = s.pendingTasks(r, u); err != nil {
+		s.internalError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "home", "工作台", "", d)
 }
 

@@ -67,7 +67,9 @@ var funcs = template.FuncMap{
 
 // mustParsePages parses each page template together with the layout.
 func mustParsePages() map[string]*pageTemplate {
-	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html"))
+	// Templates shared by several pages live in files named _*.html,
+	// parsed with the layout.
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/_*.html"))
 	names, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
 		panic(err)
@@ -75,7 +77,7 @@ func mustParsePages() map[string]*pageTemplate {
 	out := map[string]*pageTemplate{}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
 		out[base] = template.Must(template.Must(layout.Clone()).ParseFS(assets, n))

@@ -175,6 +175,10 @@ func (s *server) routes() {
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/edit", s.signedIn(s.editData))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/edit", s.signedIn(s.saveData))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/edit/preview", s.previewSignedIn(s.previewData))
+	s.mux.HandleFunc("GET /evaluations/{code}/{year}/adjustments/new", s.signedIn(s.adjustForm))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/adjustments", s.signedIn(s.proposeAdjustment))
+	s.mux.HandleFunc("GET /evaluations/{code}/{year}/adjustments/{number}", s.signedIn(s.adjustment))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/adjustments/{number}/decision", s.signedIn(s.decideAdjustment))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/workbook", s.signedIn(s.downloadWorkbook))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/workbook", s.signedIn(s.uploadWorkbook))
 

@@ -104,6 +104,16 @@ type workspaceData struct {
 	// of the stored data.
 	Quality diag.List
 	Formats []string
+	// Declared is the declared targets with their comments, before the
+	// evaluation stage.
+	Declared *declaredView
+	// Adjustments are the year's 目标调整; CanAdjust says the user may
+	// propose one, of one of AdjustScopes; CanDecide that the user
+	// decides them.
+	Adjustments  []adjustmentRow
+	CanAdjust    bool
+	AdjustScopes []editOption
+	CanDecide    bool
 	// Focus and Alert are for a workspace that htmx swaps in after a score
 	// edit made in place: Focus "summary" gives the new total the focus;
 	// Alert is an error about no one form, which takes the focus.
@@ -153,7 +163,7 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 	// are shown with its row and its form.
 	onIndicator := map[string][]store.Comment{}
 	for _, c := range comments {
-		if c.IndicatorCode != "" {
+		if c.IndicatorCode != "" && c.Scope == "" {
 			onIndicator[c.IndicatorCode] = append(onIndicator[c.IndicatorCode], c)
 		}
 	}
@@ -164,6 +174,21 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 	}
 	for _, t := range moves(u, l) {
 		d.Moves = append(d.Moves, moveForm{Transition: t})
+	}
+	if !l.Scored() {
+		d.Declared = newDeclaredView(ev, comments)
+	}
+	if l.Stage != workflow.Declaration {
+		adjs, err := s.st.Adjustments(r.Context(), l.DepartmentCode, l.Year)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Adjustments = adjustmentRows(l, ev, adjs)
+		if d.CanAdjust = canAdjust(u, l) == nil; d.CanAdjust {
+			d.AdjustScopes = adjustScopes(ev)
+		}
+		d.CanDecide = canDecideAdjustment(u, l) == nil
 	}
 	if l.Status == workflow.Returned {
 		if d.Returned, err = s.st.LastStatusChange(r.Context(), l.DepartmentCode, l.Year, workflow.Returned); err != nil {
@@ -290,6 +315,16 @@ func formVersion(r *http.Request) (int, error) {
 	return v, nil
 }
 
+// formAtVersion reads the version the form was shown with and refuses a
+// form made from another version than l's.
+func formAtVersion(r *http.Request, l store.Listing) (int, error) {
+	v, err := formVersion(r)
+	if err == nil {
+		err = checkVersion(l, v)
+	}
+	return v, err
+}
+
 // checkVersion refuses a form made from an older version.
 func checkVersion(l store.Listing, v int) error {
 	if v != l.Version {
@@ -386,7 +421,7 @@ func (s *server) doTransition(r *http.Request, u *store.User, l store.Listing, t
 	// department sees it beside the data.
 	if t.NeedsComment {
 		body := t.Action + "：" + strings.TrimSpace(comment)
-		if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, "", body, *u); err != nil && apperr.Code(err) != apperr.EFORBIDDEN {
+		if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, "", "", body, *u); err != nil && apperr.Code(err) != apperr.EFORBIDDEN {
 			s.log.Error("comment on transition", "err", err)
 		}
 	}
@@ -420,10 +455,7 @@ func (s *server) setScore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := sc.rec.Listing
-	v, err := formVersion(r)
-	if err == nil {
-		err = checkVersion(l, v)
-	}
+	v, err := formAtVersion(r, l)
 	if err != nil {
 		s.refuse(w, r, err, nil)
 		return
@@ -625,7 +657,16 @@ func (s *server) addComment(w http.ResponseWriter, r *http.Request) {
 	}
 	l := sc.rec.Listing
 	indicator := strings.TrimSpace(r.PostFormValue("indicator"))
-	if indicator != "" && (sc.fw == nil || sc.fw.Find(indicator) == nil) {
+	scope := ""
+	if target := strings.TrimSpace(r.PostFormValue("target")); target != "" && !l.Scored() {
+		// Before the evaluation stage a comment is on a declared
+		// indicator, of the department or of a project.
+		scope, indicator = splitTargetKey(target)
+		if !hasDeclaredTarget(sc.rec.Evaluation, scope, indicator) {
+			s.refuse(w, r, onField("target", invalid("申报的绩效目标中没有所选的指标（%s），请刷新页面后重新选择", target)), nil)
+			return
+		}
+	} else if indicator != "" && (sc.fw == nil || sc.fw.Find(indicator) == nil) {
 		s.refuse(w, r, onField("indicator", invalid("指标框架中没有指标 %q", indicator)), nil)
 		return
 	}
@@ -634,7 +675,7 @@ func (s *server) addComment(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, onField("body", invalid("请填写意见内容")), nil)
 		return
 	}
-	if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, indicator, body, *u); err != nil {
+	if _, err := s.st.AddComment(r.Context(), l.DepartmentCode, l.Year, scope, indicator, body, *u); err != nil {
 		if apperr.Code(err) == apperr.EINVALID {
 			// The indicator was checked above: what the store refuses
 			// is the comment's text.

@@ -203,6 +203,9 @@ type reviewForm struct {
 type commentForm struct {
 	Refused, Field  string
 	Indicator, Body string
+	// Target is the declared indicator chosen (targetKey), before the
+	// evaluation stage.
+	Target string
 }
 
 // fieldError is an error about one field of a form; Field is the field's
@@ -305,7 +308,7 @@ func (d *workspaceData) placeError(r *http.Request, status int, errMsg, field st
 		case strings.HasSuffix(r.URL.Path, "/comments") && d.CanComment:
 			d.Comment.Refused, d.Comment.Field = errMsg, field
 			if entered {
-				d.Comment.Indicator, d.Comment.Body = r.PostFormValue("indicator"), r.PostFormValue("body")
+				d.Comment.Indicator, d.Comment.Body, d.Comment.Target = r.PostFormValue("indicator"), r.PostFormValue("body"), r.PostFormValue("target")
 			}
 			return ""
 		}

@@ -277,6 +277,12 @@ func (tb *tab) signIn(username string) {
 // the open workspace, with the comment if any, and checks the flash.
 func (tb *tab) move(to, comment string) {
 	tb.s.t.Helper()
+	tb.moveFlash(to, comment, "当前状态为“"+workflow.StatusNames[to]+"”")
+}
+
+// moveFlash is move with the flash it should show.
+func (tb *tab) moveFlash(to, comment, want string) {
+	tb.s.t.Helper()
 	form := fmt.Sprintf(`//form[input[@name="to" and @value=%q]]`, to)
 	// A move that needs a reason (a return, a withdrawal of a publication)
 	// opens its form from a disclosure: press it first, as a person would.
@@ -287,7 +293,6 @@ func (tb *tab) move(to, comment string) {
 		tb.do(chromedp.SendKeys(form+`//textarea`, comment))
 	}
 	tb.clickAndLoad(form + `//button[@type="submit"]`)
-	want := "当前状态为“" + workflow.StatusNames[to] + "”"
 	if f := tb.flash(); !strings.Contains(f, want) {
 		tb.s.t.Fatalf("%s: after moving to %s the flash is %q, want %q\n%s", tb.name, to, f, want, tb.text())
 	}

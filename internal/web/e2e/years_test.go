@@ -52,14 +52,7 @@ func TestBrowserDeclaration(t *testing.T) {
 	editor.clickAndLoad(`//button[@name="add"][@value="projects[0].targets"]`)
 	n := eval[string](editor, `document.querySelector('input[name="rows.projects[0].targets"]').value`)
 	row := "projects[0].targets[" + strconv.Itoa(atoi(t, n)-1) + "]"
-	set := func(field, value string) {
-		t.Helper()
-		js := `(() => { const el = document.querySelector('[name="` + row + "." + field + `"]'); el.value = ` + jsString(value) + `;
-			el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true})); return true })()`
-		if !eval[bool](editor, js) {
-			t.Fatalf("could not set %s", field)
-		}
-	}
+	set := func(field, value string) { t.Helper(); editor.setField(row+"."+field, value) }
 	set("category", "output")
 	set("subcategory", "成本指标")
 	set("direction", ">=")
@@ -81,6 +74,17 @@ func TestBrowserDeclaration(t *testing.T) {
 	editor.clickAndLoad(`//button[@type="submit"][not(@name)][contains(., "保存修改")]`)
 	if f := editor.flash(); !strings.Contains(f, "绩效目标申报已保存") {
 		t.Fatalf("after saving: %q\n%s", f, editor.text())
+	}
+}
+
+// setField sets the form field with the name as typing would, firing
+// its input and change events.
+func (tb *tab) setField(name, value string) {
+	tb.s.t.Helper()
+	js := `(() => { const el = document.querySelector('[name="` + name + `"]'); if (!el) return false; el.value = ` + jsString(value) + `;
+		el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true})); return true })()`
+	if !eval[bool](tb, js) {
+		tb.s.t.Fatalf("%s: could not set %s", tb.name, name)
 	}
 }
 
