@@ -92,7 +92,7 @@ func TestPartOfFollowsTheCycleTable(t *testing.T) {
 		"registers.contracts[7].amount": workflow.PartRegisters, "registers.assets[0].idle": workflow.PartRegisters,
 		"problems[0]": workflow.PartYearEnd, "narrative.conclusion": workflow.PartYearEnd,
 		"scores.B5.checklist[0].passed": workflow.PartYearEnd,
-		"nonsense": "", "targets[x].actual": "", "finance.nothing": "",
+		"nonsense":                      "", "targets[x].actual": "", "finance.nothing": "",
 	} {
 		if got := PartOf(path); got != want {
 			t.Errorf("PartOf(%q) = %q, want %q", path, got, want)
