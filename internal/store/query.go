@@ -397,6 +397,10 @@ func (s *Store) UpdateWith(ctx context.Context, code string, year int, ev *evalu
 			return nil // nothing changed
 		}
 		changes := evaluation.Diff(&old, ev)
+		_, baselined := baselines[id]
+		if err := refuseFrozen(code, year, stage, status, baselined, &old, ev, changes); err != nil {
+			return err
+		}
 		now := s.now()
 		total, grade := resultTotal(res)
 		args := append([]any{string(data), total, grade, now}, summaryArgs(ev)...)

@@ -469,20 +469,9 @@ func readDeclaration(r *http.Request, sc *scored, version int) (*editSubmission,
 	before := shapeOf(ev)
 	shape.extend(ev)
 	p := newDeclarationPage(sc, ev)
+	p.useUnit(form.Get("unit"))
 	removed := removedRows(form)
-	for _, g := range p.groups {
-		if g.Remove != "" && removed[strings.TrimPrefix(g.Remove, "remove.")] {
-			g.Removed = true
-		}
-	}
-	// A project removed takes its indicators with it.
-	for _, g := range p.groups {
-		for path := range removed {
-			if strings.HasPrefix(path, "projects[") && strings.HasPrefix(g.Path, path+".") {
-				g.Removed = true
-			}
-		}
-	}
+	p.markRemoved(removed) // a project removed takes its indicators with it
 	p.apply(form, ev)
 	m := declRemove(ev, removed)
 	adding := form.Get("add") != ""
@@ -503,11 +492,8 @@ func readDeclaration(r *http.Request, sc *scored, version int) (*editSubmission,
 	return &editSubmission{page: p, ev: ev, version: version, reason: reason, adding: adding}, nil
 }
 
-// quietNewRows drops the errors of rows not stored yet, when the form is
-// shown again for an add button: a row just added is empty, and saying
-// so on every field would bury what the editor asked for.
+// quietNewRows drops the errors of rows not stored yet (quietRows).
 func (p *editPage) quietNewRows(stored declShape) {
-	fresh := map[string]bool{}
 	isNew := func(path string) bool {
 		g := rowPath.FindStringSubmatch(path)
 		if g == nil {
@@ -526,22 +512,5 @@ func (p *editPage) quietNewRows(stored declShape) {
 		}
 		return false
 	}
-	for _, g := range p.groups {
-		if !isNew(g.Path) {
-			continue
-		}
-		g.Errors = nil
-		fresh[g.ID] = true
-		for _, f := range g.Fields {
-			f.Errors = nil
-			fresh[f.ID] = true
-		}
-	}
-	var errs []editProblem
-	for _, e := range p.Errors {
-		if !fresh[e.Target] {
-			errs = append(errs, e)
-		}
-	}
-	p.Errors = errs
+	p.quietRows(isNew)
 }

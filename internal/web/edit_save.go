@@ -55,22 +55,36 @@ type editPage struct {
 	// its declaration (edit_declare.go), with Hidden the row counts.
 	Declaration bool
 	Hidden      []editHidden
+	// Unit is what the amounts are shown and read in: "yuan" or "wan".
+	Unit string
 
 	fields map[string]*editField
 	groups []*editGroup
 	bad    map[string]bool // paths whose entry could not be read
 }
 
-func newEditPage(sc *scored) *editPage {
+// newEditPage is the form for the stored data, with the pages of its
+// lists asked for in form and its amounts in unit.
+func newEditPage(sc *scored, form url.Values, unit string) *editPage {
 	if !sc.rec.Scored() {
-		return newDeclarationPage(sc, sc.rec.Evaluation)
+		p := newDeclarationPage(sc, sc.rec.Evaluation)
+		p.useUnit(unit)
+		return p
 	}
+	lists := yearEndLists()
+	return newYearEndPage(sc, sc.rec.Evaluation, lists, storedView(lists, sc.rec.Evaluation, form), unit)
+}
+
+// newYearEndPage is the year-end form showing ev, which holds the rows
+// of the lists v shows.
+func newYearEndPage(sc *scored, ev *evaluation.Evaluation, lists []editList, v rowsView, unit string) *editPage {
 	p := &editPage{
 		Base: evaluationPath(sc.rec.Listing), Listing: sc.rec.Listing,
-		Total: sc.res.Total, Points: sc.res.Points, Grade: sc.res.Grade,
-		Sections: buildEditForm(sc.rec.Evaluation), MaxUpload: maxWorkbookUploadText,
+		Total: sc.res.Total, Points: sc.res.Points, Grade: sc.res.Grade, MaxUpload: maxWorkbookUploadText,
 	}
+	p.Sections, p.Hidden = buildEditForm(ev, lists, v, p.Base)
 	p.index()
+	p.useUnit(unit)
 	return p
 }
 
@@ -276,7 +290,7 @@ func (s *server) editAgain(w http.ResponseWriter, r *http.Request, status int, m
 		s.refuse(w, r, err, nil)
 		return
 	}
-	p := newEditPage(sc)
+	p := newEditPage(sc, r.Form, requestUnit(w, r))
 	p.currentFindings(sc)
 	s.renderEdit(w, r, status, msg, p)
 }
@@ -318,7 +332,7 @@ func (s *server) editData(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := newEditPage(sc)
+	p := newEditPage(sc, r.URL.Query(), requestUnit(w, r))
 	p.currentFindings(sc)
 	s.renderEdit(w, r, http.StatusOK, "", p)
 }
@@ -384,8 +398,8 @@ type editSubmission struct {
 	// scored says whether ev could be scored: sc.res is then ev's result,
 	// else sc is as it was and the page says why.
 	scored bool
-	// adding: the declaration form asked for a blank row (its add
-	// button); the form is shown again, nothing is saved.
+	// adding: the form asked for a blank row (an add button); the form
+	// is shown again, nothing is saved.
 	adding bool
 }
 
@@ -416,22 +430,36 @@ func readEdit(w http.ResponseWriter, r *http.Request, sc *scored) (sub *editSubm
 		sub, err := readDeclaration(r, sc, v)
 		return sub, 0, "", err
 	}
-	p := newEditPage(sc)
+	form := r.PostForm
 	ev, err := cloneEvaluation(sc.rec.Evaluation)
 	if err != nil {
 		return nil, 0, "", err
 	}
-	p.apply(r.PostForm, ev)
-	p.Reason = r.PostFormValue("reason")
+	lists := yearEndLists()
+	view := postedView(lists, ev, form)
+	p := newYearEndPage(sc, ev, lists, view, form.Get("unit"))
+	removed := removedRows(form)
+	p.markRemoved(removed)
+	p.apply(form, ev)
+	m := removeListRows(lists, ev, removed)
+	dropEmptyRegisters(ev)
+	adding := form.Get("add") != ""
+	p.Reason = form.Get("reason")
 	reason, problem := readChangeReason(p.Reason)
-	if problem != "" {
+	if problem != "" && !adding {
 		p.ReasonError = problem
 		p.Errors = append(p.Errors, editProblem{"修改原因：" + problem, "edit-reason"})
 	}
 	before := sc.res
-	p.attachAll(sc.rescore(ev, changeOptions()).Findings)
+	for _, d := range sc.rescore(ev, changeOptions()).Findings {
+		d.Path = m.form(d.Path)
+		p.attach(d)
+	}
 	p.keepMaster(ev, sc.rec.Master())
-	return &editSubmission{page: p, ev: ev, version: v, reason: reason, before: before, scored: sc.res != before}, 0, "", nil
+	if adding {
+		p.quietRows(view.newRow)
+	}
+	return &editSubmission{page: p, ev: ev, version: v, reason: reason, before: before, scored: sc.res != before, adding: adding}, 0, "", nil
 }
 
 // flashWithWarnings adds warnings to a flash message, as many as fit the

@@ -552,7 +552,7 @@ func TestEditFormErrors(t *testing.T) {
 	form.Set("finance.carryover", "-1")
 	form.Set("finance.income[0].amount", "")
 	w = e.post(editorA, pathA+"/edit", form)
-	for _, want := range []string{"修改原因：请填写修改原因", "年末财政拨款结转和结余：金额不能为负数", "收入“一般公共预算财政拨款收入”：请填写金额", "3 处问题"} {
+	for _, want := range []string{"修改原因：请填写修改原因", "年末财政拨款结转和结余：金额不能为负数", "收入“一般公共预算财政拨款收入”金额：请填写金额", "3 处问题"} {
 		if !strings.Contains(w.Body.String(), want) {
 			t.Errorf("lacks %q", want)
 		}

@@ -172,7 +172,7 @@ func (s *server) uploadWorkbook(w http.ResponseWriter, r *http.Request) {
 		s.editAgain(w, r, http.StatusConflict, "填报表未导入："+errorMessage(err))
 		return
 	}
-	p := newEditPage(sc)
+	p := newEditPage(sc, r.Form, requestUnit(w, r))
 	p.Reason = up.reason
 	reason, reasonErr := readChangeReason(up.reason)
 	p.UploadReasonErr = reasonErr
