@@ -65,6 +65,7 @@ type editField struct {
 func (f *editField) Textarea() bool { return f.Kind == ekParagraph }
 func (f *editField) Select() bool   { return f.Kind == ekLevel }
 func (f *editField) Choice() bool   { return f.Kind == ekChoice || f.Kind == ekChoiceReq }
+func (f *editField) Date() bool     { return f.Kind == ekDate }
 func (f *editField) Numeric() bool {
 	switch f.Kind {
 	case ekMoney, ekMoneyZero, ekMoneyOpt, ekNumber, ekPoints:

@@ -49,6 +49,14 @@ func rowName(what string, i int, id string) string {
 	return fmt.Sprintf("%s第 %d 条", what, i+1)
 }
 
+// regDate is a date of a register record; the section's note says how
+// dates are written, so the row stays short.
+func regDate(path, label, name string, d civil.Date, set func(ev *evaluation.Evaluation, d civil.Date)) *editField {
+	f := declDate(path, label, name, d, set)
+	f.Hint = ""
+	return f
+}
+
 // registers returns ev's registers, made when absent.
 func registers(ev *evaluation.Evaluation) *evaluation.Registers {
 	if ev.Registers == nil {
@@ -133,9 +141,9 @@ func registerLists() []editList {
 			func(ev *evaluation.Evaluation, s string) { at(ev).Project = s }))
 		g.add(editMoneyField(ekMoney, p+".budget", "预算金额（元）", name+"预算金额", fenInput(r.Budget),
 			func(ev *evaluation.Evaluation, v *money.Fen) { at(ev).Budget = *v }))
-		g.add(declDate(p+".planned_start", "预计采购时间", name+"预计采购时间", r.PlannedStart,
+		g.add(regDate(p+".planned_start", "预计采购时间", name+"预计采购时间", r.PlannedStart,
 			func(ev *evaluation.Evaluation, d civil.Date) { at(ev).PlannedStart = d }))
-		g.add(declDate(p+".published", "意向公开日期", name+"意向公开日期", r.Published,
+		g.add(regDate(p+".published", "意向公开日期", name+"意向公开日期", r.Published,
 			func(ev *evaluation.Evaluation, d civil.Date) { at(ev).Published = d }))
 	}
 
@@ -167,7 +175,7 @@ func registerLists() []editList {
 			{"published", "合同公告日期", r.Published, func(c *evaluation.Contract, d civil.Date) { c.Published = d }},
 			{"filed", "备案日期", r.Filed, func(c *evaluation.Contract, d civil.Date) { c.Filed = d }},
 		} {
-			g.add(declDate(p+"."+d.key, d.label, name+d.label, d.get,
+			g.add(regDate(p+"."+d.key, d.label, name+d.label, d.get,
 				func(ev *evaluation.Evaluation, x civil.Date) { d.set(at(ev), x) }))
 		}
 	}
@@ -188,7 +196,7 @@ func registerLists() []editList {
 			func(ev *evaluation.Evaluation, s string) { at(ev).Category = s }))
 		g.add(editMoneyField(ekMoney, p+".value", "价值（元）", name+"价值", fenInput(r.Value),
 			func(ev *evaluation.Evaluation, v *money.Fen) { at(ev).Value = *v }))
-		g.add(declDate(p+".last_inventory", "最近盘点日期", name+"最近盘点日期", r.LastInventory,
+		g.add(regDate(p+".last_inventory", "最近盘点日期", name+"最近盘点日期", r.LastInventory,
 			func(ev *evaluation.Evaluation, d civil.Date) { at(ev).LastInventory = d }))
 		g.add(editTextField(ekText, p+".location", "存放地点（选填）", name+"存放地点", r.Location,
 			func(ev *evaluation.Evaluation, s string) { at(ev).Location = s }))
@@ -212,9 +220,9 @@ func registerLists() []editList {
 			func(ev *evaluation.Evaluation, s string) { at(ev).Kind = s }))
 		g.add(editTextField(ekText, p+".title", "公开事项（选填）", name+"公开事项", r.Title,
 			func(ev *evaluation.Evaluation, s string) { at(ev).Title = s }))
-		g.add(declDate(p+".approved", "批复日期", name+"批复日期", r.Approved,
+		g.add(regDate(p+".approved", "批复日期", name+"批复日期", r.Approved,
 			func(ev *evaluation.Evaluation, d civil.Date) { at(ev).Approved = d }))
-		g.add(declDate(p+".published", "公开日期", name+"公开日期", r.Published,
+		g.add(regDate(p+".published", "公开日期", name+"公开日期", r.Published,
 			func(ev *evaluation.Evaluation, d civil.Date) { at(ev).Published = d }))
 	}
 	return []editList{intentions, contracts, assets, disclosures}

@@ -108,7 +108,7 @@ func TestEditFormLists(t *testing.T) {
 	labels := map[string]string{}
 	for _, h := range historyAt(t, e, codeA, yearA, after.Version) {
 		labels[h.Path] = h.Field(ev)
-		if h.Reason != "修改预算决算数和绩效目标完成情况：补录合同和收入" {
+		if h.Reason != "修改年终自评数据：补录合同和收入" {
 			t.Errorf("history reason %q", h.Reason)
 		}
 	}

@@ -363,7 +363,7 @@ func (s *server) saveData(w http.ResponseWriter, r *http.Request) {
 		s.renderEdit(w, r, http.StatusUnprocessableEntity, "", p)
 		return
 	}
-	what := "修改预算决算数和绩效目标完成情况："
+	what := "修改年终自评数据："
 	if p.Declaration {
 		what = "修改绩效目标申报："
 	}

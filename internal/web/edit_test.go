@@ -469,7 +469,7 @@ func editFormValues(t *testing.T, page string) url.Values {
 	}
 	form := page[start:]
 	v := url.Values{}
-	for _, m := range regexp.MustCompile(`<input id="[^"]*" name="([^"]+)" type="text"[^>]* value="([^"]*)"`).FindAllStringSubmatch(form, -1) {
+	for _, m := range regexp.MustCompile(`<input id="[^"]*" name="([^"]+)" type="(?:text|date)"[^>]* value="([^"]*)"`).FindAllStringSubmatch(form, -1) {
 		v.Set(unescapeAttr(m[1]), unescapeAttr(m[2]))
 	}
 	for _, m := range regexp.MustCompile(`(?s)<textarea id="[^"]*" name="([^"]+)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(form, -1) {
@@ -626,7 +626,7 @@ func TestEditFormSaves(t *testing.T) {
 	paths := map[string]bool{}
 	for _, h := range historyAt(t, e, codeA, yearA, after.Version) {
 		paths[h.Path] = true
-		if h.Reason != "修改预算决算数和绩效目标完成情况：决算批复后更正基本支出" || h.Actor != editorA {
+		if h.Reason != "修改年终自评数据：决算批复后更正基本支出" || h.Actor != editorA {
 			t.Errorf("history row %+v", h)
 		}
 	}
