@@ -40,27 +40,17 @@ const maxFrozenNamed = 20
 
 // refuseFrozen refuses a write whose changes touch a part of the
 // document the editor may not change in the year's stage and status
-// (workflow.EditableParts, docs/cycle.md §4), naming every such field in
-// Chinese (up to maxFrozenNamed, then the count). changes are what the
-// write changes after the store kept what it owns (KeepMaster,
-// KeepBaseline). Beyond the table: once targets are approved (baselined)
-// the declared part and the adjustment markers are what KeepBaseline
-// made them — approved values put back, an indicator added at year end
-// kept with W182, as the design wants a finding and not a refusal; a
-// year in the evaluation stage never declared on jixiao (imported at
-// year end: nothing approved to keep) has its declared part open; and
-// last year's figures are open wherever the year-end part is, until
-// KeepPrior fills them from the previous year.
+// (EditableParts, docs/cycle.md §4), naming every such field in Chinese
+// (up to maxFrozenNamed, then the count). changes are what the write
+// changes after the store kept what it owns (KeepMaster, KeepBaseline):
+// once targets are approved the declared part and the adjustment markers
+// are what KeepBaseline made them (approved values put back; an
+// indicator added at year end kept with W182, a finding and not a
+// refusal), so they pass.
 func refuseFrozen(code string, year int, stage, status string, baselined bool, old, ev *evaluation.Evaluation, changes []evaluation.Change) error {
-	allowed := workflow.EditableParts(stage, status)
+	allowed := EditableParts(stage, status, baselined)
 	if baselined && workflow.Editable(status) {
 		allowed[workflow.PartDeclared], allowed[workflow.PartAdjusted] = true, true
-	}
-	if stage == workflow.Evaluation && workflow.Editable(status) {
-		allowed[workflow.PartDeclared] = true
-	}
-	if allowed[workflow.PartYearEnd] {
-		allowed[workflow.PartPrior] = true
 	}
 	var names []string
 	seen := map[string]bool{}

@@ -56,6 +56,9 @@ type editField struct {
 	Options []editOption
 	name    string // the field's full name, for messages
 	wan     bool   // an amount that may be typed in 万元 too
+	// ReadOnly: the field's part of the document may not be changed now
+	// (lockParts); it is shown, not read.
+	ReadOnly bool
 	// unit is what an amount typed without a unit is in: money.YuanUnit
 	// (also when empty) or money.WanUnit (useUnit).
 	unit string
@@ -74,7 +77,7 @@ func (f *editField) Numeric() bool {
 	return false
 }
 func (f *editField) Required() bool {
-	return f.Kind == ekMoney || f.Kind == ekNumber || f.Kind == ekLevel || f.Kind == ekChoiceReq
+	return !f.ReadOnly && f.Kind == ekMoney || f.Kind == ekNumber || f.Kind == ekLevel || f.Kind == ekChoiceReq
 }
 
 // DescribedBy lists the ids of the texts that describe the field: its

@@ -12,6 +12,7 @@ import (
 	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/money"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // yearEndAdd presses an add button of the year-end form and returns the
@@ -252,5 +253,49 @@ func TestEditFormRegisterPages(t *testing.T) {
 	got := e.record(codeA, yearA).Evaluation.Registers.Assets
 	if len(got) != n-1 || got[60].Location != "档案室" || got[61] != ev.Registers.Assets[62] || got[0] != ev.Registers.Assets[0] || got[n-2] != ev.Registers.Assets[n-1] {
 		t.Errorf("assets after the save: %d, [60] %+v", len(got), got[60])
+	}
+}
+
+// TestEditFormLocksApprovedTargets: in the evaluation stage of a year
+// whose targets were approved, the declared amounts are shown read-only
+// and not read; the year-end fields and the lists stay open.
+func TestEditFormLocksApprovedTargets(t *testing.T) {
+	e := newEnv(t)
+	openDeclaration(t, e)
+	v := e.version(codeA, 2024)
+	for _, step := range []struct{ to, user string }{
+		{workflow.Submitted, editorA}, {workflow.Approved, approverA}, {workflow.UnderReview, reviewer},
+		{workflow.Draft, reviewer}, {workflow.Draft, editorA}, // 批复, then 开始年终自评
+	} {
+		var err error
+		if v, err = e.st.Transition(context.Background(), codeA, 2024, step.to, e.users[step.user], "", v); err != nil {
+			t.Fatalf("→ %s by %s: %v", step.to, step.user, err)
+		}
+	}
+	rec := e.record(codeA, 2024)
+	if rec.Stage != workflow.Evaluation || !rec.Baselined {
+		t.Fatalf("2024 is in %s, baselined %v", rec.Stage, rec.Baselined)
+	}
+	page := e.get(editorA, declPath+"/edit").Body.String()
+	initial := regexp.MustCompile(`<input id="f-finance-budget-initial" [^>]*>`).FindString(page)
+	if !strings.Contains(initial, " readonly") || !strings.Contains(page, "已批复的绩效目标和资金，不能在此修改") {
+		t.Errorf("the approved initial budget is not read-only: %s", initial)
+	}
+	if adjusted := regexp.MustCompile(`<input id="f-finance-budget-adjusted" [^>]*>`).FindString(page); strings.Contains(adjusted, "readonly") {
+		t.Errorf("the adjusted budget (year-end) is read-only: %s", adjusted)
+	}
+	if !strings.Contains(page, "添加采购合同") {
+		t.Error("the registers are not open in the evaluation stage")
+	}
+	form := declFormValues(t, page)
+	want := rec.Evaluation.Finance.Budget.Initial.String()
+	form.Set("finance.budget.initial", "1.00")
+	form.Set("reason", "试图修改年初预算")
+	w := e.post(editorA, declPath+"/edit", form)
+	if body := w.Body.String(); !strings.Contains(body, `id="f-finance-budget-initial" name="finance.budget.initial" type="text" inputmode="decimal" value="`+want+`"`) {
+		t.Errorf("a read-only field was read: %d %s", w.Code, regexp.MustCompile(`<input id="f-finance-budget-initial" [^>]*>`).FindString(body))
+	}
+	if e.record(codeA, 2024).Evaluation.Finance.Budget.Initial.String() != want {
+		t.Error("the approved initial budget changed")
 	}
 }

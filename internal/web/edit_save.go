@@ -14,6 +14,7 @@ import (
 	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/store"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // ---------------------------------------------------------------------------
@@ -84,6 +85,7 @@ func newYearEndPage(sc *scored, ev *evaluation.Evaluation, lists []editList, v r
 	}
 	p.Sections, p.Hidden = buildEditForm(ev, lists, v, p.Base)
 	p.index()
+	p.lockParts(sc.rec)
 	p.useUnit(unit)
 	return p
 }
@@ -94,7 +96,27 @@ func newDeclarationPage(sc *scored, ev *evaluation.Evaluation) *editPage {
 	p := &editPage{Base: evaluationPath(sc.rec.Listing), Listing: sc.rec.Listing, MaxUpload: maxWorkbookUploadText, Declaration: true}
 	p.Sections, p.Hidden = buildDeclarationForm(ev)
 	p.index()
+	p.lockParts(sc.rec)
 	return p
+}
+
+// lockParts shows read-only every field of a part of the document the
+// editor may not change now (store.EditableParts: the targets and funds
+// approved at 批复 in the evaluation stage, for one), which the form then
+// does not read.
+func (p *editPage) lockParts(rec *store.Record) {
+	allowed := store.EditableParts(rec.Stage, rec.Status, rec.Baselined)
+	for _, f := range p.fields {
+		part := evaluation.PartOf(f.Path)
+		if part == "" || allowed[part] {
+			continue
+		}
+		f.ReadOnly = true
+		f.Hint = "本阶段不能在此修改（" + workflow.PartNames[part] + "）"
+		if part == workflow.PartDeclared {
+			f.Hint = "已批复的绩效目标和资金，不能在此修改；如需变更请申请目标调整"
+		}
+	}
 }
 
 // index lists the page's groups and fields.
@@ -205,6 +227,9 @@ func (p *editPage) apply(form url.Values, ev *evaluation.Evaluation) {
 			continue
 		}
 		for _, e := range entries {
+			if e.f.ReadOnly {
+				continue // shown, not read: its part is not editable now
+			}
 			changed := e.raw != e.f.Value
 			e.f.Value = e.raw
 			v, msg := e.f.read(e.raw)
