@@ -468,12 +468,16 @@ func readDeclaration(r *http.Request, sc *scored, version int) (*editSubmission,
 	shape := postedShape(ev, form)
 	before := shapeOf(ev)
 	shape.extend(ev)
-	p := newDeclarationPage(sc, ev)
+	lists := registerLists()
+	view := postedView(lists, ev, form)
+	p := newDeclarationPage(sc, ev, lists, view)
 	p.useUnit(form.Get("unit"))
 	removed := removedRows(form)
 	p.markRemoved(removed) // a project removed takes its indicators with it
 	p.apply(form, ev)
 	m := declRemove(ev, removed)
+	rm := removeListRows(lists, ev, removed)
+	dropEmptyRegisters(ev)
 	adding := form.Get("add") != ""
 	p.Reason = form.Get("reason")
 	reason, problem := readChangeReason(p.Reason)
@@ -482,22 +486,23 @@ func readDeclaration(r *http.Request, sc *scored, version int) (*editSubmission,
 		p.Errors = append(p.Errors, editProblem{"修改原因：" + problem, "edit-reason"})
 	}
 	for _, d := range sc.rescore(ev, declarationOptions()).Findings {
-		d.Path = m.form(d.Path)
+		d.Path = rm.form(m.form(d.Path))
 		p.attach(d)
 	}
 	p.keepMaster(ev, sc.rec.Master())
 	if adding {
-		p.quietNewRows(before)
+		p.quietNewRows(before, view)
 	}
 	return &editSubmission{page: p, ev: ev, version: version, reason: reason, adding: adding}, nil
 }
 
-// quietNewRows drops the errors of rows not stored yet (quietRows).
-func (p *editPage) quietNewRows(stored declShape) {
+// quietNewRows drops the errors of rows not stored yet (quietRows): of
+// targets and projects beyond the stored shape, and of the lists v shows.
+func (p *editPage) quietNewRows(stored declShape, v rowsView) {
 	isNew := func(path string) bool {
 		g := rowPath.FindStringSubmatch(path)
 		if g == nil {
-			return false
+			return v.newRow(path)
 		}
 		i, _ := strconv.Atoi(g[2])
 		if g[1] == "targets" {

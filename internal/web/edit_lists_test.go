@@ -299,3 +299,41 @@ func TestEditFormLocksApprovedTargets(t *testing.T) {
 		t.Error("the approved initial budget changed")
 	}
 }
+
+// TestDeclarationRegisters: the registers are editable in the
+// declaration stage too, on the declaration form: a procurement
+// intention added there is saved, named in the history.
+func TestDeclarationRegisters(t *testing.T) {
+	e := newEnv(t)
+	openDeclaration(t, e)
+	form := declFormValues(t, e.get(editorA, declPath+"/edit").Body.String())
+	form.Set("add", "registers.intentions")
+	w := e.post(editorA, declPath+"/edit", form)
+	if w.Code != http.StatusOK || strings.Contains(w.Body.String(), `class="form-errors"`) {
+		t.Fatalf("add an intention: %d", w.Code)
+	}
+	form = declFormValues(t, w.Body.String())
+	n := len(e.record(codeA, 2024).Evaluation.Registers.Intentions)
+	r := fmt.Sprintf("registers.intentions[%d]", n)
+	form.Set(r+".project", "2024年会议服务采购")
+	form.Set(r+".budget", "120万元")
+	form.Set(r+".planned_start", "2024-03-01")
+	form.Set(r+".published", "2024-01-15")
+	form.Set("reason", "公开采购意向")
+	w = e.post(editorA, declPath+"/edit", form)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", w.Code, firstLines(w.Body.String(), 80))
+	}
+	rec := e.record(codeA, 2024)
+	got := rec.Evaluation.Registers.Intentions
+	if len(got) != n+1 || got[n] != (evaluation.Intention{Project: "2024年会议服务采购", Budget: 120_000_000, PlannedStart: civil.MustDate(2024, 3, 1), Published: civil.MustDate(2024, 1, 15)}) {
+		t.Errorf("intentions = %+v", got)
+	}
+	labels := map[string]string{}
+	for _, h := range historyAt(t, e, codeA, 2024, rec.Version) {
+		labels[h.Path] = h.Field(rec.Evaluation)
+	}
+	if l := labels[r+".budget"]; l != "采购意向“2024年会议服务采购”预算金额" || len(labels) != 4 {
+		t.Errorf("history: %v", labels)
+	}
+}

@@ -68,7 +68,8 @@ type editPage struct {
 // lists asked for in form and its amounts in unit.
 func newEditPage(sc *scored, form url.Values, unit string) *editPage {
 	if !sc.rec.Scored() {
-		p := newDeclarationPage(sc, sc.rec.Evaluation)
+		lists := registerLists()
+		p := newDeclarationPage(sc, sc.rec.Evaluation, lists, storedView(lists, sc.rec.Evaluation, form))
 		p.useUnit(unit)
 		return p
 	}
@@ -91,10 +92,13 @@ func newYearEndPage(sc *scored, ev *evaluation.Evaluation, lists []editList, v r
 }
 
 // newDeclarationPage is the declaration form for a year in the
-// declaration stage, showing the rows of ev.
-func newDeclarationPage(sc *scored, ev *evaluation.Evaluation) *editPage {
+// declaration stage, showing the rows of ev: its targets and projects,
+// and the lists (the registers) as v shows them.
+func newDeclarationPage(sc *scored, ev *evaluation.Evaluation, lists []editList, v rowsView) *editPage {
 	p := &editPage{Base: evaluationPath(sc.rec.Listing), Listing: sc.rec.Listing, MaxUpload: maxWorkbookUploadText, Declaration: true}
 	p.Sections, p.Hidden = buildDeclarationForm(ev)
+	secs, hidden := listSections(lists, ev, v, p.Base)
+	p.Sections, p.Hidden = append(p.Sections, secs...), append(p.Hidden, hidden...)
 	p.index()
 	p.lockParts(sc.rec)
 	return p
