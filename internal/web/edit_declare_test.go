@@ -48,9 +48,16 @@ func declFormValues(t *testing.T, page string) url.Values {
 // declAdd presses an add button of the form and returns the page shown.
 func declAdd(t *testing.T, e *env, form url.Values, list string) string {
 	t.Helper()
+	return pressAdd(t, e, declPath, form, list)
+}
+
+// pressAdd presses an add button of the edit form of the year at path
+// and returns the page shown.
+func pressAdd(t *testing.T, e *env, path string, form url.Values, list string) string {
+	t.Helper()
 	form = cloneValues(form)
 	form.Set("add", list)
-	w := e.post(editorA, declPath+"/edit", form)
+	w := e.post(editorA, path+"/edit", form)
 	if w.Code != http.StatusOK {
 		t.Fatalf("add %s: %d\n%s", list, w.Code, firstLines(w.Body.String(), 80))
 	}

@@ -19,13 +19,7 @@ import (
 // page shown, with the form as the browser would post it next.
 func yearEndAdd(t *testing.T, e *env, form url.Values, list string) (string, url.Values) {
 	t.Helper()
-	form = cloneValues(form)
-	form.Set("add", list)
-	w := e.post(editorA, pathA+"/edit", form)
-	if w.Code != http.StatusOK {
-		t.Fatalf("add %s: %d\n%s", list, w.Code, firstLines(w.Body.String(), 80))
-	}
-	page := w.Body.String()
+	page := pressAdd(t, e, pathA, form, list)
 	if strings.Contains(page, `class="form-errors"`) {
 		t.Errorf("adding a blank row to %s shows errors:\n%s", list, firstLines(page[strings.Index(page, `class="form-errors"`):], 20))
 	}
