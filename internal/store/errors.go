@@ -47,8 +47,13 @@ const maxFrozenNamed = 20
 // are what KeepBaseline made them (approved values put back; an
 // indicator added at year end kept with W182, a finding and not a
 // refusal), so they pass.
-func refuseFrozen(code string, year int, stage, status string, baselined bool, old, ev *evaluation.Evaluation, changes []evaluation.Change) error {
+// also lists parts the caller may change beyond those (an import: the
+// fixed part and the master data).
+func refuseFrozen(code string, year int, stage, status string, baselined bool, old, ev *evaluation.Evaluation, changes []evaluation.Change, also ...string) error {
 	allowed := EditableParts(stage, status, baselined)
+	for _, p := range also {
+		allowed[p] = true
+	}
 	if baselined && workflow.Editable(status) {
 		allowed[workflow.PartDeclared], allowed[workflow.PartAdjusted] = true, true
 	}

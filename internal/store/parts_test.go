@@ -46,6 +46,13 @@ func TestUpdateRefusesFrozenParts(t *testing.T) {
 		if _, err := s.Update(ctx, code, 2024, ev, nil, r.Version, "editor-a", "申报"); err != nil {
 			t.Fatalf("declaration stage, declared and registers: %v", err)
 		}
+		// An import replacing the year is held to the same parts.
+		e := th
+		e.Evaluation, e.Result, e.Source = clone(t, ev), nil, "decl.yaml"
+		e.Evaluation.Narrative.Conclusion = "导入时写的结论"
+		if _, err := s.Import(ctx, []Entry{e}, "operator", "导入"); apperr.Code(err) != apperr.EFORBIDDEN || !strings.Contains(err.Error(), "自评结论") {
+			t.Errorf("import into the declaration stage, year-end text: %v", err)
+		}
 	})
 	eachBackend(t, func(t *testing.T, dsn string) {
 		// Execution stage: registers and profile yes, the report's text no.
