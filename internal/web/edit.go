@@ -38,6 +38,7 @@ const maxChangeReason = 500
 func init() {
 	// For the workspace: whether to offer the editor's data forms.
 	funcs["mayEditData"] = func(u *store.User, l store.Listing) bool { return mayEditData(u, l) == nil }
+	funcs["mayUploadWorkbook"] = func(u *store.User, l store.Listing) bool { return canUploadWorkbook(u, l) == nil }
 	funcs["workbookUploadLimit"] = func() string { return maxWorkbookUploadText }
 }
 

@@ -56,6 +56,9 @@ type editPage struct {
 	// its declaration (edit_declare.go), with Hidden the row counts.
 	Declaration bool
 	Hidden      []editHidden
+	// Execution: the year is in the execution stage and the form holds
+	// the registers alone (a declaration page without the declaration).
+	Execution bool
 	// Unit is what the amounts are shown and read in: "yuan" or "wan".
 	Unit string
 
@@ -95,8 +98,11 @@ func newYearEndPage(sc *scored, ev *evaluation.Evaluation, lists []editList, v r
 // declaration stage, showing the rows of ev: its targets and projects,
 // and the lists (the registers) as v shows them.
 func newDeclarationPage(sc *scored, ev *evaluation.Evaluation, lists []editList, v rowsView) *editPage {
-	p := &editPage{Base: evaluationPath(sc.rec.Listing), Listing: sc.rec.Listing, MaxUpload: maxWorkbookUploadText, Declaration: true}
-	p.Sections, p.Hidden = buildDeclarationForm(ev)
+	p := &editPage{Base: evaluationPath(sc.rec.Listing), Listing: sc.rec.Listing, MaxUpload: maxWorkbookUploadText, Declaration: true,
+		Execution: sc.rec.Stage == workflow.Execution}
+	if !p.Execution {
+		p.Sections, p.Hidden = buildDeclarationForm(ev)
+	}
 	secs, hidden := listSections(lists, ev, v, p.Base)
 	p.Sections, p.Hidden = append(p.Sections, secs...), append(p.Hidden, hidden...)
 	p.index()
@@ -277,7 +283,10 @@ func readChangeReason(s string) (string, string) {
 func (s *server) renderEdit(w http.ResponseWriter, r *http.Request, status int, errMsg string, p *editPage) {
 	p.sortProblems()
 	title := fmt.Sprintf("修改填报数据：%s %d 年度", p.Listing.Department, p.Listing.Year)
-	if p.Declaration {
+	switch {
+	case p.Execution:
+		title = fmt.Sprintf("修改台账：%s %d 年度", p.Listing.Department, p.Listing.Year)
+	case p.Declaration:
 		title = fmt.Sprintf("绩效目标申报：%s %d 年度", p.Listing.Department, p.Listing.Year)
 	}
 	s.render(w, r, status, "edit", title, errMsg, p)
@@ -393,7 +402,10 @@ func (s *server) saveData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	what := "修改年终自评数据："
-	if p.Declaration {
+	switch {
+	case p.Execution:
+		what = "修改台账："
+	case p.Declaration:
 		what = "修改绩效目标申报："
 	}
 	nv, err := s.st.Update(r.Context(), l.DepartmentCode, l.Year, sub.ev, sc.res, sub.version, u.Username, what+sub.reason)
@@ -408,6 +420,8 @@ func (s *server) saveData(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case nv == sub.version:
 		s.setFlash(w, "提交的内容与现有数据相同，没有修改任何数据。")
+	case p.Execution:
+		s.setFlash(w, flashWithWarnings("台账已保存。", warns))
 	case p.Declaration:
 		s.setFlash(w, flashWithWarnings("绩效目标申报已保存。", warns))
 	default:

@@ -157,6 +157,10 @@ func (s *server) uploadWorkbook(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if err := canUploadWorkbook(u, sc.rec.Listing); err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
 	l := sc.rec.Listing
 	up, status, msg := readWorkbookUpload(w, r)
 	if msg != "" {
