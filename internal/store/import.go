@@ -156,7 +156,7 @@ type item struct {
 	oldPfw    sql.NullInt64
 	changes   []evaluation.Change
 	unchanged bool
-	baselined bool // the stored year has approved targets
+	baselined bool      // the stored year has approved targets
 	kept      diag.List // what keeping the year's approved targets found
 }
 
