@@ -330,4 +330,9 @@ func TestDeclarationRegisters(t *testing.T) {
 	if l := labels[r+".budget"]; l != "采购意向“2024年会议服务采购”预算金额" || len(labels) != 4 {
 		t.Errorf("history: %v", labels)
 	}
+	// In 万元, an amount whose label names no unit gets one.
+	page := e.get(editorA, declPath+"/edit?unit=wan").Body.String()
+	if !strings.Contains(page, "年度资金总额（年初预算数）（万元）") || !strings.Contains(page, `value="`+rec.Evaluation.Finance.Budget.Initial.WanExact()+`"`) {
+		t.Error("the declaration's amounts are not shown in 万元")
+	}
 }

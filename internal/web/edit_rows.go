@@ -309,6 +309,10 @@ func (p *editPage) useUnit(unit string) {
 				f.Value = v.WanExact()
 			}
 		}
-		f.Label = strings.NewReplacer("（元）", "（万元）", "（元，", "（万元，", "，元）", "，万元）").Replace(f.Label)
+		if l := strings.NewReplacer("（元）", "（万元）", "（元，", "（万元，", "，元）", "，万元）").Replace(f.Label); l != f.Label {
+			f.Label = l
+		} else {
+			f.Label += "（万元）"
+		}
 	}
 }
