@@ -17,6 +17,8 @@ func TestBrowserEditRegisters(t *testing.T) {
 	editor := s.newTab("editor")
 	editor.signIn("editor-a")
 	editor.open(pathA + "/edit")
+	eval[bool](editor, `(() => { document.getElementById('unit-choice').scrollIntoView(); return true })()`)
+	editor.screenshotTop("edit-form-top")
 	set := func(name, value string) {
 		t.Helper()
 		js := `(() => { const el = document.querySelector('[name="` + name + `"]'); if (!el) return false; el.value = ` + jsString(value) + `;
