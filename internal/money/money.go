@@ -105,13 +105,34 @@ func (e *ParseError) Error() string {
 // a unit the amount is in yuan. Thousands separators, if used, must group
 // by three. An amount finer than one fen (e.g. "1.005元") is an error, not
 // a rounding: ledgers are kept to the fen.
-func Parse(s string) (Fen, error) {
+func Parse(s string) (Fen, error) { return parse(s, yuanUnit) }
+
+// WanUnit and YuanUnit name the units ParseIn reads an amount typed without
+// one in.
+const (
+	WanUnit  = "万元"
+	YuanUnit = "元"
+)
+
+var yuanUnit = unit{"元", 100, 2}
+
+// ParseIn is Parse with def (WanUnit or YuanUnit) the unit of an amount
+// typed without one: for a form whose user chose to type 万元, "3308.63"
+// is 33,086,300.00 yuan; an amount typed with a unit ("27,537,760.00元")
+// is read in that unit whatever def is.
+func ParseIn(s, def string) (Fen, error) {
+	if def == WanUnit {
+		return parse(s, units[1])
+	}
+	return parse(s, yuanUnit)
+}
+
+func parse(s string, u unit) (Fen, error) {
 	fail := func(reason string) (Fen, error) { return 0, &ParseError{Input: s, Reason: reason} }
 	t := normalize(s)
 	if t == "" {
 		return fail("空值")
 	}
-	u := unit{"元", 100, 2}
 	for _, cand := range units {
 		if strings.HasSuffix(t, cand.suffix) {
 			u = cand
@@ -277,6 +298,20 @@ func group(d string) string {
 // 33086320.00 yuan is "3308.63".
 func (f Fen) Wan() string {
 	return Decimal(big.NewRat(int64(f), 1_000_000), 2)
+}
+
+// WanExact prints the amount in 万元 exactly, with as many decimals as it
+// needs (at most six, one fen): 33086320.00 yuan is "3308.632", 100 yuan
+// "0.01". ParseIn(f.WanExact(), WanUnit) is f again.
+func (f Fen) WanExact() string {
+	s := new(big.Rat).SetFrac64(int64(f), 1_000_000).FloatString(6)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return s
 }
 
 // Decimal prints r rounded half away from zero to the given decimals.

@@ -214,3 +214,44 @@ func TestAddAndSumCheckOverflow(t *testing.T) {
 		MustSum(p, p)
 	}()
 }
+
+func TestParseInReadsUnitlessAmountsInTheChosenUnit(t *testing.T) {
+	for _, tt := range []struct {
+		in, unit string
+		want     Fen
+	}{
+		{"3308.63", WanUnit, 3_308_630_000},
+		{"3,308.63", WanUnit, 3_308_630_000},
+		{"3308.63 万元", WanUnit, 3_308_630_000},
+		{"27,537,760.00", YuanUnit, 2_753_776_000},
+		{"27,537,760.00元", WanUnit, 2_753_776_000},
+		{"0.000001", WanUnit, 1},
+		{"120万元", YuanUnit, 120_000_000},
+	} {
+		got, err := ParseIn(tt.in, tt.unit)
+		if err != nil || got != tt.want {
+			t.Errorf("ParseIn(%q, %q) = %d, %v; want %d", tt.in, tt.unit, got, err, tt.want)
+		}
+	}
+	if _, err := ParseIn("0.0000001", WanUnit); err == nil {
+		t.Error("ParseIn accepted an amount finer than one fen in 万元")
+	}
+}
+
+func TestWanExactRoundTrips(t *testing.T) {
+	for _, tt := range []struct {
+		f    Fen
+		want string
+	}{
+		{3_308_632_000, "3308.632"}, {10_000, "0.01"}, {1, "0.000001"}, {0, "0"}, {-150_000_000, "-150"}, {2_753_776_000, "2753.776"},
+	} {
+		got := tt.f.WanExact()
+		if got != tt.want {
+			t.Errorf("%d.WanExact() = %q, want %q", tt.f, got, tt.want)
+		}
+		back, err := ParseIn(got, WanUnit)
+		if err != nil || back != tt.f {
+			t.Errorf("ParseIn(%q) = %d, %v; want %d", got, back, err, tt.f)
+		}
+	}
+}

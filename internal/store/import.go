@@ -156,6 +156,7 @@ type item struct {
 	oldPfw    sql.NullInt64
 	changes   []evaluation.Change
 	unchanged bool
+	baselined bool      // the stored year has approved targets
 	kept      diag.List // what keeping the year's approved targets found
 }
 
@@ -637,6 +638,7 @@ func (tx *txn) keepBaselines(ctx context.Context, ids []int64, byID map[int64]*i
 			continue
 		}
 		it := byID[id]
+		it.baselined = true
 		pinned := func() ([]byte, []byte, error) {
 			var pcon []byte
 			if it.pfw != nil {
@@ -706,6 +708,16 @@ func (tx *txn) compare(ctx context.Context, it *item, stored []byte) error {
 		// written and the history gets no empty row.
 		it.unchanged = true
 		return nil
+	}
+	// A year with the department may be replaced only in the parts its
+	// editor may change now; an import may also change the fixed part (a
+	// newer framework) and, when asked, the master data. Other statuses
+	// are refused with their own message (importItems).
+	if workflow.Editable(it.status) {
+		if err := refuseFrozen(it.key.code, it.key.year, it.stage, it.status, it.baselined, &old, it.Evaluation, it.changes,
+			workflow.PartFixed, workflow.PartMaster); err != nil {
+			return err
+		}
 	}
 	if !samePins {
 		pinChanges, err := tx.pinChanges(ctx, it)

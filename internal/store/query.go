@@ -67,6 +67,30 @@ type Record struct {
 	// OpenedFrom is the year this one was opened from (OpenYears); 0 for
 	// a year that was imported.
 	OpenedFrom int
+	// Baselined says the year's targets were approved (批复): it has a
+	// target baseline.
+	Baselined bool
+}
+
+// EditableParts is what the department's editor may change in a year now:
+// workflow.EditableParts, and, until the store owns them, two parts more
+// — the declared part of a year in the evaluation stage that was never
+// declared on jixiao (no baseline: imported at year end, nothing
+// approved to keep), and last year's figures wherever the year-end part
+// is open (KeepPrior, which fills them from the previous year, is not
+// built). Forms show the other parts read-only.
+func EditableParts(stage, status string, baselined bool) map[string]bool {
+	allowed := workflow.EditableParts(stage, status)
+	if !workflow.Editable(status) {
+		return allowed
+	}
+	if stage == workflow.Evaluation && !baselined {
+		allowed[workflow.PartDeclared] = true
+	}
+	if allowed[workflow.PartYearEnd] {
+		allowed[workflow.PartPrior] = true
+	}
+	return allowed
 }
 
 // StatusName names the listing's status within its stage in Chinese
@@ -200,7 +224,8 @@ func (s *Store) List(ctx context.Context) ([]Listing, error) {
 	return out, nil
 }
 
-var getQuery = hot(`SELECT ` + listingColumns + `, dy.data, dy.source, f.content, pf.content, d.parent, d.region, COALESCE(dy.opened_from, 0)
+var getQuery = hot(`SELECT ` + listingColumns + `, dy.data, dy.source, f.content, pf.content, d.parent, d.region, COALESCE(dy.opened_from, 0),
+	CASE WHEN EXISTS (SELECT 1 FROM target_baselines b WHERE b.department_year_id = dy.id) THEN 1 ELSE 0 END
 	FROM department_years dy
 	JOIN departments d ON d.id = dy.department_id
 	JOIN framework_versions f ON f.id = dy.framework_version_id
@@ -215,7 +240,7 @@ func (s *Store) Get(ctx context.Context, code string, year int) (*Record, error)
 		return nil, notFound(code, year)
 	}
 	err := s.withReadTx(ctx, func(tx *txn) error {
-		err := scanListing(tx.queryRow(ctx, getQuery, code, year), &r.Listing, &data, &r.Source, &r.Framework, &r.ProjectFramework, &r.Parent, &r.Region, &r.OpenedFrom)
+		err := scanListing(tx.queryRow(ctx, getQuery, code, year), &r.Listing, &data, &r.Source, &r.Framework, &r.ProjectFramework, &r.Parent, &r.Region, &r.OpenedFrom, &r.Baselined)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound(code, year)
 		}
@@ -417,6 +442,10 @@ func (s *Store) UpdateWith(ctx context.Context, code string, year int, ev *evalu
 			return nil // nothing changed
 		}
 		changes := evaluation.Diff(&old, ev)
+		_, baselined := baselines[id]
+		if err := refuseFrozen(code, year, stage, status, baselined, &old, ev, changes); err != nil {
+			return err
+		}
 		now := s.now()
 		total, grade := resultTotal(res)
 		args := append([]any{string(data), total, grade, now}, summaryArgs(ev)...)

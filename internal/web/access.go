@@ -77,20 +77,29 @@ func canEdit(u *store.User, l store.Listing) error {
 	return editableStatus(l)
 }
 
-// canEditData: the department's editor may change the data (the edit
-// form, the workbook round trip) while it is with the department, in the
-// declaration stage (the declared targets, docs/cycle.md §4) and in the
-// evaluation stage (the year-end figures). In the execution stage the
-// declared part is frozen and changes by 目标调整, which is not on the
-// web yet.
+// canEditData: the department's editor may change the data on the edit
+// form while it is with the department, the parts docs/cycle.md §4 opens
+// in the stage (store.EditableParts): the declaration in the declaration
+// stage, the registers in execution (the declared part is frozen and
+// changes by 目标调整), the year-end figures in the evaluation stage.
 func canEditData(u *store.User, l store.Listing) error {
 	if !inOwnDepartment(u, l) || u.Role != workflow.Editor {
 		return forbidden("只有本部门的%s可以修改填报数据", workflow.RoleNames[workflow.Editor])
 	}
-	if l.Stage == workflow.Execution {
-		return forbidden("当前处于“%s”阶段，申报的绩效目标已批复，不能在线修改；年终自评数据在“开始年终自评”后才能在线修改", l.StageName())
-	}
 	return editableStatus(l)
+}
+
+// canUploadWorkbook: the workbook round trip replaces the whole document,
+// so it is offered where a whole part of it is the editor's — not in the
+// execution stage, whose registers are edited on the form.
+func canUploadWorkbook(u *store.User, l store.Listing) error {
+	if err := canEditData(u, l); err != nil {
+		return err
+	}
+	if l.Stage == workflow.Execution {
+		return forbidden("当前处于“%s”阶段，申报的绩效目标已批复，台账请在线修改；填报表在“开始年终自评”后才能上传", l.StageName())
+	}
+	return nil
 }
 
 // editableStatus refuses a status in which the department may not change

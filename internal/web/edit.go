@@ -10,8 +10,13 @@ import (
 //   - the data-entry workbook round trip: GET …/workbook downloads the
 //     workbook filled with the stored data, POST …/workbook replaces the
 //     data with an uploaded one;
-//   - the form at …/edit for the budget and final-account figures and the
-//     outcome of every performance target.
+//   - the form at …/edit for every part the editor may change in the
+//     year's stage (store.EditableParts; the others shown read-only): in
+//     the evaluation stage the budget and final-account figures, income
+//     lines, the outcome of every performance target, the report's
+//     paragraphs, problems and measures, and the registers; in the
+//     declaration stage the declaration and the registers; in execution
+//     the registers alone.
 //
 // Both check everything before saving anything, show every problem at
 // once, rescore with the pinned frameworks and save through store.Update
@@ -19,8 +24,11 @@ import (
 // keeps.
 //
 // The work is split by action: edit_form.go is the form's model (fields,
-// labels, how values are read), edit_save.go shows the form, previews and
-// saves it, edit_workbook.go downloads and uploads the workbook.
+// labels, how values are read), edit_rows.go the lists of rows (add,
+// remove, pages) and the unit amounts are typed in, edit_lists.go the
+// year-end form's lists, edit_declare.go the declaration, edit_save.go
+// shows the form, previews and saves it, edit_workbook.go downloads and
+// uploads the workbook.
 
 // maxWorkbookUpload bounds an uploaded workbook.
 const maxWorkbookUpload = 10 << 20
@@ -38,6 +46,7 @@ const maxChangeReason = 500
 func init() {
 	// For the workspace: whether to offer the editor's data forms.
 	funcs["mayEditData"] = func(u *store.User, l store.Listing) bool { return mayEditData(u, l) == nil }
+	funcs["mayUploadWorkbook"] = func(u *store.User, l store.Listing) bool { return canUploadWorkbook(u, l) == nil }
 	funcs["workbookUploadLimit"] = func() string { return maxWorkbookUploadText }
 }
 

@@ -468,23 +468,16 @@ func readDeclaration(r *http.Request, sc *scored, version int) (*editSubmission,
 	shape := postedShape(ev, form)
 	before := shapeOf(ev)
 	shape.extend(ev)
-	p := newDeclarationPage(sc, ev)
+	lists := registerLists()
+	view := postedView(lists, ev, form)
+	p := newDeclarationPage(sc, ev, lists, view)
+	p.useUnit(form.Get("unit"))
 	removed := removedRows(form)
-	for _, g := range p.groups {
-		if g.Remove != "" && removed[strings.TrimPrefix(g.Remove, "remove.")] {
-			g.Removed = true
-		}
-	}
-	// A project removed takes its indicators with it.
-	for _, g := range p.groups {
-		for path := range removed {
-			if strings.HasPrefix(path, "projects[") && strings.HasPrefix(g.Path, path+".") {
-				g.Removed = true
-			}
-		}
-	}
+	p.markRemoved(removed) // a project removed takes its indicators with it
 	p.apply(form, ev)
 	m := declRemove(ev, removed)
+	rm := removeListRows(lists, ev, removed)
+	dropEmptyRegisters(ev)
 	adding := form.Get("add") != ""
 	p.Reason = form.Get("reason")
 	reason, problem := readChangeReason(p.Reason)
@@ -493,25 +486,23 @@ func readDeclaration(r *http.Request, sc *scored, version int) (*editSubmission,
 		p.Errors = append(p.Errors, editProblem{"修改原因：" + problem, "edit-reason"})
 	}
 	for _, d := range sc.rescore(ev, declarationOptions()).Findings {
-		d.Path = m.form(d.Path)
+		d.Path = rm.form(m.form(d.Path))
 		p.attach(d)
 	}
 	p.keepMaster(ev, sc.rec.Master())
 	if adding {
-		p.quietNewRows(before)
+		p.quietNewRows(before, view)
 	}
 	return &editSubmission{page: p, ev: ev, version: version, reason: reason, adding: adding}, nil
 }
 
-// quietNewRows drops the errors of rows not stored yet, when the form is
-// shown again for an add button: a row just added is empty, and saying
-// so on every field would bury what the editor asked for.
-func (p *editPage) quietNewRows(stored declShape) {
-	fresh := map[string]bool{}
+// quietNewRows drops the errors of rows not stored yet (quietRows): of
+// targets and projects beyond the stored shape, and of the lists v shows.
+func (p *editPage) quietNewRows(stored declShape, v rowsView) {
 	isNew := func(path string) bool {
 		g := rowPath.FindStringSubmatch(path)
 		if g == nil {
-			return false
+			return v.newRow(path)
 		}
 		i, _ := strconv.Atoi(g[2])
 		if g[1] == "targets" {
@@ -526,22 +517,5 @@ func (p *editPage) quietNewRows(stored declShape) {
 		}
 		return false
 	}
-	for _, g := range p.groups {
-		if !isNew(g.Path) {
-			continue
-		}
-		g.Errors = nil
-		fresh[g.ID] = true
-		for _, f := range g.Fields {
-			f.Errors = nil
-			fresh[f.ID] = true
-		}
-	}
-	var errs []editProblem
-	for _, e := range p.Errors {
-		if !fresh[e.Target] {
-			errs = append(errs, e)
-		}
-	}
-	p.Errors = errs
+	p.quietRows(isNew)
 }

@@ -48,9 +48,16 @@ func declFormValues(t *testing.T, page string) url.Values {
 // declAdd presses an add button of the form and returns the page shown.
 func declAdd(t *testing.T, e *env, form url.Values, list string) string {
 	t.Helper()
+	return pressAdd(t, e, declPath, form, list)
+}
+
+// pressAdd presses an add button of the edit form of the year at path
+// and returns the page shown.
+func pressAdd(t *testing.T, e *env, path string, form url.Values, list string) string {
+	t.Helper()
 	form = cloneValues(form)
 	form.Set("add", list)
-	w := e.post(editorA, declPath+"/edit", form)
+	w := e.post(editorA, path+"/edit", form)
 	if w.Code != http.StatusOK {
 		t.Fatalf("add %s: %d\n%s", list, w.Code, firstLines(w.Body.String(), 80))
 	}
@@ -354,9 +361,35 @@ func TestDeclarationAccess(t *testing.T) {
 	if rec := e.record(codeA, 2024); rec.Stage != workflow.Execution || rec.Status != workflow.Draft {
 		t.Fatalf("after 批复: %s %s", rec.Stage, rec.Status)
 	}
+	// In execution the form holds the registers alone; the workbook is
+	// not offered.
 	w := e.get(editorA, declPath+"/edit")
-	if w.Code != 403 || !strings.Contains(w.Body.String(), "已批复") {
-		t.Errorf("execution stage: %d\n%s", w.Code, firstLines(w.Body.String(), 40))
+	page := w.Body.String()
+	if w.Code != 200 || !strings.Contains(page, "添加固定资产") || strings.Contains(page, `name="targets[0].target"`) || strings.Contains(page, "上传填报表") {
+		t.Errorf("execution stage: %d\n%s", w.Code, firstLines(page, 40))
+	}
+	if ws := e.get(editorA, declPath).Body.String(); !strings.Contains(ws, "在线修改台账") || strings.Contains(ws, "上传填报表") {
+		t.Error("the workspace of an execution-stage year does not offer the registers form alone")
+	}
+	form := declFormValues(t, page)
+	form.Set("add", "registers.assets")
+	page = e.post(editorA, declPath+"/edit", form).Body.String()
+	form = declFormValues(t, page)
+	n := len(e.record(codeA, 2024).Evaluation.Registers.Assets)
+	a := "registers.assets[" + strconv.Itoa(n) + "]"
+	form.Set(a+".number", "GZTH-ZC-2024-001")
+	form.Set(a+".name", "笔记本电脑")
+	form.Set(a+".value", "6,500.00")
+	form.Set(a+".last_inventory", "2024-06-30")
+	form.Set("reason", "新购资产入账")
+	if w := e.post(editorA, declPath+"/edit", form); w.Code != 303 {
+		t.Fatalf("execution stage, save an asset: %d\n%s", w.Code, firstLines(w.Body.String(), 60))
+	}
+	if got := e.record(codeA, 2024).Evaluation.Registers.Assets; len(got) != n+1 || got[n].Name != "笔记本电脑" || got[n].Value != 650_000 {
+		t.Errorf("assets after the save: %+v", got[n:])
+	}
+	if w := e.uploadFile(editorA, declPath+"/workbook", strconv.Itoa(e.version(codeA, 2024)), "上传", "x.xlsx", []byte("x")); w.Code != 403 {
+		t.Errorf("workbook upload in execution: %d", w.Code)
 	}
 }
 

@@ -57,12 +57,19 @@ type editField struct {
 	Options []editOption
 	name    string // the field's full name, for messages
 	wan     bool   // an amount that may be typed in 万元 too
-	set     func(ev *evaluation.Evaluation, v editValue)
+	// ReadOnly: the field's part of the document may not be changed now
+	// (lockParts); it is shown, not read.
+	ReadOnly bool
+	// unit is what an amount typed without a unit is in: money.YuanUnit
+	// (also when empty) or money.WanUnit (useUnit).
+	unit string
+	set  func(ev *evaluation.Evaluation, v editValue)
 }
 
 func (f *editField) Textarea() bool { return f.Kind == ekParagraph }
 func (f *editField) Select() bool   { return f.Kind == ekLevel }
 func (f *editField) Choice() bool   { return f.Kind == ekChoice || f.Kind == ekChoiceReq }
+func (f *editField) Date() bool     { return f.Kind == ekDate }
 func (f *editField) Numeric() bool {
 	switch f.Kind {
 	case ekMoney, ekMoneyZero, ekMoneyOpt, ekNumber, ekPoints:
@@ -71,7 +78,7 @@ func (f *editField) Numeric() bool {
 	return false
 }
 func (f *editField) Required() bool {
-	return f.Kind == ekMoney || f.Kind == ekNumber || f.Kind == ekLevel || f.Kind == ekChoiceReq
+	return !f.ReadOnly && f.Kind == ekMoney || f.Kind == ekNumber || f.Kind == ekLevel || f.Kind == ekChoiceReq
 }
 
 // DescribedBy lists the ids of the texts that describe the field: its
@@ -126,6 +133,10 @@ type editSection struct {
 	ID, Title, Note string
 	Groups          []*editGroup
 	Adds            []editAdd // buttons adding a row to a list
+	// Pager says which rows of a long list are shown; Links go to the
+	// other pages.
+	Pager string
+	Links []editLink
 }
 
 func (sec *editSection) group(path, legend, note string) *editGroup {
@@ -268,17 +279,13 @@ func editTargetGroup(sec *editSection, path, what string, t evaluation.Target, a
 		func(ev *evaluation.Evaluation, s string) { at(ev).Deviation = s }))
 }
 
-// buildEditForm lays out the form for the evaluation's current data.
-func buildEditForm(ev *evaluation.Evaluation) []*editSection {
+// buildEditForm lays out the form for the evaluation's data: ev holds
+// the rows of the lists v shows, base is the year's address.
+func buildEditForm(ev *evaluation.Evaluation, lists []editList, v rowsView, base string) ([]*editSection, []editHidden) {
 	fin := &ev.Finance
-	finSec := &editSection{ID: "finance", Title: "收支、预算和决算", Note: "金额以元为单位，最多两位小数，可带千位分隔符（如 27,537,760.00）。"}
+	finSec := &editSection{ID: "finance", Title: "收支、预算和决算", Note: "金额可带千位分隔符（如 27,537,760.00），也可写明单位（如 3308.63万元）；未写单位的按本页选定的金额单位读取。"}
 
-	g := finSec.group("finance.income", "收入", "决算收入，按收入来源；增删收入来源请使用填报表。")
-	for i, in := range fin.Income {
-		p := fmt.Sprintf("finance.income[%d].amount", i)
-		g.add(editMoneyField(ekMoney, p, in.Label()+"（元）", "收入“"+in.Label()+"”", fenInput(in.Amount),
-			func(ev *evaluation.Evaluation, v *money.Fen) { ev.Finance.Income[i].Amount = *v }))
-	}
+	g := finSec.group("finance.prior_income", "上年决算收入", "本年度各项收入在下面的“收入”中逐项填写。")
 	g.add(editMoneyField(ekMoney, "finance.prior_income", "上年决算收入（元）", "上年决算收入", fenInput(fin.PriorIncome),
 		func(ev *evaluation.Evaluation, v *money.Fen) { ev.Finance.PriorIncome = *v }))
 
@@ -323,7 +330,12 @@ func buildEditForm(ev *evaluation.Evaluation) []*editSection {
 		func(ev *evaluation.Evaluation, v *money.Fen) { stated(ev).Expenditure = v }))
 	g.clear = func(ev *evaluation.Evaluation) { ev.Finance.Stated = nil }
 
-	sections := []*editSection{finSec}
+	listSecs, hidden := listSections(lists, ev, v, base)
+	byPath := map[string]*editSection{}
+	for i, l := range lists {
+		byPath[l.Path] = listSecs[i]
+	}
+	sections := []*editSection{finSec, byPath["finance.income"]}
 
 	if len(ev.Projects) > 0 {
 		sec := &editSection{ID: "projects", Title: "项目预算执行", Note: "增删项目请使用填报表。"}
@@ -383,7 +395,15 @@ func buildEditForm(ev *evaluation.Evaluation) []*editSection {
 		}
 		sections = append(sections, sec)
 	}
-	return sections
+	text := &editSection{ID: "narrative", Title: "报告文字"}
+	narrativeGroup(text, ev.Narrative)
+	sections = append(sections, text)
+	for _, l := range lists {
+		if l.Path != "finance.income" {
+			sections = append(sections, byPath[l.Path])
+		}
+	}
+	return sections, hidden
 }
 
 // read parses what was entered for the field: its value, or a problem.
@@ -401,10 +421,13 @@ func (f *editField) read(raw string) (editValue, string) {
 			}
 			return editValue{}, ""
 		}
-		v, err := money.Parse(t)
+		v, err := money.ParseIn(t, f.unit)
 		if err != nil {
 			msg := "金额格式不正确（应为元，最多两位小数）"
-			if f.wan {
+			switch {
+			case f.unit == money.WanUnit:
+				msg = "金额格式不正确（应为万元，最多六位小数，如 3308.63；或写明单位，如 27,537,760.00元）"
+			case f.wan:
 				msg = "金额格式不正确（应为元或万元，如 1,200,000 或 120万元）"
 			}
 			var pe *money.ParseError

@@ -14,6 +14,7 @@ import (
 	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/store"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // ---------------------------------------------------------------------------
@@ -55,32 +56,77 @@ type editPage struct {
 	// its declaration (edit_declare.go), with Hidden the row counts.
 	Declaration bool
 	Hidden      []editHidden
+	// Execution: the year is in the execution stage and the form holds
+	// the registers alone (a declaration page without the declaration).
+	Execution bool
+	// Unit is what the amounts are shown and read in: "yuan" or "wan".
+	Unit string
 
 	fields map[string]*editField
 	groups []*editGroup
 	bad    map[string]bool // paths whose entry could not be read
 }
 
-func newEditPage(sc *scored) *editPage {
+// newEditPage is the form for the stored data, with the pages of its
+// lists asked for in form and its amounts in unit.
+func newEditPage(sc *scored, form url.Values, unit string) *editPage {
 	if !sc.rec.Scored() {
-		return newDeclarationPage(sc, sc.rec.Evaluation)
+		lists := registerLists()
+		p := newDeclarationPage(sc, sc.rec.Evaluation, lists, storedView(lists, sc.rec.Evaluation, form))
+		p.useUnit(unit)
+		return p
 	}
+	lists := yearEndLists()
+	return newYearEndPage(sc, sc.rec.Evaluation, lists, storedView(lists, sc.rec.Evaluation, form), unit)
+}
+
+// newYearEndPage is the year-end form showing ev, which holds the rows
+// of the lists v shows.
+func newYearEndPage(sc *scored, ev *evaluation.Evaluation, lists []editList, v rowsView, unit string) *editPage {
 	p := &editPage{
 		Base: evaluationPath(sc.rec.Listing), Listing: sc.rec.Listing,
-		Total: sc.res.Total, Points: sc.res.Points, Grade: sc.res.Grade,
-		Sections: buildEditForm(sc.rec.Evaluation), MaxUpload: maxWorkbookUploadText,
+		Total: sc.res.Total, Points: sc.res.Points, Grade: sc.res.Grade, MaxUpload: maxWorkbookUploadText,
 	}
+	p.Sections, p.Hidden = buildEditForm(ev, lists, v, p.Base)
 	p.index()
+	p.lockParts(sc.rec)
+	p.useUnit(unit)
 	return p
 }
 
 // newDeclarationPage is the declaration form for a year in the
-// declaration stage, showing the rows of ev.
-func newDeclarationPage(sc *scored, ev *evaluation.Evaluation) *editPage {
-	p := &editPage{Base: evaluationPath(sc.rec.Listing), Listing: sc.rec.Listing, MaxUpload: maxWorkbookUploadText, Declaration: true}
-	p.Sections, p.Hidden = buildDeclarationForm(ev)
+// declaration stage, showing the rows of ev: its targets and projects,
+// and the lists (the registers) as v shows them.
+func newDeclarationPage(sc *scored, ev *evaluation.Evaluation, lists []editList, v rowsView) *editPage {
+	p := &editPage{Base: evaluationPath(sc.rec.Listing), Listing: sc.rec.Listing, MaxUpload: maxWorkbookUploadText, Declaration: true,
+		Execution: sc.rec.Stage == workflow.Execution}
+	if !p.Execution {
+		p.Sections, p.Hidden = buildDeclarationForm(ev)
+	}
+	secs, hidden := listSections(lists, ev, v, p.Base)
+	p.Sections, p.Hidden = append(p.Sections, secs...), append(p.Hidden, hidden...)
 	p.index()
+	p.lockParts(sc.rec)
 	return p
+}
+
+// lockParts shows read-only every field of a part of the document the
+// editor may not change now (store.EditableParts: the targets and funds
+// approved at 批复 in the evaluation stage, for one), which the form then
+// does not read.
+func (p *editPage) lockParts(rec *store.Record) {
+	allowed := store.EditableParts(rec.Stage, rec.Status, rec.Baselined)
+	for _, f := range p.fields {
+		part := evaluation.PartOf(f.Path)
+		if part == "" || allowed[part] {
+			continue
+		}
+		f.ReadOnly = true
+		f.Hint = "本阶段不能在此修改（" + workflow.PartNames[part] + "）"
+		if part == workflow.PartDeclared {
+			f.Hint = "已批复的绩效目标和资金，不能在此修改；如需变更请申请目标调整"
+		}
+	}
 }
 
 // index lists the page's groups and fields.
@@ -191,6 +237,9 @@ func (p *editPage) apply(form url.Values, ev *evaluation.Evaluation) {
 			continue
 		}
 		for _, e := range entries {
+			if e.f.ReadOnly {
+				continue // shown, not read: its part is not editable now
+			}
 			changed := e.raw != e.f.Value
 			e.f.Value = e.raw
 			v, msg := e.f.read(e.raw)
@@ -234,7 +283,10 @@ func readChangeReason(s string) (string, string) {
 func (s *server) renderEdit(w http.ResponseWriter, r *http.Request, status int, errMsg string, p *editPage) {
 	p.sortProblems()
 	title := fmt.Sprintf("修改填报数据：%s %d 年度", p.Listing.Department, p.Listing.Year)
-	if p.Declaration {
+	switch {
+	case p.Execution:
+		title = fmt.Sprintf("修改台账：%s %d 年度", p.Listing.Department, p.Listing.Year)
+	case p.Declaration:
 		title = fmt.Sprintf("绩效目标申报：%s %d 年度", p.Listing.Department, p.Listing.Year)
 		// The reviewer's comments on each indicator, beside it.
 		cs, err := s.st.Comments(r.Context(), p.Listing.DepartmentCode, p.Listing.Year)
@@ -283,7 +335,7 @@ func (s *server) editAgain(w http.ResponseWriter, r *http.Request, status int, m
 		s.refuse(w, r, err, nil)
 		return
 	}
-	p := newEditPage(sc)
+	p := newEditPage(sc, r.Form, requestUnit(w, r))
 	p.currentFindings(sc)
 	s.renderEdit(w, r, status, msg, p)
 }
@@ -325,7 +377,7 @@ func (s *server) editData(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := newEditPage(sc)
+	p := newEditPage(sc, r.URL.Query(), requestUnit(w, r))
 	p.currentFindings(sc)
 	s.renderEdit(w, r, http.StatusOK, "", p)
 }
@@ -356,8 +408,11 @@ func (s *server) saveData(w http.ResponseWriter, r *http.Request) {
 		s.renderEdit(w, r, http.StatusUnprocessableEntity, "", p)
 		return
 	}
-	what := "修改预算决算数和绩效目标完成情况："
-	if p.Declaration {
+	what := "修改年终自评数据："
+	switch {
+	case p.Execution:
+		what = "修改台账："
+	case p.Declaration:
 		what = "修改绩效目标申报："
 	}
 	nv, err := s.st.Update(r.Context(), l.DepartmentCode, l.Year, sub.ev, sc.res, sub.version, u.Username, what+sub.reason)
@@ -372,6 +427,8 @@ func (s *server) saveData(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case nv == sub.version:
 		s.setFlash(w, "提交的内容与现有数据相同，没有修改任何数据。")
+	case p.Execution:
+		s.setFlash(w, flashWithWarnings("台账已保存。", warns))
 	case p.Declaration:
 		s.setFlash(w, flashWithWarnings("绩效目标申报已保存。", warns))
 	default:
@@ -391,8 +448,8 @@ type editSubmission struct {
 	// scored says whether ev could be scored: sc.res is then ev's result,
 	// else sc is as it was and the page says why.
 	scored bool
-	// adding: the declaration form asked for a blank row (its add
-	// button); the form is shown again, nothing is saved.
+	// adding: the form asked for a blank row (an add button); the form
+	// is shown again, nothing is saved.
 	adding bool
 }
 
@@ -420,22 +477,36 @@ func readEdit(w http.ResponseWriter, r *http.Request, sc *scored) (sub *editSubm
 		sub, err := readDeclaration(r, sc, v)
 		return sub, 0, "", err
 	}
-	p := newEditPage(sc)
+	form := r.PostForm
 	ev, err := cloneEvaluation(sc.rec.Evaluation)
 	if err != nil {
 		return nil, 0, "", err
 	}
-	p.apply(r.PostForm, ev)
-	p.Reason = r.PostFormValue("reason")
+	lists := yearEndLists()
+	view := postedView(lists, ev, form)
+	p := newYearEndPage(sc, ev, lists, view, form.Get("unit"))
+	removed := removedRows(form)
+	p.markRemoved(removed)
+	p.apply(form, ev)
+	m := removeListRows(lists, ev, removed)
+	dropEmptyRegisters(ev)
+	adding := form.Get("add") != ""
+	p.Reason = form.Get("reason")
 	reason, problem := readChangeReason(p.Reason)
-	if problem != "" {
+	if problem != "" && !adding {
 		p.ReasonError = problem
 		p.Errors = append(p.Errors, editProblem{"修改原因：" + problem, "edit-reason"})
 	}
 	before := sc.res
-	p.attachAll(sc.rescore(ev, changeOptions()).Findings)
+	for _, d := range sc.rescore(ev, changeOptions()).Findings {
+		d.Path = m.form(d.Path)
+		p.attach(d)
+	}
 	p.keepMaster(ev, sc.rec.Master())
-	return &editSubmission{page: p, ev: ev, version: v, reason: reason, before: before, scored: sc.res != before}, 0, "", nil
+	if adding {
+		p.quietRows(view.newRow)
+	}
+	return &editSubmission{page: p, ev: ev, version: v, reason: reason, before: before, scored: sc.res != before, adding: adding}, 0, "", nil
 }
 
 // flashWithWarnings adds warnings to a flash message, as many as fit the

@@ -469,7 +469,7 @@ func editFormValues(t *testing.T, page string) url.Values {
 	}
 	form := page[start:]
 	v := url.Values{}
-	for _, m := range regexp.MustCompile(`<input id="[^"]*" name="([^"]+)" type="text"[^>]* value="([^"]*)"`).FindAllStringSubmatch(form, -1) {
+	for _, m := range regexp.MustCompile(`<input id="[^"]*" name="([^"]+)" type="(?:text|date)"[^>]* value="([^"]*)"`).FindAllStringSubmatch(form, -1) {
 		v.Set(unescapeAttr(m[1]), unescapeAttr(m[2]))
 	}
 	for _, m := range regexp.MustCompile(`(?s)<textarea id="[^"]*" name="([^"]+)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(form, -1) {
@@ -552,7 +552,7 @@ func TestEditFormErrors(t *testing.T) {
 	form.Set("finance.carryover", "-1")
 	form.Set("finance.income[0].amount", "")
 	w = e.post(editorA, pathA+"/edit", form)
-	for _, want := range []string{"修改原因：请填写修改原因", "年末财政拨款结转和结余：金额不能为负数", "收入“一般公共预算财政拨款收入”：请填写金额", "3 处问题"} {
+	for _, want := range []string{"修改原因：请填写修改原因", "年末财政拨款结转和结余：金额不能为负数", "收入“一般公共预算财政拨款收入”金额：请填写金额", "3 处问题"} {
 		if !strings.Contains(w.Body.String(), want) {
 			t.Errorf("lacks %q", want)
 		}
@@ -626,7 +626,7 @@ func TestEditFormSaves(t *testing.T) {
 	paths := map[string]bool{}
 	for _, h := range historyAt(t, e, codeA, yearA, after.Version) {
 		paths[h.Path] = true
-		if h.Reason != "修改预算决算数和绩效目标完成情况：决算批复后更正基本支出" || h.Actor != editorA {
+		if h.Reason != "修改年终自评数据：决算批复后更正基本支出" || h.Actor != editorA {
 			t.Errorf("history row %+v", h)
 		}
 	}

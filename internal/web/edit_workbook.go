@@ -157,6 +157,10 @@ func (s *server) uploadWorkbook(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if err := canUploadWorkbook(u, sc.rec.Listing); err != nil {
+		s.refuse(w, r, err, nil)
+		return
+	}
 	l := sc.rec.Listing
 	up, status, msg := readWorkbookUpload(w, r)
 	if msg != "" {
@@ -172,7 +176,7 @@ func (s *server) uploadWorkbook(w http.ResponseWriter, r *http.Request) {
 		s.editAgain(w, r, http.StatusConflict, "填报表未导入："+errorMessage(err))
 		return
 	}
-	p := newEditPage(sc)
+	p := newEditPage(sc, r.Form, requestUnit(w, r))
 	p.Reason = up.reason
 	reason, reasonErr := readChangeReason(up.reason)
 	p.UploadReasonErr = reasonErr

@@ -53,7 +53,7 @@ func TestEditorOpensNextYear(t *testing.T) {
 			t.Errorf("workspace lacks %q", want)
 		}
 	}
-	if strings.Contains(page, "report.docx") || strings.Contains(page, "在线修改预算决算数和绩效目标完成情况") || !strings.Contains(page, "在线填写绩效目标申报") {
+	if strings.Contains(page, "report.docx") || strings.Contains(page, "在线修改年终自评数据") || !strings.Contains(page, "在线填写绩效目标申报") {
 		t.Error("a declaration offers a report or the year-end edit form, or not the declaration form")
 	}
 	if w := e.get(editorA, "/evaluations/"+codeA+"/2024/report.docx"); w.Code != 409 || !strings.Contains(w.Body.String(), "尚未开始年终自评") {

@@ -189,11 +189,56 @@ func Next(stage, from, role string) []Transition {
 }
 
 // Editable reports whether the department's editor may change the data in
-// a status: only while it is with the department. It does not yet tell
-// the parts of the document apart (docs/cycle.md §4, EditableParts comes
-// with the target baselines): in every stage the editor may change the
-// whole document in draft or returned.
+// a status: only while it is with the department (draft or returned).
+// Which parts of the document may change then depends on the stage too:
+// EditableParts.
 func Editable(status string) bool { return status == Draft || status == Returned }
+
+// Parts of a department-year's document (docs/cycle.md §3.1): every field
+// belongs to one (evaluation.PartOf).
+const (
+	PartFixed     = "fixed"     // year, department code, frameworks: set when the year is opened or imported
+	PartProfile   = "profile"   // the department's functions, organisation, staffing
+	PartDeclared  = "declared"  // the targets and funds declared with the budget
+	PartRegisters = "registers" // procurement, contracts, assets, disclosures
+	PartYearEnd   = "year_end"  // actual values, final accounts, scores, the report's text
+	PartMaster    = "master"    // the department's registered name, parent, region: store-owned
+	PartPrior     = "prior"     // last year's figures: store-owned
+	PartAdjusted  = "adjusted"  // a target's 目标调整 marker: store-owned
+)
+
+// Parts lists every part.
+var Parts = []string{PartFixed, PartProfile, PartDeclared, PartRegisters, PartYearEnd, PartMaster, PartPrior, PartAdjusted}
+
+// PartNames gives each part in Chinese.
+var PartNames = map[string]string{
+	PartFixed: "年度基本信息", PartProfile: "部门概况", PartDeclared: "申报的绩效目标和资金", PartRegisters: "台账",
+	PartYearEnd: "年终自评内容", PartMaster: "部门登记信息", PartPrior: "上年数据", PartAdjusted: "目标调整标记",
+}
+
+// EditableParts is the set of parts the department's editor may change
+// in a stage and status (docs/cycle.md §4): nothing unless the year is
+// with the department (draft or returned); then in the declaration stage
+// the profile, the declaration and the registers; in execution the
+// profile and the registers (targets change by 目标调整); in the
+// evaluation stage the profile, the registers and the year-end part (the
+// declared part is kept from the approved baseline). The fixed and
+// store-owned parts are never editable. An empty stage is the evaluation
+// stage.
+func EditableParts(stage, status string) map[string]bool {
+	if !Editable(status) {
+		return map[string]bool{}
+	}
+	switch orEvaluation(stage) {
+	case Declaration:
+		return map[string]bool{PartProfile: true, PartDeclared: true, PartRegisters: true}
+	case Execution:
+		return map[string]bool{PartProfile: true, PartRegisters: true}
+	case Evaluation:
+		return map[string]bool{PartProfile: true, PartRegisters: true, PartYearEnd: true}
+	}
+	return map[string]bool{}
+}
 
 // Public reports whether the public may see a department-year.
 func Public(status string) bool { return status == Published }

@@ -192,3 +192,54 @@ func TestStages(t *testing.T) {
 		}
 	}
 }
+
+func TestEditablePartsFollowTheCycleTable(t *testing.T) {
+	yes := func(parts ...string) map[string]bool {
+		m := map[string]bool{}
+		for _, p := range parts {
+			m[p] = true
+		}
+		return m
+	}
+	for _, tt := range []struct {
+		stage, status string
+		want          map[string]bool
+	}{
+		{Declaration, Draft, yes(PartProfile, PartDeclared, PartRegisters)},
+		{Declaration, Returned, yes(PartProfile, PartDeclared, PartRegisters)},
+		{Declaration, Submitted, yes()},
+		{Declaration, UnderReview, yes()},
+		{Execution, Draft, yes(PartProfile, PartRegisters)},
+		{Evaluation, Draft, yes(PartProfile, PartRegisters, PartYearEnd)},
+		{"", Returned, yes(PartProfile, PartRegisters, PartYearEnd)},
+		{Evaluation, Approved, yes()},
+		{Evaluation, Published, yes()},
+	} {
+		got := EditableParts(tt.stage, tt.status)
+		if len(got) != len(tt.want) {
+			t.Errorf("EditableParts(%q, %q) = %v, want %v", tt.stage, tt.status, got, tt.want)
+			continue
+		}
+		for p := range tt.want {
+			if !got[p] {
+				t.Errorf("EditableParts(%q, %q) = %v, want %v", tt.stage, tt.status, got, tt.want)
+			}
+		}
+	}
+	// The fixed and store-owned parts are never editable, and every part
+	// has a Chinese name.
+	for _, stage := range Stages {
+		for _, status := range Statuses {
+			for _, p := range []string{PartFixed, PartMaster, PartPrior, PartAdjusted} {
+				if EditableParts(stage, status)[p] {
+					t.Errorf("%s is editable in %s/%s", p, stage, status)
+				}
+			}
+		}
+	}
+	for _, p := range Parts {
+		if PartNames[p] == "" {
+			t.Errorf("part %s has no Chinese name", p)
+		}
+	}
+}
