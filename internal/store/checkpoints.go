@@ -33,7 +33,9 @@ type CheckpointReport struct {
 }
 
 // StatusName is the report's status in Chinese.
-func (r *CheckpointReport) StatusName() string { return workflow.StatusName(workflow.Checkpoint, r.Status) }
+func (r *CheckpointReport) StatusName() string {
+	return workflow.StatusName(workflow.Checkpoint, r.Status)
+}
 
 // CheckpointDue is the default due date of a checkpoint report: the last
 // day of the month after the checkpoint month (docs/cycle.md §6; July's
@@ -133,15 +135,8 @@ func (s *Store) SaveCheckpoint(ctx context.Context, code string, year int, c *mo
 		findings diag.List
 	)
 	err := s.withTx(ctx, func(tx *txn) error {
-		a, err := tx.actor(ctx, actor)
+		a, st, err := tx.actorOn(ctx, actor, code, year)
 		if err != nil {
-			return err
-		}
-		st, err := tx.loadState(ctx, code, year)
-		if err != nil {
-			return err
-		}
-		if err := checkDepartment(a, code, year); err != nil {
 			return err
 		}
 		if a.Role != workflow.Editor {
@@ -284,6 +279,20 @@ func (tx *txn) evaluation(ctx context.Context, id int64, code string, year int) 
 	return ev, nil
 }
 
+// actorOn identifies actor and loads the department-year it acts on,
+// refusing a department user of another department.
+func (tx *txn) actorOn(ctx context.Context, actor User, code string, year int) (User, dyState, error) {
+	a, err := tx.actor(ctx, actor)
+	if err != nil {
+		return a, dyState{}, err
+	}
+	st, err := tx.loadState(ctx, code, year)
+	if err != nil {
+		return a, st, err
+	}
+	return a, st, checkDepartment(a, code, year)
+}
+
 // checkpointColumns selects a monitoring_reports row; due_on as text on
 // both engines.
 func (tx *txn) checkpointColumns() string {
@@ -379,15 +388,8 @@ func (s *Store) TransitionCheckpoint(ctx context.Context, code string, year, mon
 	where := fmt.Sprintf("部门 %s %d 年度 %d 月绩效监控表：", code, year, month)
 	var version int
 	err := s.withTx(ctx, func(tx *txn) error {
-		a, err := tx.actor(ctx, actor)
+		a, st, err := tx.actorOn(ctx, actor, code, year)
 		if err != nil {
-			return err
-		}
-		st, err := tx.loadState(ctx, code, year)
-		if err != nil {
-			return err
-		}
-		if err := checkDepartment(a, code, year); err != nil {
 			return err
 		}
 		r, err := tx.checkpoint(ctx, st.id, month)
