@@ -359,3 +359,20 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// Choice is one option of a form: the stored key and its name.
+type Choice struct{ Key, Name string }
+
+// CauseChoices lists the deviation causes in form order.
+func CauseChoices() []Choice { return choices(CauseOrder, Causes) }
+
+// LikelihoodChoices lists the likelihoods in form order.
+func LikelihoodChoices() []Choice { return choices(LikelihoodOrder, Likelihoods) }
+
+func choices(order []string, names map[string]string) []Choice {
+	out := make([]Choice, len(order))
+	for i, k := range order {
+		out[i] = Choice{k, names[k]}
+	}
+	return out
+}

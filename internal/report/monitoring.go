@@ -267,7 +267,10 @@ func monitoringSummaryTable(ev *evaluation.Evaluation, c *monitor.Checkpoint, st
 			rateCell(last.Rate, last.HasRate), rateCell(last.TimeProgress, true), e, intCell(count), intCell(behind), intCell(doubt)}})
 	}
 	tp := st.Whole.Last().TimeProgress
-	r := monitor.RateOf(paid, total)
+	var r monitor.Rate
+	if total > 0 {
+		r = monitor.RateOf(paid, total)
+	}
 	t.Rows = append(t.Rows, Row{KeepWithPrevious: true, Cells: []Cell{label("合计", 2, 1), wanCell(total), wanCell(paid), rateCell(r, total > 0), rateCell(tp, true), wanCell(expected), text("", 1), text("", 1), text("", 1)}})
 	t.Notes = []string{fmt.Sprintf("注：金额单位为万元；序时进度 %s%%；※为按%s支付额推算的全年预计执行数（部门未填报）。", tp, ml)}
 	return t

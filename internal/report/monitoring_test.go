@@ -110,6 +110,22 @@ func TestBuildMonitoring(t *testing.T) {
 	}
 }
 
+// Projects without a budget (a year just opened) have no rate: the
+// tables say "—" instead of dividing by zero.
+func TestBuildMonitoringWithoutBudgets(t *testing.T) {
+	m := monitoringCase(t)
+	m.Evaluation.Projects[0].Initial = 0
+	st, err := monitor.StatusOf(m.Evaluation, nil, 7, monitor.Schedule{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Status = st
+	sum := strings.Join(rowTexts(report.BuildMonitoring(m).Tables()[1]), "\n")
+	if !strings.Contains(sum, "合计|0.00|0.00|—|58.33%") {
+		t.Errorf("summary:\n%s", sum)
+	}
+}
+
 // Every registry format renders the document; JIXIAO_MONITORING_OUT keeps
 // the files for a look (soffice, pdftoppm).
 func TestRenderMonitoring(t *testing.T) {
