@@ -85,29 +85,6 @@ type checkpointData struct {
 	Returned *store.Change
 }
 
-// canFillCheckpoint: the department's editor, in the execution stage,
-// while the report (if stored) is a draft or returned.
-func canFillCheckpoint(u *store.User, l store.Listing, r *store.CheckpointReport) error {
-	if !inOwnDepartment(u, l) || u.Role != workflow.Editor {
-		return forbidden("只有本部门的%s可以填写绩效监控表", workflow.RoleNames[workflow.Editor])
-	}
-	if l.Stage != workflow.Execution {
-		return forbidden("当前处于“%s”阶段，绩效监控表在“执行监控”阶段填写", l.StageName())
-	}
-	if r != nil && !workflow.Editable(r.Status) {
-		return forbidden("绩效监控表当前状态为“%s”，不能修改；只有草稿或已退回的监控表可以修改", r.StatusName())
-	}
-	return nil
-}
-
-// checkpointMoves are the moves u may make on the report.
-func checkpointMoves(u *store.User, l store.Listing, r *store.CheckpointReport) []workflow.Transition {
-	if r == nil || u == nil || u.Disabled || (u.InDepartment() && !inOwnDepartment(u, l)) {
-		return nil
-	}
-	return workflow.NextCheckpoint(r.Status, u.Role)
-}
-
 // checkpointMonth reads the month path segment.
 func checkpointMonth(r *http.Request) (int, error) {
 	m, err := strconv.Atoi(r.PathValue("month"))
@@ -205,12 +182,7 @@ func (s *server) checkpointData(r *http.Request, sc *scored, rep *store.Checkpoi
 	if err != nil {
 		return nil, err
 	}
-	d.Findings = monitor.ValidateCheckpoint(ev, c, false)
-	for _, f := range monitor.ValidateCheckpoint(ev, c, true) {
-		if f.Code == diag.CheckpointIncomplete {
-			d.Missing++
-		}
-	}
+	d.Findings, d.Missing = checkpointFindings(ev, c)
 	byPath := map[string][]string{}
 	for _, f := range d.Findings {
 		p := f.Path
@@ -256,6 +228,18 @@ func (s *server) checkpointData(r *http.Request, sc *scored, rep *store.Checkpoi
 		}
 	}
 	return d, nil
+}
+
+// checkpointFindings are the findings of c as a draft, and how many
+// entries a submission still needs (E235).
+func checkpointFindings(ev *evaluation.Evaluation, c *monitor.Checkpoint) (diag.List, int) {
+	missing := 0
+	for _, f := range monitor.ValidateCheckpoint(ev, c, true) {
+		if f.Code == diag.CheckpointIncomplete {
+			missing++
+		}
+	}
+	return monitor.ValidateCheckpoint(ev, c, false), missing
 }
 
 func monthsText(m int) string {
@@ -426,11 +410,9 @@ func (s *server) checkCheckpoint(w http.ResponseWriter, r *http.Request) {
 	} else if c, err := readCheckpoint(r.PostForm, sc.rec.Evaluation, month); err != nil {
 		buf.WriteString(`<p class="error" role="alert">` + template.HTMLEscapeString(errorMessage(err)) + `</p>`)
 	} else {
-		d, err := s.checkpointData(r, sc, rep, c)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		// Only the findings: no figures from the ledger as the editor types.
+		d := &checkpointData{}
+		d.Findings, d.Missing = checkpointFindings(sc.rec.Evaluation, c)
 		if err := s.pages["checkpoint"].ExecuteTemplate(&buf, "cpcheck", d); err != nil {
 			s.internalError(w, r, err)
 			return
