@@ -129,22 +129,14 @@ func cmdMonitorStatus(e *env, args []string) error {
 		return usageErr("未知输出格式 %q，可用：text、json", *format)
 	}
 	ctx := context.Background()
-	st, err := openStore(ctx, *db)
+	st, rec, err := openYear(ctx, *db, code, year)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rec, err := st.Get(ctx, code, year)
+	status, err := st.Execution(ctx, rec, *month, monitor.Schedule{})
 	if err != nil {
 		return err
-	}
-	rows, err := st.PaidByMonth(ctx, year, code)
-	if err != nil {
-		return err
-	}
-	status, err := monitor.StatusOf(rec.Evaluation, rows, *month, monitor.Schedule{})
-	if err != nil {
-		return &exitError{code: 1, msg: "错误：" + err.Error()}
 	}
 	status.Warn(datafile.DefaultWarnings())
 	if *format == "json" {
@@ -264,15 +256,11 @@ func cmdMonitorReport(e *env, args []string) error {
 		return usageErr("写到标准输出时需要用 --format 指定格式（md、docx、xlsx、json 等）")
 	}
 	ctx := context.Background()
-	st, err := openStore(ctx, *db)
+	st, rec, err := openYear(ctx, *db, code, year)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rec, err := st.Get(ctx, code, year)
-	if err != nil {
-		return err
-	}
 	res := &MonitoringReport{Code: code, Year: year, Month: *month, Checkpoint: &monitor.Checkpoint{Month: *month}}
 	cp, err := st.Checkpoint(ctx, code, year, *month)
 	switch {
@@ -283,12 +271,8 @@ func cmdMonitorReport(e *env, args []string) error {
 	default:
 		return err
 	}
-	rows, err := st.PaidByMonth(ctx, year, code)
-	if err != nil {
+	if res.Execution, err = st.Execution(ctx, rec, *month, monitor.Schedule{}); err != nil {
 		return err
-	}
-	if res.Execution, err = monitor.StatusOf(rec.Evaluation, rows, *month, monitor.Schedule{}); err != nil {
-		return &exitError{code: 1, msg: "错误：" + err.Error()}
 	}
 	if isJSON {
 		for _, r := range monitor.Rows(rec.Evaluation, res.Checkpoint) {
@@ -313,4 +297,19 @@ func cmdMonitorReport(e *env, args []string) error {
 		return err
 	}
 	return writeReport(e, rf, *out, report.BuildMonitoring(report.Monitoring{Evaluation: rec.Evaluation, Checkpoint: res.Checkpoint, Status: res.Execution}))
+}
+
+// openYear opens the store and reads a department-year from it; the
+// caller closes the store.
+func openYear(ctx context.Context, db, code string, year int) (*store.Store, *store.Record, error) {
+	st, err := openStore(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec, err := st.Get(ctx, code, year)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, rec, nil
 }

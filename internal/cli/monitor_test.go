@@ -1,10 +1,7 @@
 package cli
 
 import (
-	"archive/zip"
-	"bytes"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/jixiao/jixiao/internal/monitor"
+	"github.com/jixiao/jixiao/internal/report/reporttest"
 )
 
 // gen --payments writes a ledger of the generated province that imports
@@ -166,7 +164,7 @@ func TestMonitorReport(t *testing.T) {
 		data, _ := os.ReadFile(path)
 		text := string(data)
 		if ext != "md" {
-			text = officeText(t, data)
+			text = reporttest.MustOfficeText(t, data)
 		}
 		rate := "29.17%"
 		if ext == "xlsx" {
@@ -190,27 +188,4 @@ func TestMonitorReport(t *testing.T) {
 			t.Errorf("jixiao %s: exit %d %q", strings.Join(args, " "), code, errs)
 		}
 	}
-}
-
-// officeText is the text of every XML part of an Office file.
-func officeText(t *testing.T, data []byte) string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, f := range zr.File {
-		if !strings.HasSuffix(f.Name, ".xml") {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		x, _ := io.ReadAll(rc)
-		rc.Close()
-		b.Write(x)
-	}
-	return b.String()
 }

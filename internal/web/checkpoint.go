@@ -174,11 +174,7 @@ func (s *server) checkpointData(r *http.Request, sc *scored, rep *store.Checkpoi
 	for _, t := range checkpointMoves(u, l, rep) {
 		d.Moves = append(d.Moves, moveForm{Transition: t})
 	}
-	paid, err := s.st.PaidByMonth(r.Context(), l.Year, l.DepartmentCode)
-	if err != nil {
-		return nil, err
-	}
-	st, err := monitor.StatusOf(ev, paid, c.Month, monitor.Schedule{})
+	st, err := s.st.Execution(r.Context(), sc.rec, c.Month, monitor.Schedule{})
 	if err != nil {
 		return nil, err
 	}
@@ -472,12 +468,7 @@ func (s *server) downloadCheckpoint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := sc.rec.Listing
-	paid, err := s.st.PaidByMonth(r.Context(), l.Year, l.DepartmentCode)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	st, err := monitor.StatusOf(sc.rec.Evaluation, paid, month, monitor.Schedule{})
+	st, err := s.st.Execution(r.Context(), sc.rec, month, monitor.Schedule{})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -499,9 +490,6 @@ func (s *server) downloadCheckpoint(w http.ResponseWriter, r *http.Request) {
 }
 
 func init() {
-	funcs["cpMoveArgs"] = func(d *checkpointData, i int, m moveForm) moveArgs {
-		return moveArgs{Base: d.Base, Version: d.Version, Index: i, Move: m}
-	}
 	// dict passes several values to a sub-template: dict "K" v "K2" v2.
 	funcs["dict"] = func(kv ...any) map[string]any {
 		m := map[string]any{}

@@ -1,11 +1,8 @@
 package web
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,6 +10,7 @@ import (
 
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/monitor"
+	"github.com/jixiao/jixiao/internal/report/reporttest"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
@@ -196,7 +194,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		if w.Code != 200 || !strings.Contains(w.Header().Get("Content-Disposition"), "monitoring-"+codeA+"-2024-07."+ext) {
 			t.Fatalf("%s: %d %v", ext, w.Code, w.Header())
 		}
-		text := zipXML(t, w.Body.Bytes())
+		text := reporttest.MustOfficeText(t, w.Body.Bytes())
 		for _, want := range []string{"项目支出绩效目标执行监控表", behind, "上级资金7月下旬到位", "经费保障、其他"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s lacks %q", ext, want)
@@ -216,22 +214,3 @@ func TestCheckpointRoundTrip(t *testing.T) {
 }
 
 func executionYear2(base, month string) string { return strings.TrimSuffix(base, "/7") + "/" + month }
-
-// zipXML is the text of every XML part of an Office file.
-func zipXML(t *testing.T, data []byte) string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, f := range zr.File {
-		if strings.HasSuffix(f.Name, ".xml") {
-			rc, _ := f.Open()
-			x, _ := io.ReadAll(rc)
-			rc.Close()
-			b.Write(x)
-		}
-	}
-	return b.String()
-}

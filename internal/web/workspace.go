@@ -670,6 +670,13 @@ func (s *server) formFor(w http.ResponseWriter, r *http.Request, may func(*store
 	return u, sc, true
 }
 
+// moveList is what the template "movelist" shows a page's moves with.
+type moveList struct {
+	Base    string
+	Version int
+	Moves   []moveForm
+}
+
 // moveArgs is what the template "moveform" shows one move with.
 type moveArgs struct {
 	Base    string
@@ -691,8 +698,14 @@ func commentBy(c store.Comment) string {
 }
 
 func init() {
-	funcs["moveArgs"] = func(d workspaceData, i int, m moveForm) moveArgs {
-		return moveArgs{Base: d.Base, Version: d.Listing.Version, Index: i, Move: m}
+	// moveList and moveArgsAt feed the templates "movelist" and
+	// "moveform" (layout.html): the moves of a page whose forms post to
+	// Base/transition with the version.
+	funcs["moveList"] = func(base string, version int, moves []moveForm) moveList {
+		return moveList{Base: base, Version: version, Moves: moves}
+	}
+	funcs["moveArgsAt"] = func(l moveList, i int, m moveForm) moveArgs {
+		return moveArgs{Base: l.Base, Version: l.Version, Index: i, Move: m}
 	}
 	funcs["commentBy"] = commentBy
 }

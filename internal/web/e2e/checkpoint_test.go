@@ -1,12 +1,9 @@
 package e2e
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/monitor"
+	"github.com/jixiao/jixiao/internal/report/reporttest"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
@@ -156,30 +154,11 @@ func TestBrowserCheckpoint(t *testing.T) {
 	base := "/evaluations/" + codeA + "/2024/monitoring/7/table."
 	for _, ext := range []string{"docx", "xlsx"} {
 		data := ed.fetchFile(base + ext)
-		text := officeXML(t, data)
+		text := reporttest.MustOfficeText(t, data)
 		for _, want := range []string{"项目支出绩效目标执行监控表", behind, "经费保障", "确定能", "上级资金7月下旬才到位", "纠偏措施：8月起每月加开两期"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s lacks %q", ext, want)
 			}
 		}
 	}
-}
-
-// officeXML is the text of every XML part of an Office file.
-func officeXML(t *testing.T, data []byte) string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatalf("not an Office file: %v", err)
-	}
-	var b strings.Builder
-	for _, f := range zr.File {
-		if strings.HasSuffix(f.Name, ".xml") {
-			rc, _ := f.Open()
-			x, _ := io.ReadAll(rc)
-			rc.Close()
-			b.Write(x)
-		}
-	}
-	return b.String()
 }
