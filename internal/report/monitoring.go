@@ -22,7 +22,7 @@ type Monitoring struct {
 // The monitoring tables have ten columns: 一级指标, 二级指标, 三级指标,
 // 年度指标值, 1—M月执行情况, 全年预计完成情况, 偏差原因, 完成目标可能性,
 // 原因说明 and 备注; the rows above the indicators span them in pairs.
-var monitoringColumns = []Column{{Width: 6}, {Width: 7}, {Width: 13}, {Width: 9}, {Width: 12}, {Width: 9}, {Width: 9}, {Width: 7}, {Width: 17}, {Width: 6}}
+var monitoringColumns = []Column{{Width: 5}, {Width: 6}, {Width: 18}, {Width: 10}, {Width: 11}, {Width: 9}, {Width: 8}, {Width: 6}, {Width: 15}, {Width: 5}}
 
 // BuildMonitoring writes the monitoring tables of a checkpoint as one
 // document: 部门整体支出绩效目标执行监控表 (the department's execution and
@@ -228,9 +228,9 @@ func monitoringSummaryTable(ev *evaluation.Evaluation, c *monitor.Checkpoint, st
 		Title:    "项目支出绩效目标执行情况汇总表",
 		Sheet:    "项目汇总",
 		Subtitle: fmt.Sprintf("（%d年%s）", ev.Year, ml),
-		Columns:  []Column{{Width: 11}, {Width: 20}, {Width: 10}, {Width: 10}, {Width: 8}, {Width: 8}, {Width: 10}, {Width: 7}, {Width: 8}, {Width: 8}},
+		Columns:  []Column{{Width: 28}, {Width: 11}, {Width: 11}, {Width: 10}, {Width: 12}, {Width: 6}, {Width: 7}, {Width: 7}},
 	}
-	t.Rows = append(t.Rows, head("项目编码", "项目名称", "年初预算数", ml+"执行数", ml+"执行率", "序时进度", "全年预计执行数", "指标数", "未达节点值", "可能无法完成"))
+	t.Rows = append(t.Rows, head("项目名称（编码）", "年初预算数", ml+"执行数", ml+"执行率", "全年预计执行数", "指标数", "未达节点值", "可能无法完成"))
 	var total, paid, expected money.Fen
 	for i := range ev.Projects {
 		p := &ev.Projects[i]
@@ -263,16 +263,16 @@ func monitoringSummaryTable(ev *evaluation.Evaluation, c *monitor.Checkpoint, st
 		total, paid, expected = money.MustSum(total, last.Initial), money.MustSum(paid, last.PaidToDate), money.MustSum(expected, exp)
 		e := wanCell(exp)
 		e.Text += mark
-		t.Rows = append(t.Rows, Row{Cells: []Cell{text(p.Code, 1), text(p.Name, 1), wanCell(last.Initial), wanCell(last.PaidToDate),
-			rateCell(last.Rate, last.HasRate), rateCell(last.TimeProgress, true), e, intCell(count), intCell(behind), intCell(doubt)}})
+		t.Rows = append(t.Rows, Row{Cells: []Cell{text(p.Name+"（"+p.Code+"）", 1), wanCell(last.Initial), wanCell(last.PaidToDate),
+			rateCell(last.Rate, last.HasRate), e, intCell(count), intCell(behind), intCell(doubt)}})
 	}
 	tp := st.Whole.Last().TimeProgress
 	var r monitor.Rate
 	if total > 0 {
 		r = monitor.RateOf(paid, total)
 	}
-	t.Rows = append(t.Rows, Row{KeepWithPrevious: true, Cells: []Cell{label("合计", 2, 1), wanCell(total), wanCell(paid), rateCell(r, total > 0), rateCell(tp, true), wanCell(expected), text("", 1), text("", 1), text("", 1)}})
-	t.Notes = []string{fmt.Sprintf("注：金额单位为万元；序时进度 %s%%；※为按%s支付额推算的全年预计执行数（部门未填报）。", tp, ml)}
+	t.Rows = append(t.Rows, Row{KeepWithPrevious: true, Cells: []Cell{label("合计", 1, 1), wanCell(total), wanCell(paid), rateCell(r, total > 0), wanCell(expected), text("", 1), text("", 1), text("", 1)}})
+	t.Notes = []string{fmt.Sprintf("注：金额单位为万元；%d月末序时进度 %s%%；※为按%s支付额推算的全年预计执行数（部门未填报）；未达节点值为%s执行情况未达到季度节点值的指标数，可能无法完成为完成可能性为“有可能”或“完全不可能”的指标数。", c.Month, tp, ml, ml)}
 	return t
 }
 

@@ -97,7 +97,7 @@ func TestBuildMonitoring(t *testing.T) {
 		t.Errorf("department funds:\n%s", dept)
 	}
 	sum := strings.Join(rowTexts(ts[1]), "\n")
-	if !strings.Contains(sum, "P1|基层干部培训|56.00|17.47|31.20%|58.33%|54.00|2|1|1") || !strings.Contains(sum, "合计|56.00|17.47|31.20%|58.33%|54.00") {
+	if !strings.Contains(sum, "基层干部培训（P1）|56.00|17.47|31.20%|54.00|2|1|1") || !strings.Contains(sum, "合计|56.00|17.47|31.20%|54.00") {
 		t.Errorf("summary:\n%s", sum)
 	}
 	// A rate cell carries its number for the spreadsheet.
@@ -121,7 +121,7 @@ func TestBuildMonitoringWithoutBudgets(t *testing.T) {
 	}
 	m.Status = st
 	sum := strings.Join(rowTexts(report.BuildMonitoring(m).Tables()[1]), "\n")
-	if !strings.Contains(sum, "合计|0.00|0.00|—|58.33%") {
+	if !strings.Contains(sum, "合计|0.00|0.00|—|54.00") {
 		t.Errorf("summary:\n%s", sum)
 	}
 }
