@@ -178,6 +178,10 @@ func (s *Store) SaveCheckpoint(ctx context.Context, code string, year int, c *mo
 			due := CheckpointDue(year, c.Month)
 			if _, err := tx.exec(ctx, `INSERT INTO monitoring_reports (department_year_id, month, status, version, due_on, data, updated_by, updated_at)
 				VALUES (?, ?, ?, 1, ?, ?, ?, ?)`, st.id, c.Month, workflow.Draft, due.String(), string(data), a.Username, now); err != nil {
+				if isUniqueViolation(err) {
+					// Created by someone else since this one read it.
+					return errorf(apperr.ECONFLICT, "%s已由他人创建，请刷新后重试", where)
+				}
 				return fmt.Errorf("保存绩效监控表失败：%w", err)
 			}
 		} else {
