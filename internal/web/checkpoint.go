@@ -35,6 +35,11 @@ import (
 // canFillCheckpoint; the moves are checkpointMoves; the store checks each
 // again against the account as stored.
 
+// defaultCheckpointMonth is the checkpoint the workspace offers: January
+// to July, reported in August (财预〔2019〕136号; local rules vary and are
+// not configurable yet).
+const defaultCheckpointMonth = 7
+
 // checkpointFormats are the downloads of the monitoring tables.
 var checkpointFormats = []string{"docx", "xlsx", "md"}
 
@@ -500,6 +505,7 @@ func init() {
 		}
 		return m
 	}
+	funcs["monthsText"] = monthsText
 	funcs["hasCause"] = func(e monitor.Progress, k string) bool {
 		for _, c := range e.Causes {
 			if c == k {

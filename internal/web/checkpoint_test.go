@@ -93,6 +93,9 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	e := newEnv(t)
 	base := executionYear(t, e) + "/monitoring/7"
 
+	if ws := e.get(editorA, "/evaluations/"+codeA+"/2024").Body.String(); !strings.Contains(ws, `href="`+base+`">填报绩效监控表（1—7月）`) {
+		t.Errorf("the workspace offers no July report:\n%s", firstLines(ws, 80))
+	}
 	w := e.get(editorA, base)
 	if w.Code != 200 || !strings.Contains(w.Body.String(), `name="r0.key"`) || !strings.Contains(w.Body.String(), "未填写") {
 		t.Fatalf("editor's form: %d\n%s", w.Code, firstLines(w.Body.String(), 60))
@@ -208,8 +211,8 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		t.Errorf("unknown format: %d", w.Code)
 	}
 	// The workspace links the report; the history names its moves.
-	if ws := e.get(editorA, "/evaluations/"+codeA+"/2024").Body.String(); !strings.Contains(ws, base) {
-		t.Error("the workspace has no link to the report")
+	if ws := e.get(editorA, "/evaluations/"+codeA+"/2024").Body.String(); !strings.Contains(ws, base) || !strings.Contains(ws, "绩效监控表（1—7月，已通过）") || strings.Contains(ws, "填报绩效监控表") {
+		t.Errorf("the workspace's link to the report:\n%s", firstLines(ws, 80))
 	}
 }
 

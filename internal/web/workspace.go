@@ -104,6 +104,11 @@ type workspaceData struct {
 	// of the stored data.
 	Quality diag.List
 	Formats []string
+	// Checkpoints are the year's checkpoint reports (绩效监控表), by
+	// month; DefaultCheckpoint is the month the page offers to fill in
+	// when its report is not stored yet (0: none), in the execution stage.
+	Checkpoints       []store.CheckpointReport
+	DefaultCheckpoint int
 	// Focus and Alert are for a workspace that htmx swaps in after a score
 	// edit made in place: Focus "summary" gives the new total the focus;
 	// Alert is an error about no one form, which takes the focus.
@@ -164,6 +169,18 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 	}
 	for _, t := range moves(u, l) {
 		d.Moves = append(d.Moves, moveForm{Transition: t})
+	}
+	if d.Checkpoints, err = s.st.Checkpoints(r.Context(), l.DepartmentCode, l.Year); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if l.Stage == workflow.Execution {
+		d.DefaultCheckpoint = defaultCheckpointMonth
+		for _, c := range d.Checkpoints {
+			if c.Month == defaultCheckpointMonth {
+				d.DefaultCheckpoint = 0
+			}
+		}
 	}
 	if l.Status == workflow.Returned {
 		if d.Returned, err = s.st.LastStatusChange(r.Context(), l.DepartmentCode, l.Year, workflow.Returned); err != nil {
