@@ -184,13 +184,18 @@ func (s *server) checkpointData(r *http.Request, sc *scored, rep *store.Checkpoi
 		return nil, err
 	}
 	d.Findings, d.Missing = checkpointFindings(ev, c)
-	byPath := map[string][]string{}
-	for _, f := range d.Findings {
-		p := f.Path
-		if i := strings.LastIndex(p, "."); i > 0 && !strings.HasSuffix(p, "]") {
-			p = p[:i]
+	// under lists the findings at path or below it.
+	under := func(path string) []string {
+		if strings.HasSuffix(path, "[]") {
+			return nil // a row with no entry has no findings of its own
 		}
-		byPath[p] = append(byPath[p], f.Code+" "+f.Message)
+		var out []string
+		for _, f := range d.Findings {
+			if f.Path == path || strings.HasPrefix(f.Path, path+".") || strings.HasPrefix(f.Path, path+"[") {
+				out = append(out, f.Code+" "+f.Message)
+			}
+		}
+		return out
 	}
 	projects := map[string]int{}
 	for i := range ev.Projects {
@@ -213,14 +218,14 @@ func (s *server) checkpointData(r *http.Request, sc *scored, rep *store.Checkpoi
 		}
 		for j, pp := range c.Projects {
 			if pp.Code == p.Code {
-				cp.ExpectedProblems = byPath[fmt.Sprintf("projects[%d]", j)]
+				cp.ExpectedProblems = append(under(fmt.Sprintf("projects[%d].expected", j)), under(fmt.Sprintf("projects[%d].code", j))...)
 			}
 		}
 		projects[p.Code] = len(d.Project)
 		d.Project = append(d.Project, cp)
 	}
 	for i, row := range monitor.Rows(ev, c) {
-		cr := cpRow{Row: row, Index: i, Key: row.Project + "/" + row.Target.Code, Problems: byPath[row.Path]}
+		cr := cpRow{Row: row, Index: i, Key: row.Project + "/" + row.Target.Code, Problems: under(row.Path)}
 		if row.Project == "" {
 			d.Dept = append(d.Dept, cr)
 		} else {

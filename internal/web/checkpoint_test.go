@@ -149,6 +149,10 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	if err != nil || rep.Version != 1 || rep.Status != workflow.Draft {
 		t.Fatalf("stored %+v %v", rep, err)
 	}
+	// The saved draft's page shows the problems beside the row they are about.
+	if page := e.get(editorA, base).Body.String(); !strings.Contains(page, `<p class="field-error">E234 `) || !strings.Contains(page, "未达到第二季度末节点值，请选择偏差原因并说明") {
+		t.Errorf("draft page without the row's problems:\n%s", firstLines(page, 80))
+	}
 	move := func(user, to, comment string, want int) string {
 		t.Helper()
 		rep, _ := e.st.Checkpoint(context.Background(), codeA, 2024, 7)
