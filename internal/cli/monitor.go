@@ -2,15 +2,19 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/ledger"
 	"github.com/jixiao/jixiao/internal/monitor"
+	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/store"
 )
 
@@ -22,8 +26,10 @@ func cmdMonitor(e *env, args []string) error {
 		return cmdMonitorStatus(e, args[1:])
 	case len(args) > 0 && args[0] == "budget":
 		return cmdMonitorBudget(e, args[1:])
+	case len(args) > 0 && args[0] == "report":
+		return cmdMonitorReport(e, args[1:])
 	}
-	return usageErr("用法：jixiao monitor import FILE… [--db DB] [--actor 操作人]（国库集中支付明细，CSV 或 .xlsx）\n      jixiao monitor budget FILE… [--db DB] [--actor 操作人]（年度中的预算调整：追加、调减）\n      jixiao monitor status CODE YEAR --month M [--format text|json]（预算执行与序时进度）")
+	return usageErr("用法：jixiao monitor import FILE… [--db DB] [--actor 操作人]（国库集中支付明细，CSV 或 .xlsx）\n      jixiao monitor budget FILE… [--db DB] [--actor 操作人]（年度中的预算调整：追加、调减）\n      jixiao monitor status CODE YEAR --month M [--format text|json]（预算执行与序时进度）\n      jixiao monitor report CODE YEAR --month M --format md|docx|xlsx|json -o OUT（绩效目标执行监控表）")
 }
 
 // cmdMonitorImport imports treasury payment ledgers, each file in one
@@ -172,26 +178,14 @@ func cmdMonitorStatus(e *env, args []string) error {
 		return usageErr("未知输出格式 %q，可用：text、json", *format)
 	}
 	ctx := context.Background()
-	st, err := openStore(ctx, *db)
+	st, rec, err := openYear(ctx, *db, code, year)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rec, err := st.Get(ctx, code, year)
+	status, err := st.Execution(ctx, rec, *month, monitor.Schedule{})
 	if err != nil {
 		return err
-	}
-	rows, err := st.PaidByMonth(ctx, year, code)
-	if err != nil {
-		return err
-	}
-	changes, err := st.ChangedByMonth(ctx, year, code)
-	if err != nil {
-		return err
-	}
-	status, err := monitor.StatusWith(rec.Evaluation, rows, changes, *month, monitor.Schedule{})
-	if err != nil {
-		return &exitError{code: 1, msg: "错误：" + err.Error()}
 	}
 	status.Warn(datafile.DefaultWarnings())
 	if *format == "json" {
@@ -245,4 +239,126 @@ func writeStatusText(w io.Writer, s *monitor.Status) {
 		fmt.Fprint(w, "，为默认设置，可按本地规定调整")
 	}
 	fmt.Fprintf(w, "。\n预计方法：%s\n", monitor.ProjectionMethod)
+}
+
+// monitorReportUsage is the usage of jixiao monitor report.
+const monitorReportUsage = "用法：jixiao monitor report CODE YEAR --month M --format md|docx|xlsx|json -o OUT（绩效目标执行监控表；-o - 写到标准输出）"
+
+// MonitoringReport is what jixiao monitor report --format json writes:
+// the checkpoint report as stored, the execution computed from the
+// ledger, each declared indicator with the milestone due and whether it
+// is behind, and the findings of the report checked as a submission.
+type MonitoringReport struct {
+	Code   string `json:"code"`
+	Year   int    `json:"year"`
+	Month  int    `json:"month"`
+	Status string `json:"status"` // the report's status; "" when none is stored
+	// Version and DueOn of the stored report.
+	Version    int                 `json:"version,omitempty"`
+	DueOn      string              `json:"due_on,omitempty"`
+	Checkpoint *monitor.Checkpoint `json:"checkpoint"`
+	Execution  *monitor.Status     `json:"execution"`
+	Indicators []MonitoringRow     `json:"indicators"`
+	Findings   diag.List           `json:"findings"`
+}
+
+// MonitoringRow is one declared indicator in the JSON report.
+type MonitoringRow struct {
+	Project   string           `json:"project,omitempty"`
+	Code      string           `json:"code"`
+	Name      string           `json:"name"`
+	Direction string           `json:"direction"`
+	Target    string           `json:"target"`
+	Unit      string           `json:"unit,omitempty"`
+	Milestone string           `json:"milestone,omitempty"`
+	Quarter   int              `json:"quarter,omitempty"`
+	Behind    bool             `json:"behind"`
+	Entry     monitor.Progress `json:"entry"`
+}
+
+// cmdMonitorReport writes the monitoring tables of a checkpoint
+// (绩效目标执行监控表) of a stored year: the department's report for the
+// month with the execution the ledger gives. Without a stored report the
+// tables have the figures and blank entries, to be filled in.
+func cmdMonitorReport(e *env, args []string) error {
+	fs := newFlags("monitor report", e)
+	db := dbFlag(fs)
+	month := fs.Int("month", 0, "监控月份（1–12）")
+	format := fs.String("format", "", "输出格式：md、docx、xlsx、html、pdf 或 json（默认按输出文件扩展名）")
+	out := fs.String("o", "", "输出文件（- 为标准输出）")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	code, year, ok := codeYear(pos)
+	if !ok {
+		return usageErr(monitorReportUsage)
+	}
+	if *month < 1 || *month > 12 {
+		return usageErr("需要用 --month 指定监控月份（1–12），实际为 %d", *month)
+	}
+	if *out == "" {
+		*out = "-"
+	}
+	isJSON := *format == "json" || (*format == "" && strings.HasSuffix(strings.ToLower(*out), ".json"))
+	if !isJSON && *format == "" && *out == "-" {
+		return usageErr("写到标准输出时需要用 --format 指定格式（md、docx、xlsx、json 等）")
+	}
+	ctx := context.Background()
+	st, rec, err := openYear(ctx, *db, code, year)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res := &MonitoringReport{Code: code, Year: year, Month: *month, Checkpoint: &monitor.Checkpoint{Month: *month}}
+	cp, err := st.Checkpoint(ctx, code, year, *month)
+	switch {
+	case err == nil:
+		res.Checkpoint, res.Status, res.Version, res.DueOn = cp.Data, cp.Status, cp.Version, cp.DueOn.String()
+	case apperr.Code(err) == apperr.ENOTFOUND:
+		fmt.Fprintf(e.stderr, "提示：部门 %s %d 年度尚未填报 %d 月绩效监控表，表中只有执行数据\n", code, year, *month)
+	default:
+		return err
+	}
+	if res.Execution, err = st.Execution(ctx, rec, *month, monitor.Schedule{}); err != nil {
+		return err
+	}
+	if isJSON {
+		for _, r := range monitor.Rows(rec.Evaluation, res.Checkpoint) {
+			res.Indicators = append(res.Indicators, MonitoringRow{Project: r.Project, Code: r.Target.Code, Name: r.Target.Name, Direction: r.Target.Direction,
+				Target: r.Target.Target, Unit: r.Target.Unit, Milestone: r.Milestone, Quarter: r.Quarter, Behind: r.Behind, Entry: r.Entry})
+		}
+		res.Findings = monitor.ValidateCheckpoint(rec.Evaluation, res.Checkpoint, true)
+		if res.Findings == nil {
+			res.Findings = diag.List{}
+		}
+		if *out == "-" {
+			return writeJSON(e, res)
+		}
+		data, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			return err
+		}
+		return writeFileAtomic(*out, append(data, '\n'))
+	}
+	rf, err := reportFormat(*format, *out)
+	if err != nil {
+		return err
+	}
+	return writeReport(e, rf, *out, report.BuildMonitoring(report.Monitoring{Evaluation: rec.Evaluation, Checkpoint: res.Checkpoint, Status: res.Execution}))
+}
+
+// openYear opens the store and reads a department-year from it; the
+// caller closes the store.
+func openYear(ctx context.Context, db, code string, year int) (*store.Store, *store.Record, error) {
+	st, err := openStore(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec, err := st.Get(ctx, code, year)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, rec, nil
 }

@@ -1,11 +1,15 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/jixiao/jixiao/internal/monitor"
+	"github.com/jixiao/jixiao/internal/report/reporttest"
 )
 
 // gen --payments writes a ledger of the generated province that imports
@@ -156,5 +160,73 @@ func TestMonitorBudget(t *testing.T) {
 	os.WriteFile(bad, []byte("调整日期,预算单位编码,项目编码,调整金额（元）,调整文号\n2023-05-20,106001,,0,X1\n2023-13-01,106001,,5,X2\n"), 0o644)
 	if _, errs, code := run(t, "monitor", "budget", bad); code != 1 || !strings.Contains(errs, "第 2 行 “调整金额（元）”列") || !strings.Contains(errs, "第 3 行 “调整日期”列") {
 		t.Errorf("bad file: exit %d\n%s", code, errs)
+	}
+}
+
+// monitor report writes the monitoring tables with the figures of the
+// ledger, in every format asked for; without a stored checkpoint report
+// the entries are blank, and the JSON says what a submission lacks.
+func TestMonitorReport(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("JIXIAO_DB", filepath.Join(dir, "j.db"))
+	if _, errs, code := run(t, "import", tianhe); code != 0 {
+		t.Fatal(errs)
+	}
+	ledger := filepath.Join(dir, "p.csv")
+	os.WriteFile(ledger, []byte("paid_on,unit_code,project_code,functional_class,economic_class,fund_type,amount,voucher\n"+
+		"2023-03-10,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,150000.00,V1\n"+
+		"2023-07-05,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,-10000.00,V2\n"), 0o644)
+	if _, errs, code := run(t, "monitor", "import", ledger); code != 0 {
+		t.Fatal(errs)
+	}
+	out, errs, code := run(t, "monitor", "report", "106001", "2023", "--month", "7", "--format", "json")
+	if code != 0 || !strings.Contains(errs, "尚未填报 7 月绩效监控表") {
+		t.Fatalf("json: exit %d\n%s", code, errs)
+	}
+	var res MonitoringReport
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	var p1 *monitor.Line
+	for i := range res.Execution.Projects {
+		if res.Execution.Projects[i].Code == "THZFB-2023-01" {
+			p1 = &res.Execution.Projects[i]
+		}
+	}
+	// 140,000.00 of 480,000.00 by July.
+	if p1 == nil || p1.Last().Rate.String() != "29.17" || res.Status != "" || len(res.Findings) == 0 || res.Findings[0].Code != "E235" {
+		t.Fatalf("json report: %+v %+v", p1, res.Findings)
+	}
+	for _, ext := range []string{"docx", "xlsx", "md"} {
+		path := filepath.Join(dir, "m."+ext)
+		if _, errs, code := run(t, "monitor", "report", "106001", "2023", "--month", "7", "-o", path); code != 0 {
+			t.Fatalf("%s: %s", ext, errs)
+		}
+		data, _ := os.ReadFile(path)
+		text := string(data)
+		if ext != "md" {
+			text = reporttest.MustOfficeText(t, data)
+		}
+		rate := "29.17%"
+		if ext == "xlsx" {
+			rate = "<v>0.2917</v>" // a number cell, formatted as a percentage
+		}
+		for _, want := range []string{"项目支出绩效目标执行监控表", "政务值班值守保障经费", "1—7月执行率", rate} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s lacks %q", ext, want)
+			}
+		}
+	}
+	for _, args := range [][]string{
+		{"monitor", "report", "106001", "2023"},
+		{"monitor", "report", "106001", "2023", "--month", "0", "--format", "md"},
+		{"monitor", "report", "106001", "2023", "--month", "7"},
+		{"monitor", "report", "106001", "2023", "--month", "7", "--format", "xml"},
+		{"monitor", "report", "999999", "2023", "--month", "7", "--format", "md"},
+	} {
+		_, errs, code := run(t, args...)
+		if code == 0 || englishIn(errs) != nil {
+			t.Errorf("jixiao %s: exit %d %q", strings.Join(args, " "), code, errs)
+		}
 	}
 }

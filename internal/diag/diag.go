@@ -78,6 +78,19 @@ const (
 	DeclaredFunds      = "E188" // declared funds do not add up to the budget they split
 	DeclaredDates      = "E189" // a project period that misses the year, or a plan step that ends before it starts
 	Milestones         = "E212" // quarterly milestones on a qualitative indicator, or decreasing for a ≥ indicator
+
+	// Checkpoint reports (绩效目标执行监控), checked by monitor.ValidateCheckpoint.
+	CheckpointMonth       = "E230" // checkpoint month outside 1–12
+	CheckpointUnknown     = "E231" // a row for a project or indicator not declared, or given twice
+	CheckpointNotNumber   = "E232" // progress or expected value of a quantitative indicator not a number
+	CheckpointChoice      = "E233" // a cause or likelihood outside its set
+	CheckpointNoCause     = "E234" // behind or in doubt without a cause and an explanation
+	CheckpointIncomplete  = "E235" // a submission without a declared indicator's or project's entries
+	CheckpointSpending    = "E236" // expected full-year spending negative
+	CheckpointMilestone   = "W230" // progress behind the milestone due by the checkpoint
+	CheckpointContradicts = "W231" // 确定能 while the expected value misses the target
+	CheckpointOverBudget  = "W232" // expected full-year spending above the initial budget
+	CheckpointOtherCause  = "W233" // cause 其他 ticked without an explanation
 )
 
 // Finding is one thing found.
@@ -209,5 +222,11 @@ var Documented = map[string]string{
 	ExanteNotNeeded: "按项目类型和金额无须开展事前绩效评估", ExanteAssessor: "事前绩效评估的评估主体与金额要求不符",
 	ConclusionNoReason: "评估结论与得分对应的结论不同且未说明理由", ConclusionStated: "评估结论与得分对应的结论不同（附理由）",
 	DeclaredFunds: "申报资金构成与预算数不符", DeclaredDates: "项目起止时间或实施进度计划的日期有误",
-	Milestones: "季度节点值设置有误",
+	Milestones:      "季度节点值设置有误",
+	CheckpointMonth: "监控月份无效", CheckpointUnknown: "监控表填报了未申报或重复的项目、指标",
+	CheckpointNotNumber: "定量指标的执行情况或预计完成情况不是数值", CheckpointChoice: "偏差原因或完成可能性不在允许范围内",
+	CheckpointNoCause: "进度落后或可能无法完成但未说明偏差原因", CheckpointIncomplete: "提交的监控表缺少必填内容",
+	CheckpointSpending: "全年预计执行数为负数", CheckpointMilestone: "执行进度未达到季度节点值",
+	CheckpointContradicts: "预计完成情况未达到指标值却选择“确定能”", CheckpointOverBudget: "全年预计执行数超过年初预算数",
+	CheckpointOtherCause: "偏差原因选择“其他”但未说明",
 }

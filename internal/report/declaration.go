@@ -170,8 +170,21 @@ var categoryOrder = []string{framework.CategoryOutput, framework.CategoryEffect,
 // grouped by level-1 and level-2 indicator (in the order the national
 // table lists them, targets in their own order within a group).
 func declaredIndicatorRows(ts []evaluation.Target) []Row {
-	rows := []Row{head("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "取值依据", "季度节点值", "备注")}
-	sorted := slices.Clone(ts)
+	return groupedIndicatorRows(head("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "取值依据", "季度节点值", "备注"), ts,
+		func(_ int, t evaluation.Target) []Cell { return declaredCells(t) })
+}
+
+// groupedIndicatorRows are heading and one row per target of ts, sorted
+// by level-1 and level-2 indicator as the national tables list them
+// (targets in their own order within a group) with the two levels as
+// merged cells; cells gives the cells of a target (by its index in ts)
+// from 三级指标 on. With no target, one row of dashes.
+func groupedIndicatorRows(heading Row, ts []evaluation.Target, cells func(int, evaluation.Target) []Cell) []Row {
+	rows := []Row{heading}
+	order := make([]int, len(ts))
+	for i := range order {
+		order[i] = i
+	}
 	rank := func(t evaluation.Target) (int, int) {
 		c := slices.Index(categoryOrder, t.Category)
 		if c < 0 {
@@ -183,40 +196,44 @@ func declaredIndicatorRows(ts []evaluation.Target) []Row {
 		}
 		return c, s
 	}
-	slices.SortStableFunc(sorted, func(a, b evaluation.Target) int {
-		ac, as := rank(a)
-		bc, bs := rank(b)
+	slices.SortStableFunc(order, func(a, b int) int {
+		ac, as := rank(ts[a])
+		bc, bs := rank(ts[b])
 		if ac != bc {
 			return ac - bc
 		}
 		return as - bs
 	})
-	if len(sorted) == 0 {
-		return append(rows, Row{Cells: []Cell{text("—", 1), text("", 1), text("", 1), text("", 1), text("", 1), text("", 1), text("", 1), text("", 1), text("", 1)}})
+	if len(order) == 0 {
+		empty := Row{Cells: []Cell{text("—", 1)}}
+		for range len(heading.Cells) - 1 {
+			empty.Cells = append(empty.Cells, text("", 1))
+		}
+		return append(rows, empty)
 	}
-	for i := 0; i < len(sorted); {
-		cat := sorted[i].Category
+	for i := 0; i < len(order); {
+		cat := ts[order[i]].Category
 		j := i
-		for j < len(sorted) && sorted[j].Category == cat {
+		for j < len(order) && ts[order[j]].Category == cat {
 			j++
 		}
 		var group []Row
 		for k := i; k < j; {
-			sub := sorted[k].Subcategory
+			sub := ts[order[k]].Subcategory
 			m := k
-			for m < j && sorted[m].Subcategory == sub {
+			for m < j && ts[order[m]].Subcategory == sub {
 				m++
 			}
 			for n := k; n < m; n++ {
-				cells := declaredCells(sorted[n])
+				cs := cells(order[n], ts[order[n]])
 				if n == k {
 					subName := sub
 					if subName == "" {
 						subName = "—"
 					}
-					cells = append([]Cell{{Text: subName, RowSpan: m - k, Align: AlignCenter}}, cells...)
+					cs = append([]Cell{{Text: subName, RowSpan: m - k, Align: AlignCenter}}, cs...)
 				}
-				group = append(group, Row{Cells: cells})
+				group = append(group, Row{Cells: cs})
 			}
 			k = m
 		}

@@ -512,3 +512,23 @@ type PaymentImportRecord struct {
 	Actor  string
 	At     time.Time
 }
+
+// Execution is the budget execution of a stored department-year at the
+// end of month (monitor.StatusWith over the unit's payments of the year,
+// against its initial budgets and the budget changes so far). A figure that cannot be computed (an
+// overflowing sum, a month outside 1–12) is apperr.EINVALID.
+func (s *Store) Execution(ctx context.Context, rec *Record, month int, sch monitor.Schedule) (*monitor.Status, error) {
+	rows, err := s.PaidByMonth(ctx, rec.Year, rec.DepartmentCode)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := s.ChangedByMonth(ctx, rec.Year, rec.DepartmentCode)
+	if err != nil {
+		return nil, err
+	}
+	st, err := monitor.StatusWith(rec.Evaluation, rows, changes, month, sch)
+	if err != nil {
+		return nil, errorf(apperr.EINVALID, "部门 %s %d 年度预算执行情况无法计算：%v", rec.DepartmentCode, rec.Year, err)
+	}
+	return st, nil
+}

@@ -211,6 +211,29 @@ func canTransition(u *store.User, l store.Listing, to string) (workflow.Transiti
 	return workflow.Transition{}, forbidden("%s不能将%s阶段“%s”状态的数据改为“%s”", role, l.StageName(), l.StatusName(), workflow.StatusName(l.Stage, to))
 }
 
+// canFillCheckpoint: the department's editor, in the execution stage,
+// while the report (if stored) is a draft or returned.
+func canFillCheckpoint(u *store.User, l store.Listing, r *store.CheckpointReport) error {
+	if !inOwnDepartment(u, l) || u.Role != workflow.Editor {
+		return forbidden("只有本部门的%s可以填写绩效监控表", workflow.RoleNames[workflow.Editor])
+	}
+	if l.Stage != workflow.Execution {
+		return forbidden("当前处于“%s”阶段，绩效监控表在“执行监控”阶段填写", l.StageName())
+	}
+	if r != nil && !workflow.Editable(r.Status) {
+		return forbidden("绩效监控表当前状态为“%s”，不能修改；只有草稿或已退回的监控表可以修改", r.StatusName())
+	}
+	return nil
+}
+
+// checkpointMoves are the moves u may make on the report.
+func checkpointMoves(u *store.User, l store.Listing, r *store.CheckpointReport) []workflow.Transition {
+	if r == nil || u == nil || u.Disabled || (u.InDepartment() && !inOwnDepartment(u, l)) {
+		return nil
+	}
+	return workflow.NextCheckpoint(r.Status, u.Role)
+}
+
 // scored is a stored department-year scored with its pinned frameworks.
 type scored struct {
 	rec *store.Record

@@ -180,6 +180,11 @@ func (s *server) routes() {
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/adjustments/{number}", s.signedIn(s.adjustment))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/adjustments/{number}/decision", s.signedIn(s.decideAdjustment))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/workbook", s.signedIn(s.downloadWorkbook))
+	s.mux.HandleFunc("GET /evaluations/{code}/{year}/monitoring/{month}", s.signedIn(s.checkpointPage))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/monitoring/{month}", s.signedIn(s.saveCheckpoint))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/monitoring/{month}/check", s.signedIn(s.checkCheckpoint))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/monitoring/{month}/transition", s.signedIn(s.transitionCheckpoint))
+	s.mux.HandleFunc("GET /evaluations/{code}/{year}/monitoring/{month}/{file}", s.signedIn(s.downloadCheckpoint))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/workbook", s.signedIn(s.uploadWorkbook))
 
 	s.mux.HandleFunc("GET /admin", s.adminOnly(s.adminIndex))

@@ -114,6 +114,11 @@ type workspaceData struct {
 	CanAdjust    bool
 	AdjustScopes []editOption
 	CanDecide    bool
+	// Checkpoints are the year's checkpoint reports (绩效监控表), by
+	// month; DefaultCheckpoint is the month the page offers to fill in
+	// when its report is not stored yet (0: none), in the execution stage.
+	Checkpoints       []store.CheckpointReport
+	DefaultCheckpoint int
 	// Focus and Alert are for a workspace that htmx swaps in after a score
 	// edit made in place: Focus "summary" gives the new total the focus;
 	// Alert is an error about no one form, which takes the focus.
@@ -189,6 +194,18 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 			d.AdjustScopes = adjustScopes(ev)
 		}
 		d.CanDecide = canDecideAdjustment(u, l) == nil
+	}
+	if d.Checkpoints, err = s.st.Checkpoints(r.Context(), l.DepartmentCode, l.Year); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if l.Stage == workflow.Execution {
+		d.DefaultCheckpoint = defaultCheckpointMonth
+		for _, c := range d.Checkpoints {
+			if c.Month == defaultCheckpointMonth {
+				d.DefaultCheckpoint = 0
+			}
+		}
 	}
 	if l.Status == workflow.Returned {
 		if d.Returned, err = s.st.LastStatusChange(r.Context(), l.DepartmentCode, l.Year, workflow.Returned); err != nil {
@@ -711,6 +728,13 @@ func (s *server) formFor(w http.ResponseWriter, r *http.Request, may func(*store
 	return u, sc, true
 }
 
+// moveList is what the template "movelist" shows a page's moves with.
+type moveList struct {
+	Base    string
+	Version int
+	Moves   []moveForm
+}
+
 // moveArgs is what the template "moveform" shows one move with.
 type moveArgs struct {
 	Base    string
@@ -732,8 +756,14 @@ func commentBy(c store.Comment) string {
 }
 
 func init() {
-	funcs["moveArgs"] = func(d workspaceData, i int, m moveForm) moveArgs {
-		return moveArgs{Base: d.Base, Version: d.Listing.Version, Index: i, Move: m}
+	// moveList and moveArgsAt feed the templates "movelist" and
+	// "moveform" (layout.html): the moves of a page whose forms post to
+	// Base/transition with the version.
+	funcs["moveList"] = func(base string, version int, moves []moveForm) moveList {
+		return moveList{Base: base, Version: version, Moves: moves}
+	}
+	funcs["moveArgsAt"] = func(l moveList, i int, m moveForm) moveArgs {
+		return moveArgs{Base: l.Base, Version: l.Version, Index: i, Move: m}
 	}
 	funcs["commentBy"] = commentBy
 }

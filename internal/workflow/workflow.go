@@ -86,7 +86,7 @@ var declarationStatusNames = map[string]string{
 // stage alone (执行监控中), the department working on it.
 func StatusName(stage, status string) string {
 	switch orEvaluation(stage) {
-	case Declaration:
+	case Declaration, Checkpoint:
 		if n, ok := declarationStatusNames[status]; ok {
 			return n
 		}
@@ -164,28 +164,75 @@ var Transitions = []Transition{
 // Find returns the transition from → to for role in a stage (empty: the
 // evaluation stage), or an error saying what is allowed instead.
 func Find(stage, from, to, role string) (Transition, error) {
-	stage = orEvaluation(stage)
-	for _, t := range Transitions {
+	return find(Transitions, orEvaluation(stage), from, to, role)
+}
+
+func find(list []Transition, stage, from, to, role string) (Transition, error) {
+	for _, t := range list {
 		if t.Stage == stage && t.From == from && t.To == to && t.Role == role {
 			return t, nil
 		}
 	}
-	return Transition{}, fmt.Errorf("%s不能将%s阶段“%s”状态的数据改为“%s”", roleName(role), StageName(stage), StatusName(stage, from), StatusName(stage, to))
+	return Transition{}, fmt.Errorf("%s不能将%s“%s”状态的数据改为“%s”", roleName(role), trackName(stage), StatusName(stage, from), StatusName(stage, to))
 }
 
 // Next lists the moves role may make from a status in a stage (empty: the
 // evaluation stage): the forward moves first, then the back moves.
 func Next(stage, from, role string) []Transition {
-	stage = orEvaluation(stage)
+	return next(Transitions, orEvaluation(stage), from, role)
+}
+
+func next(list []Transition, stage, from, role string) []Transition {
 	var out []Transition
 	for _, back := range []bool{false, true} {
-		for _, t := range Transitions {
+		for _, t := range list {
 			if t.Stage == stage && t.From == from && t.Role == role && t.Back == back {
 				out = append(out, t)
 			}
 		}
 	}
 	return out
+}
+
+// trackName names a stage or a track for messages: "年终自评阶段",
+// "监控表".
+func trackName(stage string) string {
+	if stage == Checkpoint {
+		return "绩效监控表"
+	}
+	return StageName(stage) + "阶段"
+}
+
+// Checkpoint is the track of a checkpoint report (绩效目标执行监控表,
+// docs/cycle.md §2): a row beside the year in its execution stage, with
+// the statuses of the year and moves of the same shape. The department
+// fills it in and submits it, its approver forwards it to the finance
+// bureau, whose reviewer accepts it or returns it with a comment. Its
+// moves do not change the year's stage or status.
+const Checkpoint = "checkpoint"
+
+// CheckpointTransitions are the only moves of a checkpoint report.
+var CheckpointTransitions = []Transition{
+	{Stage: Checkpoint, From: Draft, To: Submitted, Role: Editor, Action: "提交监控表"},
+	{Stage: Checkpoint, From: Returned, To: Submitted, Role: Editor, Action: "重新提交监控表"},
+	{Stage: Checkpoint, From: Submitted, To: Draft, Role: Editor, Action: "撤回", Back: true},
+	{Stage: Checkpoint, From: Submitted, To: Approved, Role: Approver, Action: "审批通过并报送财政"},
+	{Stage: Checkpoint, From: Submitted, To: Returned, Role: Approver, Action: "退回修改", NeedsComment: true, Back: true},
+	{Stage: Checkpoint, From: Approved, To: UnderReview, Role: Reviewer, Action: "开始审核"},
+	{Stage: Checkpoint, From: UnderReview, To: Accepted, Role: Reviewer, Action: "审核通过"},
+	{Stage: Checkpoint, From: UnderReview, To: Returned, Role: Reviewer, Action: "退回修改", NeedsComment: true, Back: true},
+}
+
+// FindCheckpoint returns the move of a checkpoint report from → to for
+// role, or an error saying it is not allowed.
+func FindCheckpoint(from, to, role string) (Transition, error) {
+	return find(CheckpointTransitions, Checkpoint, from, to, role)
+}
+
+// NextCheckpoint lists the moves role may make on a checkpoint report in
+// status from: forward moves first.
+func NextCheckpoint(from, role string) []Transition {
+	return next(CheckpointTransitions, Checkpoint, from, role)
 }
 
 // Editable reports whether the department's editor may change the data in

@@ -243,3 +243,31 @@ func TestEditablePartsFollowTheCycleTable(t *testing.T) {
 		}
 	}
 }
+
+// A checkpoint report moves as a submission does, only by the role each
+// move names, and returning it needs a comment; its moves are not the
+// year's.
+func TestCheckpointTransitions(t *testing.T) {
+	if _, err := FindCheckpoint(Draft, Submitted, Editor); err != nil {
+		t.Error(err)
+	}
+	if _, err := FindCheckpoint(Draft, Submitted, Approver); err == nil || !strings.Contains(err.Error(), "绩效监控表") {
+		t.Errorf("approver submitting: %v", err)
+	}
+	if tr, err := FindCheckpoint(UnderReview, Returned, Reviewer); err != nil || !tr.NeedsComment || !tr.Back {
+		t.Errorf("return: %+v %v", tr, err)
+	}
+	if _, err := FindCheckpoint(UnderReview, Published, Reviewer); err == nil {
+		t.Error("a checkpoint report cannot be published")
+	}
+	if _, err := Find(Execution, Draft, Submitted, Editor); err == nil {
+		t.Error("the year's execution stage has no submission")
+	}
+	next := NextCheckpoint(UnderReview, Reviewer)
+	if len(next) != 2 || next[0].To != Accepted || next[1].To != Returned {
+		t.Errorf("reviewer's moves %+v", next)
+	}
+	if StatusName(Checkpoint, UnderReview) != "审核中" || StatusName(Checkpoint, Accepted) != "已通过" {
+		t.Errorf("names %s %s", StatusName(Checkpoint, UnderReview), StatusName(Checkpoint, Accepted))
+	}
+}
