@@ -65,17 +65,6 @@ func executionYear(t *testing.T, st *store.Store) string {
 	return name
 }
 
-// setField sets a form field by name as a person typing would (input and
-// change events, which the live check listens to).
-func (tb *tab) setField(name, value string) {
-	tb.s.t.Helper()
-	js := `(() => { const el = document.querySelector('[name=` + jsString(name) + `]'); if (!el) return false; el.value = ` + jsString(value) + `;
-		el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true})); return true })()`
-	if !eval[bool](tb, js) {
-		tb.s.t.Fatalf("%s: no field %s", tb.name, name)
-	}
-}
-
 // fetchFile downloads a path with the tab's session and returns its bytes.
 func (tb *tab) fetchFile(path string) []byte {
 	tb.s.t.Helper()

@@ -81,7 +81,7 @@ func TestBrowserDeclaration(t *testing.T) {
 // its input and change events.
 func (tb *tab) setField(name, value string) {
 	tb.s.t.Helper()
-	js := `(() => { const el = document.querySelector('[name="` + name + `"]'); if (!el) return false; el.value = ` + jsString(value) + `;
+	js := `(() => { const el = document.querySelector('[name=` + jsString(name) + `]'); if (!el) return false; el.value = ` + jsString(value) + `;
 		el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true})); return true })()`
 	if !eval[bool](tb, js) {
 		tb.s.t.Fatalf("%s: could not set %s", tb.name, name)
