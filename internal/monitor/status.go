@@ -74,17 +74,44 @@ func StatusOf(ev *evaluation.Evaluation, rows []MonthlyPaid, through int, s Sche
 	if err != nil {
 		return nil, err
 	}
-	st := &Status{Code: ev.Department.Code, Name: ev.Department.Name, Year: ev.Year, Through: through}
-	var unit [12]money.Fen
-	known := map[string]bool{}
+	u := Unit{Code: ev.Department.Code, Name: ev.Department.Name, Year: ev.Year, Initial: ev.Finance.Budget.Initial}
 	for i := range ev.Projects {
-		p := &ev.Projects[i]
-		if p.Code == "" {
-			continue
+		if p := &ev.Projects[i]; p.Code != "" {
+			u.Projects = append(u.Projects, UnitProject{Code: p.Code, Name: p.Name, Initial: p.Initial})
 		}
+	}
+	return u.Status(curves, through, s)
+}
+
+// Unit is what a department-year's status is computed from besides its
+// payments: the department's and each coded project's initial budget. A
+// store computing the status of a whole province reads these for every
+// department-year at once instead of every year's document.
+type Unit struct {
+	Code, Name string
+	Year       int
+	Initial    money.Fen
+	Projects   []UnitProject
+}
+
+// UnitProject is a project of a Unit.
+type UnitProject struct {
+	Code, Name string
+	Initial    money.Fen
+}
+
+// Status computes the unit's status at the end of month through from the
+// curves of its payments (Curves by project). The map is walked whole:
+// pass the unit's own curves (a store computing many units groups them by
+// unit first); curves of other units are ignored: the department line counts every payment of the unit, basic
+// expenditure included, each project line its own.
+func (u *Unit) Status(curves map[Key]*[12]money.Fen, through int, s Schedule) (*Status, error) {
+	st := &Status{Code: u.Code, Name: u.Name, Year: u.Year, Through: through}
+	known := make(map[string]bool, len(u.Projects))
+	for _, p := range u.Projects {
 		known[p.Code] = true
 		var curve [12]money.Fen
-		if c := curves[Key{Unit: ev.Department.Code, Project: p.Code}]; c != nil {
+		if c := curves[Key{Unit: u.Code, Project: p.Code}]; c != nil {
 			curve = *c
 		}
 		months, err := Execution(Budget{Initial: p.Initial}, curve, through, s)
@@ -93,10 +120,9 @@ func StatusOf(ev *evaluation.Evaluation, rows []MonthlyPaid, through int, s Sche
 		}
 		st.Projects = append(st.Projects, Line{Code: p.Code, Name: p.Name, Months: months})
 	}
-	for k, c := range curves {
-		if k.Unit != ev.Department.Code {
-			continue
-		}
+	var unit [12]money.Fen
+	var err error
+	add := func(k Key, c *[12]money.Fen) error {
 		if k.Project != "" && !known[k.Project] {
 			if st.Unmatched == nil {
 				st.Unmatched = map[string]money.Fen{}
@@ -104,21 +130,29 @@ func StatusOf(ev *evaluation.Evaluation, rows []MonthlyPaid, through int, s Sche
 			var sum money.Fen
 			for _, v := range c {
 				if sum, err = money.Add(sum, v); err != nil {
-					return nil, err
+					return err
 				}
 			}
 			st.Unmatched[k.Project] = sum
 		}
 		for m, v := range c {
 			if unit[m], err = money.Add(unit[m], v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for k, c := range curves {
+		if k.Unit == u.Code {
+			if err := add(k, c); err != nil {
 				return nil, err
 			}
 		}
 	}
-	months, err := Execution(Budget{Initial: ev.Finance.Budget.Initial}, unit, through, s)
+	months, err := Execution(Budget{Initial: u.Initial}, unit, through, s)
 	if err != nil {
 		return nil, err
 	}
-	st.Whole = Line{Name: ev.Department.Name, Months: months}
+	st.Whole = Line{Name: u.Name, Months: months}
 	return st, nil
 }

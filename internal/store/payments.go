@@ -401,9 +401,20 @@ func (tx *txn) earlierImports(ctx context.Context, digest string) ([]int64, erro
 // the sums; each voucher is stored once, so none is counted twice. A sum
 // beyond the int64 range is an error, never a wrong figure.
 func (s *Store) PaidByMonth(ctx context.Context, year int, unit string) ([]monitor.MonthlyPaid, error) {
+	var out []monitor.MonthlyPaid
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		var err error
+		out, err = tx.paidByMonth(ctx, year, unit)
+		return err
+	})
+	return out, err
+}
+
+// paidByMonth is PaidByMonth inside a transaction.
+func (tx *txn) paidByMonth(ctx context.Context, year int, unit string) ([]monitor.MonthlyPaid, error) {
 	month := `CAST(substr(paid_on, 6, 2) AS INTEGER)`
 	sum := `SUM(amount)`
-	if s.dialect == Postgres {
+	if tx.store.dialect == Postgres {
 		month = `CAST(EXTRACT(MONTH FROM paid_on) AS INTEGER)`
 		// SUM of BIGINT is NUMERIC in PostgreSQL: text, checked in Go.
 		sum = `CAST(SUM(amount) AS TEXT)`
@@ -416,7 +427,7 @@ func (s *Store) PaidByMonth(ctx context.Context, year int, unit string) ([]monit
 	}
 	q += ` GROUP BY unit_code, project_code, m ORDER BY unit_code, project_code, m`
 	var out []monitor.MonthlyPaid
-	err := s.withReadTx(ctx, func(tx *txn) error {
+	err := func() error {
 		rows, err := tx.query(ctx, q, args...)
 		if err != nil {
 			return err
@@ -434,7 +445,7 @@ func (s *Store) PaidByMonth(ctx context.Context, year int, unit string) ([]monit
 			out = append(out, r)
 		}
 		return rows.Err()
-	})
+	}()
 	if err != nil {
 		if isOverflow(err) {
 			return nil, errorf(apperr.EINVALID, "%d 年支付金额合计超出可计算范围", year)
