@@ -119,6 +119,8 @@ func (c Change) Field(ev *evaluation.Evaluation) string {
 		return "状态"
 	case c.Path == "stage":
 		return "阶段"
+	case strings.HasPrefix(c.Path, "warnings[") && strings.HasSuffix(c.Path, "].state"):
+		return "预警（编号 " + strings.TrimSuffix(strings.TrimPrefix(c.Path, "warnings["), "].state") + "）处理状态"
 	case strings.HasPrefix(c.Path, "review."):
 		scope, code, ok := strings.Cut(strings.TrimPrefix(c.Path, "review."), ".")
 		if !ok {

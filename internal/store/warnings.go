@@ -667,3 +667,29 @@ func (s *Store) DepartmentYearWarnings(ctx context.Context, code string, year in
 	})
 	return out, err
 }
+
+// WarningPeriod is a year and month that has warnings.
+type WarningPeriod struct{ Year, Month int }
+
+// WarningPeriods lists the years and months with warnings, latest first
+// (at most 120).
+func (s *Store) WarningPeriods(ctx context.Context) ([]WarningPeriod, error) {
+	var out []WarningPeriod
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		rows, err := tx.query(ctx, `SELECT DISTINCT dy.year, w.month FROM warnings w JOIN department_years dy ON dy.id = w.department_year_id
+			ORDER BY dy.year DESC, w.month DESC LIMIT 120`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p WarningPeriod
+			if err := rows.Scan(&p.Year, &p.Month); err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

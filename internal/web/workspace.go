@@ -104,6 +104,9 @@ type workspaceData struct {
 	// of the stored data.
 	Quality diag.List
 	Formats []string
+	// Warnings are the year's execution warnings (预警), latest month
+	// first, with their handling and the department's answers.
+	Warnings []store.Warning
 	// Focus and Alert are for a workspace that htmx swaps in after a score
 	// edit made in place: Focus "summary" gives the new total the focus;
 	// Alert is an error about no one form, which takes the focus.
@@ -164,6 +167,12 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 	}
 	for _, t := range moves(u, l) {
 		d.Moves = append(d.Moves, moveForm{Transition: t})
+	}
+	if l.Stage == workflow.Execution || l.Scored() {
+		if d.Warnings, err = s.st.DepartmentYearWarnings(r.Context(), l.DepartmentCode, l.Year); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if l.Status == workflow.Returned {
 		if d.Returned, err = s.st.LastStatusChange(r.Context(), l.DepartmentCode, l.Year, workflow.Returned); err != nil {
