@@ -403,15 +403,17 @@ func (tx *txn) earlierImports(ctx context.Context, digest string) ([]int64, erro
 func (s *Store) PaidByMonth(ctx context.Context, year int, unit string) ([]monitor.MonthlyPaid, error) {
 	var out []monitor.MonthlyPaid
 	err := s.withReadTx(ctx, func(tx *txn) error {
-		var err error
-		out, err = tx.paidByMonth(ctx, year, unit)
-		return err
+		return tx.paidByMonth(ctx, year, unit, func(r monitor.MonthlyPaid) error {
+			out = append(out, r)
+			return nil
+		})
 	})
 	return out, err
 }
 
-// paidByMonth is PaidByMonth inside a transaction.
-func (tx *txn) paidByMonth(ctx context.Context, year int, unit string) ([]monitor.MonthlyPaid, error) {
+// paidByMonth is PaidByMonth inside a transaction, giving each sum to
+// each in the order of unit, project and month.
+func (tx *txn) paidByMonth(ctx context.Context, year int, unit string, each func(monitor.MonthlyPaid) error) error {
 	month := `CAST(substr(paid_on, 6, 2) AS INTEGER)`
 	sum := `SUM(amount)`
 	if tx.store.dialect == Postgres {
@@ -426,7 +428,6 @@ func (tx *txn) paidByMonth(ctx context.Context, year int, unit string) ([]monito
 		args = append(args, unit)
 	}
 	q += ` GROUP BY unit_code, project_code, m ORDER BY unit_code, project_code, m`
-	var out []monitor.MonthlyPaid
 	err := func() error {
 		rows, err := tx.query(ctx, q, args...)
 		if err != nil {
@@ -442,17 +443,16 @@ func (tx *txn) paidByMonth(ctx context.Context, year int, unit string) ([]monito
 			if r.Amount, err = parseSum(total); err != nil {
 				return errorf(apperr.EINVALID, "%d 年预算单位 %s 项目“%s”%d 月的支付合计%s", year, r.UnitCode, r.ProjectCode, r.Month, err)
 			}
-			out = append(out, r)
+			if err := each(r); err != nil {
+				return err
+			}
 		}
 		return rows.Err()
 	}()
-	if err != nil {
-		if isOverflow(err) {
-			return nil, errorf(apperr.EINVALID, "%d 年支付金额合计超出可计算范围", year)
-		}
-		return nil, err
+	if isOverflow(err) {
+		return errorf(apperr.EINVALID, "%d 年支付金额合计超出可计算范围", year)
 	}
-	return out, nil
+	return err
 }
 
 // parseSum reads a sum of fen printed by the database, refusing one beyond

@@ -128,13 +128,22 @@ func (s *Store) RefreshWarnings(ctx context.Context, year, month int, rules *mon
 			return err
 		}
 		out.Years = len(units)
-		rows, err := tx.paidByMonth(ctx, year, "")
+		// The year's monthly sums, gathered into curves by unit as they
+		// come: memory grows with the projects, not the payments.
+		byUnit := map[string]map[monitor.Key]*[12]money.Fen{}
+		err = tx.paidByMonth(ctx, year, "", func(r monitor.MonthlyPaid) error {
+			c := byUnit[r.UnitCode]
+			if c == nil {
+				c = map[monitor.Key]*[12]money.Fen{}
+				byUnit[r.UnitCode] = c
+			}
+			if err := monitor.AddTo(c, r, false); err != nil {
+				return errorf(apperr.EINVALID, "%d 年预算单位 %s 的支付合计%v", year, r.UnitCode, err)
+			}
+			return nil
+		})
 		if err != nil {
 			return err
-		}
-		byUnit := map[string][]monitor.MonthlyPaid{}
-		for _, r := range rows {
-			byUnit[r.UnitCode] = append(byUnit[r.UnitCode], r)
 		}
 		existing, err := tx.storedWarnings(ctx, year, month, rules.ID)
 		if err != nil {
@@ -149,11 +158,7 @@ func (s *Store) RefreshWarnings(ctx context.Context, year, month int, rules *mon
 		}
 		seen := map[warningKey]bool{}
 		for _, u := range units {
-			curves, err := monitor.Curves(byUnit[u.unit.Code], false)
-			if err != nil {
-				return errorf(apperr.EINVALID, "部门 %s %d 年度：%v", u.unit.Code, year, err)
-			}
-			st, err := u.unit.Status(curves, month, monitor.Schedule{})
+			st, err := u.unit.Status(byUnit[u.unit.Code], month, monitor.Schedule{})
 			if err != nil {
 				return errorf(apperr.EINVALID, "部门 %s %d 年度：%v", u.unit.Code, year, err)
 			}
