@@ -50,6 +50,7 @@ type monitoringData struct {
 type regionCounts struct {
 	Region string
 	Counts []int // by Levels
+	Heat   []int // by Levels: 0 for none, 1–4 by quarter of the level's largest count
 	Total  int
 }
 
@@ -157,6 +158,23 @@ func regionTable(cs []store.WarningCount, levels []monitor.WarningLevel) []regio
 			out[i].Counts[j] += c.Count
 		}
 		out[i].Total += c.Count
+	}
+	// The table is a heat map without script: each cell is shaded by its
+	// count against the largest of its level (the number is always
+	// written; the shade only repeats it).
+	for j := range levels {
+		most := 0
+		for _, r := range out {
+			most = max(most, r.Counts[j])
+		}
+		for i := range out {
+			if out[i].Heat == nil {
+				out[i].Heat = make([]int, len(levels))
+			}
+			if n := out[i].Counts[j]; n > 0 {
+				out[i].Heat[j] = (4*n + most - 1) / most
+			}
+		}
 	}
 	slices.SortStableFunc(out, func(a, b regionCounts) int {
 		for j := range levels {

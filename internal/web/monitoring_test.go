@@ -160,3 +160,19 @@ func TestWarningPages(t *testing.T) {
 		t.Errorf("after refresh: %s", got.State)
 	}
 }
+
+// The region table shades each count by quarters of its level's largest.
+func TestRegionTable(t *testing.T) {
+	levels := datafile.DefaultWarnings().Levels // red, orange, yellow
+	got := regionTable([]store.WarningCount{
+		{Region: "甲区", Level: "red", Count: 1}, {Region: "甲区", Level: "yellow", Count: 8},
+		{Region: "乙区", Level: "red", Count: 4}, {Region: "乙区", Level: "orange", Count: 3},
+	}, levels)
+	want := []regionCounts{
+		{Region: "乙区", Counts: []int{4, 3, 0}, Heat: []int{4, 4, 0}, Total: 7},
+		{Region: "甲区", Counts: []int{1, 0, 8}, Heat: []int{1, 0, 4}, Total: 9},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+}
