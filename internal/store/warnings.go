@@ -166,6 +166,9 @@ func (s *Store) RefreshWarnings(ctx context.Context, year, month int, rules *mon
 			lines := append([]monitor.Line{st.Whole}, st.Projects...)
 			for _, l := range lines {
 				k := warningKey{u.id, l.Code}
+				if seen[k] {
+					continue // a project code repeated in a year stored before codes were checked: the first only
+				}
 				seen[k] = true
 				old := existing[k]
 				if l.Warning == nil {
@@ -233,6 +236,9 @@ func (s *Store) RefreshWarnings(ctx context.Context, year, month int, rules *mon
 			}
 		}
 		if err := tx.insertRows(ctx, "warnings", warningColumns, inserts); err != nil {
+			if isUniqueViolation(err) {
+				return errorf(apperr.ECONFLICT, "%d 年 %d 月的预警正由另一次计算写入，请稍后重试", year, month)
+			}
 			return fmt.Errorf("保存预警失败：%w", err)
 		}
 		out.Raised = len(inserts)

@@ -129,6 +129,42 @@ func TestRefreshWarnings(t *testing.T) {
 	})
 }
 
+// Two refreshes of the same month at once: each succeeds or is told to
+// try again; the warnings are stored once.
+func TestRefreshWarningsAtOnce(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := withWorkedExample(t, dsn)
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() {
+				_, err := s.RefreshWarnings(ctx, 2024, 7, datafile.DefaultWarnings(), "系统")
+				errs <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil && apperr.Code(err) != apperr.ECONFLICT {
+				t.Errorf("concurrent refresh: %v", err)
+			}
+		}
+		res, err := s.RefreshWarnings(ctx, 2024, 7, datafile.DefaultWarnings(), "系统")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, s, "warnings"); res.Raised != 0 || n == 0 {
+			t.Errorf("after concurrent refreshes: %d stored, a third raised %d", n, res.Raised)
+		}
+		var opened int
+		for _, h := range warningHistory(t, s) {
+			if h.Old == "" {
+				opened++
+			}
+		}
+		if hs, _, _ := s.Warnings(ctx, WarningFilter{Year: 2024, Month: 7, DepartmentCode: "900001"}); opened != len(hs) {
+			t.Errorf("%d warnings of 900001 raised in history, %d stored", opened, len(hs))
+		}
+	})
+}
+
 func TestHandleWarning(t *testing.T) {
 	eachBackend(t, func(t *testing.T, dsn string) {
 		s := withWorkedExample(t, dsn)
