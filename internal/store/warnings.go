@@ -391,18 +391,30 @@ func (tx *txn) warnings(ctx context.Context, rest string, args ...any) ([]Warnin
 	return out, rows.Err()
 }
 
-// storedWarnings reads the warnings of a year's month under a rules id,
-// by department-year and project code.
+// storedWarnings reads what a refresh compares of the warnings of a
+// year's month under a rules id (not their figures), by department-year
+// and project code.
 func (tx *txn) storedWarnings(ctx context.Context, year, month int, rule string) (map[warningKey]*Warning, error) {
-	ws, err := tx.warnings(ctx, ` WHERE dy.year = ? AND w.month = ? AND w.rule = ?`, year, month, rule)
+	rows, err := tx.query(ctx, `SELECT w.id, w.department_year_id, dy.version, w.project_code, w.level, w.severity, w.sentence,
+		w.budget, w.paid, w.rules_sha256, w.state, w.handled_severity
+		FROM warnings w JOIN department_years dy ON dy.id = w.department_year_id
+		WHERE dy.year = ? AND w.month = ? AND w.rule = ?`, year, month, rule)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[warningKey]*Warning, len(ws))
-	for i := range ws {
-		out[warningKey{ws[i].departmentYearID, ws[i].ProjectCode}] = &ws[i]
+	defer rows.Close()
+	out := map[warningKey]*Warning{}
+	for rows.Next() {
+		w := &Warning{}
+		var budget, paid int64
+		if err := rows.Scan(&w.ID, &w.departmentYearID, &w.departmentYearVersion, &w.ProjectCode, &w.Level, &w.Severity, &w.Sentence,
+			&budget, &paid, &w.RulesSHA256, &w.State, &w.HandledSeverity); err != nil {
+			return nil, err
+		}
+		w.Budget, w.Paid = money.Fen(budget), money.Fen(paid)
+		out[warningKey{w.departmentYearID, w.ProjectCode}] = w
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // WarningFilter selects warnings: a year and month, and optionally a
