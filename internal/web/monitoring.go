@@ -205,6 +205,12 @@ func (s *server) refreshWarnings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, invalid("请选择年度和月份"))
 		return
 	}
+	if !s.refreshing.CompareAndSwap(false, true) {
+		w.Header().Set("Retry-After", "30")
+		s.renderError(w, r, http.StatusServiceUnavailable, "另一次预警计算正在进行，请稍后再试")
+		return
+	}
+	defer s.refreshing.Store(false)
 	res, err := s.st.RefreshWarnings(r.Context(), year, month, datafile.DefaultWarnings(), u.Username)
 	if err != nil {
 		s.fail(w, r, err)

@@ -153,6 +153,11 @@ func TestWarningPages(t *testing.T) {
 	if w := e.post(reviewer, "/monitoring/refresh", url.Values{"year": {"2023"}, "month": {"7"}}); w.Code != 303 {
 		t.Errorf("refresh: %d", w.Code)
 	}
+	e.srv.refreshing.Store(true) // another refresh under way
+	if w := e.post(reviewer, "/monitoring/refresh", url.Values{"year": {"2023"}, "month": {"7"}}); w.Code != 503 || w.Header().Get("Retry-After") == "" {
+		t.Errorf("refresh during another: %d", w.Code)
+	}
+	e.srv.refreshing.Store(false)
 	if w := e.post(editorA, "/monitoring/refresh", url.Values{"year": {"2023"}, "month": {"7"}}); w.Code != 403 {
 		t.Errorf("editor refreshes: %d", w.Code)
 	}

@@ -19,6 +19,7 @@ import (
 	"net/netip"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jixiao/jixiao/internal/apperr"
@@ -90,6 +91,9 @@ type server struct {
 
 	// workbooks bounds the uploaded workbooks read at once.
 	workbooks *workbookSlots
+	// refreshing is set while a reviewer's refresh of the warnings runs:
+	// one at a time per server (it reads a whole year of payments).
+	refreshing atomic.Bool
 }
 
 // New returns the web application's handler.
