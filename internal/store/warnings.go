@@ -152,10 +152,11 @@ func (s *Store) RefreshWarnings(ctx context.Context, year, month int, rules *mon
 		now := s.now()
 		var inserts, history [][]any
 		var fresh []warningKey
-		move := func(w *Warning, to, reason string) {
+		record := func(w *Warning, from, to, reason string) {
 			history = append(history, []any{w.departmentYearID, w.departmentYearVersion, now, actor, "status",
-				fmt.Sprintf("warnings[%d].state", w.ID), w.State, to, reason})
+				fmt.Sprintf("warnings[%d].state", w.ID), from, to, reason})
 		}
+		move := func(w *Warning, to, reason string) { record(w, w.State, to, reason) }
 		seen := map[warningKey]bool{}
 		for _, u := range units {
 			st, err := u.unit.Status(byUnit[u.unit.Code], month, monitor.Schedule{})
@@ -249,9 +250,7 @@ func (s *Store) RefreshWarnings(ctx context.Context, year, month int, rules *mon
 			}
 			for _, k := range fresh {
 				w := stored[k]
-				move(w, "", "")
-				h := history[len(history)-1]
-				h[6], h[7], h[8] = "", workflow.WarningOpen, "触发预警："+w.Sentence
+				record(w, "", workflow.WarningOpen, "触发预警："+w.Sentence)
 			}
 		}
 		if err := tx.insertRows(ctx, "history", historyColumns, history); err != nil {
