@@ -416,8 +416,9 @@ func (tx *txn) storedWarnings(ctx context.Context, year, month int, rule string)
 	return out, rows.Err()
 }
 
-// WarningFilter selects warnings: a year and month, and optionally a
-// level, a state, a department or a region. Limit bounds the rows
+// WarningFilter selects warnings: optionally a year, a month, a level, a
+// state, a department or a region. Cleared warnings (已解除) are left out
+// unless State asks for them. Limit bounds the rows
 // returned (at most MaxWarningsPage), Offset skips as many.
 type WarningFilter struct {
 	Year, Month    int
@@ -431,13 +432,14 @@ type WarningFilter struct {
 const MaxWarningsPage = 500
 
 func (f WarningFilter) where() (string, []any) {
-	conds := []string{"dy.year = ?"}
-	args := []any{f.Year}
+	conds := []string{"(w.state <> 'cleared' OR w.state = ?)"}
+	args := []any{f.State}
 	for _, c := range []struct {
 		cond string
 		v    any
 		on   bool
 	}{
+		{"dy.year = ?", f.Year, f.Year != 0},
 		{"w.month = ?", f.Month, f.Month != 0},
 		{"w.level = ?", f.Level, f.Level != ""},
 		{"w.state = ?", f.State, f.State != ""},

@@ -336,6 +336,26 @@ func (s *server) moveWarning(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/monitoring/warnings/%d", wr.ID), http.StatusSeeOther)
 }
 
+// homeWarnings adds to the home page the warnings waiting for the user:
+// a department editor's returned ones, a reviewer's count of open and
+// answered ones (each at most a page).
+func (s *server) homeWarnings(r *http.Request, u *store.User, d *homeData) error {
+	var err error
+	switch {
+	case u.Role == workflow.Editor:
+		d.Returned, _, err = s.st.Warnings(r.Context(), store.WarningFilter{DepartmentCode: u.DepartmentCode, State: workflow.WarningReturned, Limit: warningsPerPage})
+	case u.Role == workflow.Reviewer:
+		for _, st := range []string{workflow.WarningOpen, workflow.WarningResponded} {
+			var n int
+			if _, n, err = s.st.Warnings(r.Context(), store.WarningFilter{State: st, Limit: 1}); err != nil {
+				return err
+			}
+			d.Pending += n
+		}
+	}
+	return err
+}
+
 func init() {
 	funcs["canSeeMonitoring"] = func(u *store.User) bool { return canSeeMonitoring(u) == nil }
 	funcs["warningStateName"] = workflow.WarningStateName

@@ -124,6 +124,17 @@ func TestWarningPages(t *testing.T) {
 	if w := e.post(reviewer, path, form(workflow.WarningReturned, "请说明执行缓慢的原因并提出整改措施")); w.Code != 303 {
 		t.Fatalf("return: %d\n%s", w.Code, w.Body.String())
 	}
+	// The editor's home lists it among the tasks; editor B's does not;
+	// the reviewer's counts the warnings waiting (the department's line).
+	if home := e.get(editorA, "/").Body.String(); !strings.Contains(home, "等待反馈整改措施的预算执行预警（1 条）") || !strings.Contains(home, `href="`+path+`"`) {
+		t.Error("editor A's home lacks the returned warning")
+	}
+	if home := e.get(editorB, "/").Body.String(); strings.Contains(home, "预算执行预警") {
+		t.Error("editor B's home shows A's warning")
+	}
+	if home := e.get(reviewer, "/").Body.String(); !strings.Contains(home, "条预算执行预警等待处理") {
+		t.Error("the reviewer's home does not count the warnings waiting")
+	}
 	// The department's workspace shows the warning and the request; its
 	// editor answers on the warning's page.
 	ws := e.get(editorA, pathA).Body.String()

@@ -31,6 +31,11 @@ type homeData struct {
 	Total  int
 	// Open is the next year the department's editor may open.
 	Open *openOffer
+	// Returned are the department's warnings returned for measures
+	// (its editor's); Pending counts the warnings waiting for a reviewer
+	// (open or answered).
+	Returned []store.Warning
+	Pending  int
 }
 
 // home shows the user's tasks (department-years whose next moves are
@@ -76,6 +81,10 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Total = len(ls)
 	d.Open = nextYearOffer(u, ls)
+	if err := s.homeWarnings(r, u, &d); err != nil {
+		s.internalError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "home", "工作台", "", d)
 }
 
