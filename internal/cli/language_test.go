@@ -20,6 +20,7 @@ func init() {
 		FILE FILES CODE YEAR PREV OUT DIR DATE DB ID PATH DSN GOPROXY true false
 		editor approver reviewer admin evaluation declaration sqlite postgres postgresql sslmode met partly not_met
 		new policy continuing department finance support support_adjusted reject
+		open returned responded passed dismissed cleared red orange yellow
 		X-Forwarded-For Forwarded For
 		paid_on unit_code project_code functional_class economic_class fund_type amount voucher payee memo`) {
 		allowedWords[w] = true

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/jixiao/jixiao/internal/apperr"
@@ -16,6 +17,7 @@ import (
 	"github.com/jixiao/jixiao/internal/monitor"
 	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/store"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 func cmdMonitor(e *env, args []string) error {
@@ -28,8 +30,14 @@ func cmdMonitor(e *env, args []string) error {
 		return cmdMonitorBudget(e, args[1:])
 	case len(args) > 0 && args[0] == "report":
 		return cmdMonitorReport(e, args[1:])
+	case len(args) > 0 && args[0] == "warnings":
+		return cmdMonitorWarnings(e, args[1:])
 	}
-	return usageErr("用法：jixiao monitor import FILE… [--db DB] [--actor 操作人]（国库集中支付明细，CSV 或 .xlsx）\n      jixiao monitor budget FILE… [--db DB] [--actor 操作人]（年度中的预算调整：追加、调减）\n      jixiao monitor status CODE YEAR --month M [--format text|json]（预算执行与序时进度）\n      jixiao monitor report CODE YEAR --month M --format md|docx|xlsx|json -o OUT（绩效目标执行监控表）")
+	return usageErr("用法：jixiao monitor import FILE… [--db DB] [--actor 操作人]（国库集中支付明细，CSV 或 .xlsx）\n" +
+		"      jixiao monitor budget FILE… [--db DB] [--actor 操作人]（年度中的预算调整：追加、调减）\n" +
+		"      jixiao monitor status CODE YEAR --month M [--format text|json]（预算执行与序时进度）\n" +
+		"      jixiao monitor report CODE YEAR --month M --format md|docx|xlsx|json -o OUT（绩效目标执行监控表）\n" +
+		"      jixiao monitor warnings YEAR --month M [--refresh] [--level 等级] [--state 状态] [--format text|json]（预警）")
 }
 
 // cmdMonitorImport imports treasury payment ledgers, each file in one
@@ -198,7 +206,7 @@ func cmdMonitorStatus(e *env, args []string) error {
 // writeStatusText prints the status as a table with a sentence per line.
 func writeStatusText(w io.Writer, s *monitor.Status) {
 	fmt.Fprintf(w, "%s %d年度 预算执行监控（截至%d月末，序时进度按已过月数 ÷ 12）\n\n", s.Name, s.Year, s.Through)
-	fmt.Fprintf(w, "%-16s  %12s  %12s  %8s  %8s  %10s  %-6s  %s\n", "项目", "年初预算(万元)", "执行数(万元)", "执行率", "序时进度", "落后(百分点)", "预警", "全年预计执行率（约90%区间）")
+	var rows [][]string
 	line := func(name string, l monitor.Line) {
 		m := l.Last()
 		rate, gap, proj := "—", "—", "—"
@@ -213,12 +221,17 @@ func writeStatusText(w io.Writer, s *monitor.Status) {
 		if l.Warning != nil {
 			level = l.Warning.Name
 		}
-		fmt.Fprintf(w, "%-16s  %12s  %12s  %8s  %8s  %10s  %-6s  %s\n", name, m.Initial.Wan(), m.PaidToDate.Wan(), rate, m.TimeProgress.String()+"%", gap, level, proj)
+		rows = append(rows, []string{name, m.Initial.Wan(), m.PaidToDate.Wan(), rate, m.TimeProgress.String() + "%", gap, level, proj})
 	}
 	line("部门合计", s.Whole)
 	for _, p := range s.Projects {
 		line(p.Code, p)
 	}
+	var b strings.Builder
+	writeColumns(&b, []column{{head: "项目"}, {head: "年初预算(万元)", right: true}, {head: "执行数(万元)", right: true},
+		{head: "执行率", right: true}, {head: "序时进度", right: true}, {head: "落后(百分点)", right: true}, {head: "预警"},
+		{head: "全年预计执行率（约90%区间）"}}, rows)
+	fmt.Fprint(w, b.String())
 	fmt.Fprintln(w)
 	sentence := func(l monitor.Line) string {
 		if l.Warning != nil {
@@ -361,4 +374,113 @@ func openYear(ctx context.Context, db, code string, year int) (*store.Store, *st
 		return nil, nil, err
 	}
 	return st, rec, nil
+}
+
+func cmdMonitorWarnings(e *env, args []string) error {
+	fs := newFlags("monitor warnings", e)
+	db := dbFlag(fs)
+	month := fs.Int("month", 0, "截至月份（1–12）")
+	refresh := fs.Bool("refresh", false, "先按支付明细和预算重新计算预警")
+	level := fs.String("level", "", "只列出该等级：编码或名称（如 red 或 红色）")
+	state := fs.String("state", "", "只列出该状态：编码或名称（如 open 或 待处理）")
+	limit := fs.Int("limit", 100, fmt.Sprintf("最多列出条数（1–%d）", store.MaxWarningsPage))
+	format := fs.String("format", "text", "输出格式：text 或 json")
+	actor := fs.String("actor", "", "操作人（默认为当前系统用户）")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	var year int
+	if len(pos) != 1 {
+		return usageErr("用法：jixiao monitor warnings YEAR --month M [--refresh] [--level 等级] [--state 状态]")
+	}
+	if _, err := fmt.Sscan(pos[0], &year); err != nil || year < 2000 || year > 2100 || fmt.Sprint(year) != pos[0] {
+		return usageErr("年度 %q 无效：应为 2000 至 2100 之间的整数", pos[0])
+	}
+	var problems []string
+	if *month < 1 || *month > 12 {
+		problems = append(problems, fmt.Sprintf("需要用 --month 指定截至月份（1–12），实际为 %d", *month))
+	}
+	if *state != "" {
+		i := slices.IndexFunc(workflow.WarningStates, func(s string) bool { return s == *state || workflow.WarningStateNames[s] == *state })
+		if i < 0 {
+			names := make([]string, len(workflow.WarningStates))
+			for i, s := range workflow.WarningStates {
+				names[i] = workflow.WarningStateNames[s] + "（" + s + "）"
+			}
+			problems = append(problems, fmt.Sprintf("未知预警状态 %q，可用：%s", *state, strings.Join(names, "、")))
+		} else {
+			*state = workflow.WarningStates[i]
+		}
+	}
+	rules := datafile.DefaultWarnings()
+	if *level != "" {
+		i := slices.IndexFunc(rules.Levels, func(l monitor.WarningLevel) bool { return l.Code == *level || l.Name == *level })
+		if i < 0 {
+			names := make([]string, len(rules.Levels))
+			for i, l := range rules.Levels {
+				names[i] = l.Name + "（" + l.Code + "）"
+			}
+			problems = append(problems, fmt.Sprintf("未知预警等级 %q，可用：%s", *level, strings.Join(names, "、")))
+		} else {
+			*level = rules.Levels[i].Code
+		}
+	}
+	if *limit < 1 || *limit > store.MaxWarningsPage {
+		problems = append(problems, fmt.Sprintf("--limit 应在 1 至 %d 之间，实际为 %d", store.MaxWarningsPage, *limit))
+	}
+	if *format != "text" && *format != "json" {
+		problems = append(problems, fmt.Sprintf("未知输出格式 %q，可用：text、json", *format))
+	}
+	if len(problems) > 0 {
+		return usageErr("%s", strings.Join(problems, "\n"))
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *refresh {
+		res, err := st.RefreshWarnings(ctx, year, *month, rules, actorName(*actor))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "已计算 %d 个部门年度：新增预警 %d 条，数据更新 %d 条，重新待处理 %d 条，解除 %d 条，已处理保持 %d 条\n",
+			res.Years, res.Raised, res.Updated, res.Reopened, res.Cleared, res.Kept)
+	}
+	ws, total, err := st.Warnings(ctx, store.WarningFilter{Year: year, Month: *month, Level: *level, State: *state, Limit: *limit})
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return writeJSON(e, ws)
+	}
+	fmt.Fprint(e.stdout, warningsText(year, *month, ws, total))
+	return nil
+}
+
+func warningsText(year, month int, ws []store.Warning, total int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d 年度 截至%d月末 预算执行预警：共 %d 条", year, month, total)
+	if len(ws) < total {
+		fmt.Fprintf(&b, "，列出前 %d 条", len(ws))
+	}
+	b.WriteString("\n\n")
+	if len(ws) == 0 {
+		return b.String()
+	}
+	rows := make([][]string, len(ws))
+	for i, w := range ws {
+		rows[i] = []string{fmt.Sprint(w.ID), w.LevelName, w.StateName(), w.Region, w.DepartmentCode + " " + w.Department,
+			w.ProjectCode, w.Budget.Wan(), w.Rate.String() + "%", w.TimeProgress.String() + "%", w.Gap.String(), w.Handling}
+	}
+	writeColumns(&b, []column{{head: "编号", right: true}, {head: "等级"}, {head: "状态"}, {head: "地区"}, {head: "部门"},
+		{head: "项目编码"}, {head: "预算(万元)", right: true}, {head: "执行率", right: true}, {head: "序时进度", right: true},
+		{head: "落后(百分点)", right: true}, {head: "处理方式"}}, rows)
+	b.WriteString("\n")
+	for _, w := range ws {
+		fmt.Fprintf(&b, "%d %s %s：%s。\n", w.ID, w.Department, w.Scope(), w.Sentence)
+	}
+	return b.String()
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,22 +77,7 @@ func TestMonitorImportEachFileAllOrNothing(t *testing.T) {
 // payments at a month's end, refunds deducted, with the sentence a
 // warning will carry; bad input is refused in Chinese.
 func TestMonitorStatus(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("JIXIAO_DB", filepath.Join(dir, "j.db"))
-	if _, errs, code := run(t, "import", tianhe); code != 0 {
-		t.Fatal(errs)
-	}
-	head := "paid_on,unit_code,project_code,functional_class,economic_class,fund_type,amount,voucher\n"
-	ledger := filepath.Join(dir, "p.csv")
-	os.WriteFile(ledger, []byte(head+
-		"2023-03-10,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,100000.00,V1\n"+
-		"2023-06-20,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,\"50,000.00\",V2\n"+
-		"2023-07-05,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,-10000.00,V3\n"+
-		"2023-07-01,106001,,行政运行,办公费,一般公共预算,20000.00,V4\n"+
-		"2023-09-01,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,90000.00,V5\n"), 0o644)
-	if _, errs, code := run(t, "monitor", "import", ledger); code != 0 {
-		t.Fatal(errs)
-	}
+	withTianheLedger(t)
 	out, errs, code := run(t, "monitor", "status", "106001", "2023", "--month", "7")
 	// THZFB-2023-01: 480,000.00 initial, 140,000.00 paid by July after the
 	// refund (September's payment is later): 29.17% against 58.33%.
@@ -100,6 +86,9 @@ func TestMonitorStatus(t *testing.T) {
 		!strings.Contains(out, "预警规则：预算执行预警规则（默认）") {
 		t.Fatalf("status: exit %d\n%s%s", code, out, errs)
 	}
+	// The table's columns line up on screen: every row puts the 执行率
+	// column's end at the same display column as the heading.
+	assertAligned(t, out, "执行率", "%")
 	// The department: 160,000.00 of 3021.86 万元 (basic expenditure included).
 	if !strings.Contains(out, "部门：截至7月末执行 0.53%") || !strings.Contains(out, "预计方法：") {
 		t.Errorf("department line:\n%s", out)
@@ -223,6 +212,109 @@ func TestMonitorReport(t *testing.T) {
 		{"monitor", "report", "106001", "2023", "--month", "7"},
 		{"monitor", "report", "106001", "2023", "--month", "7", "--format", "xml"},
 		{"monitor", "report", "999999", "2023", "--month", "7", "--format", "md"},
+	} {
+		_, errs, code := run(t, args...)
+		if code == 0 || englishIn(errs) != nil {
+			t.Errorf("jixiao %s: exit %d %q", strings.Join(args, " "), code, errs)
+		}
+	}
+}
+
+// assertAligned checks that in the table of out starting at the line
+// holding heading, the column of heading ends at the same display column
+// on every row up to the first empty line (the rows' cell in that column
+// ending with suffix, or a dash).
+func assertAligned(t *testing.T, out, heading, suffix string) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	start := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, heading) })
+	if start < 0 {
+		t.Fatalf("no heading %s in\n%s", heading, out)
+	}
+	end := func(line, cell string) int {
+		i := strings.Index(line, cell)
+		if i < 0 {
+			return -1
+		}
+		return displayWidth(line[:i+len(cell)])
+	}
+	want := end(lines[start], heading)
+	rows := 0
+	for _, l := range lines[start+1:] {
+		if l == "" {
+			break
+		}
+		fields := strings.Fields(l)
+		var cell string
+		for _, f := range fields {
+			if strings.HasSuffix(f, suffix) {
+				cell = f
+				break
+			}
+		}
+		if cell == "" {
+			continue
+		}
+		rows++
+		if got := end(l, " "+cell); got != want {
+			t.Errorf("column %s ends at %d, the cell %q of %q at %d:\n%s", heading, want, cell, l, got, out)
+		}
+	}
+	if rows == 0 {
+		t.Errorf("no rows under %s:\n%s", heading, out)
+	}
+}
+
+// withTianheLedger stores the Tianhe 2023 example and a small ledger of
+// its payments in a new database.
+func withTianheLedger(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("JIXIAO_DB", filepath.Join(dir, "j.db"))
+	if _, errs, code := run(t, "import", tianhe); code != 0 {
+		t.Fatal(errs)
+	}
+	head := "paid_on,unit_code,project_code,functional_class,economic_class,fund_type,amount,voucher\n"
+	ledger := filepath.Join(dir, "p.csv")
+	os.WriteFile(ledger, []byte(head+
+		"2023-03-10,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,100000.00,V1\n"+
+		"2023-06-20,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,\"50,000.00\",V2\n"+
+		"2023-07-05,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,-10000.00,V3\n"+
+		"2023-07-01,106001,,行政运行,办公费,一般公共预算,20000.00,V4\n"+
+		"2023-09-01,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,90000.00,V5\n"), 0o644)
+	if _, errs, code := run(t, "monitor", "import", ledger); code != 0 {
+		t.Fatal(errs)
+	}
+}
+
+// monitor warnings --refresh computes and stores the warnings of every
+// department-year of the year; a second run without --refresh lists the
+// same; filters and bad input are refused in Chinese.
+func TestMonitorWarnings(t *testing.T) {
+	withTianheLedger(t)
+	out, errs, code := run(t, "monitor", "warnings", "2023", "--month", "7", "--refresh", "--actor", "财政局")
+	if code != 0 || !strings.Contains(errs, "已计算 1 个部门年度") ||
+		!strings.Contains(out, "项目 THZFB-2023-01 政务值班值守保障经费：截至7月末执行 29.17%，序时进度 58.33%，落后 29.16 个百分点（红色：落后超过 20 个百分点）。") {
+		t.Fatalf("warnings --refresh: exit %d\n%s%s", code, out, errs)
+	}
+	assertAligned(t, out, "执行率", "%")
+	again, errs, code := run(t, "monitor", "warnings", "2023", "--month", "7")
+	if code != 0 || again != out {
+		t.Errorf("listing again: exit %d\n%s%s\nwant\n%s", code, again, errs, out)
+	}
+	none, _, code := run(t, "monitor", "warnings", "2023", "--month", "7", "--state", "已通过")
+	if code != 0 || !strings.Contains(none, "共 0 条") {
+		t.Errorf("passed warnings: exit %d\n%s", code, none)
+	}
+	red, _, code := run(t, "monitor", "warnings", "2023", "--month", "7", "--level", "红色", "--state", "open")
+	if code != 0 || !strings.Contains(red, "THZFB-2023-01") || strings.Contains(red, "橙色") {
+		t.Errorf("red open warnings: exit %d\n%s", code, red)
+	}
+	for _, args := range [][]string{
+		{"monitor", "warnings", "2023"},
+		{"monitor", "warnings", "二〇二三", "--month", "7"},
+		{"monitor", "warnings", "2023", "--month", "7", "--level", "purple", "--state", "late"},
+		{"monitor", "warnings", "2023", "--month", "7", "--limit", "0"},
+		{"monitor", "warnings", "2023", "--month", "7", "--format", "xml"},
 	} {
 		_, errs, code := run(t, args...)
 		if code == 0 || englishIn(errs) != nil {

@@ -30,6 +30,23 @@ const Full Rate = 10000
 // RateOf returns part/whole as a Rate, rounded half away from zero once.
 // whole must be positive.
 func RateOf(part, whole money.Fen) Rate {
+	// In int64 when part × 10000 cannot overflow (any amount below 9.2
+	// trillion yuan): a province's refresh computes millions of rates.
+	if p, w := int64(part), int64(whole); w > 0 && p > -math.MaxInt64/int64(Full) && p < math.MaxInt64/int64(Full) {
+		n := p * int64(Full)
+		q, r := n/w, n%w
+		if r < 0 {
+			r = -r
+		}
+		if r >= w-r { // the dropped part is at least one half: away from zero
+			if n < 0 {
+				q--
+			} else {
+				q++
+			}
+		}
+		return Rate(q)
+	}
 	n := new(big.Int).Mul(big.NewInt(int64(part)), big.NewInt(int64(Full)))
 	r := money.Round(new(big.Rat).SetFrac(n, big.NewInt(int64(whole))), 0)
 	return Rate(r.Num().Int64())

@@ -2,6 +2,8 @@ package monitor
 
 import (
 	"math"
+	"math/big"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -214,5 +216,25 @@ func TestBudgetWith(t *testing.T) {
 	d[0] = money.Fen(math.MaxInt64)
 	if _, err := BudgetWith(1, &d); err == nil {
 		t.Error("an overflowing change was accepted")
+	}
+}
+
+// RateOf's int64 path rounds as the exact one: half away from zero.
+func TestRateOfFastPath(t *testing.T) {
+	exact := func(part, whole money.Fen) Rate {
+		n := new(big.Int).Mul(big.NewInt(int64(part)), big.NewInt(int64(Full)))
+		r := money.Round(new(big.Rat).SetFrac(n, big.NewInt(int64(whole))), 0)
+		return Rate(r.Num().Int64())
+	}
+	cases := [][2]money.Fen{{1, 3}, {2, 3}, {1, 2}, {-1, 2}, {-1, 3}, {-2, 3}, {174_720_00, 560_000_00}, {5, 20000}, {-5, 20000},
+		{15, 20000}, {-15, 20000}, {1, 1}, {0, 7}, {math.MaxInt64 / 10001, 3}, {math.MaxInt64, 7}, {math.MinInt64 + 1, 9}}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		cases = append(cases, [2]money.Fen{money.Fen(rnd.Int64N(2_000_000_000) - 1_000_000_000), money.Fen(rnd.Int64N(1_000_000_000) + 1)})
+	}
+	for _, c := range cases {
+		if got, want := RateOf(c[0], c[1]), exact(c[0], c[1]); got != want {
+			t.Errorf("RateOf(%d, %d) = %d, want %d", c[0], c[1], got, want)
+		}
 	}
 }

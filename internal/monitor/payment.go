@@ -58,23 +58,32 @@ type Key struct {
 func Curves(rows []MonthlyPaid, byUnit bool) (map[Key]*[12]money.Fen, error) {
 	out := map[Key]*[12]money.Fen{}
 	for _, r := range rows {
-		if r.Month < 1 || r.Month > 12 {
-			continue
-		}
-		k := Key{Unit: r.UnitCode, Project: r.ProjectCode}
-		if byUnit {
-			k.Project = ""
-		}
-		c := out[k]
-		if c == nil {
-			c = new([12]money.Fen)
-			out[k] = c
-		}
-		v, err := money.Add(c[r.Month-1], r.Amount)
-		if err != nil {
+		if err := AddTo(out, r, byUnit); err != nil {
 			return nil, err
 		}
-		c[r.Month-1] = v
 	}
 	return out, nil
+}
+
+// AddTo adds one monthly sum to curves as Curves does, so that a caller
+// reading sums one at a time need not hold them all.
+func AddTo(curves map[Key]*[12]money.Fen, r MonthlyPaid, byUnit bool) error {
+	if r.Month < 1 || r.Month > 12 {
+		return nil
+	}
+	k := Key{Unit: r.UnitCode, Project: r.ProjectCode}
+	if byUnit {
+		k.Project = ""
+	}
+	c := curves[k]
+	if c == nil {
+		c = new([12]money.Fen)
+		curves[k] = c
+	}
+	v, err := money.Add(c[r.Month-1], r.Amount)
+	if err != nil {
+		return err
+	}
+	c[r.Month-1] = v
+	return nil
 }

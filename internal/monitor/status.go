@@ -85,28 +85,53 @@ func StatusWith(ev *evaluation.Evaluation, rows, changes []MonthlyPaid, through 
 	if err != nil {
 		return nil, err
 	}
-	deltas, err := Curves(changes, false)
-	if err != nil {
-		return nil, err
-	}
-	unitDeltas, err := Curves(changes, true)
-	if err != nil {
-		return nil, err
-	}
-	st := &Status{Code: ev.Department.Code, Name: ev.Department.Name, Year: ev.Year, Through: through}
-	var unit [12]money.Fen
-	known := map[string]bool{}
+	u := Unit{Code: ev.Department.Code, Name: ev.Department.Name, Year: ev.Year, Initial: ev.Finance.Budget.Initial}
 	for i := range ev.Projects {
-		p := &ev.Projects[i]
-		if p.Code == "" {
-			continue
+		if p := &ev.Projects[i]; p.Code != "" {
+			u.Projects = append(u.Projects, UnitProject{Code: p.Code, Name: p.Name, Initial: p.Initial})
 		}
+	}
+	if u.Changes, err = Curves(changes, false); err != nil {
+		return nil, err
+	}
+	return u.Status(curves, through, s)
+}
+
+// Unit is what a department-year's status is computed from besides its
+// payments: the department's and each coded project's initial budget. A
+// store computing the status of a whole province reads these for every
+// department-year at once instead of every year's document.
+type Unit struct {
+	Code, Name string
+	Year       int
+	Initial    money.Fen
+	Projects   []UnitProject
+	// Changes are the unit's budget changes by project ("" for basic
+	// expenditure) and month (Curves of the change sums); nil for none.
+	Changes map[Key]*[12]money.Fen
+}
+
+// UnitProject is a project of a Unit.
+type UnitProject struct {
+	Code, Name string
+	Initial    money.Fen
+}
+
+// Status computes the unit's status at the end of month through from the
+// curves of its payments (Curves by project). The map is walked whole:
+// pass the unit's own curves (a store computing many units groups them by
+// unit first); curves of other units are ignored: the department line counts every payment of the unit, basic
+// expenditure included, each project line its own.
+func (u *Unit) Status(curves map[Key]*[12]money.Fen, through int, s Schedule) (*Status, error) {
+	st := &Status{Code: u.Code, Name: u.Name, Year: u.Year, Through: through}
+	known := make(map[string]bool, len(u.Projects))
+	for _, p := range u.Projects {
 		known[p.Code] = true
 		var curve [12]money.Fen
-		if c := curves[Key{Unit: ev.Department.Code, Project: p.Code}]; c != nil {
+		if c := curves[Key{Unit: u.Code, Project: p.Code}]; c != nil {
 			curve = *c
 		}
-		budget, err := BudgetWith(p.Initial, deltas[Key{Unit: ev.Department.Code, Project: p.Code}])
+		budget, err := BudgetWith(p.Initial, u.Changes[Key{Unit: u.Code, Project: p.Code}])
 		if err != nil {
 			return nil, err
 		}
@@ -116,10 +141,9 @@ func StatusWith(ev *evaluation.Evaluation, rows, changes []MonthlyPaid, through 
 		}
 		st.Projects = append(st.Projects, Line{Code: p.Code, Name: p.Name, Months: months})
 	}
-	for k, c := range curves {
-		if k.Unit != ev.Department.Code {
-			continue
-		}
+	var unit [12]money.Fen
+	var err error
+	add := func(k Key, c *[12]money.Fen) error {
 		if k.Project != "" && !known[k.Project] {
 			if st.Unmatched == nil {
 				st.Unmatched = map[string]money.Fen{}
@@ -127,18 +151,40 @@ func StatusWith(ev *evaluation.Evaluation, rows, changes []MonthlyPaid, through 
 			var sum money.Fen
 			for _, v := range c {
 				if sum, err = money.Add(sum, v); err != nil {
-					return nil, err
+					return err
 				}
 			}
 			st.Unmatched[k.Project] = sum
 		}
 		for m, v := range c {
 			if unit[m], err = money.Add(unit[m], v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for k, c := range curves {
+		if k.Unit == u.Code {
+			if err := add(k, c); err != nil {
 				return nil, err
 			}
 		}
 	}
-	budget, err := BudgetWith(ev.Finance.Budget.Initial, unitDeltas[Key{Unit: ev.Department.Code}])
+	var unitChanges *[12]money.Fen
+	for k, c := range u.Changes {
+		if k.Unit != u.Code {
+			continue
+		}
+		if unitChanges == nil {
+			unitChanges = new([12]money.Fen)
+		}
+		for m, v := range c {
+			if unitChanges[m], err = money.Add(unitChanges[m], v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	budget, err := BudgetWith(u.Initial, unitChanges)
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +192,6 @@ func StatusWith(ev *evaluation.Evaluation, rows, changes []MonthlyPaid, through 
 	if err != nil {
 		return nil, err
 	}
-	st.Whole = Line{Name: ev.Department.Name, Months: months}
+	st.Whole = Line{Name: u.Name, Months: months}
 	return st, nil
 }

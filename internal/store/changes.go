@@ -134,5 +134,17 @@ func (tx *txn) stageChanges(ctx context.Context, changes []monitor.BudgetChange)
 // ChangedByMonth sums a year's budget changes by unit, project and month
 // (unit "" for every unit), as PaidByMonth sums payments.
 func (s *Store) ChangedByMonth(ctx context.Context, year int, unit string) ([]monitor.MonthlyPaid, error) {
-	return s.sumByMonth(ctx, "budget_changes", "changed_on", "预算调整", year, unit)
+	var out []monitor.MonthlyPaid
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		return tx.changedByMonth(ctx, year, unit, func(r monitor.MonthlyPaid) error {
+			out = append(out, r)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// changedByMonth is ChangedByMonth inside a transaction.
+func (tx *txn) changedByMonth(ctx context.Context, year int, unit string, each func(monitor.MonthlyPaid) error) error {
+	return tx.sumByMonth(ctx, "budget_changes", "changed_on", "预算调整", year, unit, each)
 }

@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jixiao/jixiao/internal/apperr"
+	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/ledger"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/monitor"
@@ -62,8 +64,10 @@ func TestBudgetChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		ev := rec.Evaluation
+		var projectInitial money.Fen // as stored, before the worked example's 560,000.00 is set
 		for i := range ev.Projects {
 			if ev.Projects[i].Code == "900001-2024-01" {
+				projectInitial = ev.Projects[i].Initial
 				ev.Projects[i].Initial = money.Yuan(560_000)
 			}
 		}
@@ -91,6 +95,26 @@ func TestBudgetChanges(t *testing.T) {
 		init := ev.Finance.Budget.Initial
 		if whole[6].Adjusted != init+money.Yuan(40_000) || whole[7].Adjusted != init+money.Yuan(40_000)-money.Yuan(100_000) {
 			t.Errorf("the unit's budget in July %s and August %s; initial %s", whole[6].Adjusted, whole[7].Adjusted, init)
+		}
+
+		// The warnings of the province are measured against the same budgets.
+		if _, err := s.RefreshWarnings(ctx, 2024, 7, datafile.DefaultWarnings(), "测试"); err != nil {
+			t.Fatal(err)
+		}
+		ws, _, err := s.Warnings(ctx, WarningFilter{Year: 2024, Month: 7, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var budgets []string
+		for _, w := range ws {
+			if w.DepartmentCode == "900001" {
+				budgets = append(budgets, w.ProjectCode+"="+w.Budget.String())
+			}
+		}
+		wantProject := "900001-2024-01=" + (projectInitial + money.Yuan(40_000)).String()
+		wantWhole := "=" + (init + money.Yuan(40_000)).String()
+		if !slices.Contains(budgets, wantProject) || !slices.Contains(budgets, wantWhole) {
+			t.Errorf("warnings of unit 900001 with budgets %v; want %s and %s", budgets, wantProject, wantWhole)
 		}
 
 		_, err = importChanges(t, s, "错.csv", changeHeader+

@@ -412,17 +412,30 @@ func (tx *txn) earlierImports(ctx context.Context, digest string) ([]int64, erro
 // the sums; each voucher is stored once, so none is counted twice. A sum
 // beyond the int64 range is an error, never a wrong figure.
 func (s *Store) PaidByMonth(ctx context.Context, year int, unit string) ([]monitor.MonthlyPaid, error) {
-	return s.sumByMonth(ctx, "payments", "paid_on", "支付", year, unit)
+	var out []monitor.MonthlyPaid
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		return tx.paidByMonth(ctx, year, unit, func(r monitor.MonthlyPaid) error {
+			out = append(out, r)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// paidByMonth is PaidByMonth inside a transaction, giving each sum to
+// each in the order of unit, project and month.
+func (tx *txn) paidByMonth(ctx context.Context, year int, unit string, each func(monitor.MonthlyPaid) error) error {
+	return tx.sumByMonth(ctx, "payments", "paid_on", "支付", year, unit, each)
 }
 
 // sumByMonth sums the amounts of a table of dated amounts (payments,
-// budget_changes) by unit, project and month of a year; table and
-// dateCol are constants of this package, what names the amounts in
-// messages.
-func (s *Store) sumByMonth(ctx context.Context, table, dateCol, what string, year int, unit string) ([]monitor.MonthlyPaid, error) {
+// budget_changes) by unit, project and month of a year, giving each sum
+// to each in the order of unit, project and month; table and dateCol are
+// constants of this package, what names the amounts in messages.
+func (tx *txn) sumByMonth(ctx context.Context, table, dateCol, what string, year int, unit string, each func(monitor.MonthlyPaid) error) error {
 	month := `CAST(substr(` + dateCol + `, 6, 2) AS INTEGER)`
 	sum := `SUM(amount)`
-	if s.dialect == Postgres {
+	if tx.store.dialect == Postgres {
 		month = `CAST(EXTRACT(MONTH FROM ` + dateCol + `) AS INTEGER)`
 		// SUM of BIGINT is NUMERIC in PostgreSQL: text, checked in Go.
 		sum = `CAST(SUM(amount) AS TEXT)`
@@ -434,8 +447,7 @@ func (s *Store) sumByMonth(ctx context.Context, table, dateCol, what string, yea
 		args = append(args, unit)
 	}
 	q += ` GROUP BY unit_code, project_code, m ORDER BY unit_code, project_code, m`
-	var out []monitor.MonthlyPaid
-	err := s.withReadTx(ctx, func(tx *txn) error {
+	err := func() error {
 		rows, err := tx.query(ctx, q, args...)
 		if err != nil {
 			return err
@@ -450,17 +462,16 @@ func (s *Store) sumByMonth(ctx context.Context, table, dateCol, what string, yea
 			if r.Amount, err = parseSum(total); err != nil {
 				return errorf(apperr.EINVALID, "%d 年预算单位 %s 项目“%s”%d 月的%s合计%s", year, r.UnitCode, r.ProjectCode, r.Month, what, err)
 			}
-			out = append(out, r)
+			if err := each(r); err != nil {
+				return err
+			}
 		}
 		return rows.Err()
-	})
-	if err != nil {
-		if isOverflow(err) {
-			return nil, errorf(apperr.EINVALID, "%d 年%s金额合计超出可计算范围", year, what)
-		}
-		return nil, err
+	}()
+	if isOverflow(err) {
+		return errorf(apperr.EINVALID, "%d 年%s金额合计超出可计算范围", year, what)
 	}
-	return out, nil
+	return err
 }
 
 // parseSum reads a sum of fen printed by the database, refusing one beyond

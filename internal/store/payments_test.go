@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/jixiao/jixiao/internal/apperr"
+	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/gen"
 	"github.com/jixiao/jixiao/internal/ledger"
 	"github.com/jixiao/jixiao/internal/money"
@@ -17,9 +18,17 @@ import (
 // projects each: units 900001 and 900002, projects 900001-2024-01, ….
 func withProvince(t *testing.T, dsn string) *Store {
 	t.Helper()
+	return withProvinceEdited(t, dsn, func(*evaluation.Evaluation) {})
+}
+
+// withProvinceEdited is withProvince with each department-year changed
+// by edit before it is stored.
+func withProvinceEdited(t *testing.T, dsn string, edit func(*evaluation.Evaluation)) *Store {
+	t.Helper()
 	s := open(t, dsn)
 	var entries []Entry
 	for _, ev := range gen.Province(gen.Options{Departments: 2, Years: 1, FirstYear: 2024, Projects: 2, Seed: 3}) {
+		edit(ev)
 		entries = append(entries, entry(t, ev, ev.Department.Code+".yaml"))
 	}
 	if _, err := s.Import(context.Background(), entries, "测试", "导入"); err != nil {

@@ -147,6 +147,8 @@ func (c Change) Field(ev *evaluation.Evaluation) string {
 		return "目标调整第" + strings.TrimSuffix(strings.TrimPrefix(c.Path, "adjustments["), "].status") + "号状态"
 	case strings.HasPrefix(c.Path, "baseline[") && strings.HasSuffix(c.Path, "]"):
 		return "批复的绩效目标第 " + strings.TrimSuffix(strings.TrimPrefix(c.Path, "baseline["), "]") + " 版（校验码）"
+	case strings.HasPrefix(c.Path, "warnings[") && strings.HasSuffix(c.Path, "].state"):
+		return "预警（编号 " + strings.TrimSuffix(strings.TrimPrefix(c.Path, "warnings["), "].state") + "）处理状态"
 	case strings.HasPrefix(c.Path, "review."):
 		scope, code, ok := strings.Cut(strings.TrimPrefix(c.Path, "review."), ".")
 		if !ok {
@@ -192,6 +194,8 @@ func (c Change) ValueName(v string) string {
 		if n, ok := AdjustmentStatusNames[v]; ok {
 			return n
 		}
+	case strings.HasPrefix(c.Path, "warnings[") && v != "":
+		return workflow.WarningStateName(v)
 	}
 	return v
 }

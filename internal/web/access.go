@@ -389,3 +389,44 @@ func canSeeDashboard(u *store.User) error {
 	}
 	return forbidden("财政绩效看板仅供%s和%s查看", workflow.RoleNames[workflow.Reviewer], workflow.RoleNames[workflow.Admin])
 }
+
+// canSeeMonitoring: the province view of execution warnings compares
+// every department: reviewers and administrators, as the dashboard.
+func canSeeMonitoring(u *store.User) error {
+	if u != nil && !u.Disabled && (u.Role == workflow.Reviewer || u.Role == workflow.Admin) {
+		return nil
+	}
+	return forbidden("执行监控预警汇总仅供%s和%s查看", workflow.RoleNames[workflow.Reviewer], workflow.RoleNames[workflow.Admin])
+}
+
+// canRefreshWarnings: computing the warnings of a whole year is the
+// finance bureau's reviewer's (it reads every payment of the year).
+func canRefreshWarnings(u *store.User) error {
+	if u != nil && !u.Disabled && u.Role == workflow.Reviewer {
+		return nil
+	}
+	return forbidden("只有%s可以重新计算预警", workflow.RoleNames[workflow.Reviewer])
+}
+
+// canSeeWarning: reviewers and administrators see every warning, a
+// department's users their department's; the public none.
+func canSeeWarning(u *store.User, w *store.Warning) error {
+	switch {
+	case u == nil || u.Disabled:
+	case u.InDepartment() && u.DepartmentCode == w.DepartmentCode:
+		return nil
+	case !u.InDepartment():
+		return nil
+	}
+	return forbidden("不能查看该预警")
+}
+
+// warningMoves lists the moves u may make on a warning now: the
+// reviewer's handling, the department editor's answer to a returned
+// warning (the store checks both again with the account as stored).
+func warningMoves(u *store.User, w *store.Warning) []workflow.WarningMove {
+	if canSeeWarning(u, w) != nil || u.Role == workflow.Admin {
+		return nil
+	}
+	return workflow.NextWarningMoves(w.State, u.Role)
+}

@@ -33,6 +33,11 @@ type homeData struct {
 	Total       int
 	// Open is the next year the department's editor may open.
 	Open *openOffer
+	// Returned are the department's warnings returned for measures
+	// (its editor's); Pending counts the warnings waiting for a reviewer
+	// (open or answered).
+	Returned []store.Warning
+	Pending  int
 }
 
 // home shows the user's tasks (department-years whose next moves are
@@ -79,6 +84,10 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) {
 	d.Total = len(ls)
 	d.Open = nextYearOffer(u, ls)
 	if d.Adjustments, err = s.pendingTasks(r, u); err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	if err := s.homeWarnings(r, u, &d); err != nil {
 		s.internalError(w, r, err)
 		return
 	}

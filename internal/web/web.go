@@ -19,6 +19,7 @@ import (
 	"net/netip"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jixiao/jixiao/internal/apperr"
@@ -92,6 +93,9 @@ type server struct {
 	workbooks *workbookSlots
 	// bundles are the year bundles being made or kept for download.
 	bundles *bundles
+	// refreshing is set while a reviewer's refresh of the warnings runs:
+	// one at a time per server (it reads a whole year of payments).
+	refreshing atomic.Bool
 }
 
 // New returns the web application's handler.
@@ -159,6 +163,10 @@ func (s *server) routes() {
 	s.mux.HandleFunc("GET /{$}", s.signedIn(s.home))
 	s.mux.HandleFunc("GET /departments", s.signedIn(s.departments))
 	s.mux.HandleFunc("GET /dashboard", s.signedIn(s.dashboard))
+	s.mux.HandleFunc("GET /monitoring", s.signedIn(s.monitoring))
+	s.mux.HandleFunc("POST /monitoring/refresh", s.signedIn(s.refreshWarnings))
+	s.mux.HandleFunc("GET /monitoring/warnings/{id}", s.signedIn(s.warning))
+	s.mux.HandleFunc("POST /monitoring/warnings/{id}", s.signedIn(s.moveWarning))
 	s.mux.HandleFunc("GET /years/open", s.signedIn(s.yearOpenForm))
 	s.mux.HandleFunc("POST /years/open", s.signedIn(s.openYears))
 	s.mux.HandleFunc("GET /bundles", s.signedIn(s.bundlePage))

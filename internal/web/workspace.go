@@ -119,6 +119,9 @@ type workspaceData struct {
 	// when its report is not stored yet (0: none), in the execution stage.
 	Checkpoints       []store.CheckpointReport
 	DefaultCheckpoint int
+	// Warnings are the year's execution warnings (预警), latest month
+	// first, with their handling and the department's answers.
+	Warnings []store.Warning
 	// Focus and Alert are for a workspace that htmx swaps in after a score
 	// edit made in place: Focus "summary" gives the new total the focus;
 	// Alert is an error about no one form, which takes the focus.
@@ -205,6 +208,12 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 			if c.Month == defaultCheckpointMonth {
 				d.DefaultCheckpoint = 0
 			}
+		}
+	}
+	if l.Stage == workflow.Execution || l.Scored() {
+		if d.Warnings, err = s.st.DepartmentYearWarnings(r.Context(), l.DepartmentCode, l.Year); err != nil {
+			s.fail(w, r, err)
+			return
 		}
 	}
 	if l.Status == workflow.Returned {
