@@ -279,6 +279,16 @@ func (f Fen) Wan() string {
 	return Decimal(big.NewRat(int64(f), 1_000_000), 2)
 }
 
+// WanShort prints the amount in 万元 without trailing zeros: 1,000,000
+// yuan is "100", 865,000 yuan "86.5".
+func (f Fen) WanShort() string {
+	s := f.Wan()
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
 // Decimal prints r rounded half away from zero to the given decimals.
 func Decimal(r *big.Rat, decimals int) string {
 	s := Round(r, decimals).FloatString(decimals)
