@@ -132,7 +132,9 @@ func severityOf(code string) Severity {
 func (l List) Errors() List { return l.filter(func(f Finding) bool { return f.Severity == Error }) }
 
 // WithCode returns only the findings with the code.
-func (l List) WithCode(code string) List { return l.filter(func(f Finding) bool { return f.Code == code }) }
+func (l List) WithCode(code string) List {
+	return l.filter(func(f Finding) bool { return f.Code == code })
+}
 
 func (l List) filter(keep func(Finding) bool) List {
 	var out List
