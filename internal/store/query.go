@@ -67,6 +67,12 @@ type Record struct {
 	// OpenedFrom is the year this one was opened from (OpenYears); 0 for
 	// a year that was imported.
 	OpenedFrom int
+	// Cycle are the records kept beside the year (its ex-ante
+	// evaluations) as the assessment pipeline reads them: every edge that
+	// assesses a stored year passes it (assess.Options.Cycle).
+	// CycleStamp changes whenever they do, for caches of scores.
+	Cycle      *evaluation.Cycle
+	CycleStamp string
 }
 
 // StatusName names the listing's status within its stage in Chinese
@@ -131,10 +137,32 @@ func (c Change) Field(ev *evaluation.Evaluation) string {
 			return "项目“" + ev.Projects[n-1].Name + "”复核得分（指标 " + code + "）"
 		}
 		return "项目 " + scope + " 复核得分（指标 " + code + "）"
+	case strings.HasPrefix(c.Path, "exante["):
+		return exanteLabel(c.Path, ev)
 	case ev != nil && c.Path != "":
 		return ev.FieldLabel(c.Path)
 	}
 	return c.Path
+}
+
+// exanteLabel names an ex-ante history path ("exante[CODE].status"):
+// 项目“NAME”事前绩效评估状态.
+func exanteLabel(path string, ev *evaluation.Evaluation) string {
+	code, rest, ok := strings.Cut(strings.TrimPrefix(path, "exante["), "]")
+	part, known := map[string]string{"": "", ".data": "评估内容", ".status": "状态"}[rest]
+	if !ok || !known {
+		return path
+	}
+	name := "项目 " + code
+	if ev != nil {
+		for _, p := range ev.Projects {
+			if p.Code == code {
+				name = "项目“" + p.Name + "”"
+				break
+			}
+		}
+	}
+	return name + "事前绩效评估" + part
 }
 
 const listingColumns = `d.code, d.name, dy.year, dy.stage, dy.status, dy.total, dy.grade, dy.version, dy.updated_at,
@@ -180,7 +208,7 @@ func (s *Store) List(ctx context.Context) ([]Listing, error) {
 	return out, nil
 }
 
-var getQuery = hot(`SELECT ` + listingColumns + `, dy.data, dy.source, f.content, pf.content, d.parent, d.region, COALESCE(dy.opened_from, 0)
+var getQuery = hot(`SELECT ` + listingColumns + `, dy.data, dy.source, f.content, pf.content, d.parent, d.region, COALESCE(dy.opened_from, 0), dy.id
 	FROM department_years dy
 	JOIN departments d ON d.id = dy.department_id
 	JOIN framework_versions f ON f.id = dy.framework_version_id
@@ -195,10 +223,15 @@ func (s *Store) Get(ctx context.Context, code string, year int) (*Record, error)
 		return nil, notFound(code, year)
 	}
 	err := s.withReadTx(ctx, func(tx *txn) error {
-		err := scanListing(tx.queryRow(ctx, getQuery, code, year), &r.Listing, &data, &r.Source, &r.Framework, &r.ProjectFramework, &r.Parent, &r.Region, &r.OpenedFrom)
+		var id int64
+		err := scanListing(tx.queryRow(ctx, getQuery, code, year), &r.Listing, &data, &r.Source, &r.Framework, &r.ProjectFramework, &r.Parent, &r.Region, &r.OpenedFrom, &id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound(code, year)
 		}
+		if err != nil {
+			return err
+		}
+		r.Cycle, r.CycleStamp, err = tx.cycleOf(ctx, id)
 		return err
 	})
 	if err != nil {
