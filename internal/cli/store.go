@@ -66,7 +66,7 @@ func loadStored(ctx context.Context, e *env, db, code string, year int) (*scored
 		return nil, err
 	}
 	opts := assessOptions()
-	opts.Stored, opts.Stage = true, rec.Stage
+	opts.Stored, opts.Stage, opts.Cycle = true, rec.Stage, rec.Cycle
 	a := assess.Assess(rec.Evaluation, lib, opts)
 	isScored := assess.Scored(rec.Stage)
 	if a.Err() != nil || (isScored && a.Result == nil) {

@@ -637,12 +637,13 @@ func (tx *txn) keepBaselines(ctx context.Context, ids []int64, byID map[int64]*i
 			continue
 		}
 		it := byID[id]
-		pinned := func() ([]byte, []byte, error) {
+		pinned := func() ([]byte, []byte, *evaluation.Cycle, error) {
 			var pcon []byte
 			if it.pfw != nil {
 				pcon = it.pfw.fw.Source
 			}
-			return it.fw.fw.Source, pcon, nil
+			c, _, err := tx.cycleOf(ctx, id)
+			return it.fw.fw.Source, pcon, c, err
 		}
 		res, data, found, err := keepBaseline(it.Evaluation, b.data, it.stage, it.Result, pinned)
 		if err != nil {

@@ -414,7 +414,7 @@ func (s *Store) UpdateWith(ctx context.Context, code string, year int, ev *evalu
 		var data []byte
 		if b, ok := baselines[id]; ok {
 			var kept diag.List
-			res, data, kept, err = keepBaseline(ev, b.data, stage, res, func() ([]byte, []byte, error) { return tx.pinnedFrameworks(ctx, id) })
+			res, data, kept, err = keepBaseline(ev, b.data, stage, res, func() ([]byte, []byte, *evaluation.Cycle, error) { return tx.pinnedFrameworks(ctx, id) })
 			if err != nil {
 				return err
 			}

@@ -235,7 +235,7 @@ func scoreRecord(rec *store.Record, cache *scores) (*scored, error) {
 		return nil, fmt.Errorf("部门 %s %d 年度留存的指标框架无法读取：%w", rec.DepartmentCode, rec.Year, err)
 	}
 	sc := &scored{rec: rec, lib: lib}
-	key := scoreKey{rec.DepartmentCode, rec.Year, rec.Version, rec.UpdatedAt.UnixNano()}
+	key := scoreKey{rec.DepartmentCode, rec.Year, rec.Version, rec.UpdatedAt.UnixNano(), rec.CycleStamp}
 	if c, ok := cache.get(key); ok {
 		sc.res, sc.ds, sc.fw, sc.pfw, sc.unscored = c.res, c.ds, c.fw, c.pfw, c.unscored
 		return sc, nil
@@ -252,13 +252,15 @@ func scoreRecord(rec *store.Record, cache *scores) (*scored, error) {
 }
 
 // scoreKey names one stored version of a department-year: every change
-// to its data or status bumps the version, so a score computed for a key
-// stays right for as long as the key exists.
+// to its data or status bumps the version, and every change to the
+// records beside it (ex-ante evaluations) its cycle stamp, so a score
+// computed for a key stays right for as long as the key exists.
 type scoreKey struct {
 	code    string
 	year    int
 	version int
 	updated int64
+	cycle   string
 }
 
 // scores caches scoring results, which are read-only once made: showing a
@@ -309,12 +311,14 @@ func changeOptions() assess.Options {
 }
 
 // rescore runs the assessment pipeline on ev with the pinned frameworks,
-// for the stored year's stage. When ev can be scored, sc takes the
+// for the stored year's stage, with the records the store keeps beside
+// it (store.Record.Cycle): every page that assesses a stored year comes
+// here. When ev can be scored, sc takes the
 // result, the frameworks and the findings; otherwise sc is as it was and
 // the assessment's findings say why. Before the evaluation stage nothing
 // is scored: sc takes the frameworks and findings, and no result.
 func (sc *scored) rescore(ev *evaluation.Evaluation, opts assess.Options) *assess.Assessment {
-	opts.Stage = sc.rec.Stage
+	opts.Stage, opts.Cycle = sc.rec.Stage, sc.rec.Cycle
 	a := assess.Assess(ev, sc.lib, opts)
 	if a.Result != nil || !assess.Scored(opts.Stage) {
 		sc.res, sc.ds, sc.fw, sc.pfw = a.Result, a.Findings, a.Weighted, a.ProjectFramework
