@@ -13,6 +13,7 @@ import (
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/exante"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/store"
@@ -119,6 +120,47 @@ func canComment(u *store.User, l store.Listing) error {
 		return nil
 	}
 	return forbidden("只有本部门用户和%s可以发表意见", workflow.RoleNames[workflow.Reviewer])
+}
+
+// canEditExante: who fills an ex-ante evaluation (事前绩效评估) of a
+// project of the year — the department's editor when the department
+// assesses it, a reviewer when the finance bureau does (assessor, from
+// the amount and the ex-ante rules) — while the year is in the
+// declaration stage. The store takes the actor's name only, so this and
+// canConcludeExante are the checks.
+func canEditExante(u *store.User, l store.Listing, assessor string) error {
+	if l.Stage != workflow.Declaration {
+		return forbidden("事前绩效评估在“目标申报”阶段进行，当前为“%s”阶段", l.StageName())
+	}
+	if assessor == exante.AssessorFinance {
+		if u == nil || u.Disabled || u.Role != workflow.Reviewer {
+			return forbidden("该项目由财政部门开展事前绩效评估，只有%s可以填写", workflow.RoleNames[workflow.Reviewer])
+		}
+		return nil
+	}
+	if !inOwnDepartment(u, l) || u.Role != workflow.Editor {
+		return forbidden("该项目由预算部门开展事前绩效评估，只有本部门的%s可以填写", workflow.RoleNames[workflow.Editor])
+	}
+	return nil
+}
+
+// canConcludeExante: who gives (or withdraws) the conclusion — the
+// department's approver for a department-level evaluation, a reviewer for
+// a finance-level one — in the declaration stage.
+func canConcludeExante(u *store.User, l store.Listing, assessor string) error {
+	if l.Stage != workflow.Declaration {
+		return forbidden("事前绩效评估在“目标申报”阶段进行，当前为“%s”阶段", l.StageName())
+	}
+	if assessor == exante.AssessorFinance {
+		if u == nil || u.Disabled || u.Role != workflow.Reviewer {
+			return forbidden("财政部门评估的项目由%s出具评估结论", workflow.RoleNames[workflow.Reviewer])
+		}
+		return nil
+	}
+	if !inOwnDepartment(u, l) || u.Role != workflow.Approver {
+		return forbidden("预算部门评估的项目由本部门的%s出具评估结论", workflow.RoleNames[workflow.Approver])
+	}
+	return nil
 }
 
 // canOpenYear: the department's editor, for their own department

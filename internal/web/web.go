@@ -169,6 +169,10 @@ func (s *server) routes() {
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/edit", s.signedIn(s.saveData))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/edit/preview", s.previewSignedIn(s.previewData))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/workbook", s.signedIn(s.downloadWorkbook))
+	s.mux.HandleFunc("GET /evaluations/{code}/{year}/exante/{project}", s.signedIn(s.exantePage))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/exante/{project}", s.signedIn(s.saveExante))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/exante/{project}/conclude", s.signedIn(s.concludeExante))
+	s.mux.HandleFunc("GET /evaluations/{code}/{year}/exante/{project}/report.docx", s.signedIn(s.exanteReport))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/workbook", s.signedIn(s.uploadWorkbook))
 
 	s.mux.HandleFunc("GET /admin", s.adminOnly(s.adminIndex))
