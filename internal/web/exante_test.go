@@ -11,6 +11,7 @@ import (
 
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/exante"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/store"
 )
@@ -159,4 +160,89 @@ func TestExanteWeb(t *testing.T) {
 	if w := e.get(editorA, declPath+"/exante/NOPE"); w.Code != http.StatusNotFound {
 		t.Errorf("unknown project: %d", w.Code)
 	}
+}
+
+// At year end B1.1 预算编制 is decided from the records: a new project
+// from the threshold without a supported ex-ante evaluation costs it, the
+// trace naming the project; once its evaluation is concluded (a record
+// beside the year, which does not change the year's version), the
+// workspace scores it again and the trace names the record.
+func TestExanteYearEnd(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	u := e.users[editorA]
+	sc, err := e.srv.load(ctx, &u, codeA, "2023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := cloneEvaluation(sc.rec.Evaluation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &ev.Projects[1]
+	p.Kind, p.Initial = evaluation.ProjectNew, money.Yuan(1_500_000)
+	a := sc.rescore(ev, changeOptions())
+	if a.Result == nil {
+		t.Fatalf("not scored: %v", a.Findings.Errors())
+	}
+	if _, err := e.st.Update(ctx, codeA, yearA, ev, a.Result, sc.rec.Version, editorA, "新增项目"); err != nil {
+		t.Fatal(err)
+	}
+	b1 := func() string {
+		t.Helper()
+		ws := e.get(reviewer, pathA).Body.String()
+		i := strings.Index(ws, `<tr id="ind-B1"`)
+		if i < 0 {
+			t.Fatal("no B1 row")
+		}
+		j := strings.Index(ws[i:], "</tr>")
+		return ws[i : i+j]
+	}
+	row := b1()
+	if !strings.Contains(row, "扣 3 分") || !strings.Contains(row, p.Name) || !strings.Contains(row, "未开展事前绩效评估") {
+		t.Errorf("B1 without an evaluation:\n%s", row)
+	}
+	version := e.version(codeA, yearA)
+
+	rec := exanteRecordFor(t, codeA, yearA, p)
+	saved, err := e.st.SaveExante(ctx, codeA, yearA, store.ExanteSave{Assessment: rec}, "operator", "导入")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row := b1(); !strings.Contains(row, "扣 3 分") || !strings.Contains(row, "尚未出具结论") {
+		t.Errorf("B1 with a draft:\n%s", row)
+	}
+	if _, err := e.st.ConcludeExante(ctx, codeA, yearA, p.Code, saved.Version, true, "operator", ""); err != nil {
+		t.Fatal(err)
+	}
+	row = b1()
+	if strings.Contains(row, "扣 ") || !strings.Contains(row, "调整后予以支持，79.5 分") {
+		t.Errorf("B1 with a supported evaluation:\n%s", row)
+	}
+	if v := e.version(codeA, yearA); v != version {
+		t.Errorf("the year's version moved: %d → %d", version, v)
+	}
+}
+
+// exanteRecordFor is the example ex-ante record, assessed, for project p
+// of the year.
+func exanteRecordFor(t *testing.T, code string, year int, p *evaluation.Project) *exante.Assessment {
+	t.Helper()
+	path := "../../examples/exante-qinghe-health-2025.yaml"
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, ds := datafile.Exante(path, data)
+	if ds.Err() != nil {
+		t.Fatal(ds)
+	}
+	r := l.Value
+	r.Year, r.Department.Code = year, code
+	r.Project.Code, r.Project.Name, r.Project.Amount = p.Code, p.Name, p.Initial
+	lib, ds := datafile.LoadLibrary()
+	if ds.Err() != nil {
+		t.Fatal(ds)
+	}
+	return exante.Assess(r, lib, exante.Options{})
 }
