@@ -31,7 +31,7 @@ const exanteUsage = `用法：
                                                        将评估记录存入部门年度（已有同一项目的记录则替换）；
                                                        --conclude 同时出具评估结论
 通用参数：--frameworks DIR；--department-from 金额（部门评估起点）；--finance-from 金额（财政评估起点）。
-  两者默认取内置规则文件 rules/exante-default.yaml（100万元、500万元，默认标准，各地规定不同）。
+  两者默认取内置的事前绩效评估规则文件（100万元、500万元，默认标准，各地规定不同）。
   金额可写作 1000000、1,000,000.00 或 100万元。`
 
 func cmdExante(e *env, args []string) error {
