@@ -71,7 +71,11 @@ func (n ExanteNeed) Met() bool { return n.Record != nil && n.Record.Supported() 
 // Problem says in Chinese what is missing, or "" when the need is met.
 func (n ExanteNeed) Problem() string {
 	p := n.Project
-	head := fmt.Sprintf("新增项目“%s”（%s）年初预算 %s 万元", p.Name, p.Code, p.Initial.WanShort())
+	code := p.Code
+	if strings.TrimSpace(code) == "" {
+		code = "未填项目编码"
+	}
+	head := fmt.Sprintf("新增项目“%s”（%s）年初预算 %s 万元", p.Name, code, p.Initial.WanShort())
 	switch r := n.Record; {
 	case r == nil:
 		return head + "，未开展事前绩效评估"
@@ -97,7 +101,7 @@ func (c *Cycle) ExanteNeeds(ev *Evaluation) []ExanteNeed {
 			continue
 		}
 		n := ExanteNeed{Index: i, Project: p, Finance: c.ExanteFinanceFrom > 0 && p.Initial >= c.ExanteFinanceFrom}
-		if r, ok := c.Exante[strings.TrimSpace(p.Code)]; ok && p.Code != "" {
+		if r, ok := c.Exante[p.Code]; ok && p.Code != "" {
 			n.Record = &r
 		}
 		out = append(out, n)

@@ -205,11 +205,9 @@ func (st *exanteState) record() *exante.Evaluation {
 // evaluates what the year declares.
 func (st *exanteState) withProject(rec *exante.Evaluation) {
 	p := st.project
-	kind := p.Kind
-	if kind != exante.KindNew {
-		kind = exante.KindNew
-	}
-	rec.Project = exante.Project{Code: p.Code, Name: p.Name, Kind: kind, Unit: p.Unit, Amount: p.Initial, Period: rec.Project.Period}
+	// A record evaluates a proposal of a new project (a continuing one
+	// needs none; its record, if made, is still scored, I210).
+	rec.Project = exante.Project{Code: p.Code, Name: p.Name, Kind: exante.KindNew, Unit: p.Unit, Amount: p.Initial, Period: rec.Project.Period}
 	rec.Year, rec.Department.Code = st.sc.rec.Year, st.sc.rec.DepartmentCode
 }
 
