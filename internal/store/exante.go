@@ -19,6 +19,7 @@ import (
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // Ex-ante evaluations (事前绩效评估, docs/cycle.md §2 tracks, migration
@@ -145,7 +146,10 @@ func (s *Store) SaveExante(ctx context.Context, code string, year int, in Exante
 			if err != nil {
 				return fmt.Errorf("保存事前绩效评估失败：%w", err)
 			}
-			return tx.exanteHistory(ctx, st.id, st.version, "update", "exante["+pcode+"]", "", score, actor, reason, now)
+			if err := tx.exanteHistory(ctx, st.id, st.version, "update", "exante["+pcode+"]", "", score, actor, reason, now); err != nil {
+				return err
+			}
+			return tx.rescoreWithRecords(ctx, st.id, st.stage)
 		case old == nil:
 			return errorf(apperr.ENOTFOUND, "%s没有该项目的事前绩效评估记录", where)
 		case old.Version != in.Version:
@@ -159,7 +163,10 @@ func (s *Store) SaveExante(ctx context.Context, code string, year int, in Exante
 			rec.Project.Name, int64(rec.Project.Amount), rec.Assessor, p.id, string(data), total, conclusion, actor, now, id); err != nil {
 			return fmt.Errorf("保存事前绩效评估失败：%w", err)
 		}
-		return tx.exanteHistory(ctx, st.id, st.version, "update", "exante["+pcode+"].data", old.scoreText(), score, actor, reason, now)
+		if err := tx.exanteHistory(ctx, st.id, st.version, "update", "exante["+pcode+"].data", old.scoreText(), score, actor, reason, now); err != nil {
+			return err
+		}
+		return tx.rescoreWithRecords(ctx, st.id, st.stage)
 	})
 	if err != nil {
 		return nil, err
@@ -268,7 +275,10 @@ func (s *Store) ConcludeExante(ctx context.Context, code string, year int, pcode
 		if old.Status == ExanteConcluded {
 			from += "：" + framework.ConclusionName(old.Conclusion)
 		}
-		return tx.exanteHistory(ctx, st.id, st.version, "status", "exante["+pcode+"].status", from, toName, actor, reason, now)
+		if err := tx.exanteHistory(ctx, st.id, st.version, "status", "exante["+pcode+"].status", from, toName, actor, reason, now); err != nil {
+			return err
+		}
+		return tx.rescoreWithRecords(ctx, st.id, st.stage)
 	})
 	if err != nil {
 		return nil, err
@@ -391,15 +401,19 @@ func (s *Store) ExanteEvaluation(ctx context.Context, code string, year int, pco
 // department-year id (assess.Options.Cycle): its ex-ante evaluations
 // under the built-in ex-ante rules (rules/exante-default.yaml), and a
 // stamp that changes whenever they do (a cache of scores keys on it).
+// A year not stored yet (id 0) has no records.
 func (tx *txn) cycleOf(ctx context.Context, id int64) (*evaluation.Cycle, string, error) {
+	r := datafile.DefaultExante()
+	c := &evaluation.Cycle{Exante: map[string]evaluation.ExanteRecord{}, ExanteFrom: r.DepartmentFrom, ExanteFinanceFrom: r.FinanceFrom, ExanteDefault: r.Default}
+	if id == 0 {
+		return c, "", nil
+	}
 	rows, err := tx.query(ctx, `SELECT id, project_code, project_name, status, conclusion, total, version FROM exante_evaluations
 		WHERE department_year_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, "", fmt.Errorf("读取事前绩效评估失败：%w", err)
 	}
 	defer rows.Close()
-	r := datafile.DefaultExante()
-	c := &evaluation.Cycle{Exante: map[string]evaluation.ExanteRecord{}, ExanteFrom: r.DepartmentFrom, ExanteFinanceFrom: r.FinanceFrom, ExanteDefault: r.Default}
 	var stamp strings.Builder
 	for rows.Next() {
 		var (
@@ -418,4 +432,66 @@ func (tx *txn) cycleOf(ctx context.Context, id int64) (*evaluation.Cycle, string
 		fmt.Fprintf(&stamp, "%d.%d;", x.ID, version)
 	}
 	return c, stamp.String(), rows.Err()
+}
+
+// scoreWithRecords scores again, with the records kept beside their
+// years (cycleOf), the items whose score the records decide: those with a
+// new project from the ex-ante threshold. The caller scored the file
+// without them; the total stored must be the one every page shows.
+func (tx *txn) scoreWithRecords(ctx context.Context, items []*item) error {
+	for _, it := range items {
+		if it.Result == nil || it.fw == nil {
+			continue
+		}
+		c, _, err := tx.cycleOf(ctx, it.dyID)
+		if err != nil {
+			return err
+		}
+		if len(c.ExanteNeeds(it.Evaluation)) == 0 {
+			continue
+		}
+		var pcon []byte
+		if it.pfw != nil {
+			pcon = it.pfw.fw.Source
+		}
+		if it.Result, err = scorePinned(it.Evaluation, it.fw.fw.Source, pcon, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rescoreWithRecords writes the total, grade and result after review of
+// the department-year id again after one of its ex-ante records changed,
+// when it is in the evaluation stage (before it, nothing is scored); the
+// year's version does not change. A stored year that cannot be scored
+// keeps what it has: the record is saved all the same.
+func (tx *txn) rescoreWithRecords(ctx context.Context, id int64, stage string) error {
+	if stage != workflow.Evaluation {
+		return nil
+	}
+	var data []byte
+	if err := tx.queryRow(ctx, "SELECT data FROM department_years WHERE id = ?", id).Scan(&data); err != nil {
+		return err
+	}
+	var ev evaluation.Evaluation
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return fmt.Errorf("部门年度已保存的数据无法读取：%w", err)
+	}
+	content, pcon, c, err := tx.pinnedFrameworks(ctx, id)
+	if err != nil {
+		return err
+	}
+	res, err := scorePinned(&ev, content, pcon, c)
+	if apperr.Code(err) == apperr.EINVALID {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	total, grade := resultTotal(res)
+	if _, err := tx.exec(ctx, "UPDATE department_years SET total = ?, grade = ? WHERE id = ?", total, grade, id); err != nil {
+		return fmt.Errorf("保存得分失败：%w", err)
+	}
+	return tx.refreshReview(ctx, id, res)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/jixiao/jixiao/internal/exante"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/scoring"
 )
 
 // exanteRecord is the Qinghe example record, moved to the Tianhe 2023
@@ -195,6 +196,46 @@ func TestExanteRefuses(t *testing.T) {
 		}
 		if _, err := s.SaveExante(ctx, "999999", year, ExanteSave{Assessment: exanteRecord(t, func(r *exante.Evaluation) { r.Department.Code = "999999" })}, "editor1", "x"); apperr.Code(err) != apperr.ENOTFOUND {
 			t.Errorf("unknown year: %v", err)
+		}
+	})
+}
+
+// The total a year keeps follows its ex-ante records: an import of a year
+// with a new project from the threshold is scored with them (the file's
+// own score knew none), and concluding the project's evaluation scores
+// the stored year again, its version unchanged.
+func TestExanteStoredTotal(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		plain := exampleEntry(t, tianhePath)
+		ev := clone(t, plain.Evaluation)
+		ev.Projects[1].Kind, ev.Projects[1].Initial = evaluation.ProjectNew, ev.Projects[1].Initial*2
+		e := entry(t, ev, "new.yaml")
+		mustImport(t, s, []Entry{e}, Summary{Created: 1})
+		r, err := s.Get(ctx, "106001", 2023)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fileTotal := e.Result.Total
+		b1 := scoring.Find(e.Result.Indicators, "B1").Score
+		if r.Total != fileTotal-b1 || b1 == 0 {
+			t.Fatalf("stored total %s, want the file's %s less B1 %s", r.Total, fileTotal, b1)
+		}
+		saved, err := s.SaveExante(ctx, "106001", 2023, ExanteSave{Assessment: exanteRecord(t, func(x *exante.Evaluation) {
+			x.Project.Amount = ev.Projects[1].Initial
+		})}, "operator", "补录")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r2, _ := s.Get(ctx, "106001", 2023); r2.Total != r.Total {
+			t.Errorf("a draft changed the total: %s → %s", r.Total, r2.Total)
+		}
+		if _, err := s.ConcludeExante(ctx, "106001", 2023, saved.ProjectCode, saved.Version, true, "operator", ""); err != nil {
+			t.Fatal(err)
+		}
+		r2, _ := s.Get(ctx, "106001", 2023)
+		if r2.Total != fileTotal || r2.Version != r.Version || r2.Review.Total != fileTotal {
+			t.Errorf("after the conclusion: total %s (want %s), review total %s, version %d → %d", r2.Total, fileTotal, r2.Review.Total, r.Version, r2.Version)
 		}
 	})
 }

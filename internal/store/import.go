@@ -360,6 +360,9 @@ func (tx *txn) importItems(ctx context.Context, items []*item, pins []*pin, opts
 	if len(creates)+len(replaces) == 0 {
 		return sum, nil
 	}
+	if err := tx.scoreWithRecords(ctx, append(slices.Clip(creates), replaces...)); err != nil {
+		return sum, err
+	}
 	if err := tx.insertPins(ctx, pins); err != nil {
 		return sum, err
 	}
