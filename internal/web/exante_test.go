@@ -246,3 +246,21 @@ func exanteRecordFor(t *testing.T, code string, year int, p *evaluation.Project)
 	}
 	return exante.Assess(r, lib, exante.Options{})
 }
+
+// The declaration form's live check says W186 as soon as the editor
+// marks a project new at an amount that needs an ex-ante evaluation, and
+// not below it.
+func TestExanteLiveOnDeclaration(t *testing.T) {
+	e := newEnv(t)
+	openDeclaration(t, e)
+	form := declFormValues(t, e.get(editorA, declPath+"/edit").Body.String())
+	form.Set("projects[1].kind", evaluation.ProjectNew)
+	form.Set("projects[1].initial", "99万元")
+	if frag := e.declPreview(form); strings.Contains(frag, "未开展事前绩效评估") {
+		t.Errorf("W186 below the threshold:\n%s", firstLines(frag, 40))
+	}
+	form.Set("projects[1].initial", "150万元")
+	if frag := e.declPreview(form); !strings.Contains(frag, "年初预算 150 万元，未开展事前绩效评估") {
+		t.Errorf("no W186 from the threshold:\n%s", firstLines(frag, 60))
+	}
+}
