@@ -1,6 +1,7 @@
 // Package rules embeds the built-in rules files other than frameworks:
-// the target-quality checks (quality-*.yaml) and, as the cycle grows, the
-// monitoring and results rules. The files are the rules; code only reads
+// the target-quality checks (quality-*.yaml), the execution warnings
+// (warnings-*.yaml), the ex-ante evaluation thresholds (exante-*.yaml)
+// and, as the cycle grows, the results rules. The files are the rules; code only reads
 // them. Each rule cites its source, or says it is a default where no
 // published rule was found.
 package rules

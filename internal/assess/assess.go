@@ -9,6 +9,8 @@
 package assess
 
 import (
+	"fmt"
+
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
@@ -45,6 +47,13 @@ type Options struct {
 	// (evaluation.ValidateFor: the year-end fields are not required) and
 	// checked against its frameworks, and not scored: Result stays nil.
 	Stage string
+	// Cycle are the records a store keeps beside the year (ex-ante
+	// evaluations, …; docs/cycle.md §8), built by the store for a stored
+	// year. With them, a new project from the ex-ante threshold without a
+	// supported ex-ante evaluation is a finding (W186) and the framework's
+	// record-decided checklist items (check kind exante: B1.1) are decided
+	// from them. Nil for a plain data file: those items stay as typed.
+	Cycle *evaluation.Cycle
 	// Stored says the evaluation was checked when it was stored: errors
 	// the checks find now (a check added since) are reported, and the
 	// year is still scored, so that a stored year never becomes
@@ -80,10 +89,11 @@ type Assessment struct {
 func Assess(ev *evaluation.Evaluation, lib Library, opts Options) *Assessment {
 	a := check(ev, lib, opts.Stage)
 	a.Findings = append(a.Findings, ev.Quality(opts.Quality)...)
+	a.Findings = append(a.Findings, exanteFindings(ev, opts.Cycle)...)
 	if !Scored(opts.Stage) || opts.ReadErrors || (a.Findings.Err() != nil && !opts.Stored) {
 		return a
 	}
-	res, ds := scoring.ScoreWith(ev, lib, scoring.Options{Calendar: opts.Calendar})
+	res, ds := scoring.ScoreWith(ev, lib, scoring.Options{Calendar: opts.Calendar, Cycle: opts.Cycle})
 	a.Findings = append(a.Findings, ds...)
 	a.Findings = append(a.Findings, ev.Consistency()...)
 	if ds.Err() != nil {
@@ -94,6 +104,23 @@ func Assess(ev *evaluation.Evaluation, lib Library, opts Options) *Assessment {
 		a.Review = AfterReview(res, a.Weighted, opts.Reviews)
 	}
 	return a
+}
+
+// exanteFindings are W186 for each new project of ev that needs an
+// ex-ante evaluation under c and has no concluded, supported one.
+func exanteFindings(ev *evaluation.Evaluation, c *evaluation.Cycle) diag.List {
+	var ds diag.List
+	for _, n := range c.ExanteNeeds(ev) {
+		if n.Met() {
+			continue
+		}
+		who := "预算部门"
+		if n.Finance {
+			who = "财政部门"
+		}
+		ds.Add(diag.ExanteMissing, fmt.Sprintf("projects[%d]", n.Index), "%s；%s的新增项目须由%s开展事前绩效评估并取得“予以支持”或“调整后予以支持”的结论，方可纳入预算", n.Problem(), c.ExanteRule(), who)
+	}
+	return ds
 }
 
 // Scored reports whether a year in the stage is scored: only from the

@@ -10,7 +10,9 @@ import (
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
@@ -141,5 +143,108 @@ func TestAssessByStage(t *testing.T) {
 	}
 	if assess.Scored(workflow.Declaration) || assess.Scored(workflow.Execution) || !assess.Scored(workflow.Evaluation) || !assess.Scored("") {
 		t.Error("Scored")
+	}
+}
+
+// exanteYear is Tianhe 2023 with its first two projects declared new:
+// THZFB-2023-01 (48万元) is below the test's 50万元 threshold,
+// THZFB-2023-02 (98万元) reaches it.
+func exanteYear(t *testing.T) (*evaluation.Evaluation, *datafile.Library) {
+	ev, lib := load(t, "../../examples/tianhe-gov-office-2023.yaml")
+	ev.Projects[0].Kind, ev.Projects[1].Kind = evaluation.ProjectNew, evaluation.ProjectNew
+	return ev, lib
+}
+
+func exanteCycle(records map[string]evaluation.ExanteRecord) *evaluation.Cycle {
+	return &evaluation.Cycle{Exante: records, ExanteFrom: money.Yuan(500_000), ExanteFinanceFrom: money.Yuan(5_000_000)}
+}
+
+// Without the records (a plain data file) B1.1 stays as typed and no
+// project is asked for an ex-ante evaluation; with records, B1.1 is
+// decided from them, and a new project from the threshold without a
+// supported evaluation is W186 and costs B1.1, its trace naming the
+// project and the record.
+func TestAssessExanteFromRecords(t *testing.T) {
+	ev, lib := exanteYear(t)
+	plain := assess.Assess(ev, lib, options())
+	if plain.Result == nil || plain.Result.Total != num.Points(9700) || len(plain.Findings.WithCode(diag.ExanteMissing)) != 0 {
+		t.Fatalf("without records: %v, %v", plain.Result, plain.Findings)
+	}
+	b1 := func(a *assess.Assessment) *scoring.Node {
+		t.Helper()
+		if a.Result == nil {
+			t.Fatalf("not scored: %v", a.Findings.Errors())
+		}
+		n := scoring.Find(a.Result.Indicators, "B1")
+		if n == nil {
+			t.Fatal("no B1")
+		}
+		return n
+	}
+	full := b1(plain)
+
+	cases := []struct {
+		name    string
+		records map[string]evaluation.ExanteRecord
+		met     bool
+		says    string
+	}{
+		{"none", nil, false, "THZFB-2023-02）年初预算 98 万元，未开展事前绩效评估"},
+		{"draft", map[string]evaluation.ExanteRecord{"THZFB-2023-02": {ID: 7}}, false, "事前绩效评估 #7（尚未出具结论）"},
+		{"rejected", map[string]evaluation.ExanteRecord{"THZFB-2023-02": {ID: 7, Concluded: true, Conclusion: "reject", Total: "52.00"}}, false, "事前绩效评估 #7（不予支持，52.00 分），不能纳入预算"},
+		{"adjusted", map[string]evaluation.ExanteRecord{"THZFB-2023-02": {ID: 7, Concluded: true, Conclusion: "support_adjusted", Total: "75.00"}}, true, "事前绩效评估 #7（调整后予以支持，75.00 分）"},
+		{"supported", map[string]evaluation.ExanteRecord{"THZFB-2023-02": {ID: 7, Concluded: true, Conclusion: "support", Total: "88.50"}}, true, "事前绩效评估 #7（予以支持，88.50 分）"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			opts := options()
+			opts.Cycle = exanteCycle(c.records)
+			a := assess.Assess(ev, lib, opts)
+			n := b1(a)
+			w := a.Findings.WithCode(diag.ExanteMissing)
+			trace := strings.Join(n.Trace.Notes, "\n")
+			for _, d := range n.Trace.Deductions {
+				trace += "\n" + d.Reason + " " + strings.Join(d.Evidence, " ")
+			}
+			if !strings.Contains(trace, c.says) {
+				t.Errorf("B1 trace does not say %q:\n%s", c.says, trace)
+			}
+			if strings.Contains(trace, "THZFB-2023-01") {
+				t.Errorf("the project below the threshold is named:\n%s", trace)
+			}
+			if c.met {
+				if len(w) != 0 || n.Score != full.Score || a.Result.Total != plain.Result.Total {
+					t.Errorf("met: W186 %v, B1 %s (want %s), total %s", w, n.Score, full.Score, a.Result.Total)
+				}
+				return
+			}
+			if len(w) != 1 || w[0].Path != "projects[1]" || !strings.Contains(w[0].Message, c.says) || w[0].Severity != diag.Warning {
+				t.Errorf("W186: %v", w)
+			}
+			if n.Score != 0 || len(n.Trace.Deductions) != 1 || n.Trace.Deductions[0].Points != full.Score {
+				t.Errorf("B1 %s/%s, deductions %v", n.Score, n.Points, n.Trace.Deductions)
+			}
+			if a.Result.Total != plain.Result.Total-full.Score {
+				t.Errorf("total %s, want %s less %s", a.Result.Total, plain.Result.Total, full.Score)
+			}
+		})
+	}
+}
+
+// In the declaration stage the year is not scored, and W186 tells the
+// editor before the budget is set.
+func TestAssessExanteDeclaration(t *testing.T) {
+	ev, lib := exanteYear(t)
+	opts := options()
+	opts.Stage, opts.Cycle = workflow.Declaration, exanteCycle(nil)
+	a := assess.Assess(ev, lib, opts)
+	if w := a.Findings.WithCode(diag.ExanteMissing); len(w) != 1 || !strings.Contains(w[0].Message, "须由预算部门开展") {
+		t.Errorf("W186 in declaration: %v", w)
+	}
+	// From the finance threshold the finance bureau assesses.
+	opts.Cycle.ExanteFinanceFrom = money.Yuan(900_000)
+	a = assess.Assess(ev, lib, opts)
+	if w := a.Findings.WithCode(diag.ExanteMissing); len(w) != 1 || !strings.Contains(w[0].Message, "须由财政部门开展") {
+		t.Errorf("W186 from the finance threshold: %v", w)
 	}
 }

@@ -24,7 +24,6 @@ import (
 	"time"
 
 	"github.com/jixiao/jixiao/internal/assess"
-	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/render"
@@ -275,7 +274,11 @@ func makeOne(ctx context.Context, st *store.Store, libs *libraries, l store.List
 		row.Problem = err.Error()
 		return row, nil, nil
 	}
-	a := assess.Assess(rec.Evaluation, lib, storedOptions(rec.Stage))
+	// The target-quality checks are left out: a report does not print
+	// their findings.
+	ao := rec.AssessOptions()
+	ao.Quality = nil
+	a := assess.Assess(rec.Evaluation, lib, ao)
 	if a.Result == nil {
 		row.Problem = "无法计分：" + firstError(a)
 		return row, nil, nil
@@ -297,13 +300,6 @@ func makeOne(ctx context.Context, st *store.Store, libs *libraries, l store.List
 		return row, nil, nil
 	}
 	return row, buf.Bytes(), buf
-}
-
-// storedOptions are the pipeline's options for a stored year, as the web
-// server and the command line use them, less the target-quality checks,
-// whose findings a report does not print.
-func storedOptions(stage string) assess.Options {
-	return assess.Options{Calendar: calendar.ScoringOptions().Calendar, Stored: true, Stage: stage}
 }
 
 func firstError(a *assess.Assessment) string {
@@ -365,7 +361,7 @@ func (c *libraries) get(rec *store.Record) (*datafile.Library, error) {
 	}
 	c.mu.Unlock()
 	e.once.Do(func() {
-		e.lib, e.err = datafile.PinnedLibrary(rec.Framework, rec.ProjectFramework)
+		e.lib, e.err = rec.Library()
 		if e.err != nil {
 			e.err = fmt.Errorf("留存的指标框架无法读取：%w", e.err)
 		}

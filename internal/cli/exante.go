@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/exante"
@@ -15,6 +18,7 @@ import (
 	"github.com/jixiao/jixiao/internal/render"
 	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/scoring"
+	"github.com/jixiao/jixiao/internal/store"
 )
 
 const exanteUsage = `用法：
@@ -23,8 +27,12 @@ const exanteUsage = `用法：
   jixiao exante report FILE -o OUT.docx [--format F]   生成事前绩效评估报告（docx、pdf、html、md、xlsx）
   jixiao exante need --kind new|policy|continuing --amount 金额
                                                        判断是否需要开展事前绩效评估、由谁评估
-通用参数：--frameworks DIR；--department-from 金额（部门评估起点，默认 100万元）；
-  --finance-from 金额（财政评估起点，默认 500万元）。金额可写作 1000000、1,000,000.00 或 100万元。`
+  jixiao exante import CODE YEAR FILE [--db DB] [--actor 操作人] [--reason 原因] [--conclude]
+                                                       将评估记录存入部门年度（已有同一项目的记录则替换）；
+                                                       --conclude 同时出具评估结论
+通用参数：--frameworks DIR；--department-from 金额（部门评估起点）；--finance-from 金额（财政评估起点）。
+  两者默认取内置的事前绩效评估规则文件（100万元、500万元，默认标准，各地规定不同）。
+  金额可写作 1000000、1,000,000.00 或 100万元。`
 
 func cmdExante(e *env, args []string) error {
 	if len(args) == 0 {
@@ -39,6 +47,8 @@ func cmdExante(e *env, args []string) error {
 		return exanteReport(e, args[1:])
 	case "need":
 		return exanteNeed(e, args[1:])
+	case "import":
+		return exanteImport(e, args[1:])
 	case "-h", "--help", "help":
 		return &exitError{code: 0, msg: exanteUsage, stdout: true}
 	}
@@ -64,10 +74,10 @@ func (a amountFlag) Set(s string) error {
 	return nil
 }
 
-// thresholdFlags adds --department-from and --finance-from, defaulting to
-// exante.DefaultThresholds.
+// thresholdFlags adds --department-from and --finance-from, overriding
+// the built-in ex-ante rules file (datafile.DefaultExante).
 func thresholdFlags(fs *flag.FlagSet) *exante.Thresholds {
-	th := exante.DefaultThresholds
+	th := datafile.DefaultExante().Thresholds()
 	fs.Var(amountFlag{&th.Department}, "department-from", "从该金额起由预算部门开展事前绩效评估")
 	fs.Var(amountFlag{&th.Finance}, "finance-from", "从该金额起由财政部门开展事前绩效评估")
 	return &th
@@ -272,5 +282,66 @@ func exanteNeed(e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "不需要开展事前绩效评估")
 	}
 	fmt.Fprintln(e.stdout, r.Reason)
+	return nil
+}
+
+func exanteImport(e *env, args []string) error {
+	f := newExanteFlags("import", e)
+	db := dbFlag(f.fs)
+	actor := f.fs.String("actor", "", "操作人（默认为当前系统用户）")
+	reason := f.fs.String("reason", "导入事前绩效评估记录", "导入原因，记入历史")
+	conclude := f.fs.Bool("conclude", false, "保存后出具评估结论")
+	pos, err := parse(f.fs, args)
+	if err != nil {
+		return err
+	}
+	const usage = "用法：jixiao exante import CODE YEAR FILE [--db DB] [--actor 操作人] [--reason 原因] [--conclude]"
+	if len(pos) != 3 {
+		return usageErr("%s", usage)
+	}
+	code := pos[0]
+	year, err := strconv.Atoi(pos[1])
+	if err != nil || year < 2000 || year > 2100 {
+		return usageErr("年度 %q 无效：应为 2000 至 2100 之间的整数\n%s", pos[1], usage)
+	}
+	r, err := f.assess(pos[2:])
+	if err != nil {
+		return err
+	}
+	if r.a == nil || r.findings.Err() != nil {
+		return &exitError{code: 1, msg: r.findings.Errors().Error()}
+	}
+	for _, d := range r.findings {
+		fmt.Fprintln(e.stderr, d)
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	who := actorName(*actor)
+	pcode := r.a.Evaluation.Project.Code
+	version := 0
+	switch old, err := st.ExanteEvaluation(ctx, code, year, pcode); {
+	case err == nil:
+		version = old.Version
+	case apperr.Code(err) != apperr.ENOTFOUND:
+		return err
+	}
+	saved, err := st.SaveExante(ctx, code, year, store.ExanteSave{Assessment: r.a, Version: version}, who, *reason)
+	if err != nil {
+		return err
+	}
+	if *conclude {
+		if saved, err = st.ConcludeExante(ctx, code, year, pcode, saved.Version, true, who, *reason); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stdout, "✓ 已存入部门 %s %d 年度：项目 %s（%s）事前绩效评估，第 %d 版，%s", code, year, saved.ProjectName, pcode, saved.Version, saved.StatusName())
+	if saved.Scored {
+		fmt.Fprintf(e.stdout, "，综合得分 %s 分，%s", saved.Total, framework.ConclusionName(saved.Conclusion))
+	}
+	fmt.Fprintln(e.stdout)
 	return nil
 }

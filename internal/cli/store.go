@@ -61,13 +61,11 @@ func loadStored(ctx context.Context, e *env, db, code string, year int) (*scored
 	if err != nil {
 		return nil, err
 	}
-	lib, err := datafile.PinnedLibrary(rec.Framework, rec.ProjectFramework)
+	lib, err := rec.Library()
 	if err != nil {
 		return nil, err
 	}
-	opts := assessOptions()
-	opts.Stored, opts.Stage = true, rec.Stage
-	a := assess.Assess(rec.Evaluation, lib, opts)
+	a := assess.Assess(rec.Evaluation, lib, rec.AssessOptions())
 	isScored := assess.Scored(rec.Stage)
 	if a.Err() != nil || (isScored && a.Result == nil) {
 		return nil, &exitError{code: 1, msg: a.Findings.Errors().Error()}
@@ -326,8 +324,10 @@ func cmdHistory(e *env, args []string) error {
 		current = rec.Evaluation
 	}
 	zone := displayZone()
+	var header store.Change
 	for _, h := range hs {
 		if h.Path == "" {
+			header = h
 			fmt.Fprintf(e.stdout, "版本 %d  %s  %s  %s", h.Version, h.At.In(zone).Format("2006-01-02 15:04:05"), h.ActorName, actionName(h.Action))
 			if h.Reason != "" {
 				fmt.Fprintf(e.stdout, "（%s）", h.Reason)
@@ -335,7 +335,18 @@ func cmdHistory(e *env, args []string) error {
 			fmt.Fprintln(e.stdout)
 			continue
 		}
-		fmt.Fprintf(e.stdout, "    %s：%q → %q\n", h.Field(current), h.Old, h.New)
+		fmt.Fprintf(e.stdout, "    %s：%q → %q", h.Field(current), h.Old, h.New)
+		// A row written apart from its version's header (a track such as
+		// an ex-ante evaluation, which leaves the year's version alone)
+		// names its own time, person and reason.
+		if h.Actor != header.Actor || !h.At.Equal(header.At) {
+			fmt.Fprintf(e.stdout, "  （%s %s", h.At.In(zone).Format("2006-01-02 15:04:05"), h.ActorName)
+			if h.Reason != "" {
+				fmt.Fprintf(e.stdout, "：%s", h.Reason)
+			}
+			fmt.Fprint(e.stdout, "）")
+		}
+		fmt.Fprintln(e.stdout)
 	}
 	return nil
 }

@@ -222,3 +222,41 @@ func TestYearOpen(t *testing.T) {
 		t.Errorf("a declaration imported back: exit %d %s%s", code, out, errs)
 	}
 }
+
+// An ex-ante record is stored into the year it belongs to, concluded,
+// and then refused until its conclusion is withdrawn; the year's history
+// names it.
+func TestExanteImport(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("JIXIAO_DB", filepath.Join(dir, "j.db"))
+	if out, errs, code := run(t, "import", tianhe); code != 0 {
+		t.Fatalf("import: %s%s", out, errs)
+	}
+	if out, errs, code := run(t, "year", "open", "106001", "2024"); code != 0 {
+		t.Fatalf("year open: %s%s", out, errs)
+	}
+	data, err := os.ReadFile(exanteExample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.NewReplacer(`code: "999-207001"`, `code: "106001"`, "year: 2025", "year: 2024", "QH-WJ-2025-003", "THZFB-2024-10").Replace(string(data))
+	file := filepath.Join(dir, "exante.yaml")
+	if err := os.WriteFile(file, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := run(t, "exante", "import", "106001", "2023", file); code == 0 || !strings.Contains(errs, "2024 年度") {
+		t.Errorf("record of 2024 into 2023: exit %d %s", code, errs)
+	}
+	out, errs, code := run(t, "exante", "import", "106001", "2024", file, "--actor", "评估组", "--conclude")
+	if code != 0 || !strings.Contains(out, "项目 青禾区社区老年人健康服务驿站建设项目（THZFB-2024-10）") || !strings.Contains(out, "已出结论") ||
+		!strings.Contains(out, "79.5 分，调整后予以支持") {
+		t.Fatalf("exante import: exit %d\n%s%s", code, out, errs)
+	}
+	if _, errs, code := run(t, "exante", "import", "106001", "2024", file); code == 0 || !strings.Contains(errs, "已出结论") {
+		t.Errorf("import over a concluded record: exit %d %s", code, errs)
+	}
+	out, _, _ = run(t, "history", "106001", "2024")
+	if !strings.Contains(out, "项目 THZFB-2024-10事前绩效评估状态") || !strings.Contains(out, "评估组") {
+		t.Errorf("history:\n%s", out)
+	}
+}

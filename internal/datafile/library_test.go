@@ -1,6 +1,7 @@
 package datafile
 
 import (
+	"github.com/jixiao/jixiao/internal/exante"
 	"strings"
 	"testing"
 
@@ -57,5 +58,27 @@ func TestDefaultWarningRules(t *testing.T) {
 	_, ds = WarningRules("w.yaml", []byte(bad))
 	if errs := ds.Errors(); len(errs) != 2 || errs[0].Line == 0 || errs[1].Line == 0 {
 		t.Errorf("want two located errors, got %v", ds)
+	}
+}
+
+// The built-in ex-ante rules are the documented defaults; a broken copy
+// names every problem at its line.
+func TestDefaultExanteRules(t *testing.T) {
+	data, err := rules.FS.ReadFile(DefaultExanteFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, ds := ExanteRules(DefaultExanteFile, data)
+	if len(ds) > 0 || r == nil || !r.Default || r.Thresholds() != exante.DefaultThresholds {
+		t.Fatalf("built-in ex-ante rules: %+v %v", r, ds)
+	}
+	if DefaultExante().Thresholds() != exante.DefaultThresholds {
+		t.Error("DefaultExante differs from the file")
+	}
+	bad := strings.Replace(string(data), "finance_from: 5,000,000.00", "finance_from: 500,000.00", 1)
+	bad = strings.Replace(bad, "source: >-", "source: ''\nsource_was: >-", 1)
+	_, ds = ExanteRules("x.yaml", []byte(bad))
+	if errs := ds.Errors(); len(errs) != 3 || errs[0].Line == 0 || errs[1].Line == 0 || errs[2].Line == 0 {
+		t.Errorf("want three located errors, got %v", ds)
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/exante"
 	"github.com/jixiao/jixiao/internal/monitor"
 	"github.com/jixiao/jixiao/rules"
 )
@@ -70,3 +71,16 @@ const DefaultWarningsFile = "warnings-default.yaml"
 // DefaultWarnings is the built-in execution-warning rules, read once.
 // Callers must not change them.
 var DefaultWarnings = builtin(DefaultWarningsFile, WarningRules)
+
+// ExanteRules reads an ex-ante scope rules file (rules/exante-*.yaml) and
+// validates it; every error has its line.
+func ExanteRules(file string, data []byte) (*exante.Rules, diag.List) {
+	return rulesFile[exante.Rules](file, data)
+}
+
+// DefaultExanteFile is the built-in ex-ante scope rules file.
+const DefaultExanteFile = "exante-default.yaml"
+
+// DefaultExante is the built-in ex-ante scope rules, read once. Callers
+// must not change them.
+var DefaultExante = builtin(DefaultExanteFile, ExanteRules)

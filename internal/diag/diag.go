@@ -70,6 +70,7 @@ const (
 	YearEndEarly        = "E184" // a year-end value entered before the evaluation stage
 	NotDeclared         = "W182" // an indicator or project that is in no approved baseline
 	BaselineKept        = "W183" // a frozen declared field differed in a write; the approved value was kept
+	ExanteMissing       = "W186" // a new project from the ex-ante threshold without a concluded, supported ex-ante evaluation
 	// Ex-ante evaluation (事前绩效评估) records.
 	ExanteNotNeeded    = "I210" // the proposal needs no ex-ante evaluation by its kind and amount
 	ExanteAssessor     = "E210" // the assessor is not the one the amount requires
@@ -141,10 +142,17 @@ func severityOf(code string) Severity {
 }
 
 // Errors returns only the findings of error severity.
-func (l List) Errors() List {
+func (l List) Errors() List { return l.filter(func(f Finding) bool { return f.Severity == Error }) }
+
+// WithCode returns only the findings with the code.
+func (l List) WithCode(code string) List {
+	return l.filter(func(f Finding) bool { return f.Code == code })
+}
+
+func (l List) filter(keep func(Finding) bool) List {
 	var out List
 	for _, f := range l {
-		if f.Severity == Error {
+		if keep(f) {
 			out = append(out, f)
 		}
 	}
@@ -219,6 +227,7 @@ var Documented = map[string]string{
 	QualityQuantitative: "定量指标缺少度量单位或指标值", QualityTrivial: "指标值无法反映绩效（≥0 或全部 =100%）", QualityCost: "成本指标超过项目预算",
 	YearEndEarly: "年终自评开始前填写了年终数据",
 	NotDeclared:  "指标未经申报（不在批复的绩效目标中）", BaselineKept: "批复的绩效目标与上传数据不一致，以批复为准",
+	ExanteMissing:   "新增项目达到金额标准但未取得予以支持的事前绩效评估结论",
 	ExanteNotNeeded: "按项目类型和金额无须开展事前绩效评估", ExanteAssessor: "事前绩效评估的评估主体与金额要求不符",
 	ConclusionNoReason: "评估结论与得分对应的结论不同且未说明理由", ConclusionStated: "评估结论与得分对应的结论不同（附理由）",
 	DeclaredFunds: "申报资金构成与预算数不符", DeclaredDates: "项目起止时间或实施进度计划的日期有误",

@@ -2,7 +2,6 @@ package exante
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/jixiao/jixiao/internal/money"
 )
@@ -71,12 +70,5 @@ func (t Thresholds) Need(kind string, amount money.Fen) Requirement {
 	}
 }
 
-// WanText prints an amount in 万元 without trailing zeros: 1,000,000 yuan
-// is "100", 865,000 yuan "86.5".
-func WanText(f money.Fen) string {
-	s := f.Wan()
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s
-}
+// WanText prints an amount in 万元 without trailing zeros (money.Fen.WanShort).
+func WanText(f money.Fen) string { return f.WanShort() }

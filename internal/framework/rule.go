@@ -134,6 +134,12 @@ const (
 	CheckAssetTransfers      = "asset_transfers"      // 应调拨资产已调拨
 	CheckAssetUtilisation    = "asset_utilisation"    // 在用资产价值占比不低于 Min%
 	CheckDisclosure          = "disclosure"           // Disclosure 类信息在批复后 Days 日内公开
+	// CheckExante decides the item from the year's ex-ante evaluation
+	// records (事前绩效评估) rather than the registers: every new project
+	// from the ex-ante threshold has a concluded, supported evaluation. It
+	// applies only to a stored year (the records are beside it); for a
+	// plain data file the item stays as typed.
+	CheckExante = "exante"
 )
 
 // CheckKinds lists every register check and the parameter it needs.
@@ -141,6 +147,7 @@ var CheckKinds = map[string]string{
 	CheckIntentionLead: "days", CheckContractSigning: "days", CheckContractPublication: "working_days",
 	CheckContractFiling: "working_days", CheckSMEShare: "min", CheckAssetInventory: "",
 	CheckAssetLabels: "", CheckAssetTransfers: "", CheckAssetUtilisation: "min", CheckDisclosure: "days",
+	CheckExante: "",
 }
 
 // Check decides a checklist item from the registers. The item fails when

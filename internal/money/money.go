@@ -314,6 +314,16 @@ func (f Fen) WanExact() string {
 	return s
 }
 
+// WanShort prints the amount in 万元 without trailing zeros: 1,000,000
+// yuan is "100", 865,000 yuan "86.5".
+func (f Fen) WanShort() string {
+	s := f.Wan()
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
 // Decimal prints r rounded half away from zero to the given decimals.
 func Decimal(r *big.Rat, decimals int) string {
 	s := Round(r, decimals).FloatString(decimals)

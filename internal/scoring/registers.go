@@ -24,6 +24,10 @@ type Options struct {
 	// Calendar counts working days for register checks; without one, a
 	// working-day check is reported as an error.
 	Calendar WorkingDays
+	// Cycle are the records kept beside a stored year; checklist items
+	// with an exante check are decided from them, and stay as typed when
+	// Cycle is nil.
+	Cycle *evaluation.Cycle
 }
 
 // finding is one record that breaks a check, in words, with the record's
@@ -41,10 +45,68 @@ type finding struct {
 	overUnit string
 }
 
-// runCheck applies a register check to the evaluation's registers and
+// decides reports whether the checklist item with check c is decided
+// from records: a register check when the evaluation has registers, an
+// exante check when the scorer has the year's cycle records.
+func (s *scorer) decides(c *framework.Check) bool {
+	switch {
+	case c == nil:
+		return false
+	case c.Kind == framework.CheckExante:
+		return s.cycle != nil
+	}
+	return s.ev.Registers != nil
+}
+
+// recordsName names what a check reads, for a trace.
+func recordsName(c *framework.Check) string {
+	if c.Kind == framework.CheckExante {
+		return "事前绩效评估记录"
+	}
+	return "台账"
+}
+
+// runCheck applies the check c to the records it reads.
+func (s *scorer) runCheck(c *framework.Check) ([]finding, string, error) {
+	if c.Kind == framework.CheckExante {
+		fs, summary := exanteCheck(s.cycle, s.ev)
+		return fs, summary, nil
+	}
+	return registerCheck(c, s.ev, s.cal)
+}
+
+// exanteCheck finds the new projects from the ex-ante threshold without
+// a concluded, supported ex-ante evaluation; the summary names every
+// project that needed one and its record.
+func exanteCheck(c *evaluation.Cycle, ev *evaluation.Evaluation) ([]finding, string) {
+	needs := c.ExanteNeeds(ev)
+	if len(needs) == 0 {
+		return nil, fmt.Sprintf("本年度没有%s的项目，无须开展事前绩效评估", c.ExanteRule())
+	}
+	var fs []finding
+	var seen []string
+	for _, n := range needs {
+		rec := "无评估记录"
+		if n.Record != nil {
+			rec = n.Record.Describe()
+		}
+		seen = append(seen, fmt.Sprintf("%s（%s）%s", n.Project.Name, n.Project.Code, rec))
+		if n.Met() {
+			continue
+		}
+		ev := "项目 " + n.Project.Code
+		if n.Record != nil {
+			ev = fmt.Sprintf("项目 %s 事前绩效评估 #%d", n.Project.Code, n.Record.ID)
+		}
+		fs = append(fs, finding{text: n.Problem(), evidence: ev})
+	}
+	return fs, fmt.Sprintf("%s的项目 %d 个：%s", c.ExanteRule(), len(needs), strings.Join(seen, "；"))
+}
+
+// registerCheck applies a register check to the evaluation's registers and
 // returns what breaks it, a summary of what was examined, or an error
 // when it cannot be decided.
-func runCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([]finding, string, error) {
+func registerCheck(c *framework.Check, ev *evaluation.Evaluation, cal WorkingDays) ([]finding, string, error) {
 	r := ev.Registers
 	switch c.Kind {
 	case framework.CheckIntentionLead:

@@ -46,7 +46,7 @@ func ScoreWith(ev *evaluation.Evaluation, fws Frameworks, o Options) (*Result, d
 		}
 		fw = w
 	}
-	s := scorer{ev: ev, fw: fw, inputs: ev.Scores, targets: ev.Targets, path: "", budget: deptBudget(ev), cal: o.Calendar}
+	s := scorer{ev: ev, fw: fw, inputs: ev.Scores, targets: ev.Targets, path: "", budget: deptBudget(ev), cal: o.Calendar, cycle: o.Cycle}
 	res := &Result{Framework: fw.ID, FrameworkName: fw.Name, FrameworkVersion: fw.Version, Points: fw.Total}
 	res.Indicators = s.tree(fw.Indicators, fw.Total)
 	ds = append(ds, s.ds...)
@@ -64,7 +64,7 @@ func ScoreWith(ev *evaluation.Evaluation, fws Frameworks, o Options) (*Result, d
 			for i := range ev.Projects {
 				p := &ev.Projects[i]
 				prefix := fmt.Sprintf("projects[%d]", i)
-				ps := scorer{ev: ev, fw: pfw, inputs: p.Scores, targets: p.Targets, path: prefix + ".", budget: projectBudget(p), cal: o.Calendar}
+				ps := scorer{ev: ev, fw: pfw, inputs: p.Scores, targets: p.Targets, path: prefix + ".", budget: projectBudget(p), cal: o.Calendar, cycle: o.Cycle}
 				pr := ProjectResult{Name: p.Name, Code: p.Code, Framework: pfw.ID, Points: pfw.Total}
 				pr.Indicators = ps.tree(pfw.Indicators, pfw.Total)
 				pr.Total = sum(pr.Indicators)
@@ -117,6 +117,7 @@ type scorer struct {
 	path    string // prefix of finding paths, "" or "projects[2]."
 	budget  budgetFigures
 	cal     WorkingDays
+	cycle   *evaluation.Cycle
 	ds      diag.List
 }
 
@@ -520,14 +521,14 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 	computed := make([]*Deduction, len(items))
 	checked := make([]bool, len(items))
 	for j, it := range items {
-		if it.Check == nil || s.ev.Registers == nil {
+		if !s.decides(it.Check) {
 			continue
 		}
 		if m := manualEntry(inp.Checklist, it.Code); m >= 0 {
 			c := inp.Checklist[m]
 			cp := fmt.Sprintf("%s.checklist[%d]", p, m)
 			if c.Override == "" {
-				s.add(diag.ComputedItem, cp, "检查项 %s 由台账自动评定；如需改变结果，请在 override 中说明调整原因", it.Code)
+				s.add(diag.ComputedItem, cp, "检查项 %s 由%s自动评定；如需改变结果，请在 override 中说明调整原因", it.Code, recordsName(it.Check))
 				continue
 			}
 			s.add(diag.Overruled, cp+".override", "检查项 %s 的台账评定结果被人工调整：%s", it.Code, c.Override)
@@ -543,13 +544,13 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 		if it.Check.Default {
 			n.Trace.Notes = append(n.Trace.Notes, fmt.Sprintf("%s 的期限或限值为本指标框架的默认值，并非法规规定", it.Code))
 		}
-		found, summary, err := runCheck(it.Check, s.ev, s.cal)
+		found, summary, err := s.runCheck(it.Check)
 		if err != nil {
 			s.add(diag.BadRule, "registers", "检查项 %s 无法按台账评定：%v", it.Code, err)
 			continue
 		}
 		if len(found) == 0 {
-			n.Trace.Notes = append(n.Trace.Notes, fmt.Sprintf("%s 台账核对：%s，未发现问题", it.Code, summary))
+			n.Trace.Notes = append(n.Trace.Notes, fmt.Sprintf("%s %s核对：%s，未发现问题", it.Code, recordsName(it.Check), summary))
 			continue
 		}
 		reason, summary, evidence := summarise(found)

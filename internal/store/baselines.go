@@ -170,13 +170,14 @@ func (s *Store) Baselines(ctx context.Context, code string, year int) ([]Baselin
 }
 
 // scorePinned scores ev with the framework files content (department)
-// and pcon (projects; nil when none), as a stored year is scored.
-func scorePinned(ev *evaluation.Evaluation, content, pcon []byte) (*scoring.Result, error) {
+// and pcon (projects; nil when none) and the year's records c, as a
+// stored year is scored.
+func scorePinned(ev *evaluation.Evaluation, content, pcon []byte, c *evaluation.Cycle) (*scoring.Result, error) {
 	lib, err := datafile.PinnedLibrary(content, pcon)
 	if err != nil {
 		return nil, fmt.Errorf("部门 %s %d 年度留存的指标框架无法读取：%w", ev.Department.Code, ev.Year, err)
 	}
-	a := assess.Assess(ev, lib, assess.Options{Calendar: calendar.ScoringOptions().Calendar, Stored: true})
+	a := assess.Assess(ev, lib, assess.Options{Calendar: calendar.ScoringOptions().Calendar, Cycle: c, Stored: true})
 	if a.Result == nil {
 		return nil, errorf(apperr.EINVALID, "部门 %s %d 年度按批复的绩效目标无法评分：%v", ev.Department.Code, ev.Year, a.Findings.Err())
 	}
@@ -188,7 +189,7 @@ func scorePinned(ev *evaluation.Evaluation, content, pcon []byte) (*scoring.Resu
 // in the evaluation stage, res no longer scores it: the year is scored
 // again with its pinned frameworks (pinned reads them) and the new score
 // tree returned; otherwise res.
-func keepBaseline(ev *evaluation.Evaluation, b *evaluation.DeclaredPart, stage string, res *scoring.Result, pinned func() ([]byte, []byte, error)) (*scoring.Result, []byte, diag.List, error) {
+func keepBaseline(ev *evaluation.Evaluation, b *evaluation.DeclaredPart, stage string, res *scoring.Result, pinned func() ([]byte, []byte, *evaluation.Cycle, error)) (*scoring.Result, []byte, diag.List, error) {
 	before, err := json.Marshal(ev)
 	if err != nil {
 		return nil, nil, nil, err
@@ -201,26 +202,30 @@ func keepBaseline(ev *evaluation.Evaluation, b *evaluation.DeclaredPart, stage s
 	if stage != workflow.Evaluation || string(before) == string(after) {
 		return res, after, found, nil
 	}
-	content, pcon, err := pinned()
+	content, pcon, c, err := pinned()
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	res, err = scorePinned(ev, content, pcon)
+	res, err = scorePinned(ev, content, pcon, c)
 	return res, after, found, err
 }
 
 // pinnedFrameworks reads the framework files a department-year is scored
-// with.
-func (tx *txn) pinnedFrameworks(ctx context.Context, id int64) ([]byte, []byte, error) {
+// with, and its records (Cycle).
+func (tx *txn) pinnedFrameworks(ctx context.Context, id int64) ([]byte, []byte, *evaluation.Cycle, error) {
 	var content, pcon []byte
 	err := tx.queryRow(ctx, `SELECT f.content, pf.content FROM department_years dy
 		JOIN framework_versions f ON f.id = dy.framework_version_id
 		LEFT JOIN framework_versions pf ON pf.id = dy.project_framework_version_id
 		WHERE dy.id = ?`, id).Scan(&content, &pcon)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, errorf(apperr.ENOTFOUND, "部门年度数据已被删除")
+		return nil, nil, nil, errorf(apperr.ENOTFOUND, "部门年度数据已被删除")
 	}
-	return content, pcon, err
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, _, err := tx.cycleOf(ctx, id)
+	return content, pcon, c, err
 }
 
 // adjustmentReason is the history reason of an approved adjustment.

@@ -361,6 +361,9 @@ func (tx *txn) importItems(ctx context.Context, items []*item, pins []*pin, opts
 	if len(creates)+len(replaces) == 0 {
 		return sum, nil
 	}
+	if err := tx.scoreWithRecords(ctx, append(slices.Clip(creates), replaces...)); err != nil {
+		return sum, err
+	}
 	if err := tx.insertPins(ctx, pins); err != nil {
 		return sum, err
 	}
@@ -639,12 +642,13 @@ func (tx *txn) keepBaselines(ctx context.Context, ids []int64, byID map[int64]*i
 		}
 		it := byID[id]
 		it.baselined = true
-		pinned := func() ([]byte, []byte, error) {
+		pinned := func() ([]byte, []byte, *evaluation.Cycle, error) {
 			var pcon []byte
 			if it.pfw != nil {
 				pcon = it.pfw.fw.Source
 			}
-			return it.fw.fw.Source, pcon, nil
+			c, _, err := tx.cycleOf(ctx, id)
+			return it.fw.fw.Source, pcon, c, err
 		}
 		res, data, found, err := keepBaseline(it.Evaluation, b.data, it.stage, it.Result, pinned)
 		if err != nil {

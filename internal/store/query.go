@@ -70,6 +70,12 @@ type Record struct {
 	// Baselined says the year's targets were approved (批复): it has a
 	// target baseline.
 	Baselined bool
+	// Cycle are the records kept beside the year (its ex-ante
+	// evaluations) as the assessment pipeline reads them: every edge that
+	// assesses a stored year passes it (assess.Options.Cycle).
+	// CycleStamp changes whenever they do, for caches of scores.
+	Cycle      *evaluation.Cycle
+	CycleStamp string
 }
 
 // EditableParts is what the department's editor may change in a year now:
@@ -161,10 +167,32 @@ func (c Change) Field(ev *evaluation.Evaluation) string {
 			return "项目“" + ev.Projects[n-1].Name + "”复核得分（指标 " + code + "）"
 		}
 		return "项目 " + scope + " 复核得分（指标 " + code + "）"
+	case strings.HasPrefix(c.Path, "exante["):
+		return exanteLabel(c.Path, ev)
 	case ev != nil && c.Path != "":
 		return ev.FieldLabel(c.Path)
 	}
 	return c.Path
+}
+
+// exanteLabel names an ex-ante history path ("exante[CODE].status"):
+// 项目“NAME”事前绩效评估状态.
+func exanteLabel(path string, ev *evaluation.Evaluation) string {
+	code, rest, ok := strings.Cut(strings.TrimPrefix(path, "exante["), "]")
+	part, known := map[string]string{"": "", ".data": "评估内容", ".status": "状态"}[rest]
+	if !ok || !known {
+		return path
+	}
+	name := "项目 " + code
+	if ev != nil {
+		for _, p := range ev.Projects {
+			if p.Code == code {
+				name = "项目“" + p.Name + "”"
+				break
+			}
+		}
+	}
+	return name + "事前绩效评估" + part
 }
 
 const listingColumns = `d.code, d.name, dy.year, dy.stage, dy.status, dy.total, dy.grade, dy.version, dy.updated_at,
@@ -229,7 +257,7 @@ func (s *Store) List(ctx context.Context) ([]Listing, error) {
 }
 
 var getQuery = hot(`SELECT ` + listingColumns + `, dy.data, dy.source, f.content, pf.content, d.parent, d.region, COALESCE(dy.opened_from, 0),
-	CASE WHEN EXISTS (SELECT 1 FROM target_baselines b WHERE b.department_year_id = dy.id) THEN 1 ELSE 0 END
+	CASE WHEN EXISTS (SELECT 1 FROM target_baselines b WHERE b.department_year_id = dy.id) THEN 1 ELSE 0 END, dy.id
 	FROM department_years dy
 	JOIN departments d ON d.id = dy.department_id
 	JOIN framework_versions f ON f.id = dy.framework_version_id
@@ -244,10 +272,15 @@ func (s *Store) Get(ctx context.Context, code string, year int) (*Record, error)
 		return nil, notFound(code, year)
 	}
 	err := s.withReadTx(ctx, func(tx *txn) error {
-		err := scanListing(tx.queryRow(ctx, getQuery, code, year), &r.Listing, &data, &r.Source, &r.Framework, &r.ProjectFramework, &r.Parent, &r.Region, &r.OpenedFrom, &r.Baselined)
+		var id int64
+		err := scanListing(tx.queryRow(ctx, getQuery, code, year), &r.Listing, &data, &r.Source, &r.Framework, &r.ProjectFramework, &r.Parent, &r.Region, &r.OpenedFrom, &r.Baselined, &id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound(code, year)
 		}
+		if err != nil {
+			return err
+		}
+		r.Cycle, r.CycleStamp, err = tx.cycleOf(ctx, id)
 		return err
 	})
 	if err != nil {
@@ -430,7 +463,7 @@ func (s *Store) UpdateWith(ctx context.Context, code string, year int, ev *evalu
 		var data []byte
 		if b, ok := baselines[id]; ok {
 			var kept diag.List
-			res, data, kept, err = keepBaseline(ev, b.data, stage, res, func() ([]byte, []byte, error) { return tx.pinnedFrameworks(ctx, id) })
+			res, data, kept, err = keepBaseline(ev, b.data, stage, res, func() ([]byte, []byte, *evaluation.Cycle, error) { return tx.pinnedFrameworks(ctx, id) })
 			if err != nil {
 				return err
 			}

@@ -128,7 +128,11 @@ func (tx *txn) reviewOf(ctx context.Context, id int64, res *scoring.Result, revi
 	}
 	// A stored year was checked when it was saved: a check added since
 	// does not stop it being scored (assess.Options.Stored).
-	a := assess.Assess(&ev, lib, assess.Options{Calendar: calendar.ScoringOptions().Calendar, Reviews: reviews, Stored: true})
+	c, _, err := tx.cycleOf(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	a := assess.Assess(&ev, lib, assess.Options{Calendar: calendar.ScoringOptions().Calendar, Reviews: reviews, Cycle: c, Stored: true})
 	if a.Result == nil {
 		return nil, fmt.Errorf("部门 %s %d 年度无法评分，不能计算复核后得分：%v", code, year, a.Findings.Err())
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/exante"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/store"
@@ -143,6 +144,28 @@ func canAdjust(u *store.User, l store.Listing) error {
 	return nil
 }
 
+// canEditExante: who fills an ex-ante evaluation (事前绩效评估) of a
+// project of the year — the department's editor when the department
+// assesses it, a reviewer when the finance bureau does (assessor, from
+// the amount and the ex-ante rules) — while the year is in the
+// declaration stage. The store takes the actor's name only, so this and
+// canConcludeExante are the checks.
+func canEditExante(u *store.User, l store.Listing, assessor string) error {
+	if l.Stage != workflow.Declaration {
+		return forbidden("事前绩效评估在“目标申报”阶段进行，当前为“%s”阶段", l.StageName())
+	}
+	if assessor == exante.AssessorFinance {
+		if u == nil || u.Disabled || u.Role != workflow.Reviewer {
+			return forbidden("该项目由财政部门开展事前绩效评估，只有%s可以填写", workflow.RoleNames[workflow.Reviewer])
+		}
+		return nil
+	}
+	if !inOwnDepartment(u, l) || u.Role != workflow.Editor {
+		return forbidden("该项目由预算部门开展事前绩效评估，只有本部门的%s可以填写", workflow.RoleNames[workflow.Editor])
+	}
+	return nil
+}
+
 // canDecideAdjustment: a reviewer of the finance bureau, in the execution
 // stage, approves or rejects a 目标调整. The store checks the role and
 // stage again.
@@ -152,6 +175,25 @@ func canDecideAdjustment(u *store.User, l store.Listing) error {
 	}
 	if l.Stage != workflow.Execution {
 		return forbidden("当前处于“%s”阶段，目标调整只能在“%s”阶段审核", l.StageName(), workflow.StageName(workflow.Execution))
+	}
+	return nil
+}
+
+// canConcludeExante: who gives (or withdraws) the conclusion — the
+// department's approver for a department-level evaluation, a reviewer for
+// a finance-level one — in the declaration stage.
+func canConcludeExante(u *store.User, l store.Listing, assessor string) error {
+	if l.Stage != workflow.Declaration {
+		return forbidden("事前绩效评估在“目标申报”阶段进行，当前为“%s”阶段", l.StageName())
+	}
+	if assessor == exante.AssessorFinance {
+		if u == nil || u.Disabled || u.Role != workflow.Reviewer {
+			return forbidden("财政部门评估的项目由%s出具评估结论", workflow.RoleNames[workflow.Reviewer])
+		}
+		return nil
+	}
+	if !inOwnDepartment(u, l) || u.Role != workflow.Approver {
+		return forbidden("预算部门评估的项目由本部门的%s出具评估结论", workflow.RoleNames[workflow.Approver])
 	}
 	return nil
 }
@@ -288,12 +330,12 @@ func (s *server) load(ctx context.Context, u *store.User, code, yearText string)
 // scoreRecord scores a record with the framework files pinned with it,
 // never the current ones.
 func scoreRecord(rec *store.Record, cache *scores) (*scored, error) {
-	lib, err := datafile.PinnedLibrary(rec.Framework, rec.ProjectFramework)
+	lib, err := rec.Library()
 	if err != nil {
 		return nil, fmt.Errorf("部门 %s %d 年度留存的指标框架无法读取：%w", rec.DepartmentCode, rec.Year, err)
 	}
 	sc := &scored{rec: rec, lib: lib}
-	key := scoreKey{rec.DepartmentCode, rec.Year, rec.Version, rec.UpdatedAt.UnixNano()}
+	key := scoreKey{rec.DepartmentCode, rec.Year, rec.Version, rec.UpdatedAt.UnixNano(), rec.CycleStamp}
 	if c, ok := cache.get(key); ok {
 		sc.res, sc.ds, sc.fw, sc.pfw, sc.unscored = c.res, c.ds, c.fw, c.pfw, c.unscored
 		return sc, nil
@@ -310,13 +352,15 @@ func scoreRecord(rec *store.Record, cache *scores) (*scored, error) {
 }
 
 // scoreKey names one stored version of a department-year: every change
-// to its data or status bumps the version, so a score computed for a key
-// stays right for as long as the key exists.
+// to its data or status bumps the version, and every change to the
+// records beside it (ex-ante evaluations) its cycle stamp, so a score
+// computed for a key stays right for as long as the key exists.
 type scoreKey struct {
 	code    string
 	year    int
 	version int
 	updated int64
+	cycle   string
 }
 
 // scores caches scoring results, which are read-only once made: showing a
@@ -367,12 +411,14 @@ func changeOptions() assess.Options {
 }
 
 // rescore runs the assessment pipeline on ev with the pinned frameworks,
-// for the stored year's stage. When ev can be scored, sc takes the
+// for the stored year's stage, with the records the store keeps beside
+// it (store.Record.Cycle): every page that assesses a stored year comes
+// here. When ev can be scored, sc takes the
 // result, the frameworks and the findings; otherwise sc is as it was and
 // the assessment's findings say why. Before the evaluation stage nothing
 // is scored: sc takes the frameworks and findings, and no result.
 func (sc *scored) rescore(ev *evaluation.Evaluation, opts assess.Options) *assess.Assessment {
-	opts.Stage = sc.rec.Stage
+	opts.Stage, opts.Cycle = sc.rec.Stage, sc.rec.Cycle
 	a := assess.Assess(ev, sc.lib, opts)
 	if a.Result != nil || !assess.Scored(opts.Stage) {
 		sc.res, sc.ds, sc.fw, sc.pfw = a.Result, a.Findings, a.Weighted, a.ProjectFramework

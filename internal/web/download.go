@@ -136,8 +136,13 @@ func (s *server) renderFailed(w http.ResponseWriter, r *http.Request, err error)
 // setReportHeaders sets the content type and the file name of a report.
 func (s *server) setReportHeaders(w http.ResponseWriter, department, code string, year int, ext string) {
 	name := fmt.Sprintf("%s%d年度部门整体支出绩效自评报告.%s", department, year, ext)
-	ascii := fmt.Sprintf("report-%s-%d.%s", asciiOnly(code), year, ext)
-	w.Header().Set("Content-Type", contentTypeOf(ext))
+	attachment(w, contentTypeOf(ext), fmt.Sprintf("report-%s-%d.%s", asciiOnly(code), year, ext), name)
+}
+
+// attachment sets the content type and the file name of a download: a
+// plain ASCII name and the Chinese one (RFC 5987).
+func attachment(w http.ResponseWriter, contentType, ascii, name string) {
+	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", ascii, encodeRFC5987(name)))
 }
 

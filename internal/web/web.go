@@ -193,6 +193,10 @@ func (s *server) routes() {
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/monitoring/{month}/check", s.signedIn(s.checkCheckpoint))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/monitoring/{month}/transition", s.signedIn(s.transitionCheckpoint))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/monitoring/{month}/{file}", s.signedIn(s.downloadCheckpoint))
+	s.mux.HandleFunc("GET /evaluations/{code}/{year}/exante/{project}", s.signedIn(s.exantePage))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/exante/{project}", s.signedIn(s.saveExante))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/exante/{project}/conclude", s.signedIn(s.concludeExante))
+	s.mux.HandleFunc("GET /evaluations/{code}/{year}/exante/{project}/report.docx", s.signedIn(s.exanteReport))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/workbook", s.signedIn(s.uploadWorkbook))
 
 	s.mux.HandleFunc("GET /admin", s.adminOnly(s.adminIndex))

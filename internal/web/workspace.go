@@ -122,6 +122,10 @@ type workspaceData struct {
 	// Warnings are the year's execution warnings (预警), latest month
 	// first, with their handling and the department's answers.
 	Warnings []store.Warning
+	// Exante are the new projects that need an ex-ante evaluation and
+	// those with one (事前绩效评估), with ExanteRule the threshold in words.
+	Exante     []exanteLine
+	ExanteRule string
 	// Focus and Alert are for a workspace that htmx swaps in after a score
 	// edit made in place: Focus "summary" gives the new total the focus;
 	// Alert is an error about no one form, which takes the focus.
@@ -178,7 +182,10 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 	d := workspaceData{
 		Base: evaluationPath(l), Listing: l, OpenedFrom: sc.rec.OpenedFrom, Ev: ev, Res: sc.result(), Unscored: sc.unscored,
 		CanComment: canComment(u, l) == nil, Comments: comments, Findings: findings, Quality: qualityFindings(sc.ds),
-		Formats: render.Exts(),
+		Formats: render.Exts(), Exante: exanteLines(evaluationPath(l), ev, sc.rec.Cycle),
+	}
+	if c := sc.rec.Cycle; c != nil {
+		d.ExanteRule = c.ExanteRule()
 	}
 	for _, t := range moves(u, l) {
 		d.Moves = append(d.Moves, moveForm{Transition: t})
@@ -456,16 +463,19 @@ func (s *server) doTransition(r *http.Request, u *store.User, l store.Listing, t
 
 // cloneEvaluation deep-copies an evaluation through JSON, as the store
 // keeps it.
-func cloneEvaluation(ev *evaluation.Evaluation) (*evaluation.Evaluation, error) {
-	b, err := json.Marshal(ev)
+func cloneEvaluation(ev *evaluation.Evaluation) (*evaluation.Evaluation, error) { return cloneJSON(ev) }
+
+// cloneJSON deep-copies a stored document through JSON.
+func cloneJSON[T any](v *T) (*T, error) {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	var out evaluation.Evaluation
-	if err := json.Unmarshal(b, &out); err != nil {
+	out := new(T)
+	if err := json.Unmarshal(b, out); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return out, nil
 }
 
 func invalid(format string, a ...any) *apperr.Error {

@@ -1,0 +1,24 @@
+package store
+
+import (
+	"github.com/jixiao/jixiao/internal/assess"
+	"github.com/jixiao/jixiao/internal/calendar"
+	"github.com/jixiao/jixiao/internal/datafile"
+)
+
+// AssessOptions are the assessment pipeline's options for the stored year
+// as it is: the official working-day calendar, the built-in
+// target-quality rules, the year's stage, the records kept beside it
+// (Cycle), and Stored (a year checked when it was saved is scored even if
+// a check added since finds errors, which are shown). Every edge that
+// assesses a stored year as stored starts from these; Library gives the
+// frameworks pinned with it.
+func (r *Record) AssessOptions() assess.Options {
+	return assess.Options{Calendar: calendar.ScoringOptions().Calendar, Quality: datafile.DefaultQuality(),
+		Stored: true, Stage: r.Stage, Cycle: r.Cycle}
+}
+
+// Library is the library of the framework files pinned with the year.
+func (r *Record) Library() (*datafile.Library, error) {
+	return datafile.PinnedLibrary(r.Framework, r.ProjectFramework)
+}
