@@ -88,7 +88,7 @@ type Assessment struct {
 // Findings say what is wrong, and Result is nil when ev cannot be scored.
 func Assess(ev *evaluation.Evaluation, lib Library, opts Options) *Assessment {
 	a := check(ev, lib, opts.Stage)
-	a.Findings = append(a.Findings, ev.Quality(opts.Quality)...)
+	a.Findings = append(a.Findings, ev.QualityIn(opts.Quality, opts.Stage, opts.Cycle)...)
 	a.Findings = append(a.Findings, exanteFindings(ev, opts.Cycle)...)
 	if !Scored(opts.Stage) || opts.ReadErrors || (a.Findings.Err() != nil && !opts.Stored) {
 		return a

@@ -67,6 +67,8 @@ const (
 	QualityQuantitative = "W193" // a quantitative indicator without unit or value
 	QualityTrivial      = "W194" // a target that cannot fail ("≥0", every indicator "=100%")
 	QualityCost         = "W195" // a cost indicator above the project's budget
+	QualityMilestones   = "W196" // before year end, a project's quantitative indicator without quarterly milestones
+	QualityBelowPrior   = "W197" // a "≥" target below last year's actual, without a remark saying why
 	YearEndEarly        = "E184" // a year-end value entered before the evaluation stage
 	NotDeclared         = "W182" // an indicator or project that is in no approved baseline
 	BaselineKept        = "W183" // a frozen declared field differed in a write; the approved value was kept
@@ -225,6 +227,7 @@ var Documented = map[string]string{
 	BadText: "文本包含不允许的字符", TextTooLong: "文本超过长度上限", MasterKept: "部门登记信息与系统登记不一致，以系统登记为准",
 	QualityOutputs: "项目缺少规定类别的产出指标", QualityEffects: "项目效益指标不足", QualitySatisfaction: "面向服务对象的项目缺少满意度指标",
 	QualityQuantitative: "定量指标缺少度量单位或指标值", QualityTrivial: "指标值无法反映绩效（≥0 或全部 =100%）", QualityCost: "成本指标超过项目预算",
+	QualityMilestones: "定量指标未设季度节点值", QualityBelowPrior: "“≥”指标值低于上年实际完成值且未说明原因",
 	YearEndEarly: "年终自评开始前填写了年终数据",
 	NotDeclared:  "指标未经申报（不在批复的绩效目标中）", BaselineKept: "批复的绩效目标与上传数据不一致，以批复为准",
 	ExanteMissing:   "新增项目达到金额标准但未取得予以支持的事前绩效评估结论",

@@ -23,6 +23,47 @@ type Cycle struct {
 	// published local rule.
 	ExanteFrom, ExanteFinanceFrom money.Fen
 	ExanteDefault                 bool
+	// PriorActuals are last year's actual values (实际完成值) of the
+	// indicators of the year this one was opened from, by PriorKey; nil
+	// when there is no such year. The target-quality checks compare
+	// declared targets with them (W197).
+	PriorActuals map[string]string
+}
+
+// PriorKey names an indicator across years: its project's code ("" for
+// the department's own targets) and its code, or its name when it has
+// none. PriorActualsOf keys every indicator both ways.
+func PriorKey(project, code, name string) string {
+	if code != "" {
+		return project + "/" + code
+	}
+	return project + "/\x00" + name
+}
+
+// PriorActualsOf gathers the actual values of a year's indicators by
+// PriorKey, by code and by name: the department's targets and those of
+// every coded project. Look one up with PriorActual.
+func PriorActualsOf(prev *Evaluation) map[string]string {
+	out := map[string]string{}
+	add := func(project string, ts []Target) {
+		for _, t := range ts {
+			if strings.TrimSpace(t.Actual) != "" {
+				// By code and by name: a year opened from one whose
+				// indicators had no codes gives them codes.
+				if t.Code != "" {
+					out[PriorKey(project, t.Code, "")] = t.Actual
+				}
+				out[PriorKey(project, "", t.Name)] = t.Actual
+			}
+		}
+	}
+	add("", prev.Targets)
+	for _, p := range prev.Projects {
+		if p.Code != "" {
+			add(p.Code, p.Targets)
+		}
+	}
+	return out
 }
 
 // ExanteRecord is what the assessment needs of one stored ex-ante
@@ -117,4 +158,19 @@ func (c *Cycle) ExanteRule() string {
 		s += "（默认标准，各地规定不同）"
 	}
 	return s
+}
+
+// PriorActual is last year's actual value of an indicator: by its code,
+// else by its name.
+func (c *Cycle) PriorActual(project, code, name string) (string, bool) {
+	if c == nil {
+		return "", false
+	}
+	if code != "" {
+		if v, ok := c.PriorActuals[PriorKey(project, code, "")]; ok {
+			return v, true
+		}
+	}
+	v, ok := c.PriorActuals[PriorKey(project, "", name)]
+	return v, ok
 }

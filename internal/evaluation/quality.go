@@ -9,6 +9,7 @@ import (
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // QualityRules are the target-quality checks (绩效目标质量审核) a finance
@@ -61,6 +62,18 @@ type QualityRules struct {
 		QualityRule `yaml:",inline"`
 		Units       map[string]int64 `yaml:"units" json:"units"`
 	} `yaml:"cost" json:"cost"`
+	// Milestones: before the evaluation stage, every quantitative
+	// indicator of a project states its quarterly milestones (季度节点值),
+	// which the monitoring checkpoints compare progress with (W196).
+	Milestones struct {
+		QualityRule `yaml:",inline"`
+	} `yaml:"milestones" json:"milestones"`
+	// BelowPrior: a "≥" target below what the same indicator achieved the
+	// year before, with no remark (备注) saying why, lowers the bar
+	// (W197). Needs last year's actual values (Cycle.PriorActuals).
+	BelowPrior struct {
+		QualityRule `yaml:",inline"`
+	} `yaml:"below_prior" json:"below_prior"`
 }
 
 // QualityRule is what every check of the rules file states: whether it
@@ -107,6 +120,7 @@ func (q *QualityRules) Validate() diag.List {
 	}{
 		{"outputs", q.Outputs.QualityRule}, {"effects", q.Effects.QualityRule}, {"satisfaction", q.Satisfaction.QualityRule},
 		{"quantitative", q.Quantitative.QualityRule}, {"trivial", q.Trivial.QualityRule}, {"cost", q.Cost.QualityRule},
+		{"milestones", q.Milestones.QualityRule}, {"below_prior", q.BelowPrior.QualityRule},
 	} {
 		if r.rule.Enabled && strings.TrimSpace(r.rule.Source) == "" {
 			ds.Add(diag.Missing, r.path+".source", "每项检查须注明依据（文件名称及条款），没有公开规定的须注明为默认设置")
@@ -119,17 +133,85 @@ func (q *QualityRules) Validate() diag.List {
 // overall targets for what a quantitative indicator must state, and each
 // project's indicator set as a whole. Every finding is a warning naming
 // the project or indicator and the rule; a default rule says it is one.
+// It checks a year at year end without the records beside it; QualityIn
+// checks a year in its stage with them.
 func (e *Evaluation) Quality(q *QualityRules) diag.List {
+	return e.QualityIn(q, workflow.Evaluation, nil)
+}
+
+// QualityIn is Quality for a year in a stage, with the records a store
+// keeps beside it (c, nil for a plain file): quarterly milestones are
+// asked for before the evaluation stage (W196), and targets are compared
+// with last year's actual values when c has them (W197).
+func (e *Evaluation) QualityIn(q *QualityRules, stage string, c *Cycle) diag.List {
 	if q == nil {
 		return nil
 	}
 	var ds diag.List
 	ds = append(ds, q.indicators(e.Targets, "targets")...)
+	ds = append(ds, q.belowPrior(e.Targets, "targets", "", c)...)
+	beforeYearEnd := stage == workflow.Declaration || stage == workflow.Execution
 	for i := range e.Projects {
 		p := &e.Projects[i]
 		path := fmt.Sprintf("projects[%d]", i)
 		ds = append(ds, q.project(p, path)...)
 		ds = append(ds, q.indicators(p.Targets, path+".targets")...)
+		if beforeYearEnd {
+			ds = append(ds, q.milestones(p, path)...)
+		}
+		if p.Code != "" {
+			ds = append(ds, q.belowPrior(p.Targets, path+".targets", p.Code, c)...)
+		}
+	}
+	return ds
+}
+
+// milestones asks for the quarterly milestones of a project's
+// quantitative indicators (W196).
+func (q *QualityRules) milestones(p *Project, path string) diag.List {
+	r := q.Milestones
+	if !r.Enabled {
+		return nil
+	}
+	var ds diag.List
+	for i, t := range p.Targets {
+		if !quantitative(t) {
+			continue
+		}
+		if m := t.Milestones; m == nil || (m.Q1 == "" && m.Q2 == "" && m.Q3 == "" && m.Q4 == "") {
+			ds.Add(diag.QualityMilestones, fmt.Sprintf("%s.targets[%d].milestones", path, i), "项目“%s”的定量指标“%s”未设季度节点值，执行监控时无从比较进度%s", p.Name, t.Name, ruleNote(r.QualityRule))
+		}
+	}
+	return ds
+}
+
+// belowPrior finds "≥" targets below last year's actual value of the same
+// indicator (by code, else by name) that no remark explains (W197).
+func (q *QualityRules) belowPrior(ts []Target, path, project string, c *Cycle) diag.List {
+	r := q.BelowPrior
+	if !r.Enabled || c == nil || len(c.PriorActuals) == 0 {
+		return nil
+	}
+	var ds diag.List
+	for i, t := range ts {
+		if t.Direction != framework.AtLeast || strings.TrimSpace(t.Remark) != "" {
+			continue
+		}
+		prior, ok := c.PriorActual(project, t.Code, t.Name)
+		if !ok {
+			continue
+		}
+		v, err := num.ParseDecimal(t.Target)
+		if err != nil {
+			continue
+		}
+		pv, err := num.ParseDecimal(prior)
+		if err != nil {
+			continue
+		}
+		if v.Rat().Cmp(pv.Rat()) < 0 {
+			ds.Add(diag.QualityBelowPrior, fmt.Sprintf("%s[%d].target", path, i), "指标“%s”的指标值 ≥%s%s 低于上年实际完成值 %s%s，请提高指标值或在备注中说明原因%s", t.Name, t.Target, t.Unit, prior, t.Unit, ruleNote(r.QualityRule))
+		}
 	}
 	return ds
 }

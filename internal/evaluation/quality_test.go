@@ -7,6 +7,7 @@ import (
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/money"
+	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 func qualityRules() *QualityRules {
@@ -116,5 +117,52 @@ func TestQualityRulesValidate(t *testing.T) {
 	}
 	if ds := qualityRules().Validate(); len(ds) != 0 {
 		t.Errorf("valid rules: %v", ds)
+	}
+}
+
+// Before year end a project's quantitative indicators need quarterly
+// milestones (W196); declared targets are compared with last year's
+// actual values when the store gives them (W197), by code or by name, and
+// a remark explains a lower bar away.
+func TestQualityInStage(t *testing.T) {
+	q := qualityRules()
+	q.Milestones.QualityRule = QualityRule{Enabled: true, Source: "test", Default: true}
+	q.BelowPrior.QualityRule = QualityRule{Enabled: true, Source: "test", Default: true}
+	out := framework.CategoryOutput
+	withMilestones := target(out, "数量指标", "培训人次", "人次", ">=", "1200")
+	withMilestones.Code = "T1"
+	withMilestones.Milestones = &Milestones{Q1: "200", Q2: "600", Q3: "900", Q4: "1200"}
+	without := target(out, "质量指标", "考核合格率", "%", ">=", "95")
+	qualitative := target(out, "时效指标", "按期完成", "", "qualitative", "按期完成")
+	ev := &Evaluation{
+		Targets:  []Target{target(out, "数量指标", "办件量", "件", ">=", "9000")},
+		Projects: []Project{{Code: "P1", Name: "培训项目", Targets: []Target{withMilestones, without, qualitative}}},
+	}
+	ms := byPath(ev.QualityIn(q, workflow.Declaration, nil), diag.QualityMilestones)
+	if len(ms) != 1 || !strings.Contains(ms["projects[0].targets[1].milestones"], "考核合格率") || !strings.Contains(ms["projects[0].targets[1].milestones"], "默认") {
+		t.Errorf("W196 in the declaration stage: %v", ms)
+	}
+	if ms := byPath(ev.QualityIn(q, workflow.Evaluation, nil), diag.QualityMilestones); len(ms) != 0 {
+		t.Errorf("W196 at year end: %v", ms)
+	}
+	if ms := byPath(ev.Quality(q), diag.QualityMilestones); len(ms) != 0 {
+		t.Errorf("W196 from Quality (a year-end file): %v", ms)
+	}
+
+	c := &Cycle{PriorActuals: PriorActualsOf(&Evaluation{
+		Targets: []Target{{Name: "办件量", Actual: "9800"}},
+		Projects: []Project{{Code: "P1", Targets: []Target{
+			{Code: "T1", Name: "培训人数（旧名）", Actual: "1150"},
+			{Name: "考核合格率", Actual: "97.5"},
+		}}},
+	})}
+	below := byPath(ev.QualityIn(q, workflow.Declaration, c), diag.QualityBelowPrior)
+	if len(below) != 2 || !strings.Contains(below["targets[0].target"], "≥9000件 低于上年实际完成值 9800件") || below["projects[0].targets[1].target"] == "" {
+		t.Errorf("W197: %v", below)
+	}
+	ev.Projects[0].Targets[1].Remark = "新教材启用，首年合格率预计下降"
+	ev.Targets[0].Target = "9800"
+	if below := byPath(ev.QualityIn(q, workflow.Declaration, c), diag.QualityBelowPrior); len(below) != 0 {
+		t.Errorf("W197 after a remark and a target at last year's level: %v", below)
 	}
 }

@@ -434,6 +434,28 @@ func (tx *txn) cycleOf(ctx context.Context, id int64) (*evaluation.Cycle, string
 	return c, stamp.String(), rows.Err()
 }
 
+// priorActuals reads the actual values of the year a year was opened from
+// (evaluation.PriorActualsOf), for the target-quality check that compares
+// declared targets with them (W197), and a stamp that changes with that
+// year's version. A year no longer stored gives none.
+func (tx *txn) priorActuals(ctx context.Context, code string, from int) (map[string]string, string, error) {
+	var data []byte
+	var version int
+	err := tx.queryRow(ctx, `SELECT dy.data, dy.version FROM department_years dy JOIN departments d ON d.id = dy.department_id
+		WHERE d.code = ? AND dy.year = ?`, code, from).Scan(&data, &version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	var prev evaluation.Evaluation
+	if err := json.Unmarshal(data, &prev); err != nil {
+		return nil, "", fmt.Errorf("部门 %s %d 年度已保存的数据无法读取：%w", code, from, err)
+	}
+	return evaluation.PriorActualsOf(&prev), fmt.Sprintf("prior.%d.%d;", from, version), nil
+}
+
 // scoreWithRecords scores again, with the records kept beside their
 // years (cycleOf), the items whose score the records decide: those with a
 // new project from the ex-ante threshold. The caller scored the file

@@ -6,7 +6,10 @@ import (
 	"testing"
 
 	"github.com/jixiao/jixiao/internal/apperr"
+	"github.com/jixiao/jixiao/internal/assess"
+	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/money"
+	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
@@ -44,6 +47,44 @@ func TestOpenYears(t *testing.T) {
 		}
 		if ev.Finance.PriorIncome.Wan() != "3308.63" {
 			t.Errorf("prior income %s 万元, want 3308.63", ev.Finance.PriorIncome.Wan())
+		}
+		// The declaration is checked against 2023's actual values: every
+		// carried "≥" target below what 2023 achieved is W197, each indicator
+		// of a project needs its quarterly milestones (W196).
+		if len(r.Cycle.PriorActuals) == 0 || !strings.Contains(r.CycleStamp, "prior.2023.") {
+			t.Errorf("prior actuals %v, stamp %q", r.Cycle.PriorActuals, r.CycleStamp)
+		}
+		lib, err := r.Library()
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := assess.Assess(ev, lib, r.AssessOptions())
+		counts := map[string]int{}
+		for _, d := range a.Findings {
+			counts[d.Code]++
+		}
+		if counts[diag.QualityMilestones] == 0 {
+			t.Errorf("no W196 on a declaration carried without milestones: %v", counts)
+		}
+		wantBelow := 0
+		for _, pt := range th.Evaluation.Projects {
+			for _, tg := range pt.Targets {
+				tv, err1 := num.ParseDecimal(tg.Target)
+				av, err2 := num.ParseDecimal(tg.Actual)
+				if tg.Direction == ">=" && tg.Remark == "" && err1 == nil && err2 == nil && tv.Rat().Cmp(av.Rat()) < 0 {
+					wantBelow++
+				}
+			}
+		}
+		for _, tg := range th.Evaluation.Targets {
+			tv, err1 := num.ParseDecimal(tg.Target)
+			av, err2 := num.ParseDecimal(tg.Actual)
+			if tg.Direction == ">=" && tg.Remark == "" && err1 == nil && err2 == nil && tv.Rat().Cmp(av.Rat()) < 0 {
+				wantBelow++
+			}
+		}
+		if counts[diag.QualityBelowPrior] != wantBelow {
+			t.Errorf("%d W197, want %d (2023's ≥ targets below their actual values)", counts[diag.QualityBelowPrior], wantBelow)
 		}
 		prev := th.Evaluation
 		if len(ev.Projects) != len(prev.Projects) || len(ev.Projects) == 0 {

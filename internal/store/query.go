@@ -281,7 +281,17 @@ func (s *Store) Get(ctx context.Context, code string, year int) (*Record, error)
 			return err
 		}
 		r.Cycle, r.CycleStamp, err = tx.cycleOf(ctx, id)
-		return err
+		if err != nil {
+			return err
+		}
+		if r.OpenedFrom > 0 && r.Stage != workflow.Evaluation {
+			var stamp string
+			if r.Cycle.PriorActuals, stamp, err = tx.priorActuals(ctx, code, r.OpenedFrom); err != nil {
+				return err
+			}
+			r.CycleStamp += stamp
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
