@@ -4,9 +4,11 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/calendar"
+	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
@@ -246,5 +248,69 @@ func TestAssessExanteDeclaration(t *testing.T) {
 	a = assess.Assess(ev, lib, opts)
 	if w := a.Findings.WithCode(diag.ExanteMissing); len(w) != 1 || !strings.Contains(w[0].Message, "须由财政部门开展") {
 		t.Errorf("W186 from the finance threshold: %v", w)
+	}
+}
+
+// B4.3 (绩效运行监控) is decided from the year's monitoring records when
+// the store has them: a checkpoint report accepted and on time and every
+// warning handled keep its points; no report, a late or unaccepted one,
+// or a warning left open lose them, the trace naming each. Without
+// records (a plain file, or a year imported at year end) it stays typed.
+func TestAssessMonitoringFromRecords(t *testing.T) {
+	ev, lib := load(t, "../../examples/tianhe-gov-office-2023.yaml")
+	plain := assess.Assess(ev, lib, options())
+	if plain.Result == nil || plain.Result.Total != num.Points(9700) {
+		t.Fatalf("without records: %v", plain.Findings.Errors())
+	}
+	item := func(a *assess.Assessment) *scoring.Node {
+		t.Helper()
+		n := scoring.Find(a.Result.Indicators, "B4")
+		if n == nil {
+			t.Fatal("no B4")
+		}
+		return n
+	}
+	full := item(plain)
+	due := civil.MustDate(2023, time.August, 31)
+	onTime := evaluation.CheckpointRecord{Month: 7, Accepted: true, Status: "已通过", Due: due, Submitted: civil.MustDate(2023, time.August, 20)}
+	handled := evaluation.WarningRecord{ID: 3, Month: 7, ProjectCode: "THZFB-2023-01", Level: "红色", Handled: true, State: "已通过"}
+	open := evaluation.WarningRecord{ID: 4, Month: 7, Level: "黄色", State: "待处理"}
+	late := onTime
+	late.Submitted = civil.MustDate(2023, time.September, 4)
+	cases := []struct {
+		name string
+		m    evaluation.Monitoring
+		lost bool
+		says string
+	}{
+		{"kept", evaluation.Monitoring{Checkpoints: []evaluation.CheckpointRecord{onTime}, Warnings: []evaluation.WarningRecord{handled}}, false, "7月绩效监控报告（已通过，应于2023年8月31日前报送）；执行预警 1 条，已处理 1 条"},
+		{"none", evaluation.Monitoring{}, true, "本年度没有绩效运行监控报告"},
+		{"late", evaluation.Monitoring{Checkpoints: []evaluation.CheckpointRecord{late}}, true, "7月绩效监控报告于2023年9月4日报送，晚于应报送日期2023年8月31日"},
+		{"open warning", evaluation.Monitoring{Checkpoints: []evaluation.CheckpointRecord{onTime}, Warnings: []evaluation.WarningRecord{handled, open}}, true, "7月预警 #4（黄色，部门整体）未处理完毕（待处理）"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			opts := options()
+			m := c.m
+			opts.Cycle = &evaluation.Cycle{Monitoring: &m}
+			a := assess.Assess(ev, lib, opts)
+			if a.Result == nil {
+				t.Fatalf("not scored: %v", a.Findings.Errors())
+			}
+			n := item(a)
+			trace := strings.Join(n.Trace.Notes, "\n")
+			for _, d := range n.Trace.Deductions {
+				trace += "\n" + d.Reason + " " + strings.Join(d.Evidence, " ")
+			}
+			if !strings.Contains(trace, c.says) {
+				t.Errorf("B4 trace does not say %q:\n%s", c.says, trace)
+			}
+			switch {
+			case c.lost && n.Score != full.Score-num.Points(300):
+				t.Errorf("B4 %s, want %s less B4.3's 3 points", n.Score, full.Score)
+			case !c.lost && n.Score != full.Score:
+				t.Errorf("B4 %s, want %s", n.Score, full.Score)
+			}
+		})
 	}
 }

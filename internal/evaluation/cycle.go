@@ -1,6 +1,8 @@
 package evaluation
 
 import (
+	"github.com/jixiao/jixiao/internal/civil"
+
 	"fmt"
 	"strings"
 
@@ -28,6 +30,46 @@ type Cycle struct {
 	// when there is no such year. The target-quality checks compare
 	// declared targets with them (W197).
 	PriorActuals map[string]string
+	// Monitoring is the year's in-year monitoring as kept by the store:
+	// its checkpoint reports and warnings. Nil when the year did not run
+	// its execution stage here (imported at year end): there is nothing
+	// to judge monitoring by.
+	Monitoring *Monitoring
+}
+
+// Monitoring is what the monitoring item of 绩效管理 is decided from.
+type Monitoring struct {
+	Checkpoints []CheckpointRecord
+	Warnings    []WarningRecord
+}
+
+// CheckpointRecord is one checkpoint report (绩效监控报告) of the year.
+type CheckpointRecord struct {
+	Month int
+	// Accepted says the finance bureau accepted it; Status names where it
+	// stands otherwise, in words.
+	Accepted bool
+	Status   string
+	// Due is the date it was due; Submitted the date it was first
+	// submitted (zero: never).
+	Due, Submitted civil.Date
+}
+
+// Late says the report was submitted after it was due.
+func (r CheckpointRecord) Late() bool {
+	return !r.Submitted.IsZero() && !r.Due.IsZero() && r.Due.Before(r.Submitted)
+}
+
+// WarningRecord is one execution warning (预警) of the year.
+type WarningRecord struct {
+	ID          int64
+	Month       int
+	ProjectCode string // "" for the department as a whole
+	Level       string // the level's name (红色, …)
+	// Handled says the finance bureau passed or dismissed it, or it
+	// cleared; State names its state in words.
+	Handled bool
+	State   string
 }
 
 // PriorKey names an indicator across years: its project's code ("" for

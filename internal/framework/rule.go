@@ -140,6 +140,12 @@ const (
 	// applies only to a stored year (the records are beside it); for a
 	// plain data file the item stays as typed.
 	CheckExante = "exante"
+	// CheckMonitoring decides the item from the year's in-year monitoring
+	// records (绩效运行监控): at least one checkpoint report, each accepted
+	// by the finance bureau and submitted by its due date, and every
+	// execution warning handled. It applies only to a stored year that ran
+	// its execution stage in jixiao; otherwise the item stays as typed.
+	CheckMonitoring = "monitoring"
 )
 
 // CheckKinds lists every register check and the parameter it needs.
@@ -147,7 +153,7 @@ var CheckKinds = map[string]string{
 	CheckIntentionLead: "days", CheckContractSigning: "days", CheckContractPublication: "working_days",
 	CheckContractFiling: "working_days", CheckSMEShare: "min", CheckAssetInventory: "",
 	CheckAssetLabels: "", CheckAssetTransfers: "", CheckAssetUtilisation: "min", CheckDisclosure: "days",
-	CheckExante: "",
+	CheckExante: "", CheckMonitoring: "",
 }
 
 // Check decides a checklist item from the registers. The item fails when

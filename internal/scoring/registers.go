@@ -54,22 +54,31 @@ func (s *scorer) decides(c *framework.Check) bool {
 		return false
 	case c.Kind == framework.CheckExante:
 		return s.cycle != nil
+	case c.Kind == framework.CheckMonitoring:
+		return s.cycle != nil && s.cycle.Monitoring != nil
 	}
 	return s.ev.Registers != nil
 }
 
 // recordsName names what a check reads, for a trace.
 func recordsName(c *framework.Check) string {
-	if c.Kind == framework.CheckExante {
+	switch c.Kind {
+	case framework.CheckExante:
 		return "事前绩效评估记录"
+	case framework.CheckMonitoring:
+		return "绩效运行监控记录"
 	}
 	return "台账"
 }
 
 // runCheck applies the check c to the records it reads.
 func (s *scorer) runCheck(c *framework.Check) ([]finding, string, error) {
-	if c.Kind == framework.CheckExante {
+	switch c.Kind {
+	case framework.CheckExante:
 		fs, summary := exanteCheck(s.cycle, s.ev)
+		return fs, summary, nil
+	case framework.CheckMonitoring:
+		fs, summary := monitoringCheck(s.cycle.Monitoring)
 		return fs, summary, nil
 	}
 	return registerCheck(c, s.ev, s.cal)
@@ -101,6 +110,52 @@ func exanteCheck(c *evaluation.Cycle, ev *evaluation.Evaluation) ([]finding, str
 		fs = append(fs, finding{text: n.Problem(), evidence: ev})
 	}
 	return fs, fmt.Sprintf("%s的项目 %d 个：%s", c.ExanteRule(), len(needs), strings.Join(seen, "；"))
+}
+
+// monitoringCheck finds what the year's in-year monitoring lacks: no
+// checkpoint report, a report not accepted or submitted after its due
+// date, a warning not handled. The summary names every report and counts
+// the warnings.
+func monitoringCheck(m *evaluation.Monitoring) ([]finding, string) {
+	var fs []finding
+	if len(m.Checkpoints) == 0 {
+		fs = append(fs, finding{text: "本年度没有绩效运行监控报告（“双监控”未开展）", evidence: "绩效监控报告", noun: "项", group: "未报送监控报告"})
+	}
+	var seen []string
+	for _, r := range m.Checkpoints {
+		name := fmt.Sprintf("%d月绩效监控报告", r.Month)
+		ev := fmt.Sprintf("绩效监控报告（%d月）", r.Month)
+		switch {
+		case r.Submitted.IsZero():
+			fs = append(fs, finding{text: name + "未报送（" + r.Status + "）", evidence: ev, noun: "份监控报告", group: "未报送"})
+		case !r.Accepted:
+			fs = append(fs, finding{text: name + "未经财政部门审核通过（" + r.Status + "）", evidence: ev, noun: "份监控报告", group: "未经审核通过"})
+		}
+		if r.Late() {
+			days := daysBetween(r.Due, r.Submitted)
+			fs = append(fs, finding{text: fmt.Sprintf("%s于%s报送，晚于应报送日期%s", name, r.Submitted.Chinese(), r.Due.Chinese()), evidence: ev,
+				noun: "份监控报告", group: "逾期报送", over: days, overUnit: "日"})
+		}
+		seen = append(seen, fmt.Sprintf("%s（%s，应于%s前报送）", name, r.Status, r.Due.Chinese()))
+	}
+	handled := 0
+	for _, w := range m.Warnings {
+		if w.Handled {
+			handled++
+			continue
+		}
+		what := "部门整体"
+		if w.ProjectCode != "" {
+			what = "项目 " + w.ProjectCode
+		}
+		fs = append(fs, finding{text: fmt.Sprintf("%d月预警 #%d（%s，%s）未处理完毕（%s）", w.Month, w.ID, w.Level, what, w.State),
+			evidence: fmt.Sprintf("预警 #%d", w.ID), noun: "条预警", group: "未处理完毕"})
+	}
+	summary := "监控报告：无"
+	if len(seen) > 0 {
+		summary = "监控报告：" + strings.Join(seen, "；")
+	}
+	return fs, fmt.Sprintf("%s；执行预警 %d 条，已处理 %d 条", summary, len(m.Warnings), handled)
 }
 
 // registerCheck applies a register check to the evaluation's registers and

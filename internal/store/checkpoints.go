@@ -441,7 +441,8 @@ func (s *Store) TransitionCheckpoint(ctx context.Context, code string, year, mon
 			VALUES (?, ?, ?, ?, 'status', ?, ?, ?, ?)`, st.id, st.version, now, a.Username, fmt.Sprintf("monitoring[%d].status", month), r.Status, to, comment); err != nil {
 			return fmt.Errorf("写入修改记录失败：%w", err)
 		}
-		return nil
+		// A report accepted after year end changes the monitoring item.
+		return tx.rescoreWithRecords(ctx, st.id, st.stage)
 	})
 	if err != nil {
 		return 0, err

@@ -8,10 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jixiao/jixiao/internal/apperr"
+	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
@@ -431,7 +433,98 @@ func (tx *txn) cycleOf(ctx context.Context, id int64) (*evaluation.Cycle, string
 		c.Exante[code] = x
 		fmt.Fprintf(&stamp, "%d.%d;", x.ID, version)
 	}
-	return c, stamp.String(), rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	rows.Close()
+	var openedFrom int
+	if err := tx.queryRow(ctx, `SELECT COALESCE(opened_from, 0) FROM department_years WHERE id = ?`, id).Scan(&openedFrom); err != nil {
+		return nil, "", err
+	}
+	if openedFrom > 0 {
+		// The year ran its execution stage here: its monitoring records
+		// decide the monitoring item.
+		m, mstamp, err := tx.monitoringOf(ctx, id)
+		if err != nil {
+			return nil, "", err
+		}
+		c.Monitoring = m
+		stamp.WriteString(mstamp)
+	}
+	return c, stamp.String(), nil
+}
+
+// chinaTime is the zone a submission's date is taken in (Beijing time).
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// monitoringOf reads the year's checkpoint reports (with the date each
+// was first submitted, from history) and execution warnings, for the
+// monitoring item of 绩效管理, and a stamp that changes when they do.
+func (tx *txn) monitoringOf(ctx context.Context, id int64) (*evaluation.Monitoring, string, error) {
+	m := &evaluation.Monitoring{}
+	var stamp strings.Builder
+	submitted := map[int]civil.Date{}
+	hrows, err := tx.query(ctx, `SELECT path, at FROM history WHERE department_year_id = ? AND path LIKE 'monitoring[%].status' AND new_value = ? ORDER BY id`, id, workflow.Submitted)
+	if err != nil {
+		return nil, "", err
+	}
+	for hrows.Next() {
+		var path string
+		var at time.Time
+		if err := hrows.Scan(&path, &at); err != nil {
+			hrows.Close()
+			return nil, "", err
+		}
+		month, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(path, "monitoring["), "].status"))
+		if err != nil {
+			continue
+		}
+		if _, ok := submitted[month]; !ok {
+			submitted[month] = civil.DateOf(at.In(chinaTime))
+		}
+	}
+	if err := hrows.Err(); err != nil {
+		hrows.Close()
+		return nil, "", err
+	}
+	hrows.Close()
+	crows, err := tx.query(ctx, `SELECT `+tx.checkpointColumns()+` FROM monitoring_reports WHERE department_year_id = ? ORDER BY month`, id)
+	if err != nil {
+		return nil, "", err
+	}
+	for crows.Next() {
+		r, err := scanCheckpoint(crows)
+		if err != nil {
+			crows.Close()
+			return nil, "", err
+		}
+		m.Checkpoints = append(m.Checkpoints, evaluation.CheckpointRecord{Month: r.Month, Accepted: r.Status == workflow.Accepted,
+			Status: workflow.StatusName(workflow.Checkpoint, r.Status), Due: r.DueOn, Submitted: submitted[r.Month]})
+		fmt.Fprintf(&stamp, "m%d.%d;", r.Month, r.Version)
+	}
+	if err := crows.Err(); err != nil {
+		crows.Close()
+		return nil, "", err
+	}
+	crows.Close()
+	wrows, err := tx.query(ctx, `SELECT id, month, project_code, level_name, state, version FROM warnings WHERE department_year_id = ? ORDER BY month, id`, id)
+	if err != nil {
+		return nil, "", err
+	}
+	defer wrows.Close()
+	for wrows.Next() {
+		var w evaluation.WarningRecord
+		var state string
+		var version int
+		if err := wrows.Scan(&w.ID, &w.Month, &w.ProjectCode, &w.Level, &state, &version); err != nil {
+			return nil, "", err
+		}
+		w.Handled = state == workflow.WarningPassed || state == workflow.WarningDismissed || state == workflow.WarningCleared
+		w.State = workflow.WarningStateName(state)
+		m.Warnings = append(m.Warnings, w)
+		fmt.Fprintf(&stamp, "w%d.%d;", w.ID, version)
+	}
+	return m, stamp.String(), wrows.Err()
 }
 
 // priorActuals reads the actual values of the year a year was opened from
@@ -458,7 +551,7 @@ func (tx *txn) priorActuals(ctx context.Context, code string, from int) (map[str
 
 // scoreWithRecords scores again, with the records kept beside their
 // years (cycleOf), the items whose score the records decide: those with a
-// new project from the ex-ante threshold. The caller scored the file
+// new project from the ex-ante threshold, or with monitoring records. The caller scored the file
 // without them; the total stored must be the one every page shows.
 func (tx *txn) scoreWithRecords(ctx context.Context, items []*item) error {
 	for _, it := range items {
@@ -469,7 +562,7 @@ func (tx *txn) scoreWithRecords(ctx context.Context, items []*item) error {
 		if err != nil {
 			return err
 		}
-		if len(c.ExanteNeeds(it.Evaluation)) == 0 {
+		if len(c.ExanteNeeds(it.Evaluation)) == 0 && c.Monitoring == nil {
 			continue
 		}
 		var pcon []byte
@@ -484,7 +577,8 @@ func (tx *txn) scoreWithRecords(ctx context.Context, items []*item) error {
 }
 
 // rescoreWithRecords writes the total, grade and result after review of
-// the department-year id again after one of its ex-ante records changed,
+// the department-year id again after one of its records changed (an
+// ex-ante evaluation, a checkpoint report, a warning),
 // when it is in the evaluation stage (before it, nothing is scored); the
 // year's version does not change. A stored year that cannot be scored
 // keeps what it has: the record is saved all the same.

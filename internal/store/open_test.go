@@ -54,6 +54,15 @@ func TestOpenYears(t *testing.T) {
 		if len(r.Cycle.PriorActuals) == 0 || !strings.Contains(r.CycleStamp, "prior.2023.") {
 			t.Errorf("prior actuals %v, stamp %q", r.Cycle.PriorActuals, r.CycleStamp)
 		}
+		// A year opened here runs its execution stage here: its monitoring
+		// records (none yet) decide B4.3 at year end; 2023, imported
+		// finished, has none to judge by.
+		if m := r.Cycle.Monitoring; m == nil || len(m.Checkpoints) != 0 || len(m.Warnings) != 0 {
+			t.Errorf("monitoring of the opened year: %+v", m)
+		}
+		if old, err := s.Get(ctx, code, 2023); err != nil || old.Cycle.Monitoring != nil {
+			t.Errorf("monitoring of the imported year: %+v, %v", old.Cycle.Monitoring, err)
+		}
 		lib, err := r.Library()
 		if err != nil {
 			t.Fatal(err)

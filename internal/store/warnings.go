@@ -597,6 +597,10 @@ func (s *Store) MoveWarning(ctx context.Context, id int64, to, comment string, e
 			fmt.Sprintf("warnings[%d].state", id), w.State, to, mv.Action+"："+comment); err != nil {
 			return fmt.Errorf("写入修改记录失败：%w", err)
 		}
+		// A warning handled after year end changes the monitoring item.
+		if err := tx.rescoreWithRecords(ctx, w.departmentYearID, w.stage); err != nil {
+			return err
+		}
 		out, err = tx.warning(ctx, id)
 		return err
 	})
