@@ -145,6 +145,9 @@ func TestAuthorization(t *testing.T) {
 		// Opening a year: the department's editor for their department,
 		// reviewers and administrators for many (canOpenYear, canOpenYears).
 		{name: "open years form", method: "GET", path: "/years/open", want: every(403, reviewer, 200, admin, 200, anon, login)},
+		{name: "bundles", method: "GET", path: "/bundles", want: every(403, reviewer, 200, admin, 200, anon, login)},
+		{name: "bundle unknown", method: "GET", path: "/bundles/0123456789abcdef01234567", want: every(403, reviewer, 404, admin, 404, anon, login)},
+		{name: "ledgers", method: "GET", path: "/monitoring/ledgers", want: every(403, reviewer, 200, anon, login)},
 		{name: "open years form year", method: "GET", path: "/years/open?year=2024", want: every(403, reviewer, 200, admin, 200, anon, login)},
 		{name: "open next year A", method: "POST", path: "/years/open", form: formOf("code", codeA, "year", "2024"),
 			want: every(403, editorA, 303, reviewer, 303, admin, 303, anon, login)},

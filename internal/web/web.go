@@ -96,6 +96,9 @@ type server struct {
 	// refreshing is set while a reviewer's refresh of the warnings runs:
 	// one at a time per server (it reads a whole year of payments).
 	refreshing atomic.Bool
+	// importing is set while an uploaded ledger is imported: one at a
+	// time per server.
+	importing atomic.Bool
 }
 
 // New returns the web application's handler.
@@ -165,6 +168,8 @@ func (s *server) routes() {
 	s.mux.HandleFunc("GET /dashboard", s.signedIn(s.dashboard))
 	s.mux.HandleFunc("GET /monitoring", s.signedIn(s.monitoring))
 	s.mux.HandleFunc("POST /monitoring/refresh", s.signedIn(s.refreshWarnings))
+	s.mux.HandleFunc("GET /monitoring/ledgers", s.signedIn(s.ledgersPage))
+	s.mux.HandleFunc("POST /monitoring/ledgers", s.signedIn(s.uploadLedger))
 	s.mux.HandleFunc("GET /monitoring/warnings/{id}", s.signedIn(s.warning))
 	s.mux.HandleFunc("POST /monitoring/warnings/{id}", s.signedIn(s.moveWarning))
 	s.mux.HandleFunc("GET /years/open", s.signedIn(s.yearOpenForm))
