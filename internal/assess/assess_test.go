@@ -1,6 +1,7 @@
 package assess_test
 
 import (
+	"bytes"
 	"os"
 	"strings"
 	"testing"
@@ -14,6 +15,8 @@ import (
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/render/markdown"
+	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
@@ -304,6 +307,14 @@ func TestAssessMonitoringFromRecords(t *testing.T) {
 			}
 			if !strings.Contains(trace, c.says) {
 				t.Errorf("B4 trace does not say %q:\n%s", c.says, trace)
+			}
+			// The report's account of 绩效管理 quotes what the records showed.
+			var md bytes.Buffer
+			if err := markdown.Render(&md, report.Build(report.Input{Evaluation: ev, Result: a.Result, Framework: a.Weighted})); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(md.String(), "经核对绩效运行监控记录，监控报告：") {
+				t.Errorf("the report does not say what the monitoring records showed")
 			}
 			switch {
 			case c.lost && n.Score != full.Score-num.Points(300):

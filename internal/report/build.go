@@ -440,6 +440,9 @@ func (b *builder) itemParagraph(n *scoring.Node) string {
 	if work != "" {
 		s.WriteString(strings.TrimRight(work, "。") + "。")
 	}
+	for _, r := range records(n) {
+		s.WriteString(strings.TrimRight(r, "。") + "。")
+	}
 	if lost := n.AllDeductions(); n.Score < n.Points {
 		var rs []string
 		for _, d := range lost {
@@ -451,6 +454,17 @@ func (b *builder) itemParagraph(n *scoring.Node) string {
 	}
 	fmt.Fprintf(&s, "自评得分%s分。", b.n.score(n.Score))
 	return s.String()
+}
+
+// records gathers what the records kept beside the year showed for an
+// item and its sub-items (scoring.Trace.Records): the monitoring reports
+// and warnings, the ex-ante evaluations.
+func records(n *scoring.Node) []string {
+	out := slices.Clone(n.Trace.Records)
+	for _, c := range n.Children {
+		out = append(out, records(c)...)
+	}
+	return out
 }
 
 // work gathers the officer's account of what was done for an item and its

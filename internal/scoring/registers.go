@@ -60,6 +60,12 @@ func (s *scorer) decides(c *framework.Check) bool {
 	return s.ev.Registers != nil
 }
 
+// fromCycle says the check reads the records a store keeps beside the
+// year (evaluation.Cycle), not the data file's registers.
+func fromCycle(c *framework.Check) bool {
+	return c.Kind == framework.CheckExante || c.Kind == framework.CheckMonitoring
+}
+
 // recordsName names what a check reads, for a trace.
 func recordsName(c *framework.Check) string {
 	switch c.Kind {

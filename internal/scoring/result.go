@@ -62,6 +62,11 @@ type Trace struct {
 	Formula    string      `json:"formula,omitempty"`
 	Deductions []Deduction `json:"deductions,omitempty"`
 	Notes      []string    `json:"notes,omitempty"`
+	// Records say, in a sentence each, what the records kept beside the
+	// year (ex-ante evaluations, monitoring reports and warnings) showed
+	// for the items they decided; the report's account of the item
+	// quotes them.
+	Records []string `json:"records,omitempty"`
 }
 
 // Fact is one named input value.

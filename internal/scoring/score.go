@@ -549,6 +549,11 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 			s.add(diag.BadRule, "registers", "检查项 %s 无法按台账评定：%v", it.Code, err)
 			continue
 		}
+		if fromCycle(it.Check) {
+			// What the year's records show, for the report's account of
+			// the item, whatever the result.
+			n.Trace.Records = append(n.Trace.Records, fmt.Sprintf("经核对%s，%s", recordsName(it.Check), summary))
+		}
 		if len(found) == 0 {
 			n.Trace.Notes = append(n.Trace.Notes, fmt.Sprintf("%s %s核对：%s，未发现问题", it.Code, recordsName(it.Check), summary))
 			continue
