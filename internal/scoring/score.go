@@ -549,9 +549,10 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 			s.add(diag.BadRule, "registers", "检查项 %s 无法按台账评定：%v", it.Code, err)
 			continue
 		}
-		if fromCycle(it.Check) {
+		if fromCycle(it.Check) && !(it.Check.Kind == framework.CheckExante && len(s.cycle.ExanteNeeds(s.ev)) == 0) {
 			// What the year's records show, for the report's account of
-			// the item, whatever the result.
+			// the item, whatever the result (not for an ex-ante check with
+			// no project to check: a stored year then reads as its file).
 			n.Trace.Records = append(n.Trace.Records, fmt.Sprintf("经核对%s，%s", recordsName(it.Check), summary))
 		}
 		if len(found) == 0 {
