@@ -161,7 +161,11 @@ const bandZ = 1.6448536269514722
 
 // Execution computes months 1 to through (1–12) of one project or
 // department from its budget and the twelve monthly sums of its payments.
-// Every addition is checked for overflow.
+// The year-end projection is made for the last month only, the month the
+// figures are taken at (earlier months carry none: a projection from
+// their own months is not what anyone reads, and making one for every
+// month was most of a province's refresh). Every addition is checked for
+// overflow.
 func Execution(b Budget, paid [12]money.Fen, through int, s Schedule) ([]Month, error) {
 	if through < 1 || through > 12 {
 		return nil, fmt.Errorf("截至月份 %d 无效：应为 1 至 12", through)
@@ -177,15 +181,20 @@ func Execution(b Budget, paid [12]money.Fen, through int, s Schedule) ([]Month, 
 			return nil, err
 		}
 		row := Month{Month: m, Initial: b.Initial, Adjusted: b.At(m), Paid: paid[m-1], PaidToDate: toDate, TimeProgress: s.TimeProgress(m)}
-		row.Projection = project(paid[:m], toDate)
+		last := m == through
+		if last {
+			row.Projection = project(paid[:m], toDate)
+		}
 		if row.Adjusted > 0 {
 			row.HasRate = true
 			row.Rate = RateOf(toDate, row.Adjusted)
 			row.Gap = row.TimeProgress - row.Rate
-			p := &row.Projection
-			p.Rate = RateOf(p.Paid, row.Adjusted)
-			p.LowRate = RateOf(p.Low, row.Adjusted)
-			p.HighRate = RateOf(p.High, row.Adjusted)
+			if last {
+				p := &row.Projection
+				p.Rate = RateOf(p.Paid, row.Adjusted)
+				p.LowRate = RateOf(p.Low, row.Adjusted)
+				p.HighRate = RateOf(p.High, row.Adjusted)
+			}
 		}
 		out = append(out, row)
 	}

@@ -100,18 +100,28 @@ func TestNoBudgetNoRate(t *testing.T) {
 func TestProjection(t *testing.T) {
 	var paid [12]money.Fen
 	paid[0], paid[1] = 100, 300
-	rows, err := Execution(Budget{Initial: 4000}, paid, 2, Schedule{})
-	if err != nil {
-		t.Fatal(err)
+	// The projection is made at the month the figures are taken at.
+	at := func(b Budget, paid [12]money.Fen, through int) Projection {
+		t.Helper()
+		rows, err := Execution(b, paid, through, Schedule{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows[:through-1] {
+			if r.Projection != (Projection{}) {
+				t.Errorf("month %d of %d carries a projection: %+v", r.Month, through, r.Projection)
+			}
+		}
+		return rows[through-1].Projection
 	}
 	// One month: no spread to measure.
-	if p := rows[0].Projection; p.Banded || p.Paid != 1200 {
+	if p := at(Budget{Initial: 4000}, paid, 1); p.Banded || p.Paid != 1200 {
 		t.Errorf("January: %+v, want 12.00 without a band", p)
 	}
 	// Two months of 1.00 and 3.00: mean 2.00, s² = 20000 fen²; ten
 	// months left: variance 20000·(10 + 100/2) = 1,200,000, sd 1095.45,
 	// half band 1.6449 × 1095.45 = 1801.86 → 18.02 yuan.
-	p := rows[1].Projection
+	p := at(Budget{Initial: 4000}, paid, 2)
 	if !p.Banded || p.Paid != 2400 || p.Low != 2400-1802 || p.High != 2400+1802 {
 		t.Errorf("February: %+v, want 24.00 in [5.98, 42.02]", p)
 	}
@@ -122,23 +132,15 @@ func TestProjection(t *testing.T) {
 	for i := range paid {
 		paid[i] = 700
 	}
-	rows, err = Execution(Budget{Initial: 8400}, paid, 12, Schedule{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rows[1:] {
-		if p := r.Projection; p.Paid != 8400 || p.Low != 8400 || p.High != 8400 || p.Rate != Full {
-			t.Errorf("month %d of a steady curve: %+v", r.Month, p)
+	for m := 2; m <= 12; m++ {
+		if p := at(Budget{Initial: 8400}, paid, m); p.Paid != 8400 || p.Low != 8400 || p.High != 8400 || p.Rate != Full {
+			t.Errorf("month %d of a steady curve: %+v", m, p)
 		}
 	}
 	// A wide spread does not project below zero.
 	var spiky [12]money.Fen
 	spiky[0], spiky[1], spiky[2] = 10_000, -9_000, 0
-	rows, err = Execution(Budget{Initial: 100_000}, spiky, 3, Schedule{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p := rows[2].Projection; p.Low != 0 || p.High <= p.Paid {
+	if p := at(Budget{Initial: 100_000}, spiky, 3); p.Low != 0 || p.High <= p.Paid {
 		t.Errorf("spiky curve: %+v, want the low end at zero", p)
 	}
 	if !strings.Contains(ProjectionMethod, "90%") {
