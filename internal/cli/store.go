@@ -335,7 +335,7 @@ func cmdHistory(e *env, args []string) error {
 			fmt.Fprintln(e.stdout)
 			continue
 		}
-		fmt.Fprintf(e.stdout, "    %s：%q → %q", h.Field(current), h.Old, h.New)
+		fmt.Fprintf(e.stdout, "    %s：%q → %q", h.Field(current), h.ValueName(h.Old), h.ValueName(h.New))
 		// A row written apart from its version's header (a track such as
 		// an ex-ante evaluation, which leaves the year's version alone)
 		// names its own time, person and reason.

@@ -211,7 +211,9 @@ func scanListing(row interface{ Scan(...any) error }, l *Listing, more ...any) e
 }
 
 // ValueName is a value of the change in words: a status or an
-// adjustment's status by its Chinese name, anything else as it is.
+// adjustment's status by its Chinese name, a yes-or-no field (a
+// register's 中小企业, 闲置, 标签缺失, 待调拨; evaluation.Diff writes
+// them true and false) as 是 or 否, anything else as it is.
 func (c Change) ValueName(v string) string {
 	switch {
 	case c.Path == "status":
@@ -224,6 +226,10 @@ func (c Change) ValueName(v string) string {
 		}
 	case strings.HasPrefix(c.Path, "warnings[") && v != "":
 		return workflow.WarningStateName(v)
+	case v == "true":
+		return "是"
+	case v == "false":
+		return "否"
 	}
 	return v
 }

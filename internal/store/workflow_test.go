@@ -465,6 +465,8 @@ func TestChangeField(t *testing.T) {
 		{"adjustments[1].status", AdjustmentApproved, "已批准"},
 		{"adjustments[1].status", "", ""},
 		{"targets[0].target", "approved", "approved"},
+		{"registers.contracts[2].sme", "true", "是"},
+		{"registers.assets[0].idle", "false", "否"},
 	} {
 		if got := (Change{Path: c.path}).ValueName(c.value); got != c.want {
 			t.Errorf("ValueName(%s, %q) = %q, want %q", c.path, c.value, got, c.want)
