@@ -60,12 +60,6 @@ func (s *scorer) decides(c *framework.Check) bool {
 	return s.ev.Registers != nil
 }
 
-// fromCycle says the check reads the records a store keeps beside the
-// year (evaluation.Cycle), not the data file's registers.
-func fromCycle(c *framework.Check) bool {
-	return c.Kind == framework.CheckExante || c.Kind == framework.CheckMonitoring
-}
-
 // recordsName names what a check reads, for a trace.
 func recordsName(c *framework.Check) string {
 	switch c.Kind {
@@ -77,26 +71,34 @@ func recordsName(c *framework.Check) string {
 	return "台账"
 }
 
-// runCheck applies the check c to the records it reads.
-func (s *scorer) runCheck(c *framework.Check) ([]finding, string, error) {
+// runCheck applies the check c to the records it reads. For the records a
+// store keeps beside the year (evaluation.Cycle) it also gives record,
+// what they showed in a sentence for the report's account of the item
+// (scoring.Trace.Records); "" for register checks, and for an ex-ante
+// check with no project to check, so that a stored year reads as its file.
+func (s *scorer) runCheck(c *framework.Check) (found []finding, summary, record string, err error) {
 	switch c.Kind {
 	case framework.CheckExante:
-		fs, summary := exanteCheck(s.cycle, s.ev)
-		return fs, summary, nil
+		fs, summary, quoted := exanteCheck(s.cycle, s.ev)
+		if quoted {
+			record = "经核对" + recordsName(c) + "，" + summary
+		}
+		return fs, summary, record, nil
 	case framework.CheckMonitoring:
 		fs, summary := monitoringCheck(s.cycle.Monitoring)
-		return fs, summary, nil
+		return fs, summary, "经核对" + recordsName(c) + "，" + summary, nil
 	}
-	return registerCheck(c, s.ev, s.cal)
+	found, summary, err = registerCheck(c, s.ev, s.cal)
+	return found, summary, "", err
 }
 
 // exanteCheck finds the new projects from the ex-ante threshold without
 // a concluded, supported ex-ante evaluation; the summary names every
 // project that needed one and its record.
-func exanteCheck(c *evaluation.Cycle, ev *evaluation.Evaluation) ([]finding, string) {
+func exanteCheck(c *evaluation.Cycle, ev *evaluation.Evaluation) (_ []finding, summary string, needed bool) {
 	needs := c.ExanteNeeds(ev)
 	if len(needs) == 0 {
-		return nil, fmt.Sprintf("本年度没有%s的项目，无须开展事前绩效评估", c.ExanteRule())
+		return nil, fmt.Sprintf("本年度没有%s的项目，无须开展事前绩效评估", c.ExanteRule()), false
 	}
 	var fs []finding
 	var seen []string
@@ -115,7 +117,7 @@ func exanteCheck(c *evaluation.Cycle, ev *evaluation.Evaluation) ([]finding, str
 		}
 		fs = append(fs, finding{text: n.Problem(), evidence: ev})
 	}
-	return fs, fmt.Sprintf("%s的项目 %d 个：%s", c.ExanteRule(), len(needs), strings.Join(seen, "；"))
+	return fs, fmt.Sprintf("%s的项目 %d 个：%s", c.ExanteRule(), len(needs), strings.Join(seen, "；")), true
 }
 
 // monitoringCheck finds what the year's in-year monitoring lacks: no

@@ -544,16 +544,13 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 		if it.Check.Default {
 			n.Trace.Notes = append(n.Trace.Notes, fmt.Sprintf("%s 的期限或限值为本指标框架的默认值，并非法规规定", it.Code))
 		}
-		found, summary, err := s.runCheck(it.Check)
+		found, summary, record, err := s.runCheck(it.Check)
 		if err != nil {
 			s.add(diag.BadRule, "registers", "检查项 %s 无法按台账评定：%v", it.Code, err)
 			continue
 		}
-		if fromCycle(it.Check) && !(it.Check.Kind == framework.CheckExante && len(s.cycle.ExanteNeeds(s.ev)) == 0) {
-			// What the year's records show, for the report's account of
-			// the item, whatever the result (not for an ex-ante check with
-			// no project to check: a stored year then reads as its file).
-			n.Trace.Records = append(n.Trace.Records, fmt.Sprintf("经核对%s，%s", recordsName(it.Check), summary))
+		if record != "" {
+			n.Trace.Records = append(n.Trace.Records, record)
 		}
 		if len(found) == 0 {
 			n.Trace.Notes = append(n.Trace.Notes, fmt.Sprintf("%s %s核对：%s，未发现问题", it.Code, recordsName(it.Check), summary))
