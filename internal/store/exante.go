@@ -401,10 +401,22 @@ func (s *Store) ExanteEvaluation(ctx context.Context, code string, year int, pco
 
 // cycleOf builds the facts the assessment pipeline reads beside the
 // department-year id (assess.Options.Cycle): its ex-ante evaluations
-// under the built-in ex-ante rules (rules/exante-default.yaml), and a
-// stamp that changes whenever they do (a cache of scores keys on it).
+// under the built-in ex-ante rules (rules/exante-default.yaml), its
+// monitoring records when it was opened here, and a stamp that changes
+// whenever they do (a cache of scores keys on it).
 // A year not stored yet (id 0) has no records.
 func (tx *txn) cycleOf(ctx context.Context, id int64) (*evaluation.Cycle, string, error) {
+	var openedFrom int
+	if id != 0 {
+		if err := tx.queryRow(ctx, `SELECT COALESCE(opened_from, 0) FROM department_years WHERE id = ?`, id).Scan(&openedFrom); err != nil {
+			return nil, "", err
+		}
+	}
+	return tx.cycleFor(ctx, id, openedFrom)
+}
+
+// cycleFor is cycleOf for a year whose opened_from the caller has read.
+func (tx *txn) cycleFor(ctx context.Context, id int64, openedFrom int) (*evaluation.Cycle, string, error) {
 	r := datafile.DefaultExante()
 	c := &evaluation.Cycle{Exante: map[string]evaluation.ExanteRecord{}, ExanteFrom: r.DepartmentFrom, ExanteFinanceFrom: r.FinanceFrom, ExanteDefault: r.Default}
 	if id == 0 {
@@ -437,10 +449,6 @@ func (tx *txn) cycleOf(ctx context.Context, id int64) (*evaluation.Cycle, string
 		return nil, "", err
 	}
 	rows.Close()
-	var openedFrom int
-	if err := tx.queryRow(ctx, `SELECT COALESCE(opened_from, 0) FROM department_years WHERE id = ?`, id).Scan(&openedFrom); err != nil {
-		return nil, "", err
-	}
 	if openedFrom > 0 {
 		// The year ran its execution stage here: its monitoring records
 		// decide the monitoring item.

@@ -286,7 +286,7 @@ func (s *Store) Get(ctx context.Context, code string, year int) (*Record, error)
 		if err != nil {
 			return err
 		}
-		r.Cycle, r.CycleStamp, err = tx.cycleOf(ctx, id)
+		r.Cycle, r.CycleStamp, err = tx.cycleFor(ctx, id, r.OpenedFrom)
 		if err != nil {
 			return err
 		}
