@@ -14,12 +14,20 @@
 #   bash bench/monitoring.sh                    # N=1000000 UNITS=300 PROJECTS=20
 #   N=10000000 UNITS=3000 PROJECTS=20 bash bench/monitoring.sh
 #   PG=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable (default) ; PG= to skip PostgreSQL
+#   SQLITE= to skip SQLite (SQLITE=1 by default)
+#
+# After each import the warnings of July are refreshed twice with
+# `jixiao monitor warnings YEAR --month 7 --refresh` (the first run writes
+# every warning, the second finds nothing to change); wall time and peak
+# RSS of each are printed beside the monthly sums.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000000}
 UNITS=${UNITS:-300}
 PROJECTS=${PROJECTS:-20}
 PG=${PG-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+SQLITE=${SQLITE-1}
+YEAR=2024
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/jixiao" ./cmd/jixiao
@@ -50,6 +58,17 @@ groupby() {
 	go test -run '^$' -bench 'BenchmarkPaidByMonth' -benchtime 3x ./internal/store/ 2>&1 | grep -E 'Benchmark|rows' || true
 }
 
+# refresh ENGINE DSN: the warnings of July refreshed twice, wall and peak RSS.
+refresh() {
+	local first again
+	first=$(measure "$1-refresh1" "$jx" monitor warnings --month 7 --refresh --limit 1 --db "$2" --actor bench "$YEAR")
+	again=$(measure "$1-refresh2" "$jx" monitor warnings --month 7 --refresh --limit 1 --db "$2" --actor bench "$YEAR")
+	read -r w1 r1 <<<"$first"
+	read -r w2 r2 <<<"$again"
+	printf "%-10s  warnings refresh (July): first %.2f s (%d MB)   again %.2f s (%d MB)\n" "$1" "$w1" "$r1" "$w2" "$r2" | tee -a "$work/result"
+}
+
+if [ -n "$SQLITE" ]; then
 echo "SQLite"
 sq="$work/j.db"
 "$jx" import --db "$sq" "$work"/gen/*.yaml 2>/dev/null | sed 's/^/  /'
@@ -59,6 +78,8 @@ read -r jx_wall jx_rss < <(measure sqlite-jx "$jx" monitor import --db "$sq" --a
 sed 's/^/  /' "$work/sqlite-jx.out"
 report SQLite "$raw_wall" "$jx_wall" "$jx_rss" | tee "$work/result"
 JIXIAO_BENCH_DB="$sq" groupby
+refresh SQLite "$sq"
+fi
 
 if [ -n "$PG" ]; then
 	echo "PostgreSQL"
@@ -78,6 +99,7 @@ if [ -n "$PG" ]; then
 	sed 's/^/  /' "$work/pg-jx.out"
 	report PostgreSQL "$raw_wall" "$jx_wall" "$jx_rss" | tee -a "$work/result"
 	JIXIAO_BENCH_DB="$jxdb" groupby
+	refresh PostgreSQL "$jxdb"
 	for db in jx_bench_raw jx_bench_jx; do
 		psql "$PG" -qc "DROP DATABASE IF EXISTS $db" >/dev/null
 	done
