@@ -161,3 +161,22 @@ func FuzzWarningRules(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCycleRules: a cycle rules file is read or refused with located
+// findings, never a panic; rules that pass validate again.
+func FuzzCycleRules(f *testing.F) {
+	data, err := rules.FS.ReadFile(DefaultCycleFile)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte("id: c\ncheckpoints: [{month: 6}, {month: 9, time_progress: 70}]\ncheckpoints_source: s\ndeadlines: {}\n"))
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, ds := CycleRules("x.yaml", data)
+		checkFindings(t, ds)
+		if r != nil && len(r.Validate()) != 0 {
+			t.Fatalf("accepted rules fail Validate: %v", r.Validate())
+		}
+	})
+}

@@ -3,6 +3,7 @@ package datafile
 import (
 	"sync"
 
+	"github.com/jixiao/jixiao/internal/cycle"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/exante"
@@ -84,3 +85,16 @@ const DefaultExanteFile = "exante-default.yaml"
 // DefaultExante is the built-in ex-ante scope rules, read once. Callers
 // must not change them.
 var DefaultExante = builtin(DefaultExanteFile, ExanteRules)
+
+// CycleRules reads a cycle rules file (rules/cycle-*.yaml): checkpoint
+// months and deadlines; every error has its line.
+func CycleRules(file string, data []byte) (*cycle.Rules, diag.List) {
+	return rulesFile[cycle.Rules](file, data)
+}
+
+// DefaultCycleFile is the built-in cycle rules file.
+const DefaultCycleFile = "cycle-default.yaml"
+
+// DefaultCycle is the built-in cycle rules, read once. Callers must not
+// change them.
+var DefaultCycle = builtin(DefaultCycleFile, CycleRules)
