@@ -77,7 +77,7 @@ func (a amountFlag) Set(s string) error {
 // thresholdFlags adds --department-from and --finance-from, overriding
 // the built-in ex-ante rules file (datafile.DefaultExante).
 func thresholdFlags(fs *flag.FlagSet) *exante.Thresholds {
-	th := datafile.DefaultExante().Thresholds()
+	th := defaultThresholds()
 	fs.Var(amountFlag{&th.Department}, "department-from", "从该金额起由预算部门开展事前绩效评估")
 	fs.Var(amountFlag{&th.Finance}, "finance-from", "从该金额起由财政部门开展事前绩效评估")
 	return &th
@@ -344,4 +344,14 @@ func exanteImport(e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout)
 	return nil
+}
+
+// defaultThresholds are the ex-ante thresholds of the rules directory's
+// file, else the built-in one; a rules directory that does not read is
+// reported when the command opens the store.
+func defaultThresholds() exante.Thresholds {
+	if rs, err := cliRules(); err == nil {
+		return rs.Exante.Thresholds()
+	}
+	return datafile.DefaultExante().Thresholds()
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/jixiao/jixiao/internal/apperr"
-	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/ledger"
 	"github.com/jixiao/jixiao/internal/monitor"
@@ -191,20 +190,20 @@ func cmdMonitorStatus(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	status, err := st.Execution(ctx, rec, *month, monitor.Schedule{})
+	status, err := st.Execution(ctx, rec, *month, st.Rules().Schedule())
 	if err != nil {
 		return err
 	}
-	status.Warn(datafile.DefaultWarnings())
+	status.Warn(st.Rules().Warnings)
 	if *format == "json" {
 		return writeJSON(e, status)
 	}
-	writeStatusText(e.stdout, status)
+	writeStatusText(e.stdout, status, st.Rules().Warnings)
 	return nil
 }
 
 // writeStatusText prints the status as a table with a sentence per line.
-func writeStatusText(w io.Writer, s *monitor.Status) {
+func writeStatusText(w io.Writer, s *monitor.Status, r *monitor.WarningRules) {
 	fmt.Fprintf(w, "%s %d年度 预算执行监控（截至%d月末，序时进度按已过月数 ÷ 12）\n\n", s.Name, s.Year, s.Through)
 	var rows [][]string
 	line := func(name string, l monitor.Line) {
@@ -246,7 +245,6 @@ func writeStatusText(w io.Writer, s *monitor.Status) {
 	for code, amt := range s.Unmatched {
 		fmt.Fprintf(w, "提示：项目编码 %s 有支付 %s 万元，但本年度没有这个项目。\n", code, amt.Wan())
 	}
-	r := datafile.DefaultWarnings()
 	fmt.Fprintf(w, "\n预警规则：%s（版本 %s）", r.Name, r.Version)
 	if r.Default {
 		fmt.Fprint(w, "，为默认设置，可按本地规定调整")
@@ -333,7 +331,7 @@ func cmdMonitorReport(e *env, args []string) error {
 	default:
 		return err
 	}
-	if res.Execution, err = st.Execution(ctx, rec, *month, monitor.Schedule{}); err != nil {
+	if res.Execution, err = st.Execution(ctx, rec, *month, st.Rules().Schedule()); err != nil {
 		return err
 	}
 	if isJSON {
@@ -413,17 +411,21 @@ func cmdMonitorWarnings(e *env, args []string) error {
 			*state = workflow.WarningStates[i]
 		}
 	}
-	rules := datafile.DefaultWarnings()
+	rules, err := cliRules()
+	if err != nil {
+		return err
+	}
+	warnRules := rules.Warnings
 	if *level != "" {
-		i := slices.IndexFunc(rules.Levels, func(l monitor.WarningLevel) bool { return l.Code == *level || l.Name == *level })
+		i := slices.IndexFunc(warnRules.Levels, func(l monitor.WarningLevel) bool { return l.Code == *level || l.Name == *level })
 		if i < 0 {
-			names := make([]string, len(rules.Levels))
-			for i, l := range rules.Levels {
+			names := make([]string, len(warnRules.Levels))
+			for i, l := range warnRules.Levels {
 				names[i] = l.Name + "（" + l.Code + "）"
 			}
 			problems = append(problems, fmt.Sprintf("未知预警等级 %q，可用：%s", *level, strings.Join(names, "、")))
 		} else {
-			*level = rules.Levels[i].Code
+			*level = warnRules.Levels[i].Code
 		}
 	}
 	if *limit < 1 || *limit > store.MaxWarningsPage {
@@ -442,7 +444,7 @@ func cmdMonitorWarnings(e *env, args []string) error {
 	}
 	defer st.Close()
 	if *refresh {
-		res, err := st.RefreshWarnings(ctx, year, *month, rules, actorName(*actor))
+		res, err := st.RefreshWarnings(ctx, year, *month, warnRules, actorName(*actor))
 		if err != nil {
 			return err
 		}

@@ -32,7 +32,34 @@ func openStore(ctx context.Context, flagValue string) (*store.Store, error) {
 	if dsn == "" {
 		dsn = os.Getenv("JIXIAO_DB")
 	}
-	return store.Open(ctx, dsn)
+	rs, err := cliRules()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	st.SetRules(rs)
+	return st, nil
+}
+
+// rulesDir is the user rules directory (datafile.LoadRules): JIXIAO_RULES,
+// else the user config directory's jixiao/rules.
+func rulesDir() string {
+	if v := os.Getenv("JIXIAO_RULES"); v != "" {
+		return v
+	}
+	if dir, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(dir, "jixiao", "rules")
+	}
+	return ""
+}
+
+// cliRules reads the rules files a command works with: the built-in ones,
+// each replaced by a file of its kind in the rules directory.
+func cliRules() (*datafile.RuleSet, error) {
+	return datafile.LoadRules(rulesDir())
 }
 
 // codeYear reads "CODE YEAR" positional arguments.

@@ -18,7 +18,8 @@ import (
 //   - the department targets and every project (continuing projects: the
 //     document has no project period yet, so all of them) as proposals:
 //     declared fields kept (code, category, name, unit, direction,
-//     target value, points; a project's code, name, unit and goal),
+//     target value, points; a project's code, name, unit and goal), each
+//     project marked continuing (延续),
 //     year-end fields emptied, a project's budget amounts empty; a target
 //     without a code gets T<n>, n above the highest T-number of its scope;
 //   - the register items still open: every asset card (flags kept),
@@ -59,7 +60,7 @@ func CarryOver(prev *Evaluation, year int) *Evaluation {
 	ev.Targets = proposeTargets(prev.Targets)
 	for _, p := range prev.Projects {
 		ev.Projects = append(ev.Projects, Project{
-			Name: p.Name, Code: p.Code, Unit: p.Unit, Goal: p.Goal,
+			Name: p.Name, Code: p.Code, Unit: p.Unit, Goal: p.Goal, Kind: ProjectContinuing,
 			Targets: proposeTargets(p.Targets),
 		})
 	}

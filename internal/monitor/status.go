@@ -27,7 +27,11 @@ type Status struct {
 // Line is one row of the monitoring table: a project (Code set) or the
 // department (Code "").
 type Line struct {
+	// Code is the project's code, "" for the department's whole.
 	Code, Name string
+	// Kind is a project's kind (evaluation.ProjectKinds), "" when not
+	// declared and for the department's whole.
+	Kind string `json:",omitempty"`
 	// Months are months 1 to Through; Last is the one monitored.
 	Months []Month
 	// Warning is the warning the line raises under the rules applied by
@@ -88,7 +92,7 @@ func StatusWith(ev *evaluation.Evaluation, rows, changes []MonthlyPaid, through 
 	u := Unit{Code: ev.Department.Code, Name: ev.Department.Name, Year: ev.Year, Initial: ev.Finance.Budget.Initial}
 	for i := range ev.Projects {
 		if p := &ev.Projects[i]; p.Code != "" {
-			u.Projects = append(u.Projects, UnitProject{Code: p.Code, Name: p.Name, Initial: p.Initial})
+			u.Projects = append(u.Projects, UnitProject{Code: p.Code, Name: p.Name, Kind: p.Kind, Initial: p.Initial})
 		}
 	}
 	if u.Changes, err = Curves(changes, false); err != nil {
@@ -114,7 +118,9 @@ type Unit struct {
 // UnitProject is a project of a Unit.
 type UnitProject struct {
 	Code, Name string
-	Initial    money.Fen
+	// Kind is the project's kind (new or continuing), "" when not declared.
+	Kind    string
+	Initial money.Fen
 }
 
 // Status computes the unit's status at the end of month through from the
@@ -139,7 +145,7 @@ func (u *Unit) Status(curves map[Key]*[12]money.Fen, through int, s Schedule) (*
 		if err != nil {
 			return nil, err
 		}
-		st.Projects = append(st.Projects, Line{Code: p.Code, Name: p.Name, Months: months})
+		st.Projects = append(st.Projects, Line{Code: p.Code, Name: p.Name, Kind: p.Kind, Months: months})
 	}
 	var unit [12]money.Fen
 	var err error

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/jixiao/jixiao/internal/diag"
+	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/num"
 )
@@ -58,20 +59,36 @@ type Condition struct {
 	// BudgetAtLeast / BudgetBelow: the budget in force, in money.
 	BudgetAtLeast *money.Fen `yaml:"budget_at_least,omitempty" json:"budget_at_least,omitempty"`
 	BudgetBelow   *money.Fen `yaml:"budget_below,omitempty" json:"budget_below,omitempty"`
+	// Scope: the line is the department's whole (department) or a
+	// project's (project).
+	Scope string `yaml:"scope,omitempty" json:"scope,omitempty"`
+	// ProjectKind: the line is a project of one of these kinds
+	// (evaluation.ProjectKinds: new 新增, continuing 延续).
+	ProjectKind []string `yaml:"project_kind,omitempty" json:"project_kind,omitempty"`
 }
 
-// holds reports whether c holds for month m (which has a rate).
-func (c *Condition) holds(m Month) bool {
+// Scopes a condition may name.
+const (
+	ScopeDepartment = "department"
+	ScopeProject    = "project"
+)
+
+// holds reports whether c holds for line l in month m (which has a rate).
+func (c *Condition) holds(l *Line, m Month) bool {
 	switch {
 	case c.All != nil:
 		for i := range c.All {
-			if !c.All[i].holds(m) {
+			if !c.All[i].holds(l, m) {
 				return false
 			}
 		}
 		return true
 	case c.Any != nil:
-		return slices.ContainsFunc(c.Any, func(d Condition) bool { return d.holds(m) })
+		return slices.ContainsFunc(c.Any, func(d Condition) bool { return d.holds(l, m) })
+	case c.Scope != "":
+		return (c.Scope == ScopeProject) == (l.Code != "")
+	case c.ProjectKind != nil:
+		return l.Code != "" && slices.Contains(c.ProjectKind, l.Kind)
 	case c.GapOver != nil:
 		return m.Gap > Rate(*c.GapOver)
 	case c.ProjectedBelow != nil:
@@ -110,6 +127,16 @@ func (c *Condition) Words() string {
 		return fmt.Sprintf("预算 %s 万元以上", c.BudgetAtLeast.Wan())
 	case c.BudgetBelow != nil:
 		return fmt.Sprintf("预算不足 %s 万元", c.BudgetBelow.Wan())
+	case c.Scope == ScopeDepartment:
+		return "部门整体"
+	case c.Scope == ScopeProject:
+		return "项目"
+	case c.ProjectKind != nil:
+		names := make([]string, len(c.ProjectKind))
+		for i, k := range c.ProjectKind {
+			names[i] = evaluation.ProjectKinds[k]
+		}
+		return strings.Join(names, "或") + "项目"
 	}
 	return ""
 }
@@ -117,14 +144,25 @@ func (c *Condition) Words() string {
 // validate names what is wrong with c at path.
 func (c *Condition) validate(ds *diag.List, path string) {
 	set := 0
-	for _, on := range []bool{c.All != nil, c.Any != nil, c.GapOver != nil, c.ProjectedBelow != nil, c.BudgetAtLeast != nil, c.BudgetBelow != nil} {
+	for _, on := range []bool{c.All != nil, c.Any != nil, c.GapOver != nil, c.ProjectedBelow != nil, c.BudgetAtLeast != nil, c.BudgetBelow != nil, c.Scope != "", c.ProjectKind != nil} {
 		if on {
 			set++
 		}
 	}
 	if set != 1 {
-		ds.Add(diag.BadRule, path, "每个条件须且只须写一项：all、any、gap_over、projected_below、budget_at_least 或 budget_below（实际 %d 项）", set)
+		ds.Add(diag.BadRule, path, "每个条件须且只须写一项：all、any、gap_over、projected_below、budget_at_least、budget_below、scope 或 project_kind（实际 %d 项）", set)
 		return
+	}
+	if c.Scope != "" && c.Scope != ScopeDepartment && c.Scope != ScopeProject {
+		ds.Add(diag.BadChoice, path+".scope", "范围 %q 无效：应为 department（部门整体）或 project（项目）", c.Scope)
+	}
+	if c.ProjectKind != nil && len(c.ProjectKind) == 0 {
+		ds.Add(diag.BadRule, path+".project_kind", "project_kind 下至少要有一个项目属性")
+	}
+	for i, k := range c.ProjectKind {
+		if evaluation.ProjectKinds[k] == "" {
+			ds.Add(diag.BadChoice, fmt.Sprintf("%s.project_kind[%d]", path, i), "项目属性 %q 无效：应为 new（新增）或 continuing（延续）", k)
+		}
 	}
 	for _, list := range []struct {
 		name string
@@ -211,12 +249,12 @@ func (w *WarningRules) Warn(l Line) *Warning {
 		return nil
 	}
 	m := l.Last()
-	if !m.HasRate || (w.Exempt != nil && w.Exempt.holds(m)) {
+	if !m.HasRate || (w.Exempt != nil && w.Exempt.holds(&l, m)) {
 		return nil
 	}
 	for i := range w.Levels {
 		lv := &w.Levels[i]
-		if lv.When.holds(m) {
+		if lv.When.holds(&l, m) {
 			return &Warning{Level: lv.Code, Name: lv.Name, Handling: lv.Handling,
 				Sentence: fmt.Sprintf("%s（%s：%s）", l.Sentence(), lv.Name, lv.When.Words())}
 		}

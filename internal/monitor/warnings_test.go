@@ -94,3 +94,40 @@ func TestWarningRulesValidate(t *testing.T) {
 		}
 	}
 }
+
+// Conditions on the line's scope and the project's kind: a rule file can
+// warn new projects earlier than continuing ones, and exempt the
+// department's whole from a level.
+func TestWarnByScopeAndKind(t *testing.T) {
+	w := &WarningRules{ID: "w", Source: "test", Levels: []WarningLevel{
+		{Code: "red", Name: "红色", Handling: "预警", When: Condition{All: []Condition{
+			{ProjectKind: []string{"new"}}, {GapOver: pts(10)},
+		}}},
+		{Code: "yellow", Name: "黄色", Handling: "提示", When: Condition{All: []Condition{
+			{Scope: ScopeProject}, {GapOver: pts(10)},
+		}}},
+	}}
+	if ds := w.Validate(); len(ds) != 0 {
+		t.Fatal(ds)
+	}
+	// 560,000 paid 174,720 by July: 27.13 points behind.
+	l := line(t, 560_000, map[int]int64{3: 100_000, 6: 74_720}, 7)
+	l.Kind = "new"
+	if got := w.Warn(l); got == nil || got.Level != "red" || got.Sentence != "截至7月末执行 31.20%，序时进度 58.33%，落后 27.13 个百分点（红色：新增项目且落后超过 10 个百分点）" {
+		t.Errorf("new project: %+v", got)
+	}
+	l.Kind = "continuing"
+	if got := w.Warn(l); got == nil || got.Level != "yellow" || got.Sentence != "截至7月末执行 31.20%，序时进度 58.33%，落后 27.13 个百分点（黄色：项目且落后超过 10 个百分点）" {
+		t.Errorf("continuing project: %+v", got)
+	}
+	l.Code, l.Kind = "", ""
+	if got := w.Warn(l); got != nil {
+		t.Errorf("department's whole: %+v", got)
+	}
+	bad := &WarningRules{ID: "w", Source: "s", Levels: []WarningLevel{{Code: "r", Name: "红", Handling: "预警",
+		When: Condition{Any: []Condition{{Scope: "unit"}, {ProjectKind: []string{"old"}}, {ProjectKind: []string{}}}}}}}
+	ds := bad.Validate()
+	if len(ds) != 3 {
+		t.Errorf("want 3 findings, got %v", ds)
+	}
+}

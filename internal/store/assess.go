@@ -7,14 +7,18 @@ import (
 )
 
 // AssessOptions are the assessment pipeline's options for the stored year
-// as it is: the official working-day calendar, the built-in
-// target-quality rules, the year's stage, the records kept beside it
+// as it is: the official working-day calendar, the store's
+// target-quality rules (built-in unless Store.SetRules gave others), the year's stage, the records kept beside it
 // (Cycle), and Stored (a year checked when it was saved is scored even if
 // a check added since finds errors, which are shown). Every edge that
 // assesses a stored year as stored starts from these; Library gives the
 // frameworks pinned with it.
 func (r *Record) AssessOptions() assess.Options {
-	return assess.Options{Calendar: calendar.ScoringOptions().Calendar, Quality: datafile.DefaultQuality(),
+	rs := r.Rules
+	if rs == nil {
+		rs = datafile.DefaultRules()
+	}
+	return assess.Options{Calendar: calendar.ScoringOptions().Calendar, Quality: rs.Quality,
 		Stored: true, Stage: r.Stage, Cycle: r.Cycle}
 }
 

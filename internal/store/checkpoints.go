@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jixiao/jixiao/internal/apperr"
+	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
@@ -37,17 +38,26 @@ func (r *CheckpointReport) StatusName() string {
 	return workflow.StatusName(workflow.Checkpoint, r.Status)
 }
 
-// CheckpointDue is the default due date of a checkpoint report: the last
-// day of the month after the checkpoint month (docs/cycle.md §6; July's
-// report is due on 31 August).
-func CheckpointDue(year, month int) civil.Date {
-	// The first day of the month two after the checkpoint, less a day.
-	y, m := year, month+2
-	if m > 12 {
-		y, m = y+1, m-12
+// CheckpointDue is the due date of the report of checkpoint month in
+// year under the store's cycle rules (rules/cycle-default.yaml: the last
+// day of the month after the checkpoint, so July's report is due on 31
+// August), on the official working-day calendar where the rule counts
+// working days. A year the calendar does not know yet is an error naming
+// it: the date is never guessed.
+func (s *Store) CheckpointDue(year, month int) (civil.Date, error) {
+	cal, err := calendar.Default()
+	if err != nil {
+		return civil.Date{}, err
 	}
-	return civil.MustDate(y, time.Month(m), 1).AddDays(-1)
+	d, err := s.rules.Cycle.CheckpointDue(year, month, cal)
+	if err != nil {
+		return civil.Date{}, errorf(apperr.EINVALID, "%d 年 %d 月绩效监控报告的报送期限无法确定：%v", year, month, err)
+	}
+	return d, nil
 }
+
+// CheckpointMonths are the checkpoint months of the store's cycle rules.
+func (s *Store) CheckpointMonths() []int { return s.rules.Cycle.Months() }
 
 // checkpointBlocksDraft are the findings that refuse even a draft: the
 // report's shape. Missing causes and gaps (E234, E235) only block
@@ -130,6 +140,9 @@ func (s *Store) SaveCheckpoint(ctx context.Context, code string, year int, c *mo
 	if err := checkCheckpointText(where, c); err != nil {
 		return 0, nil, err
 	}
+	if !s.rules.Cycle.IsCheckpoint(c.Month) {
+		return 0, nil, errorf(apperr.EINVALID, "%s%d 月不是监控节点：周期规则设定的监控节点为 %s", where, c.Month, s.rules.Cycle.MonthNames())
+	}
 	var (
 		version  int
 		findings diag.List
@@ -175,7 +188,10 @@ func (s *Store) SaveCheckpoint(ctx context.Context, code string, year int, c *mo
 				return errorf(apperr.ECONFLICT, "%s监控表已被删除或尚未创建，请刷新后重试", where)
 			}
 			version = 1
-			due := CheckpointDue(year, c.Month)
+			due, err := s.CheckpointDue(year, c.Month)
+			if err != nil {
+				return err
+			}
 			if _, err := tx.exec(ctx, `INSERT INTO monitoring_reports (department_year_id, month, status, version, due_on, data, updated_by, updated_at)
 				VALUES (?, ?, ?, 1, ?, ?, ?, ?)`, st.id, c.Month, workflow.Draft, due.String(), string(data), a.Username, now); err != nil {
 				if isUniqueViolation(err) {

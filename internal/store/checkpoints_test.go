@@ -1,10 +1,13 @@
 package store
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/jixiao/jixiao/internal/apperr"
+	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/monitor"
@@ -171,9 +174,104 @@ func TestCheckpointReport(t *testing.T) {
 }
 
 func TestCheckpointDue(t *testing.T) {
+	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "due.db"))
 	for m, want := range map[int]string{7: "2024-08-31", 1: "2024-02-29", 11: "2024-12-31", 12: "2025-01-31"} {
-		if got := CheckpointDue(2024, m).String(); got != want {
-			t.Errorf("month %d due %s, want %s", m, got, want)
+		if got, err := s.CheckpointDue(2024, m); err != nil || got.String() != want {
+			t.Errorf("month %d due %s (%v), want %s", m, got, err, want)
 		}
+	}
+}
+
+// A store given other cycle rules takes its checkpoint months and due
+// dates from them: a month that is not a checkpoint is refused naming the
+// ones that are, and a due date counted in working days skips the
+// National Day holiday.
+func TestCheckpointMonthsFromRules(t *testing.T) {
+	dir := t.TempDir()
+	rules := `id: cycle-local
+name: 某市绩效监控规则
+checkpoints: [{month: 6}, {month: 9, time_progress: 70}]
+checkpoints_source: 某市预算绩效运行监控办法（示例）
+deadlines:
+  checkpoint_report: {name: 监控报告报送, count: 10, unit: working_days, source: 示例}
+  results_feedback: {name: 反馈, count: 20, unit: days_rolled, source: s, default: true}
+  measures_filed: {name: 措施, count: 30, unit: days_rolled, source: s, default: true}
+  rectification_complete: {name: 完成, count: 90, unit: days_rolled, source: s, default: true}
+`
+	if err := os.WriteFile(filepath.Join(dir, "cycle-local.yaml"), []byte(rules), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := datafile.LoadRules(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s, th, p := workflowStore(t, dsn)
+		s.SetRules(rs)
+		code := th.Evaluation.Department.Code
+		approvedYear(t, s, code, p)
+		// The opened year's projects are continuing ones, and their rows
+		// say so (the warnings refresh reads the kind there).
+		var kinds int
+		if err := s.db.QueryRow(`SELECT count(*) FROM projects p JOIN department_years dy ON dy.id = p.department_year_id
+			WHERE dy.year = 2024 AND p.kind = 'continuing'`).Scan(&kinds); err != nil || kinds == 0 {
+			t.Errorf("continuing project rows: %d, %v", kinds, err)
+		}
+		if got := s.CheckpointMonths(); len(got) != 2 || got[0] != 6 || got[1] != 9 {
+			t.Fatalf("months %v", got)
+		}
+		r, err := s.Get(ctx, code, 2024)
+		if err != nil {
+			t.Fatal(err)
+		}
+		july := fullCheckpoint(r.Evaluation)
+		if _, _, err := s.SaveCheckpoint(ctx, code, 2024, july, 0, p.editorA, ""); apperr.Code(err) != apperr.EINVALID || !strings.Contains(err.Error(), "6月、9月") {
+			t.Fatalf("July under a June/September rule: %v", err)
+		}
+		sept := fullCheckpoint(r.Evaluation)
+		sept.Month = 9
+		if _, _, err := s.SaveCheckpoint(ctx, code, 2024, sept, 0, p.editorA, ""); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := s.Checkpoint(ctx, code, 2024, 9)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// From 30 September 2024, ten working days: 1–7 October are off,
+		// so 8, 9, 10, 11, 12 (a Saturday made a working day), 14, 15, 16,
+		// 17 and 18 October.
+		if rep.DueOn.String() != "2024-10-18" {
+			t.Errorf("September report due %s, want 2024-10-18", rep.DueOn)
+		}
+		if got := s.Rules().Schedule().TimeProgress(9); got != 7000 {
+			t.Errorf("September time progress %s, want 70.00", got)
+		}
+	})
+}
+
+// A rules directory with a bad file or two files of one kind is refused
+// whole, every problem listed.
+func TestLoadRulesRefusesWhole(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"cycle-a.yaml":    "id: a\n",
+		"cycle-b.yaml":    "id: b\n",
+		"warnings-x.yaml": "id: x\nlevels: []\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := datafile.LoadRules(dir)
+	if err == nil {
+		t.Fatal("bad rules directory accepted")
+	}
+	for _, want := range []string{"2 个周期（监控节点与期限）规则文件", "warnings-x.yaml"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if rs, err := datafile.LoadRules(filepath.Join(dir, "none")); err != nil || rs.Cycle != datafile.DefaultCycle() {
+		t.Errorf("missing directory: %v", err)
 	}
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/civil"
-	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/exante"
@@ -401,7 +400,8 @@ func (s *Store) ExanteEvaluation(ctx context.Context, code string, year int, pco
 
 // cycleOf builds the facts the assessment pipeline reads beside the
 // department-year id (assess.Options.Cycle): its ex-ante evaluations
-// under the built-in ex-ante rules (rules/exante-default.yaml), its
+// under the store's ex-ante rules (rules/exante-default.yaml unless
+// Store.SetRules gave others), its
 // monitoring records when it was opened here, and a stamp that changes
 // whenever they do (a cache of scores keys on it).
 // A year not stored yet (id 0) has no records.
@@ -417,7 +417,7 @@ func (tx *txn) cycleOf(ctx context.Context, id int64) (*evaluation.Cycle, string
 
 // cycleFor is cycleOf for a year whose opened_from the caller has read.
 func (tx *txn) cycleFor(ctx context.Context, id int64, openedFrom int) (*evaluation.Cycle, string, error) {
-	r := datafile.DefaultExante()
+	r := tx.store.rules.Exante
 	c := &evaluation.Cycle{Exante: map[string]evaluation.ExanteRecord{}, ExanteFrom: r.DepartmentFrom, ExanteFinanceFrom: r.FinanceFrom, ExanteDefault: r.Default}
 	if id == 0 {
 		return c, "", nil

@@ -928,7 +928,7 @@ func (tx *txn) deleteProjects(ctx context.Context, ids []int64) error {
 	})
 }
 
-var projectColumns = []string{"department_year_id", "seq", "code", "name", "initial", "adjusted", "executed", "total", "grade"}
+var projectColumns = []string{"department_year_id", "seq", "code", "name", "initial", "adjusted", "executed", "total", "grade", "kind"}
 
 // appendProjectRows adds a department-year's projects, numbered from 1,
 // with their scores (0 and empty when res is nil: a year before the
@@ -940,7 +940,7 @@ func appendProjectRows(rows [][]any, dyID int64, ev *evaluation.Evaluation, res 
 		if res != nil {
 			total, grade = int64(res.Projects[i].Total), res.Projects[i].Grade
 		}
-		rows = append(rows, []any{dyID, i + 1, p.Code, p.Name, int64(p.Initial), int64(p.Adjusted), int64(p.Executed), total, grade})
+		rows = append(rows, []any{dyID, i + 1, p.Code, p.Name, int64(p.Initial), int64(p.Adjusted), int64(p.Executed), total, grade, p.Kind})
 	}
 	return rows
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jixiao/jixiao/internal/apperr"
+	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/num"
@@ -76,6 +77,9 @@ type Record struct {
 	// CycleStamp changes whenever they do, for caches of scores.
 	Cycle      *evaluation.Cycle
 	CycleStamp string
+	// Rules are the store's rules files (Store.Rules) the year is assessed
+	// and monitored with.
+	Rules *datafile.RuleSet
 }
 
 // EditableParts is what the department's editor may change in a year now:
@@ -272,7 +276,7 @@ var getQuery = hot(`SELECT ` + listingColumns + `, dy.data, dy.source, f.content
 
 // Get returns the department-year of the department with the code.
 func (s *Store) Get(ctx context.Context, code string, year int) (*Record, error) {
-	var r Record
+	r := Record{Rules: s.rules}
 	var data []byte
 	if !storable(code) {
 		return nil, notFound(code, year)

@@ -27,6 +27,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/jixiao/jixiao/internal/apperr"
+	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"modernc.org/sqlite"
@@ -74,7 +75,24 @@ type Store struct {
 	// copy per connection, so a hot query is parsed once per connection
 	// instead of once per call. Read-only after Open.
 	stmts map[string]*sql.Stmt
+
+	// rules are the rules files the store works with (datafile.RuleSet):
+	// the built-in ones unless SetRules gave others.
+	rules *datafile.RuleSet
 }
+
+// SetRules makes the store work with rs (from datafile.LoadRules): the
+// target-quality checks, the warning rules, the ex-ante thresholds and
+// the cycle rules. Call it once, right after Open, before the store is
+// shared.
+func (s *Store) SetRules(rs *datafile.RuleSet) {
+	if rs != nil {
+		s.rules = rs
+	}
+}
+
+// Rules are the rules files the store works with.
+func (s *Store) Rules() *datafile.RuleSet { return s.rules }
 
 // hotQueries are the queries that every page view runs (the session, the
 // department-year, its review scores and comments). They are prepared
@@ -145,7 +163,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	s := &Store{db: db, dialect: dialect, now: func() time.Time {
 		return time.Now().UTC().Truncate(time.Microsecond)
-	}}
+	}, rules: datafile.DefaultRules()}
 	if err := s.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -121,6 +121,7 @@ func (s *Store) RefreshWarnings(ctx context.Context, year, month int, rules *mon
 		severity[l.Code] = len(rules.Levels) - i
 	}
 	sha := RulesSHA256(rules)
+	schedule := s.rules.Schedule()
 	out := &WarningRefresh{}
 	err := s.withTx(ctx, func(tx *txn) error {
 		units, err := tx.monitoredUnits(ctx, year)
@@ -154,7 +155,7 @@ func (s *Store) RefreshWarnings(ctx context.Context, year, month int, rules *mon
 		seen := map[warningKey]bool{}
 		for _, u := range units {
 			u.unit.Changes = changes[u.unit.Code]
-			st, err := u.unit.Status(byUnit[u.unit.Code], month, monitor.Schedule{})
+			st, err := u.unit.Status(byUnit[u.unit.Code], month, schedule)
 			if err != nil {
 				return errorf(apperr.EINVALID, "部门 %s %d 年度：%v", u.unit.Code, year, err)
 			}
@@ -318,7 +319,7 @@ func (tx *txn) monitoredUnits(ctx context.Context, year int) ([]monitoredUnit, e
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.query(ctx, `SELECT p.department_year_id, p.code, p.name, p.initial FROM projects p
+	rows, err = tx.query(ctx, `SELECT p.department_year_id, p.code, p.name, p.initial, p.kind FROM projects p
 		JOIN department_years dy ON dy.id = p.department_year_id WHERE dy.year = ? AND `+stages+` AND p.code <> ''
 		ORDER BY p.department_year_id, p.seq`, year)
 	if err != nil {
@@ -328,7 +329,7 @@ func (tx *txn) monitoredUnits(ctx context.Context, year int) ([]monitoredUnit, e
 	for rows.Next() {
 		var id, initial int64
 		var p monitor.UnitProject
-		if err := rows.Scan(&id, &p.Code, &p.Name, &initial); err != nil {
+		if err := rows.Scan(&id, &p.Code, &p.Name, &initial, &p.Kind); err != nil {
 			return nil, err
 		}
 		p.Initial = money.Fen(initial)

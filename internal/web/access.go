@@ -419,6 +419,10 @@ func changeOptions() assess.Options {
 // is scored: sc takes the frameworks and findings, and no result.
 func (sc *scored) rescore(ev *evaluation.Evaluation, opts assess.Options) *assess.Assessment {
 	opts.Stage, opts.Cycle = sc.rec.Stage, sc.rec.Cycle
+	if opts.Quality != nil && sc.rec.Rules != nil {
+		// The store's quality rules (built-in unless configured).
+		opts.Quality = sc.rec.Rules.Quality
+	}
 	a := assess.Assess(ev, sc.lib, opts)
 	if a.Result != nil || !assess.Scored(opts.Stage) {
 		sc.res, sc.ds, sc.fw, sc.pfw = a.Result, a.Findings, a.Weighted, a.ProjectFramework

@@ -35,11 +35,6 @@ import (
 // canFillCheckpoint; the moves are checkpointMoves; the store checks each
 // again against the account as stored.
 
-// defaultCheckpointMonth is the checkpoint the workspace offers: January
-// to July, reported in August (财预〔2019〕136号; local rules vary and are
-// not configurable yet).
-const defaultCheckpointMonth = 7
-
 // checkpointFormats are the downloads of the monitoring tables.
 var checkpointFormats = []string{"docx", "xlsx", "md"}
 
@@ -156,9 +151,14 @@ func (s *server) checkpointData(r *http.Request, sc *scored, rep *store.Checkpoi
 	base := evaluationPath(l)
 	d := &checkpointData{
 		Base: fmt.Sprintf("%s/monitoring/%d", base, c.Month), YearBase: base, Listing: l, Month: c.Month,
-		Months: monthsText(c.Month), Report: rep, Status: "未填写", DueOn: store.CheckpointDue(l.Year, c.Month).Chinese(),
+		Months: monthsText(c.Month), Report: rep, Status: "未填写",
 		CanFill: canFillCheckpoint(u, l, rep) == nil, Formats: checkpointFormats,
 		Causes: monitor.CauseChoices(), Likely: monitor.LikelihoodChoices(),
+	}
+	if due, err := s.st.CheckpointDue(l.Year, c.Month); err == nil {
+		d.DueOn = due.Chinese()
+	} else {
+		d.DueOn = "待国务院节假日安排公布后确定"
 	}
 	if rep != nil {
 		d.Version, d.Status, d.DueOn = rep.Version, rep.StatusName(), rep.DueOn.Chinese()
@@ -179,7 +179,7 @@ func (s *server) checkpointData(r *http.Request, sc *scored, rep *store.Checkpoi
 	for _, t := range checkpointMoves(u, l, rep) {
 		d.Moves = append(d.Moves, moveForm{Transition: t})
 	}
-	st, err := s.st.Execution(r.Context(), sc.rec, c.Month, monitor.Schedule{})
+	st, err := s.st.Execution(r.Context(), sc.rec, c.Month, s.st.Rules().Schedule())
 	if err != nil {
 		return nil, err
 	}
@@ -478,7 +478,7 @@ func (s *server) downloadCheckpoint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := sc.rec.Listing
-	st, err := s.st.Execution(r.Context(), sc.rec, month, monitor.Schedule{})
+	st, err := s.st.Execution(r.Context(), sc.rec, month, s.st.Rules().Schedule())
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -145,7 +145,7 @@ func (s *server) exanteState(r *http.Request) (*exanteState, error) {
 	}
 	ev := sc.rec.Evaluation
 	pcode := r.PathValue("project")
-	st := &exanteState{sc: sc, th: datafile.DefaultExante().Thresholds()}
+	st := &exanteState{sc: sc, th: s.st.Rules().Exante.Thresholds()}
 	for i := range ev.Projects {
 		if ev.Projects[i].Code == pcode && pcode != "" {
 			st.project = &ev.Projects[i]

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/jixiao/jixiao/internal/apperr"
-	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/monitor"
 	"github.com/jixiao/jixiao/internal/store"
@@ -64,7 +63,7 @@ func (s *server) monitoring(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	rules := datafile.DefaultWarnings()
+	rules := s.st.Rules().Warnings
 	d := &monitoringData{Level: q.Get("level"), State: q.Get("state"), Levels: rules.Levels, States: workflow.WarningStates,
 		CanRefresh: canRefreshWarnings(u) == nil, Rules: rules, Page: 1}
 	var err error
@@ -211,7 +210,7 @@ func (s *server) refreshWarnings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.refreshing.Store(false)
-	res, err := s.st.RefreshWarnings(r.Context(), year, month, datafile.DefaultWarnings(), u.Username)
+	res, err := s.st.RefreshWarnings(r.Context(), year, month, s.st.Rules().Warnings, u.Username)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -115,10 +115,11 @@ type workspaceData struct {
 	AdjustScopes []editOption
 	CanDecide    bool
 	// Checkpoints are the year's checkpoint reports (绩效监控表), by
-	// month; DefaultCheckpoint is the month the page offers to fill in
-	// when its report is not stored yet (0: none), in the execution stage.
-	Checkpoints       []store.CheckpointReport
-	DefaultCheckpoint int
+	// month; NewCheckpoints are the cycle rules' checkpoint months the
+	// page offers to fill in, whose reports are not stored yet, in the
+	// execution stage.
+	Checkpoints    []store.CheckpointReport
+	NewCheckpoints []int
 	// Warnings are the year's execution warnings (预警), latest month
 	// first, with their handling and the department's answers.
 	Warnings []store.Warning
@@ -210,10 +211,14 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 		return
 	}
 	if l.Stage == workflow.Execution {
-		d.DefaultCheckpoint = defaultCheckpointMonth
+		// The cycle rules' checkpoints without a report yet.
+		have := map[int]bool{}
 		for _, c := range d.Checkpoints {
-			if c.Month == defaultCheckpointMonth {
-				d.DefaultCheckpoint = 0
+			have[c.Month] = true
+		}
+		for _, m := range s.st.CheckpointMonths() {
+			if !have[m] {
+				d.NewCheckpoints = append(d.NewCheckpoints, m)
 			}
 		}
 	}
