@@ -86,7 +86,13 @@ type Error struct {
 	File     string
 	Problems []Problem // at most MaxProblems
 	More     int       // problems found beyond those listed
+	// Cause is the failure to read the file itself, if reading stopped
+	// (a request body over its limit, say); nil when only rows were bad.
+	Cause error
 }
+
+// Unwrap gives the failure to read the file, for errors.As.
+func (e *Error) Unwrap() error { return e.Cause }
 
 func (e *Error) Error() string {
 	var b strings.Builder
@@ -129,6 +135,7 @@ type Reader struct {
 	problems []Problem
 	more     int
 	ioErr    error
+	cause    error // ioErr once Err reported it
 	done     bool
 }
 
@@ -191,7 +198,7 @@ func open(file string, r io.Reader, sc *schema) (*Reader, error) {
 
 // readError words a failure to read the file itself.
 func readError(file string, err error) error {
-	return &Error{File: file, Problems: []Problem{{Reason: "读取失败：" + ioReason(err)}}}
+	return &Error{File: file, Problems: []Problem{{Reason: "读取失败：" + ioReason(err)}}, Cause: err}
 }
 
 func ioReason(err error) string {
@@ -278,12 +285,12 @@ func (r *Reader) Rows() int { return r.rows }
 func (r *Reader) Err() error {
 	if r.ioErr != nil {
 		r.add(Problem{Reason: "读取中断：" + ioReason(r.ioErr)})
-		r.ioErr = nil
+		r.cause, r.ioErr = r.ioErr, nil
 	}
 	if len(r.problems) == 0 {
 		return nil
 	}
-	return &Error{File: r.file, Problems: r.problems, More: r.more}
+	return &Error{File: r.file, Problems: r.problems, More: r.more, Cause: r.cause}
 }
 
 // Digest is the SHA-256 of the file's bytes, in hex, once Next has

@@ -101,9 +101,14 @@ func (e *PaymentImportError) Error() string {
 	return b.String()
 }
 
-// Unwrap gives the error's code: the file cannot be imported as given.
-func (e *PaymentImportError) Unwrap() error {
-	return &apperr.Error{Code: apperr.EINVALID, Message: e.Error()}
+// Unwrap gives the error's code (the file cannot be imported as given)
+// and the reader's error, whose cause may be a failure to read the file.
+func (e *PaymentImportError) Unwrap() []error {
+	out := []error{&apperr.Error{Code: apperr.EINVALID, Message: e.Error()}}
+	if e.Read != nil {
+		out = append(out, e.Read)
+	}
+	return out
 }
 
 // stagingCols are the columns of the staging table a file is loaded into

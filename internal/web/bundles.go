@@ -339,6 +339,9 @@ func (s *server) bundleDownload(w http.ResponseWriter, r *http.Request) {
 
 // sizeText is a file's size as people read it.
 func sizeText(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
 	if n < 1<<20 {
 		return fmt.Sprintf("%d KB", (n+1023)>>10)
 	}

@@ -24,10 +24,14 @@ import (
 // maxLedgerUpload bounds an uploaded ledger: a month or a quarter of a
 // province's payments. A year's ledger of tens of millions of rows is
 // imported on the server with jixiao monitor import.
-const (
-	maxLedgerUpload     = 512 << 20
-	maxLedgerUploadText = "512 MB"
-)
+// Tests lower it (server.ledgerLimit).
+const maxLedgerUpload = 512 << 20
+
+// tooLarge is the answer to a file over the limit.
+func tooLarge(limit int64) string {
+	return fmt.Sprintf("文件超过 %s：请分成几个文件上传，或在服务器上用 jixiao monitor import 导入。", sizeText(limit))
+}
+
 
 // canImportLedgers: the treasury's records are the finance bureau's to
 // load: its reviewers.
@@ -73,7 +77,7 @@ func (s *server) ledgersData(r *http.Request) (*ledgersData, error) {
 	if len(imports) > maxImportsListed {
 		imports = imports[:maxImportsListed]
 	}
-	return &ledgersData{Imports: imports, Limit: maxLedgerUploadText}, nil
+	return &ledgersData{Imports: imports, Limit: sizeText(s.ledgerLimit)}, nil
 }
 
 // uploadLedger imports one uploaded file: a payment ledger or a budget
@@ -90,7 +94,8 @@ func (s *server) uploadLedger(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.importing.Store(false)
-	r.Body = http.MaxBytesReader(w, r.Body, maxLedgerUpload+64<<10)
+	// The file and the small fields of the form beside it.
+	r.Body = http.MaxBytesReader(w, r.Body, s.ledgerLimit+64<<10)
 	answer := func(status int, file string, result, problems []string) {
 		d, err := s.ledgersData(r)
 		if err != nil {
@@ -117,7 +122,7 @@ func (s *server) uploadLedger(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err != nil {
-			answer(uploadStatus(err), "", nil, []string{uploadReason(err)})
+			answer(uploadStatus(err), "", nil, []string{uploadReason(err, s.ledgerLimit)})
 			return
 		}
 		switch part.FormName() {
@@ -153,7 +158,7 @@ func (s *server) uploadLedger(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				answer(http.StatusRequestEntityTooLarge, name, nil, []string{fmt.Sprintf("文件超过 %s：请分成几个文件上传，或在服务器上用 jixiao monitor import 导入。", maxLedgerUploadText)})
+				answer(http.StatusRequestEntityTooLarge, name, nil, []string{tooLarge(s.ledgerLimit)})
 				return
 			}
 			var le *ledger.Error
@@ -217,10 +222,10 @@ func uploadStatus(err error) int {
 	return http.StatusBadRequest
 }
 
-func uploadReason(err error) string {
+func uploadReason(err error, limit int64) string {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return fmt.Sprintf("文件超过 %s：请分成几个文件上传，或在服务器上用 jixiao monitor import 导入。", maxLedgerUploadText)
+		return tooLarge(limit)
 	}
 	return "上传的内容无法读取，请重试。"
 }

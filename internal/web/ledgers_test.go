@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -86,5 +87,28 @@ func TestLedgerUpload(t *testing.T) {
 	}
 	if w := e.uploadLedger(reviewer, "other", "x.csv", changes); w.Code != http.StatusUnprocessableEntity {
 		t.Errorf("an unknown kind: %d", w.Code)
+	}
+}
+
+// A file over the upload limit is refused whole, named, with the limit
+// said; nothing is imported and the next upload is not blocked.
+func TestLedgerUploadTooLarge(t *testing.T) {
+	e := newEnv(t)
+	e.srv.ledgerLimit = 4 << 10
+	var b strings.Builder
+	b.WriteString("支付日期,预算单位编码,项目编码,功能分类,经济分类,资金性质,金额（元）,支付凭证号\n")
+	for i := 0; b.Len() < 64<<10+8<<10; i++ {
+		fmt.Fprintf(&b, "2023-03-10,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,1.00,V%d\n", i)
+	}
+	w := e.uploadLedger(reviewer, "payments", "大.csv", b.String())
+	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), "文件超过 4 KB") {
+		t.Fatalf("oversize upload: %d\n%s", w.Code, w.Body)
+	}
+	if imports, _ := e.st.PaymentImports(context.Background()); len(imports) != 0 {
+		t.Fatalf("an oversize file left %d imports", len(imports))
+	}
+	small := "支付日期,预算单位编码,项目编码,功能分类,经济分类,资金性质,金额（元）,支付凭证号\n2023-03-10,106001,THZFB-2023-01,行政运行,办公费,一般公共预算,1.00,V1\n"
+	if w := e.uploadLedger(reviewer, "payments", "小.csv", small); w.Code != http.StatusSeeOther {
+		t.Fatalf("the next upload: %d\n%s", w.Code, w.Body)
 	}
 }

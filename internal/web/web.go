@@ -99,6 +99,8 @@ type server struct {
 	// importing is set while an uploaded ledger is imported: one at a
 	// time per server.
 	importing atomic.Bool
+	// ledgerLimit bounds an uploaded ledger (maxLedgerUpload).
+	ledgerLimit int64
 }
 
 // New returns the web application's handler.
@@ -123,6 +125,7 @@ func newServer(st *store.Store, opts Options) *server {
 	}
 	s.public = newFlights()
 	s.bundles = &bundles{}
+	s.ledgerLimit = maxLedgerUpload
 	s.workbooks = newWorkbookSlots(opts.WorkbookReads, opts.WorkbookWait)
 	s.pages = mustParsePages()
 	s.mux = http.NewServeMux()
