@@ -32,7 +32,6 @@ func tooLarge(limit int64) string {
 	return fmt.Sprintf("文件超过 %s：请分成几个文件上传，或在服务器上用 jixiao monitor import 导入。", sizeText(limit))
 }
 
-
 // canImportLedgers: the treasury's records are the finance bureau's to
 // load: its reviewers.
 func canImportLedgers(u *store.User) error {
