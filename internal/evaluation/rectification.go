@@ -38,8 +38,6 @@ type RectificationRecord struct {
 	// the note that it waits for the official calendar; "" when none).
 	MeasuresDue, CompleteDue string
 	ClosedOn                 civil.Date
-	// Sources name where the item came from (扣分 B5.6（部门整体）, …).
-	Sources []string
 }
 
 // Name is the item in words: 2023年度整改事项第1号“政府采购合同备案的及时性不足……”.

@@ -173,8 +173,8 @@ func (d Due) Text() string {
 	return ""
 }
 
-// Basis says how the date was set, for a trace or a page: "下达之日
-// 2024年5月10日起 30日（末日为法定休假日的顺延），整改措施报送（默认设置）".
+// Basis says how the date was set, for a trace or a page: "整改措施报送，
+// 自2024年5月10日次日起算30日（末日为法定休假日的顺延）（默认设置，各地规定不同）".
 func (d Due) Basis(rules *cycle.Rules) string {
 	if d.Rule == RuleByReviewer {
 		return "由财政复核人员确定"
@@ -188,7 +188,7 @@ func (d Due) Basis(rules *cycle.Rules) string {
 	}
 	s := r.Name + "：" + r.Describe()
 	if !d.From.IsZero() {
-		s = fmt.Sprintf("自%s起%s", d.From.Chinese(), s)
+		s = fmt.Sprintf("%s，自%s次日起算%s", r.Name, d.From.Chinese(), r.Describe())
 	}
 	if r.Default {
 		s += "（默认设置，各地规定不同）"
