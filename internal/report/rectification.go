@@ -55,7 +55,7 @@ func RectificationTable(r *evaluation.Rectification) *Table {
 	t := &Table{
 		Title:   fmt.Sprintf("%d年度问题整改情况表", r.Year),
 		Sheet:   "上年问题整改情况",
-		Columns: []Column{{Width: 5}, {Width: 30}, {Width: 30}, {Width: 16}, {Width: 10}, {Width: 12}},
+		Columns: []Column{{Width: 4}, {Width: 24}, {Width: 24}, {Width: 16}, {Width: 14}, {Width: 14}},
 		Rows:    []Row{head("序号", "存在的问题", "整改措施", "整改状态", "下达日期", "整改完成期限")},
 	}
 	for _, it := range r.Previous() {
