@@ -381,6 +381,13 @@ func cmdMigrate(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "✓ 数据库结构已是最新（%s）\n", st.Dialect())
+	n, err := st.FillPendingDues(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(e.stdout, "✓ 已按新收录的节假日安排确定整改期限 %d 个\n", n)
+	}
 	return nil
 }
 

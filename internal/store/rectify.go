@@ -613,7 +613,7 @@ func (tx *txn) bumpItem(ctx context.Context, r *rectRow, where, set string, args
 // rectifyFieldNames name the editable fields in Chinese.
 var rectifyFieldNames = map[string]string{
 	"problem": "问题描述", "measure": "整改措施", "unit": "责任单位", "person": "责任人", "complete_due": "整改完成期限",
-	"status": "状态", "evidence": "佐证材料", "": "",
+	"measures_due": "整改措施报送期限", "status": "状态", "evidence": "佐证材料", "": "",
 }
 
 // EditRectification changes fields of an item read at expectedVersion:
@@ -977,4 +977,70 @@ func rectificationLabel(path string) string {
 		return path
 	}
 	return "整改事项第" + n + "号" + name
+}
+
+// FillPendingDues computes the due dates left pending because the
+// working-day calendar lacked their year (docs/cycle.md §6), now that it
+// may have it: each one found is written with a history row of the
+// origin year (actor "jixiao"); one still unknown stays pending. It
+// returns how many dates were filled. `jixiao migrate` and the server's
+// start run it.
+func (s *Store) FillPendingDues(ctx context.Context) (int, error) {
+	filled := 0
+	err := s.withTx(ctx, func(tx *txn) error {
+		rows, err := tx.query(ctx, "SELECT "+tx.rectifyColumns()+rectifyFrom+
+			` WHERE (ri.measures_due IS NULL AND ri.measures_due_rule <> '') OR
+			(ri.complete_due IS NULL AND ri.complete_due_rule <> '' AND ri.complete_due_rule <> ?) ORDER BY ri.id LIMIT 10000`, rectify.RuleByReviewer)
+		if err != nil {
+			return err
+		}
+		var rs []*rectRow
+		for rows.Next() {
+			r, err := scanRectification(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			rs = append(rs, r)
+		}
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return err
+		}
+		rows.Close()
+		now := s.now()
+		for _, r := range rs {
+			var version int
+			if err := tx.queryRow(ctx, "SELECT version FROM department_years WHERE id = ?", r.dyID).Scan(&version); err != nil {
+				return err
+			}
+			st := dyState{id: r.dyID, version: version}
+			for _, f := range []struct {
+				col, field string
+				due        rectify.Due
+			}{{"measures_due", "measures_due", r.MeasuresDue}, {"complete_due", "complete_due", r.CompleteDue}} {
+				if !f.due.Pending() || f.due.Rule == rectify.RuleByReviewer || f.due.From.IsZero() {
+					continue
+				}
+				d, err := dueOf(f.due.Rule, f.due.From)
+				if err != nil {
+					return err
+				}
+				if !d.Set() {
+					continue
+				}
+				if _, err := tx.exec(ctx, "UPDATE rectification_items SET "+f.col+" = ? WHERE id = ?", d.Date.String(), r.ID); err != nil {
+					return fmt.Errorf("保存整改期限失败：%w", err)
+				}
+				label := map[string]string{"measures_due": "整改措施报送期限", "complete_due": "整改完成期限"}[f.field]
+				if err := tx.rectifyHistory(ctx, st, "update", fmt.Sprintf("rectification[%d].%s", r.Number, f.field), rectify.PendingNote, d.Date.Chinese(),
+					"jixiao", "国务院节假日安排已收录，确定"+label, now); err != nil {
+					return err
+				}
+				filled++
+			}
+		}
+		return nil
+	})
+	return filled, err
 }

@@ -322,5 +322,37 @@ func TestRectificationDuePending(t *testing.T) {
 		if items[0].Overdue(civil.MustDate(2030, 1, 1)) {
 			t.Error("a pending date made the item overdue")
 		}
+		// Once the calendar has the year, migrate fills it in; one it
+		// still lacks stays pending. (An item of 2024 made pending by hand
+		// stands for one issued before the 2024 notice was loaded.)
+		at(s, 2024, time.May, 10)
+		more, err := s.IssueRectifications(ctx, th.Evaluation.Department.Code, 2023, []rectify.Draft{{Problem: "另一问题"}}, p.reviewer, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.db.Exec(s.rebind("UPDATE rectification_items SET measures_due = NULL WHERE id = ?"), more[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.FillPendingDues(ctx); err != nil || n != 1 {
+			t.Fatalf("filled %d, %v", n, err)
+		}
+		got, _ := s.Rectification(ctx, th.Evaluation.Department.Code, 2023, more[0].Number)
+		if got.MeasuresDue.Date != civil.MustDate(2024, 6, 11) || got.Version != more[0].Version {
+			t.Errorf("filled %+v", got.MeasuresDue)
+		}
+		if n, err := s.FillPendingDues(ctx); err != nil || n != 0 {
+			t.Errorf("filled again %d, %v", n, err)
+		}
+		if still, _ := s.Rectification(ctx, th.Evaluation.Department.Code, 2023, items[0].Number); !still.MeasuresDue.Pending() {
+			t.Errorf("a date of 2027 was guessed: %+v", still.MeasuresDue)
+		}
+		hist, _ := s.History(ctx, th.Evaluation.Department.Code, 2023)
+		found := false
+		for _, h := range hist {
+			found = found || h.Path == "rectification[2].measures_due" && h.Field(nil) == "整改事项第2号整改措施报送期限" && h.New == "2024年6月11日"
+		}
+		if !found {
+			t.Error("no history row for the filled date")
+		}
 	})
 }
