@@ -252,7 +252,7 @@ func (tx *txn) rectifications(ctx context.Context, id int64, number int) ([]*rec
 	return out, tx.loadLinks(ctx, out)
 }
 
-func items(rs []*rectRow) []rectify.Item {
+func rectItems(rs []*rectRow) []rectify.Item {
 	out := make([]rectify.Item, len(rs))
 	for i, r := range rs {
 		out[i] = r.Item
@@ -270,7 +270,7 @@ func (s *Store) Rectifications(ctx context.Context, code string, year int) ([]re
 			return err
 		}
 		rs, err := tx.rectifications(ctx, st.id, 0)
-		out = items(rs)
+		out = rectItems(rs)
 		return err
 	})
 	return out, err
@@ -910,7 +910,7 @@ func (s *Store) BureauRectifications(ctx context.Context, f RectificationFilter)
 		if err := tx.loadLinks(ctx, rs); err != nil {
 			return err
 		}
-		out = items(rs)
+		out = rectItems(rs)
 		return nil
 	})
 	return out, total, err
