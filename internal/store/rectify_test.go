@@ -356,3 +356,33 @@ func TestRectificationDuePending(t *testing.T) {
 		}
 	})
 }
+
+// An item may come from a review comment of the year: the link carries
+// the comment's text; a comment of another year is refused.
+func TestRectificationFromComment(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s, th, p := workflowStore(t, dsn)
+		code := th.Evaluation.Department.Code
+		c, err := s.AddComment(ctx, code, 2023, "", "B5", "合同备案台账未按月更新", p.reviewer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, err := s.IssueRectifications(ctx, code, 2023, []rectify.Draft{{Problem: "合同备案台账未按月更新",
+			Links: []rectify.Link{{Kind: rectify.LinkReviewComment, ID: c.ID}}}}, p.reviewer, "复核意见")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := items[0].Links
+		if len(l) != 1 || l[0].Kind != rectify.LinkReviewComment || l[0].ID != c.ID || l[0].Trace != "合同备案台账未按月更新" || l[0].Describe() == "" {
+			t.Errorf("links %+v", l)
+		}
+		other, err := s.AddComment(ctx, "900100", 2023, "", "B5", "另一部门的意见", p.reviewer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.IssueRectifications(ctx, code, 2023, []rectify.Draft{{Problem: "x", Links: []rectify.Link{{Kind: rectify.LinkReviewComment, ID: other.ID}}}}, p.reviewer, "")
+		if apperr.Code(err) != apperr.EINVALID || !strings.Contains(err.Error(), "没有该复核意见") {
+			t.Errorf("another year's comment: %v", err)
+		}
+	})
+}
