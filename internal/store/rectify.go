@@ -295,6 +295,9 @@ func (s *Store) Rectification(ctx context.Context, code string, year, number int
 }
 
 func (tx *txn) rectification(ctx context.Context, id int64, code string, year, number int) (*rectRow, error) {
+	if number < 1 {
+		return nil, errorf(apperr.ENOTFOUND, "部门 %s %d 年度没有第 %d 号整改事项", code, year, number)
+	}
 	rs, err := tx.rectifications(ctx, id, number)
 	if err != nil {
 		return nil, err
@@ -868,6 +871,9 @@ func (s *Store) BureauRectifications(ctx context.Context, f RectificationFilter)
 		conds, args = append(conds, "dy.year = ?"), append(args, f.Year)
 	}
 	if f.Department != "" {
+		if !storable(f.Department) {
+			return nil, 0, nil
+		}
 		conds, args = append(conds, "d.code = ?"), append(args, f.Department)
 	}
 	if f.Status != "" {

@@ -231,6 +231,12 @@ func TestRectificationTianhe(t *testing.T) {
 		if list, total, err = s.BureauRectifications(ctx, RectificationFilter{Limit: 1, Offset: 1}); err != nil || total != 3 || len(list) != 1 || list[0].Number != 3 {
 			t.Errorf("paged %v %d %v", numbers(list), total, err)
 		}
+		if list, total, err = s.BureauRectifications(ctx, RectificationFilter{Department: "a\x00b"}); err != nil || total != 0 || len(list) != 0 {
+			t.Errorf("a code with NUL: %v %d %v", numbers(list), total, err)
+		}
+		if _, err := s.Rectification(ctx, code, 2023, 0); apperr.Code(err) != apperr.ENOTFOUND {
+			t.Errorf("item 0: %v", err)
+		}
 		if _, _, err = s.BureauRectifications(ctx, RectificationFilter{Limit: MaxRectificationPage + 1}); apperr.Code(err) != apperr.EINVALID {
 			t.Errorf("over the page bound: %v", err)
 		}
