@@ -90,6 +90,7 @@ func Assess(ev *evaluation.Evaluation, lib Library, opts Options) *Assessment {
 	a := check(ev, lib, opts.Stage)
 	a.Findings = append(a.Findings, ev.QualityIn(opts.Quality, opts.Stage, opts.Cycle)...)
 	a.Findings = append(a.Findings, exanteFindings(ev, opts.Cycle)...)
+	a.Findings = append(a.Findings, rectificationFindings(opts.Cycle)...)
 	if !Scored(opts.Stage) || opts.ReadErrors || (a.Findings.Err() != nil && !opts.Stored) {
 		return a
 	}
@@ -119,6 +120,20 @@ func exanteFindings(ev *evaluation.Evaluation, c *evaluation.Cycle) diag.List {
 			who = "财政部门"
 		}
 		ds.Add(diag.ExanteMissing, fmt.Sprintf("projects[%d]", n.Index), "%s；%s的新增项目须由%s开展事前绩效评估并取得“予以支持”或“调整后予以支持”的结论，方可纳入预算", n.Problem(), c.ExanteRule(), who)
+	}
+	return ds
+}
+
+// rectificationFindings are W187 for each rectification item of an
+// earlier year of the department not yet closed, saying its status and
+// the deadline it missed or awaits.
+func rectificationFindings(c *evaluation.Cycle) diag.List {
+	if c == nil {
+		return nil
+	}
+	var ds diag.List
+	for _, it := range c.Rectification.Open() {
+		ds.Add(diag.RectificationOpen, "", "%s尚未销号：%s", it.Name(), it.State())
 	}
 	return ds
 }

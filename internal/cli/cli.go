@@ -51,6 +51,7 @@ func commands() []command {
 		{"import", "import FILE… [--db DB]  导入 YAML、JSON 或 .xlsx 填报表（全部成功才写入）", cmdImport},
 		{"list", "list [--format text|json]  列出已入库的部门年度", cmdList},
 		{"year", "year open CODE YEAR [--from PREV] [--db DB]  由上一年度开启新的部门年度（目标申报阶段）", cmdYear},
+		{"rectify", "rectify list|suggest|issue|move CODE YEAR …  整改事项：列出（逾期在前）、按失分和存在的主要问题建议、下达（--from-problems）、报送措施、报告完成、确认销号", cmdRectify},
 		{"export", "export CODE YEAR --format yaml|xlsx -o OUT  导出部门年度数据", cmdExport},
 		{"history", "history CODE YEAR  查看部门年度的修改历史", cmdHistory},
 		{"template", "template [--framework ID] -o FILE.xlsx  生成数据填报模板", cmdTemplate},

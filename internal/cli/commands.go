@@ -35,6 +35,8 @@ type scored struct {
 	// scored says the year is in a stage that is scored: res is then its
 	// result; before the evaluation stage res is nil.
 	scored bool
+	// cycle are the records kept beside a stored year; nil for a file.
+	cycle *evaluation.Cycle
 }
 
 // stageFlag is --stage: the stage a data file is checked in.
@@ -230,7 +232,7 @@ func cmdReport(e *env, args []string) error {
 	if s.res == nil {
 		return errNotScored(s.ev)
 	}
-	return writeReport(e, rf, *out, report.Build(report.Input{Evaluation: s.ev, Result: s.res, Framework: s.fw}))
+	return writeReport(e, rf, *out, report.Build(report.Input{Evaluation: s.ev, Result: s.res, Framework: s.fw, Cycle: s.cycle}))
 }
 
 // reportFormat is the format a report command writes: --format, else the

@@ -46,6 +46,11 @@ func cmdServe(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if n, err := st.FillPendingDues(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Fprintf(e.stderr, "已按新收录的节假日安排确定整改期限 %d 个\n", n)
+	}
 	return runServer(ctx, e, st, *addr, web.Options{Secure: *secure, TrustedProxies: trusted}, pdf.Options{Pages: *pages, Queue: *queue, Timeout: *timeout}, nil)
 }
 

@@ -99,7 +99,7 @@ func loadStored(ctx context.Context, e *env, db, code string, year int) (*scored
 	}
 	fw := a.Weighted
 	noteNewerFramework(e, fw)
-	return &scored{ev: rec.Evaluation, res: a.Result, fw: fw, scored: isScored}, nil
+	return &scored{ev: rec.Evaluation, res: a.Result, fw: fw, scored: isScored, cycle: rec.Cycle}, nil
 }
 
 // noteNewerFramework tells the user when the current framework of the same
@@ -408,6 +408,13 @@ func cmdMigrate(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "✓ 数据库结构已是最新（%s）\n", st.Dialect())
+	n, err := st.FillPendingDues(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(e.stdout, "✓ 已按新收录的节假日安排确定整改期限 %d 个\n", n)
+	}
 	return nil
 }
 

@@ -73,6 +73,7 @@ const (
 	NotDeclared         = "W182" // an indicator or project that is in no approved baseline
 	BaselineKept        = "W183" // a frozen declared field differed in a write; the approved value was kept
 	ExanteMissing       = "W186" // a new project from the ex-ante threshold without a concluded, supported ex-ante evaluation
+	RectificationOpen   = "W187" // a rectification item of an earlier year not yet closed
 	// Ex-ante evaluation (事前绩效评估) records.
 	ExanteNotNeeded    = "I210" // the proposal needs no ex-ante evaluation by its kind and amount
 	ExanteAssessor     = "E210" // the assessor is not the one the amount requires
@@ -230,8 +231,9 @@ var Documented = map[string]string{
 	QualityMilestones: "定量指标未设季度节点值", QualityBelowPrior: "“≥”指标值低于上年实际完成值且未说明原因",
 	YearEndEarly: "年终自评开始前填写了年终数据",
 	NotDeclared:  "指标未经申报（不在批复的绩效目标中）", BaselineKept: "批复的绩效目标与上传数据不一致，以批复为准",
-	ExanteMissing:   "新增项目达到金额标准但未取得予以支持的事前绩效评估结论",
-	ExanteNotNeeded: "按项目类型和金额无须开展事前绩效评估", ExanteAssessor: "事前绩效评估的评估主体与金额要求不符",
+	ExanteMissing:     "新增项目达到金额标准但未取得予以支持的事前绩效评估结论",
+	RectificationOpen: "以前年度的整改事项尚未销号",
+	ExanteNotNeeded:   "按项目类型和金额无须开展事前绩效评估", ExanteAssessor: "事前绩效评估的评估主体与金额要求不符",
 	ConclusionNoReason: "评估结论与得分对应的结论不同且未说明理由", ConclusionStated: "评估结论与得分对应的结论不同（附理由）",
 	DeclaredFunds: "申报资金构成与预算数不符", DeclaredDates: "项目起止时间或实施进度计划的日期有误",
 	Milestones:      "季度节点值设置有误",

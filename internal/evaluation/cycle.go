@@ -35,6 +35,12 @@ type Cycle struct {
 	// its execution stage here (imported at year end): there is nothing
 	// to judge monitoring by.
 	Monitoring *Monitoring
+	// Rectification are the rectification items (整改事项) of the
+	// department's earlier years: every item of the year before, and the
+	// items of older years not yet closed. Nil when no earlier year has
+	// any: the results-application item then stays as typed, and there is
+	// nothing to report or warn about.
+	Rectification *Rectification
 }
 
 // Monitoring is what the monitoring item of 绩效管理 is decided from.

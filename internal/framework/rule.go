@@ -146,6 +146,12 @@ const (
 	// execution warning handled. It applies only to a stored year that ran
 	// its execution stage in jixiao; otherwise the item stays as typed.
 	CheckMonitoring = "monitoring"
+	// CheckRectification decides the item from the rectification items
+	// (整改事项) of the year before: every item closed or within its
+	// deadlines; each item open past a due date fails it. It applies only
+	// to a stored year whose department's previous year has items in
+	// jixiao; otherwise the item stays as typed.
+	CheckRectification = "rectification"
 )
 
 // CheckKinds lists every register check and the parameter it needs.
@@ -153,7 +159,7 @@ var CheckKinds = map[string]string{
 	CheckIntentionLead: "days", CheckContractSigning: "days", CheckContractPublication: "working_days",
 	CheckContractFiling: "working_days", CheckSMEShare: "min", CheckAssetInventory: "",
 	CheckAssetLabels: "", CheckAssetTransfers: "", CheckAssetUtilisation: "min", CheckDisclosure: "days",
-	CheckExante: "", CheckMonitoring: "",
+	CheckExante: "", CheckMonitoring: "", CheckRectification: "",
 }
 
 // Check decides a checklist item from the registers. The item fails when

@@ -19,6 +19,10 @@ type Input struct {
 	// Framework is the department framework the result was scored with
 	// (after any weights), for indicator definitions.
 	Framework *framework.Framework
+	// Cycle are the records a store keeps beside the year (nil for a
+	// plain data file): the rectification items of the year before give
+	// the section 上年问题整改情况.
+	Cycle *evaluation.Cycle
 }
 
 // Build writes the department's self-evaluation report (部门整体支出绩效自评
@@ -26,7 +30,7 @@ type Input struct {
 // self-evaluation table and one table per project. Every figure is computed
 // here from the data.
 func Build(in Input) *Document {
-	b := &builder{ev: in.Evaluation, res: in.Result, fw: in.Framework, n: newNumbers(in.Evaluation, in.Result)}
+	b := &builder{ev: in.Evaluation, res: in.Result, fw: in.Framework, cycle: in.Cycle, n: newNumbers(in.Evaluation, in.Result)}
 	ev := b.ev
 	d := &Document{
 		Label:  ev.Report.Label,
@@ -62,6 +66,7 @@ type builder struct {
 	ev     *evaluation.Evaluation
 	res    *scoring.Result
 	fw     *framework.Framework
+	cycle  *evaluation.Cycle
 	n      numbers
 	blocks []Block
 }
@@ -282,6 +287,9 @@ func (b *builder) selfEvaluation() {
 		} else {
 			b.groupAnalysis(top, ind)
 		}
+	}
+	if b.cycle != nil {
+		b.rectification(&sec)
 	}
 }
 

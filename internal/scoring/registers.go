@@ -56,6 +56,8 @@ func (s *scorer) decides(c *framework.Check) bool {
 		return s.cycle != nil
 	case c.Kind == framework.CheckMonitoring:
 		return s.cycle != nil && s.cycle.Monitoring != nil
+	case c.Kind == framework.CheckRectification:
+		return s.cycle != nil && len(s.cycle.Rectification.Previous()) > 0
 	}
 	return s.ev.Registers != nil
 }
@@ -67,6 +69,8 @@ func recordsName(c *framework.Check) string {
 		return "事前绩效评估记录"
 	case framework.CheckMonitoring:
 		return "绩效运行监控记录"
+	case framework.CheckRectification:
+		return "上年度整改事项记录"
 	}
 	return "台账"
 }
@@ -86,6 +90,9 @@ func (s *scorer) runCheck(c *framework.Check) (found []finding, summary, record 
 		return fs, summary, record, nil
 	case framework.CheckMonitoring:
 		fs, summary := monitoringCheck(s.cycle.Monitoring)
+		return fs, summary, "经核对" + recordsName(c) + "，" + summary, nil
+	case framework.CheckRectification:
+		fs, summary := rectificationCheck(s.cycle.Rectification)
 		return fs, summary, "经核对" + recordsName(c) + "，" + summary, nil
 	}
 	found, summary, err = registerCheck(c, s.ev, s.cal)
@@ -164,6 +171,26 @@ func monitoringCheck(m *evaluation.Monitoring) ([]finding, string) {
 		summary = "监控报告：" + strings.Join(seen, "；")
 	}
 	return fs, fmt.Sprintf("%s；执行预警 %d 条，已处理 %d 条", summary, len(m.Warnings), handled)
+}
+
+// rectificationCheck finds the items of the year before that are open
+// past a due date on the day the records were read (逾期): each one fails
+// the item. The summary names every item with its status.
+func rectificationCheck(r *evaluation.Rectification) ([]finding, string) {
+	var fs []finding
+	var seen []string
+	closed := 0
+	for _, it := range r.Previous() {
+		seen = append(seen, it.Name()+"："+it.State())
+		if it.Closed {
+			closed++
+		}
+		if it.Overdue {
+			fs = append(fs, finding{text: fmt.Sprintf("%s逾期未整改到位（%s，截至%s）", it.Name(), it.State(), r.AsOf.Chinese()),
+				evidence: fmt.Sprintf("整改事项 %d-%d", it.Year, it.Number), noun: "项整改事项", group: "逾期未整改到位"})
+		}
+	}
+	return fs, fmt.Sprintf("%d年度下达整改事项 %d 项，已销号 %d 项：%s", r.Year, len(seen), closed, strings.Join(seen, "；"))
 }
 
 // registerCheck applies a register check to the evaluation's registers and

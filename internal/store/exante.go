@@ -401,8 +401,9 @@ func (s *Store) ExanteEvaluation(ctx context.Context, code string, year int, pco
 // cycleOf builds the facts the assessment pipeline reads beside the
 // department-year id (assess.Options.Cycle): its ex-ante evaluations
 // under the store's ex-ante rules (rules/exante-default.yaml unless
-// Store.SetRules gave others), its
-// monitoring records when it was opened here, and a stamp that changes
+// Store.SetRules gave others), its monitoring records when it was opened
+// here, the rectification items of its department's earlier years, and
+// a stamp that changes
 // whenever they do (a cache of scores keys on it).
 // A year not stored yet (id 0) has no records.
 func (tx *txn) cycleOf(ctx context.Context, id int64) (*evaluation.Cycle, string, error) {
@@ -449,6 +450,12 @@ func (tx *txn) cycleFor(ctx context.Context, id int64, openedFrom int) (*evaluat
 		return nil, "", err
 	}
 	rows.Close()
+	rect, rstamp, err := tx.rectificationOf(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	c.Rectification = rect
+	stamp.WriteString(rstamp)
 	if openedFrom > 0 {
 		// The year ran its execution stage here: its monitoring records
 		// decide the monitoring item.
@@ -570,7 +577,7 @@ func (tx *txn) scoreWithRecords(ctx context.Context, items []*item) error {
 		if err != nil {
 			return err
 		}
-		if len(c.ExanteNeeds(it.Evaluation)) == 0 && c.Monitoring == nil {
+		if len(c.ExanteNeeds(it.Evaluation)) == 0 && c.Monitoring == nil && len(c.Rectification.Previous()) == 0 {
 			continue
 		}
 		var pcon []byte

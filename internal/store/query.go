@@ -17,6 +17,7 @@ import (
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/rectify"
 	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
@@ -173,6 +174,8 @@ func (c Change) Field(ev *evaluation.Evaluation) string {
 		return "项目 " + scope + " 复核得分（指标 " + code + "）"
 	case strings.HasPrefix(c.Path, "exante["):
 		return exanteLabel(c.Path, ev)
+	case strings.HasPrefix(c.Path, "rectification["):
+		return rectificationLabel(c.Path)
 	case ev != nil && c.Path != "":
 		return ev.FieldLabel(c.Path)
 	}
@@ -230,6 +233,8 @@ func (c Change) ValueName(v string) string {
 		}
 	case strings.HasPrefix(c.Path, "warnings[") && v != "":
 		return workflow.WarningStateName(v)
+	case strings.HasPrefix(c.Path, "rectification[") && strings.HasSuffix(c.Path, "].status") && v != "":
+		return rectify.StatusName(v)
 	case v == "true":
 		return "是"
 	case v == "false":

@@ -89,7 +89,7 @@ func (s *server) serveReport(w http.ResponseWriter, r *http.Request, sc *scored,
 // it as ext, a format of the registry (internal/render) or viewFormat;
 // PDF is printed by the server's bounded PDF service, tied to ctx.
 func (s *server) renderFormat(ctx context.Context, sc *scored, ext string) ([]byte, error) {
-	doc := report.Build(report.Input{Evaluation: sc.rec.Evaluation, Result: sc.res, Framework: sc.fw})
+	doc := report.Build(report.Input{Evaluation: sc.rec.Evaluation, Result: sc.res, Framework: sc.fw, Cycle: sc.rec.Cycle})
 	var buf bytes.Buffer
 	var err error
 	if ext == viewFormat {
