@@ -169,6 +169,8 @@ func (c Change) Field(ev *evaluation.Evaluation) string {
 		return "项目 " + scope + " 复核得分（指标 " + code + "）"
 	case strings.HasPrefix(c.Path, "exante["):
 		return exanteLabel(c.Path, ev)
+	case strings.HasPrefix(c.Path, "results."):
+		return resultLabel(c.Path, ev)
 	case ev != nil && c.Path != "":
 		return ev.FieldLabel(c.Path)
 	}
