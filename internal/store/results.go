@@ -161,12 +161,12 @@ func DecisionName(rules *results.Rules, key string, base, amount money.Fen) stri
 
 // resultYearRow is what the first query reads of a department-year.
 type resultYearRow struct {
-	id                  int64
-	code, name, region  string
-	status              string
-	grade, reviewGrade  string
-	budget              string
-	projects, decisions int
+	id                 int64
+	year               int
+	code, name, region string
+	status             string
+	grade, reviewGrade string
+	budget             string
 }
 
 // resultsWhere is the WHERE clause selecting f's department-years.
@@ -266,7 +266,7 @@ func (tx *txn) resultYears(ctx context.Context, tail string, args []any, rules *
 	if tx.store.dialect == Postgres {
 		budget = `dy.data->'finance'->'budget'->>'initial'`
 	}
-	rows, err := tx.query(ctx, `SELECT dy.id, d.code, d.name, d.region, dy.status, dy.grade, dy.review_grade,
+	rows, err := tx.query(ctx, `SELECT dy.id, dy.year, d.code, d.name, d.region, dy.status, dy.grade, dy.review_grade,
 		COALESCE(CAST(`+budget+` AS TEXT), '')`+tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("读取结果应用列表失败：%w", err)
@@ -274,7 +274,7 @@ func (tx *txn) resultYears(ctx context.Context, tail string, args []any, rules *
 	var years []resultYearRow
 	for rows.Next() {
 		var y resultYearRow
-		if err := rows.Scan(&y.id, &y.code, &y.name, &y.region, &y.status, &y.grade, &y.reviewGrade, &y.budget); err != nil {
+		if err := rows.Scan(&y.id, &y.year, &y.code, &y.name, &y.region, &y.status, &y.grade, &y.reviewGrade, &y.budget); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -289,7 +289,7 @@ func (tx *txn) resultYears(ctx context.Context, tail string, args []any, rules *
 	ids := make([]int64, len(years))
 	for i, y := range years {
 		ids[i] = y.id
-		ry := &ResultsYear{DepartmentCode: y.code, Department: y.name, Region: y.region, Status: y.status}
+		ry := &ResultsYear{Year: y.year, DepartmentCode: y.code, Department: y.name, Region: y.region, Status: y.status}
 		grade, note := y.reviewGrade, "部门复核后等级"
 		if grade == "" {
 			grade, note = y.grade, "部门自评等级（未复核）"

@@ -57,7 +57,7 @@ func TestResultsSuggestions(t *testing.T) {
 			t.Fatalf("got %d years (total %d), want Qinghe alone", len(ys), total)
 		}
 		y := ys[0]
-		if len(y.Projects) != len(qh.Projects) {
+		if y.Year != 2024 || len(y.Projects) != len(qh.Projects) {
 			t.Fatalf("%d projects, want %d", len(y.Projects), len(qh.Projects))
 		}
 		dep := y.Overall
