@@ -11,6 +11,7 @@ import (
 	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/bulk"
 	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/results"
 	"github.com/jixiao/jixiao/internal/store"
@@ -228,15 +229,35 @@ func resultAnchor(code, scope string) string {
 	return "r-" + code + "-" + strings.NewReplacer(":", "-", " ", "-").Replace(scope)
 }
 
-// resultRefs reads the 参考 of a year from the latest decided earlier
-// year of its department (read live; an error shows none).
-func (s *server) resultRefs(r *http.Request, code string, year int) map[string]store.ResultReference {
+// resultRefLine is one 参考 line: the department or a project of the
+// year, with the latest earlier decision of the same scope.
+type resultRefLine struct {
+	Label string
+	Ref   store.ResultReference
+}
+
+// resultRefLines reads, live, the latest decided earlier year's results
+// of the department and of each project of ev with a code (a continuing
+// project keeps its code across years); an error is logged and shows
+// none, as the 参考 is not needed to declare.
+func (s *server) resultRefLines(r *http.Request, code string, year int, ev *evaluation.Evaluation) []resultRefLine {
 	refs, err := s.st.ResultReferences(r.Context(), code, year, datafile.DefaultResults())
 	if err != nil {
 		s.log.Error("result references", "code", code, "year", year, "err", err)
 		return nil
 	}
-	return refs
+	var out []resultRefLine
+	if ref, ok := refs[store.ResultScopeDepartment]; ok {
+		out = append(out, resultRefLine{Label: "部门整体", Ref: ref})
+	}
+	if ev != nil {
+		for _, p := range ev.Projects {
+			if ref, ok := refs["project:"+p.Code]; ok && p.Code != "" {
+				out = append(out, resultRefLine{Label: p.Code + " " + p.Name, Ref: ref})
+			}
+		}
+	}
+	return out
 }
 
 func init() {
