@@ -17,7 +17,7 @@ import (
 const module = "github.com/jixiao/jixiao/"
 
 // core packages, relative to the module root.
-var core = []string{"internal/money", "internal/num", "internal/civil", "internal/diag", "internal/framework", "internal/evaluation", "internal/scoring", "internal/report", "internal/workflow", "internal/assess", "internal/apperr", "internal/exante", "internal/monitor", "internal/cycle", "internal/rectify"}
+var core = []string{"internal/money", "internal/num", "internal/civil", "internal/diag", "internal/framework", "internal/evaluation", "internal/scoring", "internal/report", "internal/workflow", "internal/assess", "internal/apperr", "internal/exante", "internal/monitor", "internal/cycle", "internal/rectify", "internal/results"}
 
 // pure standard packages the core may use: no files, network, processes,
 // clocks or encodings of file formats.

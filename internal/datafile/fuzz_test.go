@@ -8,6 +8,7 @@ import (
 	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/exante"
+	"github.com/jixiao/jixiao/internal/results"
 	"github.com/jixiao/jixiao/rules"
 )
 
@@ -177,6 +178,38 @@ func FuzzCycleRules(f *testing.F) {
 		checkFindings(t, ds)
 		if r != nil && len(r.Validate()) != 0 {
 			t.Fatalf("accepted rules fail Validate: %v", r.Validate())
+		}
+	})
+}
+
+// FuzzResultsRules: a results rules file is read or refused with located
+// findings, never a panic; rules that pass validate again and suggest for
+// every scope, type and grade.
+func FuzzResultsRules(f *testing.F) {
+	data, err := rules.FS.ReadFile(DefaultResultsFile)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte("id: r\nprinciple: p\nsuggestions: {k: {name: 保, effect: keep}}\nreduce_percent: 10\nrules: [{id: a, scope: department, grades: [优], suggestion: k}]\n"))
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, ds := ResultsRules("x.yaml", data)
+		checkFindings(t, ds)
+		if r == nil {
+			return
+		}
+		if len(r.Validate()) != 0 {
+			t.Fatalf("accepted rules fail Validate: %v", r.Validate())
+		}
+		for _, typ := range results.Types {
+			for _, g := range results.Grades {
+				for _, open := range []bool{false, true} {
+					if _, err := r.Suggest(results.Input{Scope: results.ScopeProject, Type: typ, Grade: g, Base: 56000000, RectificationOpen: open}); err != nil {
+						t.Fatalf("accepted rules cannot suggest for %s %s: %v", typ, g, err)
+					}
+				}
+			}
 		}
 	})
 }

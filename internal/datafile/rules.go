@@ -8,6 +8,7 @@ import (
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/exante"
 	"github.com/jixiao/jixiao/internal/monitor"
+	"github.com/jixiao/jixiao/internal/results"
 	"github.com/jixiao/jixiao/rules"
 )
 
@@ -98,3 +99,16 @@ const DefaultCycleFile = "cycle-default.yaml"
 // DefaultCycle is the built-in cycle rules, read once. Callers must not
 // change them.
 var DefaultCycle = builtin(DefaultCycleFile, CycleRules)
+
+// ResultsRules reads a results-application rules file (rules/results-*.yaml):
+// scope × project type × grade → suggestion; every error has its line.
+func ResultsRules(file string, data []byte) (*results.Rules, diag.List) {
+	return rulesFile[results.Rules](file, data)
+}
+
+// DefaultResultsFile is the built-in results rules file.
+const DefaultResultsFile = "results-default.yaml"
+
+// DefaultResults is the built-in results rules, read once. Callers must
+// not change them.
+var DefaultResults = builtin(DefaultResultsFile, ResultsRules)

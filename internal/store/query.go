@@ -176,6 +176,8 @@ func (c Change) Field(ev *evaluation.Evaluation) string {
 		return exanteLabel(c.Path, ev)
 	case strings.HasPrefix(c.Path, "rectification["):
 		return rectificationLabel(c.Path)
+	case strings.HasPrefix(c.Path, "results."):
+		return resultLabel(c.Path, ev)
 	case ev != nil && c.Path != "":
 		return ev.FieldLabel(c.Path)
 	}

@@ -480,3 +480,21 @@ func warningMoves(u *store.User, w *store.Warning) []workflow.WarningMove {
 	}
 	return workflow.NextWarningMoves(w.State, u.Role)
 }
+
+// canSeeResults: the results applied to the budget (结果应用) of every
+// department are the finance bureau's: reviewers and administrators.
+func canSeeResults(u *store.User) error {
+	if u != nil && !u.Disabled && (u.Role == workflow.Reviewer || u.Role == workflow.Admin) {
+		return nil
+	}
+	return forbidden("结果应用仅供%s和%s查看", workflow.RoleNames[workflow.Reviewer], workflow.RoleNames[workflow.Admin])
+}
+
+// canDecideResults: only the finance bureau's reviewer decides how a
+// result is applied (the store checks the role again).
+func canDecideResults(u *store.User) error {
+	if u != nil && !u.Disabled && u.Role == workflow.Reviewer {
+		return nil
+	}
+	return forbidden("只有%s可以决定结果应用", workflow.RoleNames[workflow.Reviewer])
+}

@@ -37,13 +37,18 @@ type workbookResult struct {
 }
 
 type editPage struct {
-	Base     string
-	Listing  store.Listing
-	Total    num.Points
-	Points   num.Points
-	Grade    string
-	Sections []*editSection
-	Reason   string
+	// ResultRefs are the 参考 of earlier years' results decisions shown
+	// on a declaration (the department and its continuing projects), and
+	// refEv the stored year they are looked up for.
+	ResultRefs []resultRefLine
+	refEv      *evaluation.Evaluation
+	Base       string
+	Listing    store.Listing
+	Total      num.Points
+	Points     num.Points
+	Grade      string
+	Sections   []*editSection
+	Reason     string
 	// Errors and Warnings of the form, every one; the fields hold theirs too.
 	Errors, Warnings []editProblem
 	ReasonError      string
@@ -74,6 +79,7 @@ func newEditPage(sc *scored, form url.Values, unit string) *editPage {
 		lists := registerLists()
 		p := newDeclarationPage(sc, sc.rec.Evaluation, lists, storedView(lists, sc.rec.Evaluation, form))
 		p.useUnit(unit)
+		p.refEv = sc.rec.Evaluation
 		return p
 	}
 	lists := yearEndLists()
@@ -295,6 +301,7 @@ func (s *server) renderEdit(w http.ResponseWriter, r *http.Request, status int, 
 			return
 		}
 		p.attachComments(cs)
+		p.ResultRefs = s.resultRefLines(r, p.Listing.DepartmentCode, p.Listing.Year, p.refEv)
 	}
 	s.render(w, r, status, "edit", title, errMsg, p)
 }

@@ -131,6 +131,9 @@ type workspaceData struct {
 	// edit made in place: Focus "summary" gives the new total the focus;
 	// Alert is an error about no one form, which takes the focus.
 	Focus, Alert string
+	// ResultRefs are the 参考 of earlier years' results decisions, in the
+	// declaration stage.
+	ResultRefs []resultRefLine
 }
 
 // workspace shows a department-year: figures, scores with their traces,
@@ -193,6 +196,9 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 	}
 	if !l.Scored() {
 		d.Declared = newDeclaredView(ev, comments)
+	}
+	if l.Stage == workflow.Declaration {
+		d.ResultRefs = s.resultRefLines(r, l.DepartmentCode, l.Year, ev)
 	}
 	if l.Stage != workflow.Declaration {
 		adjs, err := s.st.Adjustments(r.Context(), l.DepartmentCode, l.Year)
