@@ -291,7 +291,7 @@ func TestDatesAndNotify(t *testing.T) {
 		t.Fatal(eb.String())
 	}
 	out, errs, code = run(t, "notify", "--today", "2024-03-28")
-	if code != 0 || !strings.Contains(out, "zhang（zhang@example.gov.cn）1 项") || !strings.Contains(out, "提交2023 年度绩效自评 /evaluations/106001/2023 截止 2024-03-30") {
+	if code != 0 || !strings.Contains(out, "zhang（zhang@example.gov.cn）1 项") || !strings.Contains(out, "提交 2023 年度绩效自评 /evaluations/106001/2023 截止 2024-03-30") {
 		t.Errorf("notify: %d\n%s%s", code, out, errs)
 	}
 	if out, _, _ := run(t, "notify", "--today", "2024-03-20"); !strings.Contains(out, "共 0 位用户") {

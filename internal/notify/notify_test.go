@@ -280,7 +280,7 @@ func TestRunSendsDigestOnce(t *testing.T) {
 			if subject != "【预算绩效管理】您有 1 项待办事项即将到期" {
 				t.Errorf("subject %q", subject)
 			}
-			for _, want := range []string{"张填报：", "提交2023 年度绩效自评", "广州市天河区人民政府办公室（106001）", "截止日期：2024年3月29日（绩效自评报送截止日期）",
+			for _, want := range []string{"张填报：", "提交 2023 年度绩效自评", "广州市天河区人民政府办公室（106001）", "截止日期：2024年3月29日（绩效自评报送截止日期）",
 				"办理：https://jixiao.example.gov.cn/evaluations/106001/2023"} {
 				if !strings.Contains(body, want) {
 					t.Errorf("body lacks %q:\n%s", want, body)

@@ -250,23 +250,23 @@ func (tx *txn) yearTasks(ctx context.Context, q *taskQuery) ([]Task, error) {
 		}
 		switch q.user.Role {
 		case workflow.Editor:
-			t.Kind, t.Title = TaskEvaluate, "提交"+what
+			t.Kind, t.Title = TaskEvaluate, "提交 "+what
 			if declare {
 				t.Kind = TaskDeclare
 			}
 			if status == workflow.Returned {
-				t.Title = "修改并重新提交" + what + "（已退回）"
+				t.Title = "修改并重新提交 " + what + "（已退回）"
 			}
 		case workflow.Approver:
-			t.Kind, t.Title = TaskApproveEvaluation, "审批"+what+"并报送财政"
+			t.Kind, t.Title = TaskApproveEvaluation, "审批 "+what+"并报送财政"
 			if declare {
 				t.Kind = TaskApproveDeclare
 			}
 		case workflow.Reviewer:
-			t.Kind, t.Title, key = TaskReview, "复核"+what, cycle.ReviewDue
+			t.Kind, t.Title, key = TaskReview, "复核 "+what, cycle.ReviewDue
 			if declare {
 				// No annual date is set for examining targets.
-				t.Kind, t.Title, key = TaskExamineDeclare, "审核"+what, ""
+				t.Kind, t.Title, key = TaskExamineDeclare, "审核 "+what, ""
 			}
 		}
 		if key != "" {
@@ -328,15 +328,15 @@ func (tx *txn) checkpointTasks(ctx context.Context, q *taskQuery) ([]Task, error
 		what := fmt.Sprintf("%d 年 1—%d 月绩效监控表", t.Year, month)
 		switch q.user.Role {
 		case workflow.Editor:
-			t.Kind, t.Title = TaskCheckpoint, "填报并提交"+what
+			t.Kind, t.Title = TaskCheckpoint, "填报并提交 "+what
 			if status == workflow.Returned {
-				t.Title = "修改并重新提交" + what + "（已退回）"
+				t.Title = "修改并重新提交 " + what + "（已退回）"
 			}
 		case workflow.Approver:
-			t.Kind, t.Title = TaskApproveCheckpoint, "审批"+what+"并报送财政"
+			t.Kind, t.Title = TaskApproveCheckpoint, "审批 "+what+"并报送财政"
 		case workflow.Reviewer:
 			// The finance bureau has no date for examining a report.
-			t.Kind, t.Title, t.Due, t.DueBasis = TaskReviewCheckpoint, "审核"+what, civil.Date{}, ""
+			t.Kind, t.Title, t.Due, t.DueBasis = TaskReviewCheckpoint, "审核 "+what, civil.Date{}, ""
 		}
 		t.Link = fmt.Sprintf("%s/monitoring/%d", yearLink(t.DepartmentCode, t.Year), month)
 		t.Key = fmt.Sprintf("%s:%s:%d:%d", t.Kind, t.DepartmentCode, t.Year, month)

@@ -109,7 +109,7 @@ func TestTasks(t *testing.T) {
 		if got := strings.Join(taskKeys(l), ","); got != "evaluate:"+code+":2023" || l.Total != 1 {
 			t.Fatalf("editor A: %s (%d)", got, l.Total)
 		}
-		if tk := l.Tasks[0]; !tk.Due.IsZero() || tk.Overdue || tk.Title != "提交2023 年度绩效自评" || tk.Link != "/evaluations/"+code+"/2023" || tk.Department == "" {
+		if tk := l.Tasks[0]; !tk.Due.IsZero() || tk.Overdue || tk.Title != "提交 2023 年度绩效自评" || tk.Link != "/evaluations/"+code+"/2023" || tk.Department == "" {
 			t.Errorf("task %+v", tk)
 		}
 		if got := strings.Join(taskKeys(tasksOf(t, s, p.editorB, "2024-03-01")), ","); got != "evaluate:900100:2023" {

@@ -25,7 +25,7 @@ func TestTasksPage(t *testing.T) {
 	body := w.Body.String()
 	for _, want := range []string{"<h1>待办事项</h1>", "截至 2024年5月1日，您共有 1 项待办事项，其中 <strong>1 项已逾期</strong>",
 		`<tr class="overdue">`, "已逾期 1 日", `<time datetime="2024-04-30">2024年4月30日</time>`, "绩效自评报送截止日期",
-		`<a href="` + pathA + `">提交2023 年度绩效自评</a>`, "绩效自评",
+		`<a href="` + pathA + `">提交 2023 年度绩效自评</a>`, "绩效自评",
 		`<span class="badge badge-overdue" aria-hidden="true">1</span><span class="visually-hidden">（1 项，其中 1 项已逾期）</span>`} {
 		if w.Code != http.StatusOK || !strings.Contains(body, want) {
 			t.Errorf("editor A's tasks: %d, lacks %s", w.Code, want)
@@ -51,7 +51,7 @@ func TestTasksPage(t *testing.T) {
 	if body := e.get(editorA, "/tasks").Body.String(); !strings.Contains(body, "您共有 0 项待办事项") || strings.Contains(body, `class="badge`) {
 		t.Errorf("after submitting:\n%s", firstLines(body, 80))
 	}
-	if body := e.get(approverA, "/tasks").Body.String(); !strings.Contains(body, "审批2023 年度绩效自评并报送财政") {
+	if body := e.get(approverA, "/tasks").Body.String(); !strings.Contains(body, "审批 2023 年度绩效自评并报送财政") {
 		t.Errorf("approver A after the submission:\n%s", firstLines(body, 80))
 	}
 }
