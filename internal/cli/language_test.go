@@ -17,7 +17,7 @@ var allowedWords = map[string]bool{}
 func init() {
 	for _, w := range strings.Fields(`jixiao SQLite PostgreSQL YAML JSON Excel PDF zip WPS OpenDocument xlsx xls docx pdf html md yaml yml json text csv
 		UTF CIDR TLS SSL SQLSTATE HTTPS HSTS Cookie Chromium Tab WPS LibreOffice Word CSV
-		FILE FILES CODE YEAR PREV OUT DIR DATE DB ID PATH DSN GOPROXY true false
+		FILE FILES CODE YEAR KEY PREV OUT DIR DATE DB ID PATH DSN GOPROXY true false
 		editor approver reviewer admin evaluation declaration sqlite postgres postgresql sslmode met partly not_met
 		new policy continuing department finance support support_adjusted reject
 		open returned responded passed dismissed cleared red orange yellow

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jixiao/jixiao/internal/notify"
 	"github.com/jixiao/jixiao/internal/render/pdf"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/web"
@@ -50,6 +51,14 @@ func cmdServe(e *env, args []string) error {
 		return err
 	} else if n > 0 {
 		fmt.Fprintf(e.stderr, "已按新收录的节假日安排确定整改期限 %d 个\n", n)
+	}
+	mail, err := notify.FromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	if mail.Enabled() {
+		go notifyLoop(ctx, st, mail, slog.New(slog.NewTextHandler(e.stderr, nil)))
+		fmt.Fprintf(e.stdout, "已开启邮件提醒：每小时向有电子邮箱的用户发送 %d 日内到期或已逾期的待办事项（经 %s）\n", mail.Within, mail.Host)
 	}
 	return runServer(ctx, e, st, *addr, web.Options{Secure: *secure, TrustedProxies: trusted}, pdf.Options{Pages: *pages, Queue: *queue, Timeout: *timeout}, nil)
 }

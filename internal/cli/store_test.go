@@ -260,3 +260,44 @@ func TestExanteImport(t *testing.T) {
 		t.Errorf("history:\n%s", out)
 	}
 }
+
+// jixiao dates sets the annual notice's dates (a reason required, every
+// setting kept) and jixiao notify lists the digests it would send; --send
+// without a configured server sends nothing and says why.
+func TestDatesAndNotify(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("JIXIAO_DB", filepath.Join(dir, "j.db"))
+	t.Setenv("JIXIAO_SMTP_HOST", "")
+	if _, errs, code := run(t, "import", tianhe); code != 0 {
+		t.Fatal(errs)
+	}
+	if _, errs, code := run(t, "dates", "set", "2023", "evaluation_due", "2024-03-29"); code != 1 || !strings.Contains(errs, "须填写设置原因") {
+		t.Errorf("no reason: %d %s", code, errs)
+	}
+	if _, errs, code := run(t, "dates", "set", "2023", "due", "2024-03-29", "--reason", "x"); code != 2 || !strings.Contains(errs, "日期项目 \"due\" 无效") {
+		t.Errorf("bad key: %d %s", code, errs)
+	}
+	out, errs, code := run(t, "dates", "set", "2023", "evaluation_due", "2024-03-29", "--reason", "财预通知", "--actor", "op")
+	if code != 0 || !strings.Contains(out, "2023 年度绩效自评报送截止日期（全部地区）：2024年3月29日") {
+		t.Fatalf("set: %d %s %s", code, out, errs)
+	}
+	run(t, "dates", "set", "2023", "evaluation_due", "2024-03-30", "--reason", "更正", "--actor", "op")
+	out, _, _ = run(t, "dates", "list", "2023")
+	if !strings.Contains(out, "2024-03-29  已被后设的日期取代") || !strings.Contains(out, "2024-03-30  有效") {
+		t.Errorf("list:\n%s", out)
+	}
+	var o, eb strings.Builder
+	if code := Run([]string{"user", "add", "--name", "zhang", "--role", "editor", "--department", "106001", "--email", "zhang@example.gov.cn"}, strings.NewReader("correct-horse-1\n"), &o, &eb); code != 0 {
+		t.Fatal(eb.String())
+	}
+	out, errs, code = run(t, "notify", "--today", "2024-03-28")
+	if code != 0 || !strings.Contains(out, "zhang（zhang@example.gov.cn）1 项") || !strings.Contains(out, "提交 2023 年度绩效自评 /evaluations/106001/2023 截止 2024-03-30") {
+		t.Errorf("notify: %d\n%s%s", code, out, errs)
+	}
+	if out, _, _ := run(t, "notify", "--today", "2024-03-20"); !strings.Contains(out, "共 0 位用户") {
+		t.Errorf("early:\n%s", out)
+	}
+	if _, errs, code := run(t, "notify", "--send"); code != 1 || !strings.Contains(errs, "未配置邮件服务器") {
+		t.Errorf("send unconfigured: %d %s", code, errs)
+	}
+}

@@ -22,6 +22,7 @@ func cmdUser(e *env, args []string) error {
 	display := fs.String("display", "", "显示姓名（默认同用户名）")
 	role := fs.String("role", "", "角色：editor（部门填报人）、approver（部门负责人）、reviewer（财政审核人）、admin（管理员）")
 	dept := fs.String("department", "", "所属部门预算单位编码（部门填报人和部门负责人必填）")
+	email := fs.String("email", "", "电子邮箱（选填，用于待办事项提醒邮件）")
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
@@ -49,7 +50,7 @@ func cmdUser(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	u, err := st.CreateUser(ctx, store.User{Username: *name, DisplayName: *display, Role: *role, DepartmentCode: *dept}, password)
+	u, err := st.CreateUser(ctx, store.User{Username: *name, DisplayName: *display, Role: *role, DepartmentCode: *dept, Email: *email}, password)
 	if err != nil {
 		return err
 	}

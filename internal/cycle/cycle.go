@@ -252,3 +252,28 @@ func (r *Rules) Validate() diag.List {
 	}
 	return ds
 }
+
+// Dates the finance bureau's annual notice sets for a year (cycle_dates,
+// docs/cycle.md §3.2): no published rule gives them, so there is no
+// default; a year without one has tasks without a due date.
+const (
+	// DeclarationDue: the department's targets are declared by then.
+	DeclarationDue = "declaration_due"
+	// EvaluationDue: the department's self-evaluation is submitted by then.
+	EvaluationDue = "evaluation_due"
+	// ReviewDue: the finance bureau's review is done by then.
+	ReviewDue = "review_due"
+)
+
+// DateKeys lists the annual dates in the order of the year's life.
+var DateKeys = []string{DeclarationDue, EvaluationDue, ReviewDue}
+
+// DateNames names each annual date in Chinese.
+var DateNames = map[string]string{
+	DeclarationDue: "绩效目标申报截止日期",
+	EvaluationDue:  "绩效自评报送截止日期",
+	ReviewDue:      "财政复核完成日期",
+}
+
+// ValidDateKey reports whether key is one of DateKeys.
+func ValidDateKey(key string) bool { _, ok := DateNames[key]; return ok }

@@ -29,6 +29,9 @@ type User struct {
 	// operator marks the operator at the command line acting in a role
 	// without an account (Operator); only this package can set it.
 	operator bool
+	// Email is where the user's task digest is sent ('' none): set by the
+	// user on the account page (SetEmail).
+	Email string
 }
 
 // Operator is the operator running a command on the server, acting in
@@ -48,11 +51,11 @@ func (u *User) InDepartment() bool {
 	return u.Role == workflow.Editor || u.Role == workflow.Approver
 }
 
-const userColumns = `u.id, u.username, u.display_name, u.role, u.department_code, u.created_at, u.disabled`
+const userColumns = `u.id, u.username, u.display_name, u.role, u.department_code, u.created_at, u.disabled, u.email`
 
 func scanUser(row interface{ Scan(...any) error }, u *User, more ...any) error {
 	var dept sql.NullString
-	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &u.Role, &dept, &u.CreatedAt, &u.Disabled}, more...)
+	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &u.Role, &dept, &u.CreatedAt, &u.Disabled, &u.Email}, more...)
 	if err := row.Scan(dest...); err != nil {
 		return err
 	}
@@ -82,6 +85,9 @@ func checkUser(u *User) error {
 	}
 	if utf8.RuneCountInString(u.DisplayName) > 100 {
 		return errorf(apperr.EINVALID, "用户 %s 的显示名称过长（最多 100 个字符）", u.Username)
+	}
+	if err := CheckEmail(u.Email); err != nil {
+		return err
 	}
 	if err := checkField(fmt.Sprintf("用户 %s 的", u.Username), "部门编码", evaluation.TextCode, u.DepartmentCode); err != nil {
 		return err
@@ -141,9 +147,9 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string) (User, 
 	}
 	u.CreatedAt = s.now()
 	err = s.withTx(ctx, func(tx *txn) error {
-		err := tx.queryRow(ctx, `INSERT INTO users (username, display_name, role, department_code, password_hash, created_at, disabled)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			u.Username, u.DisplayName, u.Role, nullString(u.DepartmentCode), hash, u.CreatedAt, false).Scan(&u.ID)
+		err := tx.queryRow(ctx, `INSERT INTO users (username, display_name, role, department_code, password_hash, created_at, disabled, email)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			u.Username, u.DisplayName, u.Role, nullString(u.DepartmentCode), hash, u.CreatedAt, false, u.Email).Scan(&u.ID)
 		if isUniqueViolation(err) {
 			return &apperr.Error{Code: apperr.ECONFLICT, Message: fmt.Sprintf("用户名 %s 已被使用", u.Username), Err: err}
 		}

@@ -22,12 +22,17 @@ const (
 	accountCurrentID = "account-current"
 	accountNewID     = "account-new"
 	accountConfirmID = "account-new2"
+	accountEmailID   = "account-email"
 )
 
 type accountData struct {
 	Department  string // the department's registered name, if any
 	Errors      adminFieldErrors
 	MinPassword int
+	// EmailErrors and Email are the e-mail form's problems and the
+	// address as entered (shown again when refused).
+	EmailErrors adminFieldErrors
+	Email       string
 }
 
 // account shows the account page.
@@ -50,6 +55,9 @@ func (s *server) showAccount(w http.ResponseWriter, r *http.Request, status int,
 		}
 	}
 	d.MinPassword = store.MinPasswordLen
+	if d.EmailErrors == nil {
+		d.Email = u.Email
+	}
 	s.render(w, r, status, "account", "我的账号", "", d)
 }
 

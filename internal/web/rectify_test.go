@@ -40,6 +40,9 @@ func TestRectificationPages(t *testing.T) {
 		t.Errorf("empty problem: %d", w.Code)
 	}
 
+	if w := e.get(editorA, "/tasks"); !strings.Contains(w.Body.String(), "报送整改措施：2023 年度第 1 号整改事项") {
+		t.Errorf("the editor's tasks lack the item:\n%s", w.Body)
+	}
 	item := year + "/1"
 	body := e.get(editorA, item).Body.String()
 	for _, want := range []string{"合同", "报送整改措施", "B5.6"} {
@@ -60,6 +63,9 @@ func TestRectificationPages(t *testing.T) {
 	}
 	if w := e.post(editorA, item, url.Values{"action": {"done"}, "version": {v}, "evidence": {"2024年合同备案登记表"}, "evidence_file": {"备案表.pdf"}}); w.Code != http.StatusSeeOther {
 		t.Fatalf("done: %d\n%s", w.Code, w.Body)
+	}
+	if w := e.get(reviewer, "/tasks"); !strings.Contains(w.Body.String(), "确认整改完成情况：2023 年度第 1 号整改事项") {
+		t.Errorf("the reviewer's tasks lack the item reported done")
 	}
 	body = e.get(reviewer, item).Body.String()
 	if !strings.Contains(body, "备案表.pdf") || !strings.Contains(body, "确认销号") {

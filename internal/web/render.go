@@ -27,6 +27,9 @@ type pageData struct {
 	Error  string
 	Status int
 	Data   any
+	// Tasks is the signed-in user's task count for the navigation (nil:
+	// none).
+	Tasks *taskBadge
 }
 
 // displayZone is where times are shown: China Standard Time.
@@ -93,6 +96,9 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 		panic("web: no template " + name)
 	}
 	pd := pageData{Title: title, User: currentUser(r), Error: errMsg, Status: status, Data: data}
+	if pd.User != nil && status < 400 {
+		pd.Tasks = s.badge(r, pd.User)
+	}
 	if r.Method == http.MethodGet {
 		pd.Flash = s.takeFlash(w, r)
 	}

@@ -73,9 +73,11 @@ type Options struct {
 
 // server holds what the handlers share.
 type server struct {
-	st       *store.Store
-	log      *slog.Logger
-	now      func() time.Time
+	st  *store.Store
+	log *slog.Logger
+	now func() time.Time
+	// badges keeps each user's task count for the navigation.
+	badges   *badgeCache
 	secure   bool
 	throttle *throttle
 	proxies  []netip.Prefix
@@ -110,7 +112,7 @@ func New(st *store.Store, opts Options) http.Handler {
 }
 
 func newServer(st *store.Store, opts Options) *server {
-	s := &server{st: st, log: opts.Logger, now: opts.Now, secure: opts.Secure, scores: newScores(), fwDirs: opts.FrameworkDirs}
+	s := &server{st: st, log: opts.Logger, now: opts.Now, secure: opts.Secure, scores: newScores(), fwDirs: opts.FrameworkDirs, badges: newBadgeCache()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -165,6 +167,8 @@ func (s *server) routes() {
 	s.mux.HandleFunc("POST /logout", s.logout)
 	s.mux.HandleFunc("GET /account", s.signedIn(s.account))
 	s.mux.HandleFunc("POST /account/password", s.signedIn(s.changePassword))
+	s.mux.HandleFunc("POST /account/email", s.signedIn(s.setEmail))
+	s.mux.HandleFunc("GET /tasks", s.signedIn(s.tasks))
 
 	s.mux.HandleFunc("GET /{$}", s.signedIn(s.home))
 	s.mux.HandleFunc("GET /departments", s.signedIn(s.departments))
