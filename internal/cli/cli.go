@@ -58,6 +58,7 @@ func commands() []command {
 		{"migrate", "migrate [--db DB]  升级数据库结构", cmdMigrate},
 		{"serve", "serve [--addr 127.0.0.1:8080] [--db DB] [--pdf-pages 2] [--pdf-queue 8] [--pdf-timeout 60s]  启动网页服务（填报、审核、公开）", cmdServe},
 		{"demo", "demo [--addr 127.0.0.1:8080]  在新的演示数据库上启动网页服务（含示例数据和各角色账号）", cmdDemo},
+		{"review-letter", "review-letter CODE YEAR [--issuer 财政部门名称] -o OUT.docx  复核意见书：自评与复核结果、复核调整的指标及理由、发现的问题、整改要求和期限", cmdReviewLetter},
 		{"deadline", "deadline --from DATE (--working-days N | --days N) [--roll]  按国务院节假日安排计算期限", cmdDeadline},
 		{"monitor", "monitor import FILE… [--db DB] [--actor 操作人]  导入国库集中支付明细（CSV 或 .xlsx，每个文件全部成功才写入，已入库的凭证不重复计入）\n  jixiao monitor budget FILE… [--db DB]  导入年度中的预算调整（追加、调减；同一文号不重复计入），序时进度按调整后预算计算\n  jixiao monitor status CODE YEAR --month M [--format text|json]  预算执行与序时进度：部门与各项目的执行率、落后百分点、全年预计\n  jixiao monitor report CODE YEAR --month M --format md|docx|xlsx|json -o OUT  绩效目标执行监控表（部门整体、项目汇总、各项目）", cmdMonitor},
 		{"gen", "gen --departments N --years Y --projects P -o DIR [--seed S] [--payments N]  生成可复现的模拟数据（可附支付明细 payments.csv）", cmdGen},

@@ -118,11 +118,9 @@ func measuresSentence(in ReviewLetterInput, issuer string) string {
 	if !ok {
 		return "整改措施报送期限按本地规定执行。"
 	}
-	basis := fmt.Sprintf("（自复核通过之日%s起%s", in.Accepted.Chinese(), rule.Describe())
+	basis := fmt.Sprintf("（%s期限：自复核通过之日%s起%s", rule.Name, in.Accepted.Chinese(), rule.Describe())
 	if rule.Default {
-		basis += "；系本系统默认设置，依据：" + strings.TrimSpace(rule.Source)
-	} else if s := strings.TrimSpace(rule.Source); s != "" {
-		basis += "；依据：" + s
+		basis += "，为未见本地规定时的默认期限"
 	}
 	basis += "）"
 	// Any error computing the date (a year the calendar does not know:
@@ -133,7 +131,7 @@ func measuresSentence(in ReviewLetterInput, issuer string) string {
 	}
 	out := fmt.Sprintf("请于%s将整改措施报送%s%s。", when, issuer, basis)
 	if fb, ok := in.Rules.Deadlines[cycle.ResultsFeedback]; ok {
-		out += fmt.Sprintf("本意见书于复核通过之日出具，即为评价结果反馈和整改要求（%s：复核通过后%s内）。", fb.Name, fb.Describe())
+		out += fmt.Sprintf("本意见书于复核通过之日出具，作为评价结果反馈和整改要求（%s期限为复核通过后%s内）。", fb.Name, fb.Describe())
 	}
 	return out
 }
@@ -148,10 +146,14 @@ func resultsTable(n numbers, res *scoring.Result, r *assess.Review) *Table {
 	}
 	t.Rows = append(t.Rows, head("序号", "评价对象", "自评得分", "自评等级", "复核得分", "复核等级"))
 	center := func(s string) Cell { return Cell{Text: s, Align: AlignCenter} }
+	// One way of printing for the whole table: two decimals when any
+	// tree has a fractional score.
+	for i := range res.Projects {
+		n.fixed = n.fixed || n.forProject(&res.Projects[i]).fixed
+	}
 	t.Rows = append(t.Rows, Row{Cells: []Cell{center("1"), text("部门整体支出", 1), n.scoreCell(res.Total), center(res.Grade), n.scoreCell(r.Total), center(r.Grade)}})
 	for i, p := range r.Projects {
-		pn := n.forProject(&res.Projects[i])
-		t.Rows = append(t.Rows, Row{Cells: []Cell{center(fmt.Sprint(i + 2)), text("项目："+p.Name, 1), pn.scoreCell(p.SelfTotal), center(p.SelfGrade), pn.scoreCell(p.ReviewTotal), center(p.Grade)}})
+		t.Rows = append(t.Rows, Row{Cells: []Cell{center(fmt.Sprint(i + 2)), text("项目："+p.Name, 1), n.scoreCell(p.SelfTotal), center(p.SelfGrade), n.scoreCell(p.ReviewTotal), center(p.Grade)}})
 	}
 	return t
 }

@@ -19,7 +19,7 @@ func reviewed(t *testing.T) (*assess.Assessment, report.Input) {
 	ev := loadExample(t, "../../examples/tianhe-gov-office-2023.yaml")
 	lib, _ := datafile.LoadLibrary()
 	scores := assess.Scores{
-		assess.ScopeDepartment: {"T3": {Points: 300, Reason: "采用数据无佐证", Reviewer: "rv"}, "B5.1": {Points: 0, Reason: "意向公开晚于规定", Reviewer: "rv"}},
+		assess.ScopeDepartment:                      {"T3": {Points: 300, Reason: "采用数据无佐证", Reviewer: "rv"}, "B5.1": {Points: 0, Reason: "意向公开晚于规定", Reviewer: "rv"}},
 		assess.ProjectScope(1, ev.Projects[1].Code): {"P1": {Points: 500, Reason: "执行数含预付款", Reviewer: "rv"}},
 	}
 	a := assess.Assess(ev, lib, assess.Options{Calendar: calendar.ScoringOptions().Calendar, Reviews: scores})

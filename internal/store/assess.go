@@ -15,7 +15,7 @@ import (
 // frameworks pinned with it.
 func (r *Record) AssessOptions() assess.Options {
 	return assess.Options{Calendar: calendar.ScoringOptions().Calendar, Quality: datafile.DefaultQuality(),
-		Stored: true, Stage: r.Stage, Cycle: r.Cycle}
+		Stored: true, Stage: r.Stage, Cycle: r.Cycle, Reviews: r.Reviews}
 }
 
 // Library is the library of the framework files pinned with the year.

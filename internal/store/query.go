@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/jixiao/jixiao/internal/assess"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,6 +77,10 @@ type Record struct {
 	// CycleStamp changes whenever they do, for caches of scores.
 	Cycle      *evaluation.Cycle
 	CycleStamp string
+	// Reviews are the year's review scores (复核得分) by scope and code,
+	// with reason and reviewer, for the pipeline (assess.Options.Reviews);
+	// nil without any.
+	Reviews assess.Scores
 }
 
 // EditableParts is what the department's editor may change in a year now:
@@ -289,6 +294,11 @@ func (s *Store) Get(ctx context.Context, code string, year int) (*Record, error)
 		r.Cycle, r.CycleStamp, err = tx.cycleFor(ctx, id, r.OpenedFrom)
 		if err != nil {
 			return err
+		}
+		if r.Stage == workflow.Evaluation {
+			if r.Reviews, err = tx.reviewScoresOf(ctx, id); err != nil {
+				return err
+			}
 		}
 		if r.OpenedFrom > 0 && r.Stage != workflow.Evaluation {
 			var stamp string
