@@ -57,21 +57,45 @@ type Comment struct {
 	Resolved      bool
 }
 
+// ReviewInput is one review score to set: a leaf of a scope, the score
+// and the reason.
+type ReviewInput struct {
+	Scope, Code string
+	Score       num.Points
+	Reason      string
+}
+
+// MaxReviewInputs bounds the review scores one call of SetReviewScores
+// (one web request) sets.
+const MaxReviewInputs = 200
+
 // SetReviewScore records a reviewer's score for a leaf of a
-// department-year under review (复核中), replacing any earlier one. Only a
-// reviewer may (apperr.EFORBIDDEN otherwise), only while the status is
-// under_review (apperr.EFORBIDDEN), always with a reason (apperr.EINVALID).
-// The scope is ScopeDepartment, "project:CODE" or "seq:N" naming a project
-// of the year; the code must name a leaf of that scope's scored tree — an
-// indicator without children, a target (by its code), or a checklist item
-// — that applies, and the score lie between 0 and the leaf's points
-// (apperr.EINVALID, naming scope and code). The stored evaluation is
-// scored with its pinned frameworks to know the tree. The score is
-// recorded in history as action "update" at path "review.SCOPE.CODE",
-// with the old and new score; the department-year's version does not
-// change, so review scores do not disturb a reviewer's next transition.
+// department-year under review (复核中), replacing any earlier one:
+// SetReviewScores with one score.
 func (s *Store) SetReviewScore(ctx context.Context, code string, year int, scope, indicator string, score num.Points, reason string, actor User) error {
-	reason = strings.TrimSpace(reason)
+	return s.SetReviewScores(ctx, code, year, []ReviewInput{{Scope: scope, Code: indicator, Score: score, Reason: reason}}, actor)
+}
+
+// SetReviewScores records a reviewer's scores for leaves of a
+// department-year under review (复核中), replacing earlier ones, in one
+// transaction: all or nothing. Only a reviewer may (apperr.EFORBIDDEN
+// otherwise), only while the status is under_review (apperr.EFORBIDDEN),
+// each always with a reason (apperr.EINVALID). A scope is ScopeDepartment,
+// "project:CODE" or "seq:N" naming a project of the year; a code must name
+// a leaf of that scope's scored tree — an indicator without children, a
+// target (by its code), or a checklist item — that applies, and the score
+// lie between 0 and the leaf's points. Every problem of every score is
+// listed in one apperr.EINVALID error, each naming scope and code. The
+// stored evaluation is scored with its pinned frameworks to know the
+// trees. Each score changed is recorded in history as action "update" at
+// path "review.SCOPE.CODE", with the old and new score; the
+// department-year's version does not change, so review scores do not
+// disturb a reviewer's next transition. At most MaxReviewInputs scores a
+// call, and MaxReviewScores a year.
+func (s *Store) SetReviewScores(ctx context.Context, code string, year int, in []ReviewInput, actor User) error {
+	if len(in) > MaxReviewInputs {
+		return errorf(apperr.EINVALID, "一次最多保存 %d 项复核得分，本次提交了 %d 项", MaxReviewInputs, len(in))
+	}
 	return s.withTx(ctx, func(tx *txn) error {
 		a, err := tx.actor(ctx, actor)
 		if err != nil {
@@ -87,71 +111,101 @@ func (s *Store) SetReviewScore(ctx context.Context, code string, year int, scope
 		if st.stage != workflow.Evaluation || st.status != workflow.UnderReview {
 			return errorf(apperr.EFORBIDDEN, "部门 %s %d 年度当前为%s阶段“%s”，只有年终自评复核中的数据可以填写复核得分", code, year, workflow.StageName(st.stage), workflow.StatusName(st.stage, st.status))
 		}
-		if reason == "" {
-			return errorf(apperr.EINVALID, "部门 %s %d 年度指标 %s：填写复核得分必须说明理由", code, year, indicator)
+		var problems []string
+		var scored *assess.Assessment
+		seen := map[string]bool{}
+		for i := range in {
+			r := &in[i]
+			r.Reason = strings.TrimSpace(r.Reason)
+			key := r.Scope + "." + r.Code
+			if seen[key] {
+				problems = append(problems, fmt.Sprintf("部门 %s %d 年度：复核范围 %s 的指标 %s 重复提交", code, year, r.Scope, r.Code))
+				continue
+			}
+			seen[key] = true
+			if r.Reason == "" {
+				problems = append(problems, fmt.Sprintf("部门 %s %d 年度指标 %s：填写复核得分必须说明理由", code, year, r.Code))
+			} else if err := checkField(fmt.Sprintf("部门 %s %d 年度指标 %s：", code, year, r.Code), "复核理由", evaluation.TextParagraph, r.Reason); err != nil {
+				problems = append(problems, err.Error())
+			}
+			if _, _, _, ok := assess.ParseScope(r.Scope); !ok {
+				problems = append(problems, fmt.Sprintf("部门 %s %d 年度：复核范围 %q 无效，应为 %s、project:项目编码 或 seq:项目序号", code, year, r.Scope, ScopeDepartment))
+				continue
+			}
+			if scored == nil {
+				if scored, err = tx.assessStored(ctx, st.id, nil); err != nil {
+					return err
+				}
+			}
+			if err := reviewLeaf(scored.Result, code, year, r.Scope, r.Code, r.Score); err != nil {
+				problems = append(problems, err.Error())
+			}
 		}
-		if err := checkField(fmt.Sprintf("部门 %s %d 年度指标 %s：", code, year, indicator), "复核理由", evaluation.TextParagraph, reason); err != nil {
-			return err
+		if len(problems) > 0 {
+			return errorf(apperr.EINVALID, "%s", strings.Join(problems, "；"))
 		}
-		if _, _, _, ok := assess.ParseScope(scope); !ok {
-			return errorf(apperr.EINVALID, "部门 %s %d 年度：复核范围 %q 无效，应为 %s、project:项目编码 或 seq:项目序号", code, year, scope, ScopeDepartment)
-		}
-		a2, err := tx.assessStored(ctx, st.id, nil)
-		if err != nil {
-			return err
-		}
-		if err := reviewLeaf(a2.Result, code, year, scope, indicator, score); err != nil {
-			return err
-		}
-		var (
-			old       int64
-			oldReason string
-			had       bool
-		)
-		err = tx.queryRow(ctx, "SELECT score, reason FROM review_scores WHERE department_year_id = ? AND scope = ? AND indicator_code = ?",
-			st.id, scope, indicator).Scan(&old, &oldReason)
-		switch {
-		case err == nil:
-			had = true
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		if had && num.Points(old) == score && oldReason == reason {
-			return nil // nothing changed
-		}
-		if !had {
-			var n int
-			if err := tx.queryRow(ctx, "SELECT count(*) FROM review_scores WHERE department_year_id = ?", st.id).Scan(&n); err != nil {
+		department := false
+		for _, r := range in {
+			changed, err := tx.setReviewScore(ctx, st, a, r, s.now())
+			if err != nil {
 				return err
 			}
-			if n >= MaxReviewScores {
-				return errorf(apperr.EINVALID, "部门 %s %d 年度的复核得分已达上限 %d 条", code, year, MaxReviewScores)
-			}
+			department = department || changed && r.Scope == ScopeDepartment
 		}
-		now := s.now()
-		_, err = tx.exec(ctx, `INSERT INTO review_scores (department_year_id, scope, indicator_code, score, reason, reviewer_id, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (department_year_id, scope, indicator_code)
-			DO UPDATE SET score = excluded.score, reason = excluded.reason, reviewer_id = excluded.reviewer_id, at = excluded.at`,
-			st.id, scope, indicator, int64(score), reason, a.ID, now)
-		if err != nil {
-			return fmt.Errorf("保存复核得分失败：%w", err)
-		}
-		oldValue := ""
-		if had {
-			oldValue = num.Points(old).String()
-		}
-		_, err = tx.exec(ctx, `INSERT INTO history (department_year_id, version, at, actor, action, path, old_value, new_value, reason)
-			VALUES (?, ?, ?, ?, 'update', ?, ?, ?, ?)`, st.id, st.version, now, a.Username, "review."+scope+"."+indicator, oldValue, score.String(), reason)
-		if err != nil {
-			return fmt.Errorf("写入修改记录失败：%w", err)
-		}
-		if scope == ScopeDepartment {
+		if department {
 			// The department's total after review changes with it.
-			return tx.refreshReview(ctx, st.id, a2.Result)
+			return tx.refreshReview(ctx, st.id, scored.Result)
 		}
 		return nil
 	})
+}
+
+// setReviewScore writes one checked review score and its history row,
+// and reports whether it changed anything.
+func (tx *txn) setReviewScore(ctx context.Context, st dyState, a User, r ReviewInput, now time.Time) (bool, error) {
+	var (
+		old       int64
+		oldReason string
+		had       bool
+	)
+	err := tx.queryRow(ctx, "SELECT score, reason FROM review_scores WHERE department_year_id = ? AND scope = ? AND indicator_code = ?",
+		st.id, r.Scope, r.Code).Scan(&old, &oldReason)
+	switch {
+	case err == nil:
+		had = true
+	case !errors.Is(err, sql.ErrNoRows):
+		return false, err
+	}
+	if had && num.Points(old) == r.Score && oldReason == r.Reason {
+		return false, nil // nothing changed
+	}
+	if !had {
+		var n int
+		if err := tx.queryRow(ctx, "SELECT count(*) FROM review_scores WHERE department_year_id = ?", st.id).Scan(&n); err != nil {
+			return false, err
+		}
+		if n >= MaxReviewScores {
+			return false, errorf(apperr.EINVALID, "部门 %s 该年度的复核得分已达上限 %d 条", st.departmentCode, MaxReviewScores)
+		}
+	}
+	_, err = tx.exec(ctx, `INSERT INTO review_scores (department_year_id, scope, indicator_code, score, reason, reviewer_id, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (department_year_id, scope, indicator_code)
+		DO UPDATE SET score = excluded.score, reason = excluded.reason, reviewer_id = excluded.reviewer_id, at = excluded.at`,
+		st.id, r.Scope, r.Code, int64(r.Score), r.Reason, a.ID, now)
+	if err != nil {
+		return false, fmt.Errorf("保存复核得分失败：%w", err)
+	}
+	oldValue := ""
+	if had {
+		oldValue = num.Points(old).String()
+	}
+	_, err = tx.exec(ctx, `INSERT INTO history (department_year_id, version, at, actor, action, path, old_value, new_value, reason)
+		VALUES (?, ?, ?, ?, 'update', ?, ?, ?, ?)`, st.id, st.version, now, a.Username, "review."+r.Scope+"."+r.Code, oldValue, r.Score.String(), r.Reason)
+	if err != nil {
+		return false, fmt.Errorf("写入修改记录失败：%w", err)
+	}
+	return true, nil
 }
 
 // reviewLeaf checks that a review score may be set on the code at the
