@@ -196,3 +196,46 @@ func migrations15(t *testing.T, s *Store) *goose.Provider {
 	}
 	return p
 }
+
+// SetReviewScores is all or nothing and lists every problem at once; at
+// most MaxReviewInputs a call.
+func TestSetReviewScoresAllOrNothing(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s, th, p := workflowStore(t, dsn)
+		code, year := th.Evaluation.Department.Code, th.Evaluation.Year
+		setStatus(t, s, code, year, workflow.UnderReview)
+		pscope := "project:" + th.Evaluation.Projects[0].Code
+		err := s.SetReviewScores(ctx, code, year, []ReviewInput{
+			{Scope: ScopeDepartment, Code: "T1", Score: 400, Reason: "口径不一"},
+			{Scope: pscope, Code: "P1", Score: 500, Reason: ""},
+			{Scope: pscope, Code: "P2", Score: 100, Reason: "复核"},
+			{Scope: ScopeDepartment, Code: "T1", Score: 300, Reason: "重复"},
+		}, p.reviewer)
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		}
+		if apperr.Code(err) != apperr.EINVALID || !strings.Contains(msg, "P1：填写复核得分必须说明理由") || !strings.Contains(msg, "P2 不是末级指标") || !strings.Contains(msg, "T1 重复提交") {
+			t.Errorf("mixed batch: %v", err)
+		}
+		if n := count(t, s, "review_scores"); n != 0 {
+			t.Errorf("%d review scores kept from a refused batch", n)
+		}
+		if err := s.SetReviewScores(ctx, code, year, []ReviewInput{
+			{Scope: ScopeDepartment, Code: "T1", Score: 400, Reason: "口径不一"},
+			{Scope: pscope, Code: "P1", Score: 500, Reason: "执行数含预付款"},
+		}, p.reviewer); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, s, "review_scores"); n != 2 {
+			t.Errorf("%d review scores, want 2", n)
+		}
+		if got := listingOf(t, s, code, year).Review; got.Counted != 1 || got.Total != th.Result.Total-100 {
+			t.Errorf("after the batch: %+v", got)
+		}
+		many := make([]ReviewInput, MaxReviewInputs+1)
+		if err := s.SetReviewScores(ctx, code, year, many, p.reviewer); apperr.Code(err) != apperr.EINVALID || !strings.Contains(err.Error(), "一次最多") {
+			t.Errorf("too many: %v", err)
+		}
+	})
+}
