@@ -20,7 +20,7 @@ var tableColumns = []Column{{Width: 8}, {Width: 12}, {Width: 15}, {Width: 11}, {
 
 // reviewedColumns are the tables' columns when a review score counts in
 // them: 复核得分 after 得分.
-var reviewedColumns = []Column{{Width: 8}, {Width: 11}, {Width: 14}, {Width: 10}, {Width: 10}, {Width: 7}, {Width: 8}, {Width: 8}, {Width: 24}}
+var reviewedColumns = []Column{{Width: 6}, {Width: 9}, {Width: 12}, {Width: 10}, {Width: 10}, {Width: 6}, {Width: 7}, {Width: 7}, {Width: 33}}
 
 // tableReview is what a table shows of the finance bureau's review: the
 // scores after review of the nodes it changed, the review lines by the
