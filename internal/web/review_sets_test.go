@@ -54,6 +54,10 @@ func TestReviewSetsAndLetter(t *testing.T) {
 	if !strings.Contains(page, "复核后得分</th>") || !strings.Contains(page, "<strong>") {
 		t.Error("the project table does not show the total after review")
 	}
+	// The report downloaded shows the review beside the self-scores.
+	if md := e.get(reviewer, pathA+"/report.md").Body.String(); !strings.Contains(md, "复核得分") || !strings.Contains(md, "执行数含预付款") {
+		t.Error("the downloaded report does not show the review score and its reason")
+	}
 	// The same again is not a change.
 	if w := post("5", "执行数含预付款"); w.Code != http.StatusSeeOther {
 		t.Fatalf("again: %d", w.Code)

@@ -679,11 +679,13 @@ func (s *server) setReview(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, evaluationPath(l), http.StatusSeeOther)
 }
 
-// reviewable reports whether a reviewer may score the node: a leaf of the
-// framework (targets listed under an indicator are part of its trace, not
-// indicators of their own) that applies.
+// reviewable reports whether a reviewer may score the node in its own
+// form: a leaf of the framework that applies and has no targets under it
+// in the scored tree (an indicator scored by its targets is reviewed on
+// the targets, in the department's review form with the checklist items:
+// reviewSets).
 func reviewable(fw *framework.Framework, n *scoring.Node) bool {
-	if fw == nil || n.NotApplicable != "" {
+	if fw == nil || n.NotApplicable != "" || len(n.Children) > 0 {
 		return false
 	}
 	in := fw.Find(n.Code)
