@@ -14,7 +14,6 @@ import (
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
-	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
@@ -31,9 +30,9 @@ type Options struct {
 	// passes the official calendar (calendar.ScoringOptions). Without
 	// one, a working-day check is an error finding.
 	Calendar scoring.WorkingDays
-	// Reviews are the finance bureau's review scores (复核得分) of the
-	// department's indicators, by indicator code.
-	Reviews map[string]num.Points
+	// Reviews are the finance bureau's review scores (复核得分), by scope
+	// (ScopeDepartment, "project:CODE", "seq:N") and leaf code.
+	Reviews Scores
 	// Quality are the target-quality checks (绩效目标质量审核) to run, from
 	// a rules file; nil runs none.
 	Quality *evaluation.QualityRules
@@ -79,9 +78,15 @@ type Assessment struct {
 	// actual"), in the order the steps ran. Loaders map paths to lines or
 	// cells.
 	Findings diag.List
-	// Review is the total after review; nil without review scores or a
-	// result.
+	// Review is the total after review, the department's and each
+	// project's, with the lines the review changed; nil without review
+	// scores or a result.
 	Review *Review
+	// ProjectReviews are each project's self-score and its total and
+	// grade after review (the self-score's when no review score of it
+	// counts), in the order of Result.Projects; nil without a result.
+	// The results decisions (结果应用) read the grade from here.
+	ProjectReviews []ProjectReview
 }
 
 // Assess runs the pipeline on ev. It always returns an assessment; its
@@ -101,8 +106,10 @@ func Assess(ev *evaluation.Evaluation, lib Library, opts Options) *Assessment {
 		return a
 	}
 	a.Result = res
+	r := AfterReview(res, a.Weighted, a.ProjectFramework, opts.Reviews)
+	a.ProjectReviews = r.Projects
 	if len(opts.Reviews) > 0 {
-		a.Review = AfterReview(res, a.Weighted, opts.Reviews)
+		a.Review = r
 	}
 	return a
 }

@@ -106,7 +106,7 @@ func TestAssessRefusesInvalidData(t *testing.T) {
 func TestAfterReview(t *testing.T) {
 	ev, lib := load(t, "../../examples/tianhe-gov-office-2023.yaml")
 	o := options()
-	o.Reviews = map[string]num.Points{"B5": 700, "B5.1": 0, "NOPE": 100}
+	o.Reviews = dept(map[string]num.Points{"B5": 700, "B5.1": 0, "NOPE": 100})
 	a := assess.Assess(ev, lib, o)
 	if a.Review == nil {
 		t.Fatal("no review")
@@ -115,10 +115,90 @@ func TestAfterReview(t *testing.T) {
 	if a.Review.Total != 9500 || a.Review.Counted != 1 || a.Review.Grade != "优" {
 		t.Errorf("review %+v", a.Review)
 	}
-	o.Reviews = map[string]num.Points{"A": 3000, "B": 4000} // 70 → 良? bands decide
+	o.Reviews = dept(map[string]num.Points{"A": 3000, "B": 4000}) // 70 → 良? bands decide
 	a = assess.Assess(ev, lib, o)
 	if a.Review.Total != 7000 || a.Review.Grade != a.Weighted.Grade(7000) || strings.TrimSpace(a.Review.Grade) == "" {
 		t.Errorf("review %+v", a.Review)
+	}
+}
+
+// dept is review scores on the department's tree, by a test reviewer.
+func dept(m map[string]num.Points) assess.Scores {
+	out := assess.Scores{assess.ScopeDepartment: {}}
+	for code, p := range m {
+		out[assess.ScopeDepartment][code] = assess.Score{Points: p, Reason: "理由" + code, Reviewer: "rv"}
+	}
+	return out
+}
+
+// Review of every leaf: a checklist item, a target and a project's
+// indicator each replace their own self-score; each project gets its
+// total and grade after review; the lines name the reviewer and the
+// reason; a project scope by position names a project without a code.
+func TestAfterReviewLeaves(t *testing.T) {
+	ev, lib := load(t, "../../examples/tianhe-gov-office-2023.yaml")
+	a := assess.Assess(ev, lib, options())
+	if a.Review != nil || len(a.ProjectReviews) != len(ev.Projects) {
+		t.Fatalf("no reviews: review %+v, %d project reviews", a.Review, len(a.ProjectReviews))
+	}
+	for i, pr := range a.ProjectReviews {
+		if pr.ReviewTotal != pr.SelfTotal || pr.Grade != pr.SelfGrade || pr.Counted != 0 || pr.Name != ev.Projects[i].Name {
+			t.Errorf("project %d without review: %+v", i, pr)
+		}
+	}
+	b5 := scoring.Find(a.Result.Indicators, "B5")
+	var item *scoring.Node
+	for _, it := range b5.Items {
+		if it.Score == it.Points {
+			item = it
+			break
+		}
+	}
+	if item == nil || item.Rule != scoring.RuleItem || scoring.Leaf(a.Result.Indicators, item.Code) != item {
+		t.Fatalf("B5 items %+v", b5.Items)
+	}
+	if scoring.Leaf(a.Result.Indicators, "B5") == nil || scoring.Leaf(a.Result.Indicators, "A1") != nil || scoring.Leaf(a.Result.Indicators, "T3") == nil {
+		t.Error("Leaf: B5 (a checklist indicator) and T3 (a target) are leaves, A1 (with targets) is not")
+	}
+	p := a.Result.Projects[1]
+	pleaf := p.Indicators[0]
+	for len(pleaf.Children) > 0 {
+		pleaf = pleaf.Children[0]
+	}
+	pscope := assess.ProjectScope(1, p.Code)
+	o := options()
+	o.Reviews = dept(map[string]num.Points{item.Code: 0, "T3": 300})
+	o.Reviews[pscope] = map[string]assess.Score{pleaf.Code: {Points: 0, Reason: "佐证材料不足", Reviewer: "reviewer1"}}
+	a = assess.Assess(ev, lib, o)
+	r := a.Review
+	want := a.Result.Total - item.Points - 100
+	if r.Total != want || r.Counted != 2 || r.Scores["B5"] != b5.Score-item.Points || r.Scores["B"] != scoring.Find(a.Result.Indicators, "B").Score-item.Points {
+		t.Errorf("department after review %+v, want total %s", r, want)
+	}
+	pr := a.ProjectReviews[1]
+	if pr.Scope != pscope || pr.Code != p.Code || pr.SelfTotal != p.Total || pr.ReviewTotal != p.Total-pleaf.Score || pr.Counted != 1 || pr.Grade != a.ProjectFramework.Grade(p.Total-pleaf.Score) {
+		t.Errorf("project after review %+v (self %s, leaf %s %s)", pr, p.Total, pleaf.Code, pleaf.Score)
+	}
+	if a.ProjectReviews[0].Counted != 0 {
+		t.Errorf("another project changed: %+v", a.ProjectReviews[0])
+	}
+	if len(r.Lines) != 3 || r.Lines[2].Project != p.Name || r.Lines[2].Self != pleaf.Score ||
+		!strings.Contains(r.Lines[2].Trace(), "reviewer1") || !strings.Contains(r.Lines[2].Trace(), "佐证材料不足") {
+		t.Errorf("lines %+v", r.Lines)
+	}
+	// Positions name projects without codes.
+	for i := range ev.Projects {
+		ev.Projects[i].Code = ""
+	}
+	o.Reviews = assess.Scores{"seq:2": {pleaf.Code: {Points: 0, Reason: "r", Reviewer: "x"}}}
+	a = assess.Assess(ev, lib, o)
+	if pr := a.ProjectReviews[1]; pr.Scope != "seq:2" || pr.Counted != 1 || pr.ReviewTotal != p.Total-pleaf.Score {
+		t.Errorf("by position: %+v", pr)
+	}
+	for _, bad := range []string{"", "1", "seq:0", "seq:01", "project:", "dept"} {
+		if _, _, _, ok := assess.ParseScope(bad); ok {
+			t.Errorf("ParseScope(%q) accepted", bad)
+		}
 	}
 }
 

@@ -291,7 +291,7 @@ func makeOne(ctx context.Context, st *store.Store, libs *libraries, l store.List
 			return row, doc.Data, nil
 		}
 	}
-	doc := report.Build(report.Input{Evaluation: rec.Evaluation, Result: a.Result, Framework: a.Weighted, Cycle: rec.Cycle})
+	doc := report.Build(report.Input{Evaluation: rec.Evaluation, Result: a.Result, Framework: a.Weighted, Review: a.Review, Cycle: rec.Cycle})
 	buf := buffers.Get().(*bytes.Buffer)
 	buf.Reset()
 	if err := opts.Format.Render(ctx, buf, doc, opts.Printer); err != nil {

@@ -61,6 +61,7 @@ func commands() []command {
 		{"demo", "demo [--addr 127.0.0.1:8080]  在新的演示数据库上启动网页服务（含示例数据和各角色账号）", cmdDemo},
 		{"dates", "dates set YEAR KEY DATE --reason 原因 [--region 地区]  设置年度工作通知规定的日期（申报、自评报送、财政复核截止日期）\n  jixiao dates list YEAR  列出该年度设置的日期（有效的和已被取代的）", cmdDates},
 		{"notify", "notify [--send] [--today DATE] [--days N]  向有电子邮箱的用户发送待办事项提醒（N 日内到期或已逾期，同一事项同一截止日期只发一次；不加 --send 时只列出）", cmdNotify},
+		{"review-letter", "review-letter CODE YEAR [--issuer 财政部门名称] -o OUT.docx  复核意见书：自评与复核结果、复核调整的指标及理由、发现的问题、整改要求和期限", cmdReviewLetter},
 		{"deadline", "deadline --from DATE (--working-days N | --days N) [--roll]  按国务院节假日安排计算期限", cmdDeadline},
 		{"monitor", "monitor import FILE… [--db DB] [--actor 操作人]  导入国库集中支付明细（CSV 或 .xlsx，每个文件全部成功才写入，已入库的凭证不重复计入）\n  jixiao monitor budget FILE… [--db DB]  导入年度中的预算调整（追加、调减；同一文号不重复计入），序时进度按调整后预算计算\n  jixiao monitor status CODE YEAR --month M [--format text|json]  预算执行与序时进度：部门与各项目的执行率、落后百分点、全年预计\n  jixiao monitor report CODE YEAR --month M --format md|docx|xlsx|json -o OUT  绩效目标执行监控表（部门整体、项目汇总、各项目）", cmdMonitor},
 		{"results", "results YEAR [--format text|json|xlsx] [-o OUT] [--region 地区] [--grade 等级]  绩效评价结果应用：各部门整体和项目的复核后等级、项目类型、适用规则、处理建议及下年度预算建议金额、财政决定", cmdResults},

@@ -30,7 +30,10 @@ type scored struct {
 	ev  *evaluation.Evaluation
 	res *scoring.Result
 	// fw is the weighted department framework the report describes.
-	fw       *framework.Framework
+	fw *framework.Framework
+	// review is the finance bureau's review of a stored year (nil
+	// without review scores), shown beside the self-scores.
+	review   *assess.Review
 	findings diag.List
 	// scored says the year is in a stage that is scored: res is then its
 	// result; before the evaluation stage res is nil.
@@ -232,7 +235,7 @@ func cmdReport(e *env, args []string) error {
 	if s.res == nil {
 		return errNotScored(s.ev)
 	}
-	return writeReport(e, rf, *out, report.Build(report.Input{Evaluation: s.ev, Result: s.res, Framework: s.fw, Cycle: s.cycle}))
+	return writeReport(e, rf, *out, report.Build(report.Input{Evaluation: s.ev, Result: s.res, Framework: s.fw, Review: s.review, Cycle: s.cycle}))
 }
 
 // reportFormat is the format a report command writes: --format, else the

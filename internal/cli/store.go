@@ -99,7 +99,7 @@ func loadStored(ctx context.Context, e *env, db, code string, year int) (*scored
 	}
 	fw := a.Weighted
 	noteNewerFramework(e, fw)
-	return &scored{ev: rec.Evaluation, res: a.Result, fw: fw, scored: isScored, cycle: rec.Cycle}, nil
+	return &scored{ev: rec.Evaluation, res: a.Result, fw: fw, review: a.Review, scored: isScored, cycle: rec.Cycle}, nil
 }
 
 // noteNewerFramework tells the user when the current framework of the same

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
@@ -23,6 +24,11 @@ type Input struct {
 	// plain data file): the rectification items of the year before give
 	// the section 上年问题整改情况.
 	Cycle *evaluation.Cycle
+	// Review is the finance bureau's review of the result (assess.Review),
+	// nil without one: where a review score counts, the tables show the
+	// score after review beside the self-score (复核得分) and the text
+	// states the totals and grades after review; the self-scores stay.
+	Review *assess.Review
 }
 
 // Build writes the department's self-evaluation report (部门整体支出绩效自评
@@ -30,7 +36,7 @@ type Input struct {
 // self-evaluation table and one table per project. Every figure is computed
 // here from the data.
 func Build(in Input) *Document {
-	b := &builder{ev: in.Evaluation, res: in.Result, fw: in.Framework, cycle: in.Cycle, n: newNumbers(in.Evaluation, in.Result)}
+	b := &builder{ev: in.Evaluation, res: in.Result, fw: in.Framework, cycle: in.Cycle, n: newNumbers(in.Evaluation, in.Result), review: in.Review}
 	ev := b.ev
 	d := &Document{
 		Label:  ev.Report.Label,
@@ -68,6 +74,7 @@ type builder struct {
 	fw     *framework.Framework
 	cycle  *evaluation.Cycle
 	n      numbers
+	review *assess.Review
 	blocks []Block
 }
 
@@ -279,6 +286,7 @@ func (b *builder) selfEvaluation() {
 	sec := sections{b: b}
 	sec.next("自评结论")
 	b.p(strings.TrimSpace(ev.Narrative.Conclusion), fmt.Sprintf("经综合测评，%s%d年度部门整体支出绩效自评%s分，自评等级为“%s”。", self, ev.Year, b.n.score(res.Total), res.Grade))
+	b.p(ReviewSentence(b.review, b.n.score))
 	for i, top := range res.Indicators {
 		sec.next(top.Name + "分析")
 		ind := b.fw.Find(top.Code)
@@ -542,4 +550,30 @@ func pointsFormat(whole bool) string {
 		return "0"
 	}
 	return "0.00"
+}
+
+// ReviewSentence states the finance bureau's review in the report's text:
+// the department's total and grade after review, and each project whose
+// score the review changed; empty when no review score counts. score
+// prints a score as the text does.
+func ReviewSentence(r *assess.Review, score func(num.Points) string) string {
+	if r == nil {
+		return ""
+	}
+	var parts []string
+	if r.Counted > 0 {
+		parts = append(parts, fmt.Sprintf("经财政部门复核，调整%d项指标得分，部门整体复核后总分%s分，等级为“%s”", r.Counted, score(r.Total), r.Grade))
+	}
+	for _, p := range r.Projects {
+		if p.Counted > 0 {
+			parts = append(parts, fmt.Sprintf("项目“%s”自评%s分，复核后总分%s分，等级为“%s”", p.Name, score(p.SelfTotal), score(p.ReviewTotal), p.Grade))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	if r.Counted == 0 {
+		parts[0] = "经财政部门复核，" + parts[0]
+	}
+	return strings.Join(parts, "；") + "。"
 }

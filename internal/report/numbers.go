@@ -25,6 +25,9 @@ type numbers struct {
 	fixed          bool // every score with two decimals
 	shareDecimals  int
 	growthDecimals int
+	// rv is the review a table shows beside the self-scores (复核得分),
+	// nil when none counts in it.
+	rv *tableReview
 }
 
 // newNumbers is how the department's text and table print figures.

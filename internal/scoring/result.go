@@ -5,6 +5,8 @@
 package scoring
 
 import (
+	"fmt"
+
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/num"
 )
@@ -46,11 +48,52 @@ type Node struct {
 	NotApplicable string  `json:"not_applicable,omitempty"`
 	Trace         Trace   `json:"trace"`
 	Children      []*Node `json:"children,omitempty"`
+	// Items are the checklist items of a checklist indicator, as nodes of
+	// their own (Rule RuleItem) with their points, score and deduction:
+	// leaves a reviewer may re-score. They are not Children, so that
+	// whatever lists indicators (report tables, the workspace, exports)
+	// does not list them; their points are already in the indicator's
+	// score.
+	Items []*Node `json:"items,omitempty"`
 	// Target is the performance target a node scores, for nodes made
 	// from targets; Met says whether the target was achieved, before any
 	// deduction by judgement.
 	Target *evaluation.Target `json:"-"`
 	Met    bool               `json:"met,omitempty"`
+}
+
+// RuleItem is the Rule of a checklist item's node (Node.Items).
+const RuleItem = "item"
+
+// lose takes a deduction off a checklist item's node.
+func (n *Node) lose(d Deduction) {
+	n.Score = max(n.Points-d.Points, 0)
+	n.Trace.Formula = fmt.Sprintf("检查项未通过，扣 %s 分，得 %s 分（满分 %s 分）", d.Points, n.Score, n.Points)
+	n.Trace.Deductions = append(n.Trace.Deductions, d)
+}
+
+// Leaf returns the node a reviewer may re-score with the code: an
+// indicator with no children (a framework leaf, a target) or a checklist
+// item, anywhere in the tree; nil when the code names no node or names
+// one with children (its score is the sum of theirs).
+func Leaf(nodes []*Node, code string) *Node {
+	for _, n := range nodes {
+		if n.Code == code {
+			if len(n.Children) > 0 {
+				return nil
+			}
+			return n
+		}
+		for _, it := range n.Items {
+			if it.Code == code {
+				return it
+			}
+		}
+		if f := Leaf(n.Children, code); f != nil {
+			return f
+		}
+	}
+	return nil
 }
 
 // Lost is the points the node did not earn.

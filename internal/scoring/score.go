@@ -565,16 +565,21 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 	}
 	n.Score = n.Points
 	var parts []string
+	n.Items = make([]*Node, len(items))
 	for j, it := range items {
+		item := &Node{Code: it.Code, Name: it.Text, Points: pts[j], BasePoints: it.Points, Score: pts[j], Rule: RuleItem}
+		n.Items[j] = item
 		if d := computed[j]; d != nil {
 			n.Score -= d.Points
 			parts = append(parts, fmt.Sprintf("%s %s/%s", it.Code, pts[j]-d.Points, pts[j]))
 			n.Trace.Deductions = append(n.Trace.Deductions, *d)
+			item.lose(*d)
 			continue
 		}
 		c := failed[j]
 		if c == nil || checked[j] {
 			parts = append(parts, fmt.Sprintf("%s %s/%s", it.Code, pts[j], pts[j]))
+			item.Trace.Formula = fmt.Sprintf("检查项通过，得 %s 分", pts[j])
 			continue
 		}
 		lost := pts[j]
@@ -587,7 +592,9 @@ func (s *scorer) checklist(in *framework.Indicator, inp evaluation.Input, n *Nod
 		if c.Override != "" {
 			reason += "（人工调整台账评定结果：" + c.Override + "）"
 		}
-		n.Trace.Deductions = append(n.Trace.Deductions, Deduction{Item: it.Code + " " + it.Text, Points: lost, Reason: reason, Evidence: c.Evidence})
+		d := Deduction{Item: it.Code + " " + it.Text, Points: lost, Reason: reason, Evidence: c.Evidence}
+		n.Trace.Deductions = append(n.Trace.Deductions, d)
+		item.lose(d)
 	}
 	n.Trace.Formula = fmt.Sprintf("检查项得分合计：%s = %s", strings.Join(parts, " + "), n.Score)
 	n.Trace.Inputs = append(n.Trace.Inputs, Fact{"检查项", fmt.Sprintf("%d 项，未通过 %d 项", len(items), len(n.Trace.Deductions))})

@@ -19,7 +19,7 @@ func (r *Record) AssessOptions() assess.Options {
 		rs = datafile.DefaultRules()
 	}
 	return assess.Options{Calendar: calendar.ScoringOptions().Calendar, Quality: rs.Quality,
-		Stored: true, Stage: r.Stage, Cycle: r.Cycle}
+		Stored: true, Stage: r.Stage, Cycle: r.Cycle, Reviews: r.Reviews}
 }
 
 // Library is the library of the framework files pinned with the year.

@@ -65,12 +65,12 @@ func TestOverview(t *testing.T) {
 		}
 
 		// Review scores: every scope, on the row they belong to only.
-		ind := th.Framework.Codes()[0]
+		ind := "A3" // a leaf
 		pind := th.ProjectFramework.Codes()[0]
 		if err := s.SetReviewScore(ctx, code, year, ScopeDepartment, ind, 300, "复核", p.reviewer); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SetReviewScore(ctx, code, year, "1", pind, 200, "项目复核", p.reviewer); err != nil {
+		if err := s.SetReviewScore(ctx, code, year, "project:"+th.Evaluation.Projects[0].Code, pind, 200, "项目复核", p.reviewer); err != nil {
 			t.Fatal(err)
 		}
 		ov, err = s.Overview(ctx, Visible(&p.reviewer).And(Filter{Year: year}))

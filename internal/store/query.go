@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/jixiao/jixiao/internal/assess"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,6 +82,10 @@ type Record struct {
 	// Rules are the store's rules files (Store.Rules) the year is assessed
 	// and monitored with.
 	Rules *datafile.RuleSet
+	// Reviews are the year's review scores (复核得分) by scope and code,
+	// with reason and reviewer, for the pipeline (assess.Options.Reviews);
+	// nil without any.
+	Reviews assess.Scores
 }
 
 // EditableParts is what the department's editor may change in a year now:
@@ -300,6 +305,11 @@ func (s *Store) Get(ctx context.Context, code string, year int) (*Record, error)
 		r.Cycle, r.CycleStamp, err = tx.cycleFor(ctx, id, r.OpenedFrom)
 		if err != nil {
 			return err
+		}
+		if r.Stage == workflow.Evaluation {
+			if r.Reviews, err = tx.reviewScoresOf(ctx, id); err != nil {
+				return err
+			}
 		}
 		if r.OpenedFrom > 0 && r.Stage != workflow.Evaluation {
 			var stamp string

@@ -5,30 +5,34 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/jixiao/jixiao/internal/apperr"
-	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/evaluation"
-	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/num"
+	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
 // ScopeDepartment is the scope of a review score on the department's own
-// indicators; a project's indicators have the project's number (1, 2, …,
-// as in Record.Evaluation.Projects[n-1]) as text.
-const ScopeDepartment = "department"
+// leaves; a project's leaves have the scope "project:CODE" (its code) or,
+// for a project without a code, "seq:N" (its position from 1, as in
+// Record.Evaluation.Projects[N-1]): assess.ProjectScope. Migration 00015
+// rewrote the positions ("1", "2", …) stored before.
+const ScopeDepartment = assess.ScopeDepartment
+
+// MaxReviewScores bounds the review scores of one department-year.
+const MaxReviewScores = 2000
 
 // maxCommentLen bounds a comment, in characters.
 const maxCommentLen = 5000
 
 // ReviewScore is the finance bureau's score (复核得分) for one indicator.
 type ReviewScore struct {
-	Scope         string // ScopeDepartment or a project's number
+	Scope         string // ScopeDepartment, "project:CODE" or "seq:N"
 	IndicatorCode string
 	Score         num.Points
 	Reason        string
@@ -53,18 +57,45 @@ type Comment struct {
 	Resolved      bool
 }
 
-// SetReviewScore records a reviewer's score for an indicator of a
-// department-year under review (复核中), replacing any earlier one. Only a
-// reviewer may (apperr.EFORBIDDEN otherwise), only while the status is
-// under_review (apperr.EFORBIDDEN), always with a reason (apperr.EINVALID). The scope is
-// ScopeDepartment or a stored project's number; the indicator must be in
-// the framework pinned for that scope, and the score between 0 and the
-// framework's total (apperr.EINVALID). The score is recorded in history as
-// action "update" at path "review.SCOPE.CODE", with the old and new score;
-// the department-year's version does not change, so review scores do not
-// disturb a reviewer's next transition.
+// ReviewInput is one review score to set: a leaf of a scope, the score
+// and the reason.
+type ReviewInput struct {
+	Scope, Code string
+	Score       num.Points
+	Reason      string
+}
+
+// MaxReviewInputs bounds the review scores one call of SetReviewScores
+// (one web request) sets.
+const MaxReviewInputs = 200
+
+// SetReviewScore records a reviewer's score for a leaf of a
+// department-year under review (复核中), replacing any earlier one:
+// SetReviewScores with one score.
 func (s *Store) SetReviewScore(ctx context.Context, code string, year int, scope, indicator string, score num.Points, reason string, actor User) error {
-	reason = strings.TrimSpace(reason)
+	return s.SetReviewScores(ctx, code, year, []ReviewInput{{Scope: scope, Code: indicator, Score: score, Reason: reason}}, actor)
+}
+
+// SetReviewScores records a reviewer's scores for leaves of a
+// department-year under review (复核中), replacing earlier ones, in one
+// transaction: all or nothing. Only a reviewer may (apperr.EFORBIDDEN
+// otherwise), only while the status is under_review (apperr.EFORBIDDEN),
+// each always with a reason (apperr.EINVALID). A scope is ScopeDepartment,
+// "project:CODE" or "seq:N" naming a project of the year; a code must name
+// a leaf of that scope's scored tree — an indicator without children, a
+// target (by its code), or a checklist item — that applies, and the score
+// lie between 0 and the leaf's points. Every problem of every score is
+// listed in one apperr.EINVALID error, each naming scope and code. The
+// stored evaluation is scored with its pinned frameworks to know the
+// trees. Each score changed is recorded in history as action "update" at
+// path "review.SCOPE.CODE", with the old and new score; the
+// department-year's version does not change, so review scores do not
+// disturb a reviewer's next transition. At most MaxReviewInputs scores a
+// call, and MaxReviewScores a year.
+func (s *Store) SetReviewScores(ctx context.Context, code string, year int, in []ReviewInput, actor User) error {
+	if len(in) > MaxReviewInputs {
+		return errorf(apperr.EINVALID, "一次最多保存 %d 项复核得分，本次提交了 %d 项", MaxReviewInputs, len(in))
+	}
 	return s.withTx(ctx, func(tx *txn) error {
 		a, err := tx.actor(ctx, actor)
 		if err != nil {
@@ -80,94 +111,125 @@ func (s *Store) SetReviewScore(ctx context.Context, code string, year int, scope
 		if st.stage != workflow.Evaluation || st.status != workflow.UnderReview {
 			return errorf(apperr.EFORBIDDEN, "部门 %s %d 年度当前为%s阶段“%s”，只有年终自评复核中的数据可以填写复核得分", code, year, workflow.StageName(st.stage), workflow.StatusName(st.stage, st.status))
 		}
-		if reason == "" {
-			return errorf(apperr.EINVALID, "部门 %s %d 年度指标 %s：填写复核得分必须说明理由", code, year, indicator)
+		var problems []string
+		var scored *assess.Assessment
+		seen := map[string]bool{}
+		for i := range in {
+			r := &in[i]
+			r.Reason = strings.TrimSpace(r.Reason)
+			key := r.Scope + "." + r.Code
+			if seen[key] {
+				problems = append(problems, fmt.Sprintf("部门 %s %d 年度：复核范围 %s 的指标 %s 重复提交", code, year, r.Scope, r.Code))
+				continue
+			}
+			seen[key] = true
+			if r.Reason == "" {
+				problems = append(problems, fmt.Sprintf("部门 %s %d 年度指标 %s：填写复核得分必须说明理由", code, year, r.Code))
+			} else if err := checkField(fmt.Sprintf("部门 %s %d 年度指标 %s：", code, year, r.Code), "复核理由", evaluation.TextParagraph, r.Reason); err != nil {
+				problems = append(problems, err.Error())
+			}
+			if _, _, _, ok := assess.ParseScope(r.Scope); !ok {
+				problems = append(problems, fmt.Sprintf("部门 %s %d 年度：复核范围 %q 无效，应为 %s、project:项目编码 或 seq:项目序号", code, year, r.Scope, ScopeDepartment))
+				continue
+			}
+			if scored == nil {
+				if scored, err = tx.assessStored(ctx, st.id, nil); err != nil {
+					return err
+				}
+			}
+			if err := reviewLeaf(scored.Result, code, year, r.Scope, r.Code, r.Score); err != nil {
+				problems = append(problems, err.Error())
+			}
 		}
-		if err := checkField(fmt.Sprintf("部门 %s %d 年度指标 %s：", code, year, indicator), "复核理由", evaluation.TextParagraph, reason); err != nil {
-			return err
+		if len(problems) > 0 {
+			return errorf(apperr.EINVALID, "%s", strings.Join(problems, "；"))
 		}
-		fw, err := tx.scopeFramework(ctx, st.id, code, year, scope)
-		if err != nil {
-			return err
+		department := false
+		for _, r := range in {
+			changed, err := tx.setReviewScore(ctx, st, a, r, s.now())
+			if err != nil {
+				return err
+			}
+			department = department || changed && r.Scope == ScopeDepartment
 		}
-		if fw.Find(indicator) == nil {
-			return errorf(apperr.EINVALID, "部门 %s %d 年度：指标框架 %s 中没有指标 %q", code, year, fw.ID, indicator)
-		}
-		if score < 0 || score > fw.Total {
-			return errorf(apperr.EINVALID, "部门 %s %d 年度指标 %s：复核得分 %s 超出范围（0 至 %s 分）", code, year, indicator, score, fw.Total)
-		}
-		var (
-			old       int64
-			oldReason string
-			had       bool
-		)
-		err = tx.queryRow(ctx, "SELECT score, reason FROM review_scores WHERE department_year_id = ? AND scope = ? AND indicator_code = ?",
-			st.id, scope, indicator).Scan(&old, &oldReason)
-		switch {
-		case err == nil:
-			had = true
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		if had && num.Points(old) == score && oldReason == reason {
-			return nil // nothing changed
-		}
-		now := s.now()
-		_, err = tx.exec(ctx, `INSERT INTO review_scores (department_year_id, scope, indicator_code, score, reason, reviewer_id, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (department_year_id, scope, indicator_code)
-			DO UPDATE SET score = excluded.score, reason = excluded.reason, reviewer_id = excluded.reviewer_id, at = excluded.at`,
-			st.id, scope, indicator, int64(score), reason, a.ID, now)
-		if err != nil {
-			return fmt.Errorf("保存复核得分失败：%w", err)
-		}
-		oldValue := ""
-		if had {
-			oldValue = num.Points(old).String()
-		}
-		_, err = tx.exec(ctx, `INSERT INTO history (department_year_id, version, at, actor, action, path, old_value, new_value, reason)
-			VALUES (?, ?, ?, ?, 'update', ?, ?, ?, ?)`, st.id, st.version, now, a.Username, "review."+scope+"."+indicator, oldValue, score.String(), reason)
-		if err != nil {
-			return fmt.Errorf("写入修改记录失败：%w", err)
-		}
-		if scope == ScopeDepartment {
+		if department {
 			// The department's total after review changes with it.
-			return tx.refreshReview(ctx, st.id, nil)
+			return tx.refreshReview(ctx, st.id, scored.Result)
 		}
 		return nil
 	})
 }
 
-// scopeFramework returns the pinned framework that scores a scope of a
-// department-year: the department's, or the projects' when the scope is
-// a stored project's number.
-func (tx *txn) scopeFramework(ctx context.Context, id int64, code string, year int, scope string) (*framework.Framework, error) {
-	column := "framework_version_id"
-	if scope != ScopeDepartment {
-		seq, err := strconv.Atoi(scope)
-		if err != nil || seq < 1 || strconv.Itoa(seq) != scope {
-			return nil, errorf(apperr.EINVALID, "部门 %s %d 年度：复核范围 %q 无效，应为 %s 或项目序号", code, year, scope, ScopeDepartment)
-		}
+// setReviewScore writes one checked review score and its history row,
+// and reports whether it changed anything.
+func (tx *txn) setReviewScore(ctx context.Context, st dyState, a User, r ReviewInput, now time.Time) (bool, error) {
+	var (
+		old       int64
+		oldReason string
+		had       bool
+	)
+	err := tx.queryRow(ctx, "SELECT score, reason FROM review_scores WHERE department_year_id = ? AND scope = ? AND indicator_code = ?",
+		st.id, r.Scope, r.Code).Scan(&old, &oldReason)
+	switch {
+	case err == nil:
+		had = true
+	case !errors.Is(err, sql.ErrNoRows):
+		return false, err
+	}
+	if had && num.Points(old) == r.Score && oldReason == r.Reason {
+		return false, nil // nothing changed
+	}
+	if !had {
 		var n int
-		if err := tx.queryRow(ctx, "SELECT count(*) FROM projects WHERE department_year_id = ? AND seq = ?", id, seq).Scan(&n); err != nil {
-			return nil, err
+		if err := tx.queryRow(ctx, "SELECT count(*) FROM review_scores WHERE department_year_id = ?", st.id).Scan(&n); err != nil {
+			return false, err
 		}
-		if n == 0 {
-			return nil, errorf(apperr.EINVALID, "部门 %s %d 年度没有第 %d 个项目", code, year, seq)
+		if n >= MaxReviewScores {
+			return false, errorf(apperr.EINVALID, "部门 %s 该年度的复核得分已达上限 %d 条", st.departmentCode, MaxReviewScores)
 		}
-		column = "project_framework_version_id"
 	}
-	var content []byte
-	err := tx.queryRow(ctx, `SELECT f.content FROM department_years dy JOIN framework_versions f ON f.id = dy.`+column+`
-		WHERE dy.id = ?`, id).Scan(&content)
+	_, err = tx.exec(ctx, `INSERT INTO review_scores (department_year_id, scope, indicator_code, score, reason, reviewer_id, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (department_year_id, scope, indicator_code)
+		DO UPDATE SET score = excluded.score, reason = excluded.reason, reviewer_id = excluded.reviewer_id, at = excluded.at`,
+		st.id, r.Scope, r.Code, int64(r.Score), r.Reason, a.ID, now)
 	if err != nil {
-		return nil, fmt.Errorf("读取部门 %s %d 年度的指标框架失败：%w", code, year, err)
+		return false, fmt.Errorf("保存复核得分失败：%w", err)
 	}
-	fw, ds := datafile.Framework("pinned", content)
-	if fw == nil || ds.Err() != nil {
-		return nil, fmt.Errorf("部门 %s %d 年度留存的指标框架无法读取：%v", code, year, ds)
+	oldValue := ""
+	if had {
+		oldValue = num.Points(old).String()
 	}
-	return fw, nil
+	_, err = tx.exec(ctx, `INSERT INTO history (department_year_id, version, at, actor, action, path, old_value, new_value, reason)
+		VALUES (?, ?, ?, ?, 'update', ?, ?, ?, ?)`, st.id, st.version, now, a.Username, "review."+r.Scope+"."+r.Code, oldValue, r.Score.String(), r.Reason)
+	if err != nil {
+		return false, fmt.Errorf("写入修改记录失败：%w", err)
+	}
+	return true, nil
+}
+
+// reviewLeaf checks that a review score may be set on the code at the
+// scope of the scored tree res: a leaf that applies, the score within its
+// points.
+func reviewLeaf(res *scoring.Result, code string, year int, scope, indicator string, score num.Points) error {
+	tree, name, ok := assess.ScopeTree(res, scope)
+	if !ok {
+		return errorf(apperr.EINVALID, "部门 %s %d 年度没有复核范围 %q 所指的项目", code, year, scope)
+	}
+	n := scoring.Leaf(tree, indicator)
+	if n == nil {
+		if scoring.Find(tree, indicator) != nil {
+			return errorf(apperr.EINVALID, "部门 %s %d 年度%s的指标 %s 不是末级指标：复核得分应填在其下级指标或检查项上", code, year, name, indicator)
+		}
+		return errorf(apperr.EINVALID, "部门 %s %d 年度%s的评分中没有指标或检查项 %q", code, year, name, indicator)
+	}
+	if n.NotApplicable != "" {
+		return errorf(apperr.EINVALID, "部门 %s %d 年度%s的指标 %s %s 不适用（%s），不能填写复核得分", code, year, name, indicator, n.Name, n.NotApplicable)
+	}
+	if score < 0 || score > n.Points {
+		return errorf(apperr.EINVALID, "部门 %s %d 年度%s的指标 %s %s：复核得分 %s 超出范围（0 至 %s 分）", code, year, name, indicator, n.Name, score, n.Points)
+	}
+	return nil
 }
 
 var reviewScoresQuery = hot(`SELECT r.scope, r.indicator_code, r.score, r.reason, r.reviewer_id, u.username, r.at
@@ -203,6 +265,22 @@ func (s *Store) ReviewScores(ctx context.Context, code string, year int) ([]Revi
 		return nil, err
 	}
 	return out, nil
+}
+
+// ScoresOf turns review scores as ReviewScores returns them into the
+// pipeline's assess.Scores (assess.Options.Reviews).
+func ScoresOf(rs []ReviewScore) assess.Scores {
+	if len(rs) == 0 {
+		return nil
+	}
+	out := assess.Scores{}
+	for _, r := range rs {
+		if out[r.Scope] == nil {
+			out[r.Scope] = map[string]assess.Score{}
+		}
+		out[r.Scope][r.IndicatorCode] = assess.Score{Points: r.Score, Reason: r.Reason, Reviewer: r.Reviewer}
+	}
+	return out
 }
 
 // checkCommenter refuses anyone but a reviewer or a user of the
@@ -336,4 +414,61 @@ func (s *Store) Comments(ctx context.Context, code string, year int) ([]Comment,
 		return nil, err
 	}
 	return out, nil
+}
+
+// Reviewed returns the assessment of a stored department-year in the
+// evaluation stage with its review scores applied (assess.Assessment's
+// Review and ProjectReviews): its stored evaluation scored with its
+// pinned frameworks and the records beside it. A year before the
+// evaluation stage is apperr.EINVALID. Who may see it is for the caller
+// to decide.
+func (s *Store) Reviewed(ctx context.Context, code string, year int) (*assess.Assessment, error) {
+	var a *assess.Assessment
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		st, err := tx.loadState(ctx, code, year)
+		if err != nil {
+			return err
+		}
+		if st.stage != workflow.Evaluation {
+			return errorf(apperr.EINVALID, "部门 %s %d 年度当前为%s阶段，尚未年终评价，没有复核结果", code, year, workflow.StageName(st.stage))
+		}
+		reviews, err := tx.reviewScoresOf(ctx, st.id)
+		if err != nil {
+			return err
+		}
+		a, err = tx.assessStored(ctx, st.id, reviews)
+		if err == nil && a.Review == nil {
+			// No review score: the review changed nothing.
+			a.Review = assess.AfterReview(a.Result, a.Weighted, a.ProjectFramework, nil)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// AcceptedAt returns when the finance bureau last accepted the review of
+// a department-year (复核通过: the move from under_review to accepted, in
+// history), and false when it never did.
+func (s *Store) AcceptedAt(ctx context.Context, code string, year int) (time.Time, bool, error) {
+	var at time.Time
+	found := false
+	err := s.withReadTx(ctx, func(tx *txn) error {
+		id, _, err := tx.findDepartmentYear(ctx, code, year)
+		if err != nil {
+			return err
+		}
+		err = tx.queryRow(ctx, `SELECT at FROM history WHERE department_year_id = ? AND action = 'status' AND path = 'status'
+			AND old_value = ? AND new_value = ? ORDER BY id DESC LIMIT 1`, id, workflow.UnderReview, workflow.Accepted).Scan(&at)
+		switch {
+		case err == nil:
+			found = true
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		return nil
+	})
+	return at.UTC(), found, err
 }

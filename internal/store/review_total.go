@@ -10,6 +10,7 @@ import (
 	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/framework"
 	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/scoring"
 )
@@ -44,26 +45,28 @@ var reviewColumns = []string{"review_total", "review_grade", "review_count", "re
 // reviewSet is the SET list writing reviewColumns.
 var reviewSet = strings.Join(reviewColumns, " = ?, ") + " = ?"
 
-// departmentReviews returns the department-scope review scores of a
-// department-year, by indicator code.
-func (tx *txn) departmentReviews(ctx context.Context, id int64) (map[string]num.Points, error) {
-	rows, err := tx.query(ctx, `SELECT indicator_code, score FROM review_scores WHERE department_year_id = ? AND scope = ?`, id, ScopeDepartment)
+// reviewScoresOf returns every review score of the department-year with
+// id, by scope and code, with reason and reviewer.
+func (tx *txn) reviewScoresOf(ctx context.Context, id int64) (assess.Scores, error) {
+	rows, err := tx.query(ctx, reviewScoresQuery, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]num.Points{}
+	var rs []ReviewScore
 	for rows.Next() {
-		var (
-			code  string
-			score int64
-		)
-		if err := rows.Scan(&code, &score); err != nil {
+		var r ReviewScore
+		var score int64
+		if err := rows.Scan(&r.Scope, &r.IndicatorCode, &score, &r.Reason, &r.ReviewerID, &r.Reviewer, &r.At); err != nil {
 			return nil, err
 		}
-		out[code] = num.Points(score)
+		r.Score = num.Points(score)
+		rs = append(rs, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return ScoresOf(rs), nil
 }
 
 // refreshReview computes and writes the result after review of the
@@ -72,12 +75,12 @@ func (tx *txn) departmentReviews(ctx context.Context, id int64) (map[string]num.
 // the data); nil scores the stored evaluation, which only happens when
 // department review scores exist.
 func (tx *txn) refreshReview(ctx context.Context, id int64, res *scoring.Result) error {
-	reviews, err := tx.departmentReviews(ctx, id)
+	reviews, err := tx.reviewScoresOf(ctx, id)
 	if err != nil {
 		return err
 	}
 	var r *assess.Review
-	if len(reviews) > 0 {
+	if len(reviews[ScopeDepartment]) > 0 {
 		if r, err = tx.reviewOf(ctx, id, res, reviews); err != nil {
 			return err
 		}
@@ -96,9 +99,42 @@ func (tx *txn) refreshReview(ctx context.Context, id int64, res *scoring.Result)
 }
 
 // reviewOf applies reviews to the department-year with id: to res, or to
-// its stored evaluation scored with its pinned frameworks. The grade
-// follows the pinned framework's bands.
-func (tx *txn) reviewOf(ctx context.Context, id int64, res *scoring.Result, reviews map[string]num.Points) (*assess.Review, error) {
+// its stored evaluation scored with its pinned frameworks. The grades
+// follow the pinned frameworks' bands.
+func (tx *txn) reviewOf(ctx context.Context, id int64, res *scoring.Result, reviews assess.Scores) (*assess.Review, error) {
+	if res != nil {
+		content, pcon, _, err := tx.pinnedFrameworks(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		lib, err := datafile.PinnedLibrary(content, pcon)
+		if err != nil {
+			return nil, fmt.Errorf("部门年度留存的指标框架无法读取：%w", err)
+		}
+		fw, _ := lib.Framework(res.Framework)
+		var pfw *framework.Framework
+		if len(res.Projects) > 0 {
+			pfw, _ = lib.Framework(res.Projects[0].Framework)
+		}
+		return assess.AfterReview(res, fw, pfw, reviews), nil
+	}
+	a, err := tx.assessStored(ctx, id, reviews)
+	if err != nil {
+		return nil, err
+	}
+	if a.Review == nil {
+		return &assess.Review{Total: a.Result.Total, Grade: a.Result.Grade}, nil
+	}
+	return a.Review, nil
+}
+
+// assessStored runs the pipeline on the stored evaluation of the
+// department-year with id, with its pinned frameworks, the records beside
+// it, the official calendar and the review scores given. A stored year
+// was checked when it was saved: a check added since does not stop it
+// being scored (assess.Options.Stored); a year that cannot be scored is
+// an error naming it.
+func (tx *txn) assessStored(ctx context.Context, id int64, reviews assess.Scores) (*assess.Assessment, error) {
 	var (
 		code          string
 		year          int
@@ -118,16 +154,10 @@ func (tx *txn) reviewOf(ctx context.Context, id int64, res *scoring.Result, revi
 	if err != nil {
 		return nil, fmt.Errorf("部门 %s %d 年度留存的指标框架无法读取：%w", code, year, err)
 	}
-	if res != nil {
-		fw, _ := lib.Framework(res.Framework)
-		return assess.AfterReview(res, fw, reviews), nil
-	}
 	var ev evaluation.Evaluation
 	if err := json.Unmarshal(data, &ev); err != nil {
 		return nil, fmt.Errorf("部门 %s %d 年度已保存的数据无法读取：%w", code, year, err)
 	}
-	// A stored year was checked when it was saved: a check added since
-	// does not stop it being scored (assess.Options.Stored).
 	c, _, err := tx.cycleOf(ctx, id)
 	if err != nil {
 		return nil, err
@@ -136,10 +166,7 @@ func (tx *txn) reviewOf(ctx context.Context, id int64, res *scoring.Result, revi
 	if a.Result == nil {
 		return nil, fmt.Errorf("部门 %s %d 年度无法评分，不能计算复核后得分：%v", code, year, a.Findings.Err())
 	}
-	if a.Review == nil {
-		return &assess.Review{Total: a.Result.Total, Grade: a.Result.Grade}, nil
-	}
-	return a.Review, nil
+	return a, nil
 }
 
 // reviewBatch is how many department-years backfillReviews refills in one

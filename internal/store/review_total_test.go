@@ -10,18 +10,18 @@ import (
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
-// firstLeaf is the first applicable indicator of a score tree that has
-// no children in the framework and a self-score of at least min.
-func firstLeaf(fw *framework.Framework, ns []*scoring.Node, min num.Points) *scoring.Node {
+// firstLeaf is the first applicable leaf of a score tree (a node
+// without children: a framework leaf, a target) with a self-score of at
+// least min.
+func firstLeaf(_ *framework.Framework, ns []*scoring.Node, min num.Points) *scoring.Node {
 	for _, n := range ns {
-		in := fw.Find(n.Code)
-		if n.NotApplicable != "" || in == nil {
+		if n.NotApplicable != "" {
 			continue
 		}
-		if len(in.Children) == 0 && n.Score >= min {
+		if len(n.Children) == 0 && n.Score >= min {
 			return n
 		}
-		if f := firstLeaf(fw, n.Children, min); f != nil {
+		if f := firstLeaf(nil, n.Children, min); f != nil {
 			return f
 		}
 	}
@@ -60,7 +60,7 @@ func TestReviewResultStored(t *testing.T) {
 		}
 		// A project's review score leaves the department's total alone.
 		pind := th.ProjectFramework.Codes()[0]
-		if err := s.SetReviewScore(ctx, code, year, "1", pind, 0, "项目复核", p.reviewer); err != nil {
+		if err := s.SetReviewScore(ctx, code, year, "project:"+th.Evaluation.Projects[0].Code, pind, 0, "项目复核", p.reviewer); err != nil {
 			t.Fatal(err)
 		}
 		if got := listingOf(t, s, code, year).Review; got.Counted != 0 || got.Total != th.Result.Total {

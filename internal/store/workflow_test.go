@@ -238,8 +238,9 @@ func TestReview(t *testing.T) {
 	eachBackend(t, func(t *testing.T, dsn string) {
 		s, th, p := workflowStore(t, dsn)
 		code, year := th.Evaluation.Department.Code, th.Evaluation.Year
-		ind := th.Framework.Codes()[0]
+		ind := "A3" // the execution rate: a leaf of the department's tree
 		pind := th.ProjectFramework.Codes()[0]
+		pscope := "project:" + th.Evaluation.Projects[1].Code
 
 		// Only while under review.
 		for _, st := range []string{workflow.Draft, workflow.Approved, workflow.Accepted} {
@@ -268,7 +269,13 @@ func TestReview(t *testing.T) {
 			{"0", pind, 100, "复核"},
 			{"01", pind, 100, "复核"},
 			{"99", pind, 100, "复核"},
+			{"2", pind, 100, "复核"}, // positions are "seq:N" now
+			{"seq:99", pind, 100, "复核"},
 			{"project", pind, 100, "复核"},
+			{"project:NOPE", pind, 100, "复核"},
+			{pscope, "P2", 100, "复核"},           // has targets below it: not a leaf
+			{ScopeDepartment, "A", 100, "复核"},   // not a leaf
+			{pscope, pind, num.Whole(11), "复核"}, // above the leaf's 10 points
 		} {
 			if err := s.SetReviewScore(ctx, code, year, c.scope, c.ind, c.score, c.reason, p.reviewer); apperr.Code(err) != apperr.EINVALID {
 				t.Errorf("SetReviewScore(%q, %q, %v, %q): %v, want apperr.EINVALID", c.scope, c.ind, c.score, c.reason, err)
@@ -283,19 +290,19 @@ func TestReview(t *testing.T) {
 		if err := s.SetReviewScore(ctx, code, year, ScopeDepartment, ind, 900, "补充材料后调整", p.reviewer); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SetReviewScore(ctx, code, year, "2", pind, 1000, "项目复核", p.reviewer); err != nil {
+		if err := s.SetReviewScore(ctx, code, year, pscope, pind, 1000, "项目复核", p.reviewer); err != nil {
 			t.Fatal(err)
 		}
 		// The same again writes nothing.
-		if err := s.SetReviewScore(ctx, code, year, "2", pind, 1000, "项目复核", p.reviewer); err != nil {
+		if err := s.SetReviewScore(ctx, code, year, pscope, pind, 1000, "项目复核", p.reviewer); err != nil {
 			t.Fatal(err)
 		}
 		scores, err := s.ReviewScores(ctx, code, year)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(scores) != 2 || scores[0].Scope != "2" || scores[0].Score != 1000 || scores[1].Scope != ScopeDepartment ||
-			scores[1].IndicatorCode != ind || scores[1].Score != 900 || scores[1].Reason != "补充材料后调整" || scores[1].Reviewer != "reviewer" || scores[1].At.IsZero() {
+		if len(scores) != 2 || scores[0].Scope != ScopeDepartment || scores[1].Scope != pscope || scores[1].Score != 1000 ||
+			scores[0].IndicatorCode != ind || scores[0].Score != 900 || scores[0].Reason != "补充材料后调整" || scores[0].Reviewer != "reviewer" || scores[0].At.IsZero() {
 			t.Errorf("review scores %+v", scores)
 		}
 		var rows []Change
@@ -307,7 +314,7 @@ func TestReview(t *testing.T) {
 		want := []Change{
 			{Version: v, Actor: "reviewer", ActorName: "用户reviewer", Action: "update", Path: "review.department." + ind, Old: "", New: "8.5", Reason: "佐证材料不足"},
 			{Version: v, Actor: "reviewer", ActorName: "用户reviewer", Action: "update", Path: "review.department." + ind, Old: "8.5", New: "9", Reason: "补充材料后调整"},
-			{Version: v, Actor: "reviewer", ActorName: "用户reviewer", Action: "update", Path: "review.2." + pind, Old: "", New: "10", Reason: "项目复核"},
+			{Version: v, Actor: "reviewer", ActorName: "用户reviewer", Action: "update", Path: "review." + pscope + "." + pind, Old: "", New: "10", Reason: "项目复核"},
 		}
 		for i := range rows {
 			rows[i].At = want[0].At

@@ -396,13 +396,7 @@ func statusChoices() string {
 // store returns them: the workspace shows it live, the store keeps it
 // with the year for the lists.
 func reviewedTotal(res *scoring.Result, reviews []store.ReviewScore) (total num.Points, counted int) {
-	byCode := map[string]num.Points{}
-	for _, rs := range reviews {
-		if rs.Scope == store.ScopeDepartment {
-			byCode[rs.IndicatorCode] = rs.Score
-		}
-	}
-	r := assess.AfterReview(res, nil, byCode)
+	r := assess.AfterReview(res, nil, nil, store.ScoresOf(reviews))
 	return r.Total, r.Counted
 }
 

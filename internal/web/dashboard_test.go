@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/jixiao/jixiao/internal/assess"
 	"net/http"
 	"net/url"
 	"slices"
@@ -137,8 +138,8 @@ func newDashboardEnv(t *testing.T) *dashboardEnv {
 	}
 	for _, r := range []store.ReviewScore{
 		{Scope: store.ScopeDepartment, IndicatorCode: checklist.Code, Score: checklist.Score - 150, Reason: "佐证材料不足"},
-		{Scope: store.ScopeDepartment, IndicatorCode: targets.Code, Score: targets.Points / 2, Reason: "部分指标完成值无佐证"},
-		{Scope: "1", IndicatorCode: res.Projects[0].Indicators[0].Code, Score: 100, Reason: "项目复核（不计入部门总分）"},
+		{Scope: store.ScopeDepartment, IndicatorCode: targets.Children[0].Code, Score: targets.Children[0].Points / 2, Reason: "部分指标完成值无佐证"},
+		{Scope: assess.ProjectScope(0, res.Projects[0].Code), IndicatorCode: res.Projects[0].Indicators[0].Code, Score: 100, Reason: "项目复核（不计入部门总分）"},
 	} {
 		if err := e.st.SetReviewScore(ctx, codeB, yearB, r.Scope, r.IndicatorCode, r.Score, r.Reason, e.users[reviewer]); err != nil {
 			t.Fatalf("review score %s %s: %v", r.Scope, r.IndicatorCode, err)

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/jixiao/jixiao/internal/apperr"
+	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/render"
 	"github.com/jixiao/jixiao/internal/render/html"
 	"github.com/jixiao/jixiao/internal/render/pdf"
@@ -89,7 +90,12 @@ func (s *server) serveReport(w http.ResponseWriter, r *http.Request, sc *scored,
 // it as ext, a format of the registry (internal/render) or viewFormat;
 // PDF is printed by the server's bounded PDF service, tied to ctx.
 func (s *server) renderFormat(ctx context.Context, sc *scored, ext string) ([]byte, error) {
-	doc := report.Build(report.Input{Evaluation: sc.rec.Evaluation, Result: sc.res, Framework: sc.fw, Cycle: sc.rec.Cycle})
+	in := report.Input{Evaluation: sc.rec.Evaluation, Result: sc.res, Framework: sc.fw, Cycle: sc.rec.Cycle}
+	if len(sc.rec.Reviews) > 0 {
+		// The review beside the self-scores (复核得分), never in their place.
+		in.Review = assess.AfterReview(sc.res, sc.fw, sc.pfw, sc.rec.Reviews)
+	}
+	doc := report.Build(in)
 	var buf bytes.Buffer
 	var err error
 	if ext == viewFormat {

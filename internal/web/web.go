@@ -199,6 +199,8 @@ func (s *server) routes() {
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/transition", s.signedIn(s.transition))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/scores/{indicator}", s.signedIn(s.setScore))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/review/{indicator}", s.signedIn(s.setReview))
+	s.mux.HandleFunc("POST /evaluations/{code}/{year}/reviews", s.signedIn(s.setReviews))
+	s.mux.HandleFunc("GET /evaluations/{code}/{year}/review-letter.docx", s.signedIn(s.reviewLetter))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/comments", s.signedIn(s.addComment))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/edit", s.signedIn(s.editData))
 	s.mux.HandleFunc("POST /evaluations/{code}/{year}/edit", s.signedIn(s.saveData))

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/jixiao/jixiao/internal/apperr"
+	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/diag"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/framework"
@@ -77,17 +78,26 @@ type workspaceData struct {
 	OpenedFrom int
 	// Unscored: in the evaluation stage but not scorable yet; Findings
 	// say why.
-	Unscored   bool
-	Ev         *evaluation.Evaluation
-	Res        *scoring.Result
-	Figures    []figure
-	Rows       []row
-	Moves      []moveForm
-	Edits      []editForm
-	Reviews    []reviewForm // leaves a reviewer may score
-	CanComment bool
-	Comment    commentForm
-	Comments   []store.Comment
+	Unscored bool
+	Ev       *evaluation.Evaluation
+	Res      *scoring.Result
+	Figures  []figure
+	Rows     []row
+	Moves    []moveForm
+	Edits    []editForm
+	Reviews  []reviewForm // leaves a reviewer may score
+	// ReviewSets are the reviewer's forms for the other leaves: the
+	// department's targets and checklist items, each project's
+	// indicators.
+	ReviewSets []reviewSet
+	// ProjectReviews are each project's total and grade after review
+	// (nil before any review score), beside its self-score.
+	ProjectReviews []assess.ProjectReview
+	// ReviewLetter says the user may download the review opinion letter.
+	ReviewLetter bool
+	CanComment   bool
+	Comment      commentForm
+	Comments     []store.Comment
 	// ReviewTotal is the total with the review scores in place of the
 	// self-scores they replace (nil before any review score), over
 	// ReviewCount review scores, graded ReviewGrade.
@@ -283,6 +293,13 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 			}
 		}
 	}
+	if canReview(u, l) == nil && d.Res != nil {
+		d.ReviewSets = reviewSets(sc.res, reviews)
+	}
+	d.ReviewLetter = d.Res != nil && canSeeReviewLetter(u, l) == nil
+	if d.Res != nil && len(reviews) > 0 {
+		d.ProjectReviews = assess.AfterReview(sc.res, sc.fw, sc.pfw, store.ScoresOf(reviews)).Projects
+	}
 	if d.Res == nil {
 		// Not scored (yet): no review either.
 	} else if total, n := reviewedTotal(sc.res, reviews); n > 0 {
@@ -292,6 +309,7 @@ func (s *server) showWorkspaceForm(w http.ResponseWriter, r *http.Request, sc *s
 		}
 	}
 	errMsg = d.refusedMove(r, errMsg)
+	errMsg = d.refusedReviews(r, errMsg, status == http.StatusUnprocessableEntity)
 	errMsg = d.placeError(r, status, errMsg, field, findings)
 	title := fmt.Sprintf("%s %d 年度", l.Department, l.Year)
 	s.render(w, r, status, "workspace", title, errMsg, d)
@@ -672,11 +690,13 @@ func (s *server) setReview(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, evaluationPath(l), http.StatusSeeOther)
 }
 
-// reviewable reports whether a reviewer may score the node: a leaf of the
-// framework (targets listed under an indicator are part of its trace, not
-// indicators of their own) that applies.
+// reviewable reports whether a reviewer may score the node in its own
+// form: a leaf of the framework that applies and has no targets under it
+// in the scored tree (an indicator scored by its targets is reviewed on
+// the targets, in the department's review form with the checklist items:
+// reviewSets).
 func reviewable(fw *framework.Framework, n *scoring.Node) bool {
-	if fw == nil || n.NotApplicable != "" {
+	if fw == nil || n.NotApplicable != "" || len(n.Children) > 0 {
 		return false
 	}
 	in := fw.Find(n.Code)

@@ -13,6 +13,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -583,7 +584,40 @@ func TestBrowserWorkflow(t *testing.T) {
 	t.Logf("self-score total %s, B4 self-score %s, review score 3", selfTotal, b4)
 	rev.checkA11y("workspace (reviewer, review score entered)")
 	rev.screenshot("workspace-reviewer")
+
+	// The reviewer re-scores an indicator of the first project in that
+	// project's form, with a reason: the project's total after review
+	// shows beside its self-score.
+	pform := `//section[@id="review-project-1"]//form`
+	prow := pform + `//tr[td[normalize-space(text())="P1"]]`
+	rev.do(
+		chromedp.SetValue(prow+`//input[@name="score"]`, "5"),
+		chromedp.SendKeys(prow+`//input[@name="reason"]`, "执行数含预付款，应予剔除"),
+	)
+	rev.clickAndLoad(pform + `//button[@type="submit"]`)
+	if f := rev.flash(); !strings.Contains(f, "已保存") || !strings.Contains(f, "1 项复核得分") {
+		t.Fatalf("project review score: flash %q\n%s", f, rev.text())
+	}
+	if !strings.Contains(rev.text(), "复核后等级") {
+		t.Errorf("the project table lacks the grade after review")
+	}
+	rev.checkA11y("workspace (reviewer, project review score entered)")
 	rev.move(workflow.Accepted, "")
+
+	// Accepted: the department downloads the review letter (复核意见书),
+	// which names the changed project indicator and the reason.
+	editor.open(pathA)
+	if !strings.Contains(editor.text(), "下载复核意见书") {
+		t.Errorf("the editor's workspace offers no review letter after acceptance")
+	}
+	letter := eval[string](editor, `fetch('`+pathA+`/review-letter.docx').then(r => r.ok ? r.arrayBuffer() : Promise.reject(r.status)).then(b => {
+		const u = new Uint8Array(b); let s = '';
+		for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]);
+		return btoa(s);
+	})`, chromedp.EvalAwaitPromise)
+	if doc := docxBody(t, letter); !strings.Contains(doc, "P1 预算执行率") || !strings.Contains(doc, "执行数含预付款，应予剔除") || !strings.Contains(doc, "监控记录仅覆盖上半年") {
+		t.Errorf("the review letter lacks the changed indicators or their reasons")
+	}
 	rev.move(workflow.Published, "")
 	if got, _ := s.st.Get(ctx, codeA, yearA); got == nil || got.Status != workflow.Published {
 		t.Fatalf("not published in the store: %+v", got)
@@ -665,6 +699,32 @@ func TestBrowserWorkflow(t *testing.T) {
 	rev.move(workflow.Published, "")
 	checkDocx(t, href)
 	t.Logf("workflow done in %v", time.Since(start).Round(time.Millisecond))
+}
+
+// docxBody is the body XML of a Word document given in base64.
+func docxBody(t *testing.T, b64 string) string {
+	t.Helper()
+	data, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatalf("not a zip: %v", err)
+	}
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			b, _ := io.ReadAll(rc)
+			return string(b)
+		}
+	}
+	t.Fatal("no word/document.xml")
+	return ""
 }
 
 // checkDocx fetches the report and checks it is a Word document.
