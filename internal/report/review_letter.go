@@ -8,6 +8,7 @@ import (
 	"github.com/jixiao/jixiao/internal/civil"
 	"github.com/jixiao/jixiao/internal/cycle"
 	"github.com/jixiao/jixiao/internal/evaluation"
+	"github.com/jixiao/jixiao/internal/rectify"
 	"github.com/jixiao/jixiao/internal/scoring"
 )
 
@@ -31,6 +32,10 @@ type ReviewLetterInput struct {
 	Calendar cycle.Calendar
 	// Issuer is who signs: the finance bureau's name; empty is 财政部门.
 	Issuer string
+	// Items are the rectification items issued for the year (整改事项),
+	// listed with their measures deadlines; none: the letter asks for
+	// measures in general terms.
+	Items []rectify.Item
 }
 
 // unknownDue is said of a due date in a year the calendar does not know
@@ -100,6 +105,10 @@ func BuildReviewLetter(in ReviewLetterInput) *Document {
 	b.h(1, "四、整改要求")
 	b.p("请你单位针对复核调整的指标和发现的问题，逐项分析原因，制定整改措施，明确责任单位、责任人和完成时限，并将评价结果运用到以后年度的预算编制和预算管理中。")
 	b.p(measuresSentence(in, issuer))
+	if len(in.Items) > 0 {
+		b.p(fmt.Sprintf("已下达整改事项%d项，请逐项在整改措施报送期限内报送整改措施，完成后提交佐证材料申请销号。", len(in.Items)))
+		b.blocks = append(b.blocks, itemsTable(in.Items))
+	}
 	b.blocks = append(b.blocks, &Signature{Author: d.Author, Date: d.Date})
 	d.Blocks = b.blocks
 	return d
@@ -154,6 +163,29 @@ func resultsTable(n numbers, res *scoring.Result, r *assess.Review) *Table {
 	t.Rows = append(t.Rows, Row{Cells: []Cell{center("1"), text("部门整体支出", 1), n.scoreCell(res.Total), center(res.Grade), n.scoreCell(r.Total), center(r.Grade)}})
 	for i, p := range r.Projects {
 		t.Rows = append(t.Rows, Row{Cells: []Cell{center(fmt.Sprint(i + 2)), text("项目："+p.Name, 1), n.scoreCell(p.SelfTotal), center(p.SelfGrade), n.scoreCell(p.ReviewTotal), center(p.Grade)}})
+	}
+	return t
+}
+
+// itemsTable lists the rectification items issued for the year.
+func itemsTable(items []rectify.Item) *Table {
+	t := &Table{
+		Title:   "整改事项",
+		Sheet:   "整改事项",
+		Columns: []Column{{Width: 7}, {Width: 34}, {Width: 20}, {Width: 14}, {Width: 12}},
+	}
+	t.Rows = append(t.Rows, head("编号", "问题", "问题来源", "整改措施报送期限", "状态"))
+	for _, it := range items {
+		var src []string
+		for _, l := range it.Links {
+			src = append(src, l.Describe())
+		}
+		from := strings.Join(src, "；")
+		if from == "" {
+			from = "复核意见"
+		}
+		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: fmt.Sprintf("%d-%d", it.Year, it.Number), Align: AlignCenter}, text(it.Problem, 1),
+			text(from, 1), text(it.MeasuresDue.Text(), 1), {Text: it.StatusName(), Align: AlignCenter}}})
 	}
 	return t
 }

@@ -7,7 +7,9 @@ import (
 	"github.com/jixiao/jixiao/internal/assess"
 	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/civil"
+	"github.com/jixiao/jixiao/internal/cycle"
 	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/rectify"
 	"github.com/jixiao/jixiao/internal/report"
 )
 
@@ -154,6 +156,24 @@ func TestReviewLetter(t *testing.T) {
 	if r := reviewCells(changes)[3]; !strings.Contains(r[1], in.Evaluation.Projects[1].Name) || r[2] != "P1 预算执行率" || r[5] != "5" || r[6] != "执行数含预付款" {
 		t.Errorf("project line %q", r)
 	}
+	// The items issued for the year are listed with their source and
+	// measures deadline.
+	li.Items = []rectify.Item{{Year: 2023, Number: 1, Problem: "合同未按规定备案", Status: rectify.Open,
+		MeasuresDue: rectify.Due{Rule: cycle.MeasuresFiled, Date: civil.MustDate(2024, 5, 6)},
+		Links:       []rectify.Link{{Kind: rectify.LinkDeduction, Scope: rectify.ScopeDepartment, Node: "B5.6"}}}}
+	var items *report.Table
+	for _, b := range report.BuildReviewLetter(li).Blocks {
+		if x, ok := b.(*report.Table); ok && x.Title == "整改事项" {
+			items = x
+		}
+	}
+	if items == nil || len(items.Rows) != 2 {
+		t.Fatalf("items table %+v", items)
+	}
+	if r := reviewCells(items)[1]; r[0] != "2023-1" || !strings.Contains(r[2], "B5.6") || r[3] != "2024年5月6日" || r[4] != "未整改" {
+		t.Errorf("item row %q", r)
+	}
+	li.Items = nil
 	li.Accepted = civil.Date{}
 	d = report.BuildReviewLetter(li)
 	found := false

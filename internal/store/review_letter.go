@@ -9,7 +9,6 @@ import (
 
 	"github.com/jixiao/jixiao/internal/calendar"
 	"github.com/jixiao/jixiao/internal/civil"
-	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
@@ -28,7 +27,7 @@ func (s *Store) ReviewLetter(ctx context.Context, code string, year int, issuer 
 	if err != nil {
 		return report.ReviewLetterInput{}, err
 	}
-	in := report.ReviewLetterInput{Evaluation: a.Evaluation, Result: a.Result, Review: a.Review, Rules: datafile.DefaultCycle(), Issuer: issuer}
+	in := report.ReviewLetterInput{Evaluation: a.Evaluation, Result: a.Result, Review: a.Review, Rules: s.rules.Cycle, Issuer: issuer}
 	cal, err := calendar.Default()
 	if err != nil {
 		return in, fmt.Errorf("读取工作日日历失败：%w", err)
@@ -47,6 +46,9 @@ func (s *Store) ReviewLetter(ctx context.Context, code string, year int, issuer 
 	}
 	cs, err := s.Comments(ctx, code, year)
 	if err != nil {
+		return in, err
+	}
+	if in.Items, err = s.Rectifications(ctx, code, year); err != nil {
 		return in, err
 	}
 	projects := map[string]string{}
