@@ -50,6 +50,8 @@ func commands() []command {
 		{"framework", "framework check FILE  校验一个指标框架文件，列出全部错误", cmdFramework},
 		{"import", "import FILE… [--db DB]  导入 YAML、JSON 或 .xlsx 填报表（全部成功才写入）", cmdImport},
 		{"list", "list [--format text|json]  列出已入库的部门年度", cmdList},
+		{"bulletin", "bulletin --year YEAR -o FILE.docx [--status S,…]  生成该年度的绩效评价结果通报（等级统计、排名、主要问题、整改要求）", cmdBulletin},
+		{"publish", "publish --all --year YEAR [--region R] [--dry-run] [--actor 审核人]  批量公开该年度“已通过”的部门年度（全部成功才写入，否则列出全部不能公开的年度）", cmdPublish},
 		{"year", "year open CODE YEAR [--from PREV] [--db DB]  由上一年度开启新的部门年度（目标申报阶段）", cmdYear},
 		{"export", "export CODE YEAR --format yaml|xlsx -o OUT  导出部门年度数据", cmdExport},
 		{"history", "history CODE YEAR  查看部门年度的修改历史", cmdHistory},
