@@ -1,6 +1,8 @@
 package bulk
 
 import (
+	"fmt"
+
 	"github.com/jixiao/jixiao/internal/cycle"
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/report"
@@ -17,7 +19,7 @@ func bulletinInput(opts Options, sum *Summary, comments map[string]int) *report.
 	in := &report.BulletinInput{Year: opts.Year, Issuer: opts.Issuer, Date: opts.Date}
 	if r := datafile.DefaultCycle(); r != nil {
 		if d, ok := r.Deadlines[cycle.MeasuresFiled]; ok {
-			in.Measures = report.BulletinDeadline{Name: d.Name, Describe: d.Describe(), Source: d.Source, Default: d.Default}
+			in.Measures = report.BulletinDeadline{Rules: fmt.Sprintf("《%s》（%s，%s版）", r.Name, r.ID, r.Version), Name: d.Name, Describe: d.Describe(), Source: d.Source, Default: d.Default}
 		}
 	}
 	for _, r := range sum.Rows {

@@ -53,6 +53,9 @@ type LostIndicator struct {
 
 // BulletinDeadline is a deadline rule as the bulletin cites it.
 type BulletinDeadline struct {
+	// Rules names the rules file the deadline is read from:
+	// 《预算绩效管理周期规则（默认）》（cycle-default，2026.12版）.
+	Rules    string
 	Name     string // 整改措施报送
 	Describe string // 30日（末日为法定休假日的顺延）
 	Source   string
@@ -219,7 +222,7 @@ func BuildBulletin(in *BulletinInput) *Document {
 	h("二、评价结果")
 	p(fmt.Sprintf("各部门评价结果按得分（复核后得分，未复核的按自评得分）从高到低排列如下表（共%d个部门）。", n))
 	t := &Table{Title: fmt.Sprintf("%d年度部门整体支出绩效评价结果", in.Year), Sheet: "评价结果",
-		Columns: []Column{{Width: 6}, {Width: 12}, {Width: 36}, {Width: 10}, {Width: 9}, {Width: 10}, {Width: 10}, {Width: 11}}}
+		Columns: []Column{{Width: 7}, {Width: 14}, {Width: 30}, {Width: 12}, {Width: 10}, {Width: 12}, {Width: 12}, {Width: 11}}}
 	head := func(s string) Cell { return Cell{Text: s, Align: AlignCenter, Bold: true} }
 	t.Rows = append(t.Rows, Row{Header: true, Cells: []Cell{head("排名"), head("部门编码"), head("部门名称"), head("自评得分"),
 		head("自评等级"), head("复核得分"), head("复核后等级"), head("状态")}})
@@ -298,10 +301,15 @@ func BuildBulletin(in *BulletinInput) *Document {
 	s.WriteString("。")
 	p(s.String())
 	if m.Describe != "" {
-		src := strings.TrimSpace(m.Source)
-		line := fmt.Sprintf("期限依据：%s期限", m.Name)
-		if src != "" {
-			line += "，" + strings.TrimRight(src, "。")
+		line := "期限依据："
+		if m.Rules != "" {
+			line += m.Rules
+		}
+		line += fmt.Sprintf("“%s”期限，%s", m.Name, m.Describe)
+		// A source that refers to the rule before it ("同上…") is not
+		// quoted out of its file.
+		if src := strings.TrimRight(strings.TrimSpace(m.Source), "。"); src != "" && !strings.HasPrefix(src, "同上") {
+			line += "；来源：" + src
 		}
 		line += "。"
 		if m.Default {

@@ -29,7 +29,7 @@ func bulletinInput() *BulletinInput {
 			{Code: "106004", Name: "丙局", Status: "已通过", Self: pts("60"), SelfGrade: "差", Reviewed: true, Review: pts("85"), ReviewGrade: "良",
 				Unscored: "无法计分"},
 		},
-		Measures: BulletinDeadline{Name: "整改措施报送", Describe: "30日（末日为法定休假日的顺延）", Source: "某省规定：30 日内报送整改措施。", Default: true},
+		Measures: BulletinDeadline{Rules: "《周期规则》", Name: "整改措施报送", Describe: "30日（末日为法定休假日的顺延）", Source: "某省规定：30 日内报送整改措施。", Default: true},
 	}
 }
 
@@ -89,7 +89,7 @@ func TestBulletin(t *testing.T) {
 		"各部门自评报告共列出存在的问题3条（涉及2个部门）；财政复核提出复核意见4条（涉及2个部门）。",
 		"评价等级为“中”或“差”的1个部门",
 		"自收到本通报之日起30日（末日为法定休假日的顺延）内报送整改措施",
-		"期限依据：整改措施报送期限，某省规定：30 日内报送整改措施。该期限为默认设置",
+		"期限依据：《周期规则》“整改措施报送”期限，30日（末日为法定休假日的顺延）；来源：某省规定：30 日内报送整改措施。该期限为默认设置",
 	} {
 		if want == "关于2023年度" {
 			if !strings.HasPrefix(d.Title, want) {
