@@ -118,6 +118,34 @@ func TestBundle(t *testing.T) {
 		}
 	}
 
+	// Each document is the one a single download makes of the stored year
+	// (same pipeline, same model, same renderer), part for part.
+	for i, f := range zr.File[:4] {
+		row := sum.Rows[i]
+		rec, err := st.Get(ctx, row.Code, 2023)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lib, err := rec.Library()
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := assess.Assess(rec.Evaluation, lib, rec.AssessOptions())
+		var single bytes.Buffer
+		if err := docx.Render(ctx, &single, report.Build(report.Input{Evaluation: rec.Evaluation, Result: a.Result, Framework: a.Weighted}), nil); err != nil {
+			t.Fatal(err)
+		}
+		sz, err := zip.NewReader(bytes.NewReader(single.Bytes()), int64(single.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, part := range sz.File {
+			if got, want := partOf(t, f, part.Name), readZipFile(t, part); got != want {
+				t.Errorf("%s: %s differs from the single download's", f.Name, part.Name)
+			}
+		}
+	}
+
 	// The summary lists every year with its figures, as numbers.
 	sf, err := zr.Open(bulk.SummaryFile)
 	if err != nil {
@@ -245,6 +273,37 @@ func TestBundleStatus(t *testing.T) {
 	if err != nil || sum.Written != 1 {
 		t.Fatalf("drafts: %v, %+v", err, sum)
 	}
+}
+
+// partOf is one part of a Word document held in the bundle.
+func partOf(t *testing.T, f *zip.File, name string) string {
+	t.Helper()
+	data := []byte(readZipFile(t, f))
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range zr.File {
+		if p.Name == name {
+			return readZipFile(t, p)
+		}
+	}
+	t.Fatalf("%s has no %s", f.Name, name)
+	return ""
+}
+
+func readZipFile(t *testing.T, f *zip.File) string {
+	t.Helper()
+	rc, err := f.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
 
 func documentXML(t *testing.T, f *zip.File) string {
