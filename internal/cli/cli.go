@@ -43,7 +43,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"score", "score FILE|CODE YEAR [--format text|json]  为部门年度数据评分，输出得分树及评分轨迹", cmdScore},
-		{"report", "report FILE|CODE YEAR --format md|html|docx|xlsx|pdf [--kind declaration] -o OUT  生成部门整体支出绩效自评报告及自评表（--kind declaration：绩效目标申报表；--all --year YEAR [--status S,…] -o OUT.zip：该年度全部部门的报告连同汇总表打包）", cmdReport},
+		{"report", "report FILE|CODE YEAR --format md|html|docx|xlsx|pdf [--kind declaration] -o OUT  生成部门整体支出绩效自评报告及自评表（--kind declaration：绩效目标申报表；--all --year YEAR [--status S,…] -o OUT.zip：该年度全部部门的报告连同汇总表和绩效评价结果通报打包）", cmdReport},
 		{"check", "check FILE [--format text|json]  校验数据并给出一致性提示", cmdCheck},
 		{"exante", "exante check|score|report FILE [-o OUT.docx]  新增项目和政策的事前绩效评估：校验、评分与结论、评估报告（用 jixiao exante need 判断是否需要评估，用 jixiao exante import 存入部门年度）", cmdExante},
 		{"frameworks", "frameworks  列出内置及用户指标框架", cmdFrameworks},

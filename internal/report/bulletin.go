@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -91,7 +90,7 @@ const BulletinMaxLost = 10
 func (in *BulletinInput) Ranked() []BulletinDepartment {
 	ds := slices.Clone(in.Departments)
 	slices.SortStableFunc(ds, func(a, b BulletinDepartment) int {
-		if c := cmp.Compare(b.Total(), a.Total()); c != 0 {
+		if c := compare(b.Total(), a.Total()); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Code, b.Code)
@@ -160,10 +159,10 @@ func (in *BulletinInput) LostSummaries() []LostSummary {
 		out[i] = *m[k]
 	}
 	slices.SortStableFunc(out, func(a, b LostSummary) int {
-		if c := cmp.Compare(b.Departments, a.Departments); c != 0 {
+		if c := compare(b.Departments, a.Departments); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(b.Lost, a.Lost); c != 0 {
+		if c := compare(b.Lost, a.Lost); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Group+a.Name, b.Group+b.Name)
@@ -340,4 +339,15 @@ func percent(count, total int) string {
 	}
 	tenths := (count*1000 + total/2) / total
 	return fmt.Sprintf("%d.%d%%", tenths/10, tenths%10)
+}
+
+// compare orders two numbers: -1, 0 or +1.
+func compare[T ~int | ~int64](a, b T) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
