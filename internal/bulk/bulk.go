@@ -27,6 +27,7 @@ import (
 	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/render"
+	"github.com/jixiao/jixiao/internal/render/docx"
 	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/store"
@@ -47,6 +48,8 @@ type Options struct {
 	Printer render.Printer
 	// Progress, when set, is called after each report, from one goroutine.
 	Progress func(Progress)
+	// Issuer and Date sign the results bulletin; either may be empty.
+	Issuer, Date string
 }
 
 // Progress is how far a bundle has come.
@@ -75,6 +78,10 @@ type Row struct {
 	File    string
 	Reused  bool // the published file kept by the store, not rendered again
 	Problem string
+	// Problems counts the problems the report lists; LostIndicators the
+	// department's indicators that lost points (for the bulletin).
+	Problems       int
+	LostIndicators []report.LostIndicator
 }
 
 // Summary is what a bundle holds.
@@ -83,6 +90,7 @@ type Summary struct {
 	Written int // reports in the zip
 	Reused  int // of which published files kept by the store
 	Elapsed time.Duration
+	start   time.Time
 }
 
 // Failed counts the years whose report could not be made.
@@ -90,6 +98,9 @@ func (s *Summary) Failed() int { return len(s.Rows) - s.Written }
 
 // SummaryFile is the name of the summary workbook inside the zip.
 const SummaryFile = "汇总表.xlsx"
+
+// BulletinFile is the name of the results bulletin inside the zip.
+const BulletinFile = "绩效评价结果通报.docx"
 
 // ErrNone is returned when no stored year matches the options.
 var ErrNone = errors.New("没有符合条件的部门年度")
@@ -100,6 +111,57 @@ var ErrNone = errors.New("没有符合条件的部门年度")
 // reason, and the rest are written. It stops at the first failure to
 // write or when ctx ends.
 func Write(ctx context.Context, st *store.Store, opts Options, w io.Writer) (*Summary, error) {
+	zw := zip.NewWriter(w)
+	sum, err := run(ctx, st, opts, true, func(r Row, data []byte) error {
+		return writeEntry(zw, r.File, data, method(opts.Format))
+	})
+	if err != nil {
+		return nil, err
+	}
+	sw, err := zw.CreateHeader(&zip.FileHeader{Name: SummaryFile, Method: zip.Deflate, Modified: time.Now()})
+	if err != nil {
+		return nil, err
+	}
+	if err := writeSummary(sw, opts, sum); err != nil {
+		return nil, fmt.Errorf("%s无法写入：%w", SummaryFile, err)
+	}
+	comments, err := st.CommentCounts(ctx, opts.Year)
+	if err != nil {
+		return nil, err
+	}
+	bw, err := zw.CreateHeader(&zip.FileHeader{Name: BulletinFile, Method: zip.Store, Modified: time.Now()})
+	if err != nil {
+		return nil, err
+	}
+	if err := docx.Render(bw, report.BuildBulletin(bulletinInput(opts, sum, comments))); err != nil {
+		return nil, fmt.Errorf("%s无法写入：%w", BulletinFile, err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	sum.Elapsed = time.Since(sum.start)
+	return sum, nil
+}
+
+// Bulletin makes the results bulletin of the department-years opts
+// selects, as the bundle holds it, without making their reports.
+func Bulletin(ctx context.Context, st *store.Store, opts Options) (*report.Document, *Summary, error) {
+	sum, err := run(ctx, st, opts, false, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	comments, err := st.CommentCounts(ctx, opts.Year)
+	if err != nil {
+		return nil, nil, err
+	}
+	sum.Elapsed = time.Since(sum.start)
+	return report.BuildBulletin(bulletinInput(opts, sum, comments)), sum, nil
+}
+
+// run assesses every department-year opts selects, in workers, and gives
+// each made report to emit in department-code order (with render false,
+// none is rendered and emit is not called).
+func run(ctx context.Context, st *store.Store, opts Options, rendering bool, emit func(Row, []byte) error) (*Summary, error) {
 	start := time.Now()
 	f := store.Filter{Year: opts.Year, Stage: workflow.Evaluation, Status: opts.Status}
 	list, err := st.ListFiltered(ctx, f)
@@ -134,7 +196,7 @@ func Write(ctx context.Context, st *store.Store, opts Options, w io.Writer) (*Su
 	for range workers {
 		wg.Go(func() {
 			for i := range jobs {
-				row, data, buf := makeOne(ctx, st, libs, list[i], opts)
+				row, data, buf := makeOne(ctx, st, libs, list[i], opts, rendering)
 				select {
 				case results <- made{i, row, data, buf}:
 				case <-ctx.Done():
@@ -160,8 +222,7 @@ func Write(ctx context.Context, st *store.Store, opts Options, w io.Writer) (*Su
 	}()
 	go func() { wg.Wait(); close(results) }()
 
-	zw := zip.NewWriter(w)
-	sum := &Summary{Rows: make([]Row, len(list))}
+	sum := &Summary{Rows: make([]Row, len(list)), start: start}
 	pending := map[int]made{}
 	next := 0
 	var werr error
@@ -177,7 +238,7 @@ func Write(ctx context.Context, st *store.Store, opts Options, w io.Writer) (*Su
 			}
 			delete(pending, next)
 			if p.data != nil {
-				if err := writeEntry(zw, p.row.File, p.data, method(opts.Format)); err != nil {
+				if err := emit(p.row, p.data); err != nil {
 					werr = err
 					cancel()
 					break
@@ -207,17 +268,6 @@ func Write(ctx context.Context, st *store.Store, opts Options, w io.Writer) (*Su
 	if next != len(list) {
 		return nil, fmt.Errorf("汇总中断：%d 个部门年度中只完成 %d 个", len(list), next)
 	}
-	sw, err := zw.CreateHeader(&zip.FileHeader{Name: SummaryFile, Method: zip.Deflate, Modified: time.Now()})
-	if err != nil {
-		return nil, err
-	}
-	if err := writeSummary(sw, opts, sum); err != nil {
-		return nil, fmt.Errorf("%s无法写入：%w", SummaryFile, err)
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	sum.Elapsed = time.Since(start)
 	return sum, nil
 }
 
@@ -258,7 +308,7 @@ func FileName(l store.Listing, f render.Format) string {
 // buffers hold rendered reports on their way to the zip.
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-func makeOne(ctx context.Context, st *store.Store, libs *libraries, l store.Listing, opts Options) (Row, []byte, *bytes.Buffer) {
+func makeOne(ctx context.Context, st *store.Store, libs *libraries, l store.Listing, opts Options, rendering bool) (Row, []byte, *bytes.Buffer) {
 	row := Row{Code: l.DepartmentCode, Name: l.Department, Listing: l, Status: l.StatusName()}
 	rec, err := st.Get(ctx, l.DepartmentCode, l.Year)
 	if err != nil {
@@ -266,6 +316,11 @@ func makeOne(ctx context.Context, st *store.Store, libs *libraries, l store.List
 		return row, nil, nil
 	}
 	row.Parent, row.Region = rec.Parent, rec.Region
+	for _, p := range rec.Evaluation.Problems {
+		if strings.TrimSpace(p) != "" {
+			row.Problems++
+		}
+	}
 	if m, err := rec.Evaluation.Measure("execution_rate"); err == nil {
 		row.ExecutionRate = money.Decimal(m.Value, 2) + "%"
 	}
@@ -283,7 +338,11 @@ func makeOne(ctx context.Context, st *store.Store, libs *libraries, l store.List
 		row.Problem = "无法计分：" + firstError(a)
 		return row, nil, nil
 	}
+	row.LostIndicators = lostIndicators(a.Result.Indicators)
 	row.Lost = lost(a)
+	if !rendering {
+		return row, nil, nil
+	}
 	row.File = FileName(l, opts.Format)
 	if l.Status == workflow.Published {
 		if doc, err := st.PublishedDocument(ctx, l.DepartmentCode, l.Year, opts.Format.Ext); err == nil && doc != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/jixiao/jixiao/internal/gen"
 	"github.com/jixiao/jixiao/internal/input"
 	"github.com/jixiao/jixiao/internal/render"
+	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/workflow"
 	"github.com/xuri/excelize/v2"
@@ -96,7 +97,7 @@ func TestBundle(t *testing.T) {
 	for _, f := range zr.File {
 		names = append(names, f.Name)
 	}
-	if len(names) != 5 || names[4] != bulk.SummaryFile {
+	if len(names) != 6 || names[4] != bulk.SummaryFile || names[5] != bulk.BulletinFile {
 		t.Fatalf("zip holds %v", names)
 	}
 	// Files sort as the summary does, by department code; each is a Word
@@ -114,6 +115,34 @@ func TestBundle(t *testing.T) {
 		row := sum.Rows[i]
 		if row.Code != code || row.File != f.Name || !strings.Contains(body, row.Name) || !strings.Contains(body, "部门整体支出绩效自评报告") {
 			t.Errorf("%s: row %+v; document mentions department: %v", f.Name, row, strings.Contains(body, row.Name))
+		}
+	}
+
+	// Each document is the one a single download makes of the stored year
+	// (same pipeline, same model, same renderer), part for part.
+	for i, f := range zr.File[:4] {
+		row := sum.Rows[i]
+		rec, err := st.Get(ctx, row.Code, 2023)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lib, err := rec.Library()
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := assess.Assess(rec.Evaluation, lib, rec.AssessOptions())
+		var single bytes.Buffer
+		if err := docx.Render(ctx, &single, report.Build(report.Input{Evaluation: rec.Evaluation, Result: a.Result, Framework: a.Weighted}), nil); err != nil {
+			t.Fatal(err)
+		}
+		sz, err := zip.NewReader(bytes.NewReader(single.Bytes()), int64(single.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, part := range sz.File {
+			if got, want := partOf(t, f, part.Name), readZipFile(t, part); got != want {
+				t.Errorf("%s: %s differs from the single download's", f.Name, part.Name)
+			}
 		}
 	}
 
@@ -146,6 +175,88 @@ func TestBundle(t *testing.T) {
 	if typ, _ := x.GetCellType("汇总", "G3"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 		t.Errorf("the score is stored as %v, not a number", typ)
 	}
+
+	// The bulletin: a Word document of the year, from the same figures.
+	bf := zr.File[5]
+	body := documentXML(t, bf)
+	for _, want := range []string{"关于2023年度部门整体支出绩效评价结果的通报", "2023年度共有4个部门开展部门整体支出绩效自评",
+		"106001", "广州市天河区人民政府办公室", "97.00", "采购管理", "资产管理", "30日（末日为法定休假日的顺延）"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the bulletin lacks %q", want)
+		}
+	}
+}
+
+// The bulletin counts what the stored years hold: Tianhe's two problems
+// and its points lost in 采购管理 and 资产管理 (3 in all), its grade and
+// score; grade counts add up to the years.
+func TestBulletin(t *testing.T) {
+	st := newStore(t, 3)
+	doc, sum, err := bulk.Bulletin(context.Background(), st, bulk.Options{Year: 2023})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Rows) != 4 || sum.Written != 0 {
+		t.Fatalf("rows %d, written %d", len(sum.Rows), sum.Written)
+	}
+	th := sum.Rows[0]
+	if th.Code != "106001" || th.Problems != 2 {
+		t.Fatalf("Tianhe row %+v", th)
+	}
+	var lostSum int64
+	for _, l := range th.LostIndicators {
+		lostSum += int64(l.Lost)
+	}
+	if lostSum != 300 {
+		t.Errorf("Tianhe lost %d hundredths over %+v, want 3 points", lostSum, th.LostIndicators)
+	}
+	var rows [][]string
+	var paras []string
+	for _, b := range doc.Blocks {
+		switch b := b.(type) {
+		case *report.Table:
+			if b.Sheet == "评价结果" {
+				for _, r := range b.Rows[1:] {
+					var cs []string
+					for _, c := range r.Cells {
+						cs = append(cs, c.Text)
+					}
+					rows = append(rows, cs)
+				}
+			}
+		case *report.Paragraph:
+			paras = append(paras, b.Text())
+		}
+	}
+	if len(rows) != 4 {
+		t.Fatalf("ranked rows %q", rows)
+	}
+	found := false
+	for _, r := range rows {
+		if r[1] == "106001" {
+			found = r[3] == "97.00" && r[4] == "优" && r[5] == "未复核"
+		}
+	}
+	if !found {
+		t.Errorf("Tianhe's ranked row is missing or wrong: %q", rows)
+	}
+	text := strings.Join(paras, "\n")
+	grades := map[string]int{}
+	for _, r := range sum.Rows {
+		grades[r.Listing.Grade]++
+	}
+	var parts []string
+	for _, g := range []string{"优", "良", "中", "差"} {
+		parts = append(parts, fmt.Sprintf("“%s”%d个", g, grades[g]))
+	}
+	for _, p := range parts {
+		if !strings.Contains(text, p) {
+			t.Errorf("the bulletin lacks %q:\n%s", p, text)
+		}
+	}
+	if !strings.Contains(text, "各部门自评报告共列出存在的问题") || !strings.Contains(text, "自收到本通报之日起30日") {
+		t.Errorf("problems or deadline missing:\n%s", text)
+	}
 }
 
 // Only the years in the statuses asked for are bundled; none is an error
@@ -162,6 +273,37 @@ func TestBundleStatus(t *testing.T) {
 	if err != nil || sum.Written != 1 {
 		t.Fatalf("drafts: %v, %+v", err, sum)
 	}
+}
+
+// partOf is one part of a Word document held in the bundle.
+func partOf(t *testing.T, f *zip.File, name string) string {
+	t.Helper()
+	data := []byte(readZipFile(t, f))
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range zr.File {
+		if p.Name == name {
+			return readZipFile(t, p)
+		}
+	}
+	t.Fatalf("%s has no %s", f.Name, name)
+	return ""
+}
+
+func readZipFile(t *testing.T, f *zip.File) string {
+	t.Helper()
+	rc, err := f.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
 
 func documentXML(t *testing.T, f *zip.File) string {

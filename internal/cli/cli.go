@@ -43,13 +43,15 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"score", "score FILE|CODE YEAR [--format text|json]  为部门年度数据评分，输出得分树及评分轨迹", cmdScore},
-		{"report", "report FILE|CODE YEAR --format md|html|docx|xlsx|pdf [--kind declaration] -o OUT  生成部门整体支出绩效自评报告及自评表（--kind declaration：绩效目标申报表；--all --year YEAR [--status S,…] -o OUT.zip：该年度全部部门的报告连同汇总表打包）", cmdReport},
+		{"report", "report FILE|CODE YEAR --format md|html|docx|xlsx|pdf [--kind declaration] -o OUT  生成部门整体支出绩效自评报告及自评表（--kind declaration：绩效目标申报表；--all --year YEAR [--status S,…] -o OUT.zip：该年度全部部门的报告连同汇总表和绩效评价结果通报打包）", cmdReport},
 		{"check", "check FILE [--format text|json]  校验数据并给出一致性提示", cmdCheck},
 		{"exante", "exante check|score|report FILE [-o OUT.docx]  新增项目和政策的事前绩效评估：校验、评分与结论、评估报告（用 jixiao exante need 判断是否需要评估，用 jixiao exante import 存入部门年度）", cmdExante},
 		{"frameworks", "frameworks  列出内置及用户指标框架", cmdFrameworks},
 		{"framework", "framework check FILE  校验一个指标框架文件，列出全部错误", cmdFramework},
 		{"import", "import FILE… [--db DB]  导入 YAML、JSON 或 .xlsx 填报表（全部成功才写入）", cmdImport},
 		{"list", "list [--format text|json]  列出已入库的部门年度", cmdList},
+		{"bulletin", "bulletin --year YEAR -o FILE.docx [--status S,…]  生成该年度的绩效评价结果通报（等级统计、排名、主要问题、整改要求）", cmdBulletin},
+		{"publish", "publish --all --year YEAR [--region R] [--dry-run] [--actor 审核人]  批量公开该年度“已通过”的部门年度（全部成功才写入，否则列出全部不能公开的年度）", cmdPublish},
 		{"year", "year open CODE YEAR [--from PREV] [--db DB]  由上一年度开启新的部门年度（目标申报阶段）", cmdYear},
 		{"rectify", "rectify list|suggest|issue|move CODE YEAR …  整改事项：列出（逾期在前）、按失分和存在的主要问题建议、下达（--from-problems）、报送措施、报告完成、确认销号", cmdRectify},
 		{"export", "export CODE YEAR --format yaml|xlsx -o OUT  导出部门年度数据", cmdExport},

@@ -202,12 +202,13 @@ func cmdReport(e *env, args []string) error {
 	all := fs.Bool("all", false, "生成 --year 年度全部部门的报告，连同汇总表打包为一个 .zip 文件")
 	year := fs.Int("year", 0, "年度（与 --all 同用）")
 	status := fs.String("status", "", "只包括这些状态的年度，以逗号分隔，如 accepted,published（与 --all 同用；默认年终自评阶段的全部年度）")
+	prog := progressFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if *all {
-		return reportAll(e, pos, *format, *out, *kind, *db, *year, *status)
+		return reportAll(e, pos, *format, *out, *kind, *db, *year, *status, *prog)
 	}
 	if *year != 0 || *status != "" {
 		return usageErr("--year 和 --status 只与 --all 同用")

@@ -297,6 +297,11 @@ func group(d string) string {
 // Wan prints the amount in 万元 with two decimals, rounded half-up:
 // 33086320.00 yuan is "3308.63".
 func (f Fen) Wan() string {
+	if f > math.MinInt64 {
+		// Hundredths of 万元, rounded half away from zero, in integers:
+		// what Decimal gives for f ÷ 1,000,000, without a big.Rat.
+		return fixedInt(roundDiv(int64(f), 10_000), 2)
+	}
 	return Decimal(big.NewRat(int64(f), 1_000_000), 2)
 }
 
@@ -326,11 +331,81 @@ func (f Fen) WanShort() string {
 
 // Decimal prints r rounded half away from zero to the given decimals.
 func Decimal(r *big.Rat, decimals int) string {
+	if s, ok := decimalInt(r, decimals); ok {
+		return s
+	}
 	s := Round(r, decimals).FloatString(decimals)
 	if s == "-0" || strings.TrimLeft(s, "-0.") == "" {
 		s = strings.TrimPrefix(s, "-")
 	}
 	return s
+}
+
+// decimalInt is Decimal in int64 arithmetic, for the rationals whose
+// numerator and denominator are small enough that nothing overflows (all
+// amounts and scores in practice); ok is false otherwise.
+func decimalInt(r *big.Rat, decimals int) (string, bool) {
+	if decimals < 0 || decimals > 9 || !r.Num().IsInt64() || !r.Denom().IsInt64() {
+		return "", false
+	}
+	n, d := r.Num().Int64(), r.Denom().Int64()
+	scale := pow10s[decimals]
+	if n > math.MaxInt64/scale || n < -math.MaxInt64/scale || d > math.MaxInt64/2 {
+		return "", false
+	}
+	return fixedInt(roundDiv(n*scale, d), decimals), true
+}
+
+var pow10s = [...]int64{1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000}
+
+// roundDiv is n ÷ d (d > 0) rounded half away from zero; n > MinInt64.
+func roundDiv(n, d int64) int64 {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	q, m := n/d, n%d
+	if m >= d-m { // 2m ≥ d without overflow
+		q++
+	}
+	if neg {
+		return -q
+	}
+	return q
+}
+
+// fixedInt prints v ÷ 10^decimals with exactly decimals digits after the
+// point, as big.Rat's FloatString does; zero has no sign.
+func fixedInt(v int64, decimals int) string {
+	var buf [24]byte
+	i := len(buf)
+	neg := v < 0
+	u := uint64(v)
+	if neg {
+		u = uint64(-v)
+	}
+	for k := 0; k < decimals; k++ {
+		i--
+		buf[i] = byte('0' + u%10)
+		u /= 10
+	}
+	if decimals > 0 {
+		i--
+		buf[i] = '.'
+	}
+	for {
+		i--
+		buf[i] = byte('0' + u%10)
+		u /= 10
+		if u == 0 {
+			break
+		}
+	}
+	if neg {
+		i--
+		buf[i] = '-'
+	}
+	return string(buf[i:])
 }
 
 // Round returns r rounded half away from zero to the given decimals.

@@ -19,11 +19,17 @@ import (
 // Chinese text is at least two characters wide. Renderers widen narrow
 // columns to these widths so that no figure breaks across lines.
 func (t *Table) UnbreakableWidths() []int {
-	out := make([]int, len(t.Columns))
 	grid, err := t.Grid()
 	if err != nil {
-		return out
+		return make([]int, len(t.Columns))
 	}
+	return t.UnbreakableWidthsOf(grid)
+}
+
+// UnbreakableWidthsOf is UnbreakableWidths for a renderer that has the
+// table's grid already (t.Grid()), so it is not laid out twice.
+func (t *Table) UnbreakableWidthsOf(grid [][]Slot) []int {
+	out := make([]int, len(t.Columns))
 	for r, row := range grid {
 		for c, slot := range row {
 			cell := slot.Cell

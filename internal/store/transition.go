@@ -83,6 +83,22 @@ func (s *Store) Transition(ctx context.Context, code string, year int, to string
 		if err := checkDepartment(a, code, year); err != nil {
 			return err
 		}
+		newVersion, err = tx.move(ctx, a, st, year, to, comment, expectedVersion)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return newVersion, nil
+}
+
+// move is Transition's work once the actor and the department-year's
+// state are read: the one way a department-year changes status, used by
+// Transition and PublishAll alike.
+func (tx *txn) move(ctx context.Context, a User, st dyState, year int, to, comment string, expectedVersion int) (int, error) {
+	code := st.departmentCode
+	var newVersion int
+	err := func() error {
 		if st.version != expectedVersion {
 			return conflict(code, year, st.version, expectedVersion)
 		}
@@ -96,7 +112,7 @@ func (s *Store) Transition(ctx context.Context, code string, year int, to string
 		if err := checkField(fmt.Sprintf("部门 %s %d 年度：%s的", code, year, t.Action), "原因", evaluation.TextParagraph, comment); err != nil {
 			return err
 		}
-		now := s.now()
+		now := tx.store.now()
 		r, err := tx.exec(ctx, "UPDATE department_years SET stage = ?, status = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
 			t.Target(), to, now, st.id, expectedVersion)
 		if err != nil {
@@ -142,7 +158,7 @@ func (s *Store) Transition(ctx context.Context, code string, year int, to string
 			return tx.writeApprovalBaseline(ctx, st.id, newVersion, a.Username, reason, now)
 		}
 		return nil
-	})
+	}()
 	if err != nil {
 		return 0, err
 	}

@@ -430,6 +430,15 @@ func (sc *scored) rescore(ev *evaluation.Evaluation, opts assess.Options) *asses
 	return a
 }
 
+// canPublishAll: publishing is the reviewer's move (workflow: accepted →
+// published), so is publishing many at once.
+func canPublishAll(u *store.User) error {
+	if u != nil && !u.Disabled && u.Role == workflow.Reviewer {
+		return nil
+	}
+	return forbidden("只有%s可以批量公开部门年度", workflow.RoleNames[workflow.Reviewer])
+}
+
 // canSeeDashboard: the finance dashboard compares every department, so it
 // is the finance bureau's page: reviewers and administrators. Department
 // users are refused (403) rather than shown their own department alone.

@@ -81,7 +81,7 @@ func TestBundles(t *testing.T) {
 		names = append(names, f.Name)
 	}
 	// The seeded store holds one department-year of 2023, a draft.
-	if len(names) != 2 || !strings.HasPrefix(names[0], codeA+"-") || names[1] != "汇总表.xlsx" {
+	if len(names) != 3 || !strings.HasPrefix(names[0], codeA+"-") || names[1] != "汇总表.xlsx" || names[2] != "绩效评价结果通报.docx" {
 		t.Errorf("zip holds %v", names)
 	}
 	if list := e.get(reviewer, "/bundles").Body.String(); !strings.Contains(list, "/bundles/"+id+"/download") {

@@ -193,6 +193,8 @@ func (s *server) routes() {
 	s.mux.HandleFunc("POST /bundles", s.signedIn(s.startBundle))
 	s.mux.HandleFunc("GET /bundles/{id}", s.signedIn(s.bundleStatus))
 	s.mux.HandleFunc("GET /bundles/{id}/download", s.signedIn(s.bundleDownload))
+	s.mux.HandleFunc("GET /publish", s.signedIn(s.publishPage))
+	s.mux.HandleFunc("POST /publish", s.signedIn(s.publishAll))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}", s.signedIn(s.workspace))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/history", s.signedIn(s.history))
 	s.mux.HandleFunc("GET /evaluations/{code}/{year}/{file}", s.signedIn(s.download))

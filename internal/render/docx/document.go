@@ -354,7 +354,7 @@ func (w *body) table(t *report.Table) error {
 	if err != nil {
 		return err
 	}
-	need := t.UnbreakableWidths()
+	need := t.UnbreakableWidthsOf(grid)
 	for i, n := range need {
 		if n > 0 {
 			need[i] = n*tableFontTwips/10 + cellPadding

@@ -1,0 +1,64 @@
+package bulk
+
+import (
+	"fmt"
+
+	"github.com/jixiao/jixiao/internal/cycle"
+	"github.com/jixiao/jixiao/internal/datafile"
+	"github.com/jixiao/jixiao/internal/report"
+	"github.com/jixiao/jixiao/internal/scoring"
+)
+
+// bulletinInput gathers the bulletin's figures from a bundle's rows: the
+// scores and grades the store keeps with each year (after review where
+// the review is over or has scores, as the summary prints them), the
+// problems counted in each report, the indicators that lost points, the
+// reviewers' comments by department, and the deadline for rectification
+// measures of the built-in cycle rules.
+func bulletinInput(opts Options, sum *Summary, comments map[string]int) *report.BulletinInput {
+	in := &report.BulletinInput{Year: opts.Year, Issuer: opts.Issuer, Date: opts.Date}
+	if r := datafile.DefaultCycle(); r != nil {
+		if d, ok := r.Deadlines[cycle.MeasuresFiled]; ok {
+			in.Measures = report.BulletinDeadline{Rules: fmt.Sprintf("《%s》（%s，%s版）", r.Name, r.ID, r.Version), Name: d.Name, Describe: d.Describe(), Source: d.Source, Default: d.Default}
+		}
+	}
+	for _, r := range sum.Rows {
+		l := r.Listing
+		d := report.BulletinDepartment{Code: r.Code, Name: r.Name, Status: r.Status, Self: l.Total, SelfGrade: l.Grade,
+			Problems: r.Problems, Comments: comments[r.Code], Lost: r.LostIndicators}
+		if reviewed(r) {
+			d.Reviewed, d.Review, d.ReviewGrade = true, l.Review.Total, l.Review.Grade
+		}
+		if r.Problem != "" && r.LostIndicators == nil {
+			d.Unscored = r.Problem
+		}
+		in.Departments = append(in.Departments, d)
+	}
+	return in
+}
+
+// lostIndicators lists the department's scored leaves that lost points,
+// each with its first-level indicator.
+func lostIndicators(top []*scoring.Node) []report.LostIndicator {
+	var out []report.LostIndicator
+	var walk func(group string, ns []*scoring.Node)
+	walk = func(group string, ns []*scoring.Node) {
+		for _, x := range ns {
+			if len(x.Children) > 0 {
+				walk(group, x.Children)
+				continue
+			}
+			if x.NotApplicable == "" && x.Lost() > 0 {
+				out = append(out, report.LostIndicator{Group: group, Name: x.Name, Lost: x.Lost()})
+			}
+		}
+	}
+	for _, t := range top {
+		if len(t.Children) == 0 {
+			walk(t.Name, []*scoring.Node{t})
+			continue
+		}
+		walk(t.Name, t.Children)
+	}
+	return out
+}
