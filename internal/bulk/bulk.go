@@ -133,7 +133,7 @@ func Write(ctx context.Context, st *store.Store, opts Options, w io.Writer) (*Su
 	if err != nil {
 		return nil, err
 	}
-	if err := docx.Render(bw, report.BuildBulletin(bulletinInput(opts, sum, comments))); err != nil {
+	if err := docx.Render(bw, report.BuildBulletin(bulletinInput(opts, sum, comments, st.Rules().Cycle))); err != nil {
 		return nil, fmt.Errorf("%s无法写入：%w", BulletinFile, err)
 	}
 	if err := zw.Close(); err != nil {
@@ -155,7 +155,7 @@ func Bulletin(ctx context.Context, st *store.Store, opts Options) (*report.Docum
 		return nil, nil, err
 	}
 	sum.Elapsed = time.Since(sum.start)
-	return report.BuildBulletin(bulletinInput(opts, sum, comments)), sum, nil
+	return report.BuildBulletin(bulletinInput(opts, sum, comments, st.Rules().Cycle)), sum, nil
 }
 
 // run assesses every department-year opts selects, in workers, and gives

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/jixiao/jixiao/internal/cycle"
-	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/scoring"
 )
@@ -14,10 +13,10 @@ import (
 // the review is over or has scores, as the summary prints them), the
 // problems counted in each report, the indicators that lost points, the
 // reviewers' comments by department, and the deadline for rectification
-// measures of the built-in cycle rules.
-func bulletinInput(opts Options, sum *Summary, comments map[string]int) *report.BulletinInput {
+// measures of the store's cycle rules.
+func bulletinInput(opts Options, sum *Summary, comments map[string]int, rules *cycle.Rules) *report.BulletinInput {
 	in := &report.BulletinInput{Year: opts.Year, Issuer: opts.Issuer, Date: opts.Date}
-	if r := datafile.DefaultCycle(); r != nil {
+	if r := rules; r != nil {
 		if d, ok := r.Deadlines[cycle.MeasuresFiled]; ok {
 			in.Measures = report.BulletinDeadline{Rules: fmt.Sprintf("《%s》（%s，%s版）", r.Name, r.ID, r.Version), Name: d.Name, Describe: d.Describe(), Source: d.Source, Default: d.Default}
 		}
