@@ -160,7 +160,11 @@ func TestReviewScopeMigration(t *testing.T) {
 		if got := scopes(); strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("after 00015: %q, want %q", got, want)
 		}
-		// The rewritten scopes are those SetReviewScore and the pipeline use.
+		// The rewritten scopes are those SetReviewScore and the pipeline use
+		// (with every later migration, which the store's reads need).
+		if _, err := prov.Up(ctx); err != nil {
+			t.Fatal(err)
+		}
 		setStatus(t, s, "900100", th.Evaluation.Year, workflow.UnderReview)
 		a, err := s.Reviewed(ctx, "900100", th.Evaluation.Year)
 		if err != nil || a.ProjectReviews[1].Counted != 1 {
