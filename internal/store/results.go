@@ -44,15 +44,17 @@ var resultStatuses = []string{workflow.Accepted, workflow.Published}
 const BaseName = "年初预算数"
 
 // projectGradeColumn and projectGrade are the one place a project's grade
-// for results is chosen: today the project's own self-evaluation grade
-// (projects.grade). When project review scores give each project a total
-// and grade after review (issue 13, part 1), change the column to that
-// grade and the note to "复核后等级"; nothing else reads a project's grade
-// for results.
-const projectGradeColumn = "p.grade"
+// for results is chosen: its grade after review where a review score of
+// the project counts (projects.review_grade, migration 00020), else its
+// own self-evaluation grade (projects.grade).
+const projectGradeColumn = "p.review_grade || '|' || p.grade"
 
 func projectGrade(stored string) (grade, note string) {
-	return stored, "项目自评等级（项目复核后等级建成后改用）"
+	review, self, _ := strings.Cut(stored, "|")
+	if review != "" {
+		return review, "项目复核后等级"
+	}
+	return self, "项目自评等级（未复核）"
 }
 
 // ResultsFilter selects department-years for Suggestions: Year is

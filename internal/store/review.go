@@ -144,16 +144,17 @@ func (s *Store) SetReviewScores(ctx context.Context, code string, year int, in [
 		if len(problems) > 0 {
 			return errorf(apperr.EINVALID, "%s", strings.Join(problems, "；"))
 		}
-		department := false
+		any := false
 		for _, r := range in {
 			changed, err := tx.setReviewScore(ctx, st, a, r, s.now())
 			if err != nil {
 				return err
 			}
-			department = department || changed && r.Scope == ScopeDepartment
+			any = any || changed
 		}
-		if department {
-			// The department's total after review changes with it.
+		if any {
+			// The department's or the project's result after review
+			// changes with it.
 			return tx.refreshReview(ctx, st.id, scored.Result)
 		}
 		return nil

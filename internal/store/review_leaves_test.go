@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jixiao/jixiao/internal/apperr"
+	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/num"
 	"github.com/jixiao/jixiao/internal/scoring"
 	"github.com/jixiao/jixiao/internal/workflow"
@@ -48,6 +49,23 @@ func TestReviewLeaves(t *testing.T) {
 		if got.Scope != pscope || got.SelfTotal != pr.Total || got.ReviewTotal != want || got.Grade != a.ProjectFramework.Grade(want) || got.Counted != 1 {
 			t.Errorf("project after review %+v, want %s", got, want)
 		}
+		// The project's row keeps its result after review, which results
+		// application reads as the project's grade.
+		var rt int64
+		var rg string
+		if err := s.db.QueryRow(s.rebind(`SELECT p.review_total, p.review_grade FROM projects p JOIN department_years dy ON dy.id = p.department_year_id
+			JOIN departments d ON d.id = dy.department_id WHERE d.code = ? AND dy.year = ? AND p.seq = 3`), code, year).Scan(&rt, &rg); err != nil || num.Points(rt) != want || rg != got.Grade {
+			t.Errorf("project row after review: %d %q (%v), want %s %s", rt, rg, err, want, got.Grade)
+		}
+		setStatus(t, s, code, year, workflow.Accepted)
+		ry, err := s.ResultsOf(ctx, code, year, datafile.DefaultResults())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := ry.Projects[2]; r.Grade != got.Grade || r.GradeNote != "项目复核后等级" || ry.Projects[0].GradeNote != "项目自评等级（未复核）" {
+			t.Errorf("results read %q (%s) and %q", r.Grade, r.GradeNote, ry.Projects[0].GradeNote)
+		}
+		v = setStatus(t, s, code, year, workflow.UnderReview)
 		for i, o := range a.ProjectReviews {
 			if i != 2 && o.Counted != 0 {
 				t.Errorf("project %d changed: %+v", i, o)

@@ -28,7 +28,9 @@ import (
 // reviewVersion is the version of the computation the writes store, in
 // the column review_version (0: never filled). Raise it when the rule
 // changes: Open refills rows below it (backfillReviews).
-const reviewVersion = 1
+// Version 2 adds the projects' results after review (projects.review_total,
+// review_grade; migration 00020).
+const reviewVersion = 2
 
 // selfReviewArgs are the review columns' values for a year without review
 // scores that count: its self-score, for INSERT … (review_total,
@@ -80,10 +82,13 @@ func (tx *txn) refreshReview(ctx context.Context, id int64, res *scoring.Result)
 		return err
 	}
 	var r *assess.Review
-	if len(reviews[ScopeDepartment]) > 0 {
+	if len(reviews) > 0 {
 		if r, err = tx.reviewOf(ctx, id, res, reviews); err != nil {
 			return err
 		}
+	}
+	if err := tx.refreshProjectReviews(ctx, id, r); err != nil {
+		return err
 	}
 	if r == nil || r.Counted == 0 {
 		_, err = tx.exec(ctx, `UPDATE department_years SET review_total = total, review_grade = grade, review_count = 0, review_version = ?
@@ -94,6 +99,30 @@ func (tx *txn) refreshReview(ctx context.Context, id int64, res *scoring.Result)
 	}
 	if err != nil {
 		return fmt.Errorf("保存复核后得分失败：%w", err)
+	}
+	return nil
+}
+
+// refreshProjectReviews writes each project's total and grade after
+// review where a review score of the project counts, and clears them
+// elsewhere (r nil: no review at all).
+func (tx *txn) refreshProjectReviews(ctx context.Context, id int64, r *assess.Review) error {
+	if _, err := tx.exec(ctx, `UPDATE projects SET review_total = 0, review_grade = '' WHERE department_year_id = ?`, id); err != nil {
+		return fmt.Errorf("保存项目复核后得分失败：%w", err)
+	}
+	if r == nil {
+		return nil
+	}
+	for i, p := range r.Projects {
+		if p.Counted == 0 {
+			continue
+		}
+		// Projects are numbered from 1 in the order of the document,
+		// as r.Projects are.
+		if _, err := tx.exec(ctx, `UPDATE projects SET review_total = ?, review_grade = ? WHERE department_year_id = ? AND seq = ?`,
+			int64(p.ReviewTotal), p.Grade, id, i+1); err != nil {
+			return fmt.Errorf("保存项目复核后得分失败：%w", err)
+		}
 	}
 	return nil
 }
