@@ -152,6 +152,19 @@ func (s *Store) RefreshWarnings(ctx context.Context, year, month int, rules *mon
 				fmt.Sprintf("warnings[%d].state", w.ID), from, to, reason})
 		}
 		move := func(w *Warning, to, reason string) { record(w, w.State, to, reason) }
+		// New warnings go in by batches as they are found, so that a
+		// province's first refresh does not hold them all at once.
+		flush := func() error {
+			if err := tx.insertRows(ctx, "warnings", warningColumns, inserts); err != nil {
+				if isUniqueViolation(err) {
+					return errorf(apperr.ECONFLICT, "%d 年 %d 月的预警正由另一次计算写入，请稍后重试", year, month)
+				}
+				return fmt.Errorf("保存预警失败：%w", err)
+			}
+			out.Raised += len(inserts)
+			inserts = inserts[:0]
+			return nil
+		}
 		seen := map[warningKey]bool{}
 		for _, u := range units {
 			u.unit.Changes = changes[u.unit.Code]
@@ -190,6 +203,11 @@ func (s *Store) RefreshWarnings(ctx context.Context, year, month int, rules *mon
 						int64(m.Adjusted), int64(m.PaidToDate), int64(m.Rate), int64(m.TimeProgress), int64(m.Gap),
 						workflow.WarningOpen, now, now})
 					fresh = append(fresh, k)
+					if len(inserts) == warningBatch {
+						if err := flush(); err != nil {
+							return err
+						}
+					}
 					continue
 				}
 				state := old.State
@@ -232,13 +250,10 @@ func (s *Store) RefreshWarnings(ctx context.Context, year, month int, rules *mon
 				out.Cleared++
 			}
 		}
-		if err := tx.insertRows(ctx, "warnings", warningColumns, inserts); err != nil {
-			if isUniqueViolation(err) {
-				return errorf(apperr.ECONFLICT, "%d 年 %d 月的预警正由另一次计算写入，请稍后重试", year, month)
-			}
-			return fmt.Errorf("保存预警失败：%w", err)
+		if err := flush(); err != nil {
+			return err
 		}
-		out.Raised = len(inserts)
+		inserts, existing, seen = nil, nil, nil
 		if len(fresh) > 0 {
 			stored, err := tx.storedWarnings(ctx, year, month, rules.ID)
 			if err != nil {
@@ -389,6 +404,9 @@ func (tx *txn) warnings(ctx context.Context, rest string, args ...any) ([]Warnin
 // storedWarnings reads what a refresh compares of the warnings of a
 // year's month under a rules id (not their figures), by department-year
 // and project code.
+// warningBatch is how many new warnings a refresh writes at a time.
+const warningBatch = 2000
+
 func (tx *txn) storedWarnings(ctx context.Context, year, month int, rule string) (map[warningKey]*Warning, error) {
 	rows, err := tx.query(ctx, `SELECT w.id, w.department_year_id, dy.version, w.project_code, w.level, w.severity, w.sentence,
 		w.budget, w.paid, w.rules_sha256, w.state, w.handled_severity
