@@ -41,6 +41,8 @@ type rectificationYearData struct {
 	Today     civil.Date
 	CanIssue  bool
 	Suggested *rectify.Suggestions
+	// Unissued counts the suggested problems not issued as items yet.
+	Unissued int
 	Form      rectify.Draft
 }
 
@@ -94,6 +96,17 @@ func (s *server) showRectificationYear(w http.ResponseWriter, r *http.Request, s
 		if d.Suggested, err = s.st.RectificationSuggestions(r.Context(), l.DepartmentCode, l.Year); err != nil && apperr.Code(err) != apperr.EINVALID {
 			s.fail(w, r, err)
 			return
+		}
+		if d.Suggested != nil {
+			issued := map[string]bool{}
+			for _, it := range d.Items {
+				issued[strings.TrimSpace(it.Problem)] = true
+			}
+			for _, p := range d.Suggested.Problems {
+				if !issued[strings.TrimSpace(p.Problem)] {
+					d.Unissued++
+				}
+			}
 		}
 	}
 	s.render(w, r, status, "rectification_year", fmt.Sprintf("整改事项：%s %d 年度", l.Department, l.Year), errMsg, d)

@@ -35,6 +35,9 @@ func TestRectificationPages(t *testing.T) {
 	if err != nil || len(items) != 2 {
 		t.Fatalf("items %v, %v", items, err)
 	}
+	if body := e.get(reviewer, year).Body.String(); strings.Contains(body, "按上述问题下达") || !strings.Contains(body, "均已下达") {
+		t.Errorf("the page still offers to issue the problems issued")
+	}
 	// A hand-made item without a problem is refused on the form.
 	if w := e.post(reviewer, year, url.Values{"action": {"add"}, "problem": {""}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "问题") {
 		t.Errorf("empty problem: %d", w.Code)
