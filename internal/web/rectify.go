@@ -43,7 +43,7 @@ type rectificationYearData struct {
 	Suggested *rectify.Suggestions
 	// Unissued counts the suggested problems not issued as items yet.
 	Unissued int
-	Form      rectify.Draft
+	Form     rectify.Draft
 }
 
 type rectificationItemData struct {
