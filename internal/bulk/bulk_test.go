@@ -257,6 +257,27 @@ func TestBulletin(t *testing.T) {
 	if !strings.Contains(text, "各部门自评报告共列出存在的问题") || !strings.Contains(text, "自收到本通报之日起30日") {
 		t.Errorf("problems or deadline missing:\n%s", text)
 	}
+	if !strings.Contains(text, "尚未下达整改事项") {
+		t.Errorf("the bulletin does not say no item was issued:\n%s", text)
+	}
+	// Tianhe's two problems issued as rectification items: the bulletin
+	// counts them by status.
+	if _, err := st.IssueFromProblems(context.Background(), "106001", 2023, store.Operator("财政局", workflow.Reviewer), "评价结果反馈"); err != nil {
+		t.Fatal(err)
+	}
+	doc, _, err = bulk.Bulletin(context.Background(), st, bulk.Options{Year: 2023})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paras = paras[:0]
+	for _, b := range doc.Blocks {
+		if p, ok := b.(*report.Paragraph); ok {
+			paras = append(paras, p.Text())
+		}
+	}
+	if text := strings.Join(paras, "\n"); !strings.Contains(text, "已下达整改事项2项，其中未整改2项") {
+		t.Errorf("the bulletin does not count the items:\n%s", text)
+	}
 }
 
 // Only the years in the statuses asked for are bundled; none is an error

@@ -1,11 +1,14 @@
 package bulk
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/jixiao/jixiao/internal/cycle"
+	"github.com/jixiao/jixiao/internal/rectify"
 	"github.com/jixiao/jixiao/internal/report"
 	"github.com/jixiao/jixiao/internal/scoring"
+	"github.com/jixiao/jixiao/internal/store"
 )
 
 // bulletinInput gathers the bulletin's figures from a bundle's rows: the
@@ -14,8 +17,8 @@ import (
 // problems counted in each report, the indicators that lost points, the
 // reviewers' comments by department, and the deadline for rectification
 // measures of the store's cycle rules.
-func bulletinInput(opts Options, sum *Summary, comments map[string]int, rules *cycle.Rules) *report.BulletinInput {
-	in := &report.BulletinInput{Year: opts.Year, Issuer: opts.Issuer, Date: opts.Date}
+func bulletinInput(opts Options, sum *Summary, comments map[string]int, rules *cycle.Rules, rect *report.BulletinRectification) *report.BulletinInput {
+	in := &report.BulletinInput{Year: opts.Year, Issuer: opts.Issuer, Date: opts.Date, Rectification: rect}
 	if r := rules; r != nil {
 		if d, ok := r.Deadlines[cycle.MeasuresFiled]; ok {
 			in.Measures = report.BulletinDeadline{Rules: fmt.Sprintf("《%s》（%s，%s版）", r.Name, r.ID, r.Version), Name: d.Name, Describe: d.Describe(), Source: d.Source, Default: d.Default}
@@ -60,4 +63,19 @@ func lostIndicators(top []*scoring.Node) []report.LostIndicator {
 		walk(t.Name, t.Children)
 	}
 	return out
+}
+
+// rectificationCounts are the year's rectification items for the
+// bulletin, by status in the track's order, and those overdue today.
+func rectificationCounts(ctx context.Context, st *store.Store, year int) (*report.BulletinRectification, error) {
+	by, overdue, err := st.RectificationCounts(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	out := &report.BulletinRectification{Overdue: overdue}
+	for _, s := range rectify.Statuses {
+		out.ByStatus = append(out.ByStatus, report.BulletinCount{Name: rectify.StatusName(s), N: by[s]})
+		out.Total += by[s]
+	}
+	return out, nil
 }

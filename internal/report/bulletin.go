@@ -21,6 +21,25 @@ type BulletinInput struct {
 	// Measures is the deadline for the units' rectification measures
 	// (cycle.MeasuresFiled of the cycle rules).
 	Measures BulletinDeadline
+	// Rectification counts the rectification items issued from the
+	// year's evaluations (整改事项) by status, and those overdue on the
+	// day the bulletin is made; nil: not counted (no store).
+	Rectification *BulletinRectification
+}
+
+// BulletinRectification counts a year's rectification items.
+type BulletinRectification struct {
+	// ByStatus counts the items in each status (rectify.Statuses, names
+	// in Chinese), in the order given.
+	ByStatus []BulletinCount
+	Total    int
+	Overdue  int
+}
+
+// BulletinCount is one count with its name.
+type BulletinCount struct {
+	Name string
+	N    int
 }
 
 // BulletinDepartment is one department-year of the bulletin.
@@ -299,6 +318,23 @@ func BuildBulletin(in *BulletinInput) *Document {
 	}
 	s.WriteString("。")
 	p(s.String())
+	if r := in.Rectification; r != nil {
+		if r.Total == 0 {
+			p(fmt.Sprintf("截至本通报印发，%d年度评价尚未下达整改事项。", in.Year))
+		} else {
+			var parts []string
+			for _, c := range r.ByStatus {
+				if c.N > 0 {
+					parts = append(parts, fmt.Sprintf("%s%d项", c.Name, c.N))
+				}
+			}
+			line := fmt.Sprintf("截至本通报印发，%d年度评价已下达整改事项%d项，其中%s", in.Year, r.Total, strings.Join(parts, "、"))
+			if r.Overdue > 0 {
+				line += fmt.Sprintf("；逾期未完成%d项，相关部门应立即整改", r.Overdue)
+			}
+			p(line + "。")
+		}
+	}
 	if m.Describe != "" {
 		line := "期限依据："
 		if m.Rules != "" {

@@ -1049,3 +1049,31 @@ func (s *Store) FillPendingDues(ctx context.Context) (int, error) {
 	})
 	return filled, err
 }
+
+// RectificationCounts counts the rectification items issued from year's
+// evaluations by status, and those overdue today (rectify.Item.Overdue),
+// for the results bulletin.
+func (s *Store) RectificationCounts(ctx context.Context, year int) (byStatus map[string]int, overdue int, err error) {
+	byStatus = map[string]int{}
+	today := s.Today().String()
+	err = s.withReadTx(ctx, func(tx *txn) error {
+		rows, err := tx.query(ctx, `SELECT ri.status, COUNT(*), SUM(CASE WHEN `+overdueSQL+` THEN 1 ELSE 0 END)
+			FROM rectification_items ri JOIN department_years dy ON dy.id = ri.department_year_id
+			WHERE dy.year = ? GROUP BY ri.status`, today, today, today, year)
+		if err != nil {
+			return fmt.Errorf("读取整改事项失败：%w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var st string
+			var n, o int
+			if err := rows.Scan(&st, &n, &o); err != nil {
+				return err
+			}
+			byStatus[st] = n
+			overdue += o
+		}
+		return rows.Err()
+	})
+	return byStatus, overdue, err
+}

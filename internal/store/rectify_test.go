@@ -392,3 +392,27 @@ func TestRectificationFromComment(t *testing.T) {
 		}
 	})
 }
+
+// RectificationCounts counts a year's items by status and those overdue.
+func TestRectificationCounts(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s, th, p := workflowStore(t, dsn)
+		code := th.Evaluation.Department.Code
+		at(s, 2024, time.May, 10)
+		if _, err := s.IssueFromProblems(ctx, code, 2023, p.reviewer, "反馈"); err != nil {
+			t.Fatal(err)
+		}
+		by, overdue, err := s.RectificationCounts(ctx, 2023)
+		if err != nil || by[rectify.Open] != 2 || overdue != 0 {
+			t.Fatalf("on issue: %v, %d overdue, %v", by, overdue, err)
+		}
+		// The measures were due on 11 June 2024.
+		at(s, 2024, time.June, 12)
+		if by, overdue, err = s.RectificationCounts(ctx, 2023); err != nil || by[rectify.Open] != 2 || overdue != 2 {
+			t.Fatalf("after the deadline: %v, %d overdue, %v", by, overdue, err)
+		}
+		if by, _, err = s.RectificationCounts(ctx, 2022); err != nil || len(by) != 0 {
+			t.Errorf("another year: %v, %v", by, err)
+		}
+	})
+}
