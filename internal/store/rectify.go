@@ -230,25 +230,30 @@ func (tx *txn) rectifications(ctx context.Context, id int64, number int) ([]*rec
 		q += " AND ri.number = ?"
 		args = append(args, number)
 	}
-	rows, err := tx.query(ctx, q+" ORDER BY ri.number", args...)
+	out, err := tx.rectRows(ctx, q+" ORDER BY ri.number", args...)
 	if err != nil {
 		return nil, err
 	}
+	return out, tx.loadLinks(ctx, out)
+}
+
+// rectRows runs q (selecting rectifyColumns) and scans its rows, without
+// their links.
+func (tx *txn) rectRows(ctx context.Context, q string, args ...any) ([]*rectRow, error) {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	var out []*rectRow
 	for rows.Next() {
 		r, err := scanRectification(rows)
 		if err != nil {
-			rows.Close()
 			return nil, err
 		}
 		out = append(out, r)
 	}
-	if err := rows.Err(); err != nil {
-		rows.Close()
-		return nil, err
-	}
-	rows.Close()
-	return out, tx.loadLinks(ctx, out)
+	return out, rows.Err()
 }
 
 func rectItems(rs []*rectRow) []rectify.Item {
@@ -894,24 +899,10 @@ func (s *Store) BureauRectifications(ctx context.Context, f RectificationFilter)
 		q := "SELECT " + tx.rectifyColumns() + rectifyFrom + where + " ORDER BY CASE WHEN " + overdueSQL + " THEN 0 ELSE 1 END, " +
 			nextDueSQL + " IS NULL, " + nextDueSQL + ", d.code, dy.year, ri.number LIMIT ? OFFSET ?"
 		qargs := append(append(append([]any{}, args...), today, today, today), f.Limit, f.Offset)
-		rows, err := tx.query(ctx, q, qargs...)
+		rs, err := tx.rectRows(ctx, q, qargs...)
 		if err != nil {
 			return err
 		}
-		var rs []*rectRow
-		for rows.Next() {
-			r, err := scanRectification(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			rs = append(rs, r)
-		}
-		if err := rows.Err(); err != nil {
-			rows.Close()
-			return err
-		}
-		rows.Close()
 		if err := tx.loadLinks(ctx, rs); err != nil {
 			return err
 		}
@@ -993,26 +984,12 @@ func rectificationLabel(path string) string {
 func (s *Store) FillPendingDues(ctx context.Context) (int, error) {
 	filled := 0
 	err := s.withTx(ctx, func(tx *txn) error {
-		rows, err := tx.query(ctx, "SELECT "+tx.rectifyColumns()+rectifyFrom+
+		rs, err := tx.rectRows(ctx, "SELECT "+tx.rectifyColumns()+rectifyFrom+
 			` WHERE (ri.measures_due IS NULL AND ri.measures_due_rule <> '') OR
 			(ri.complete_due IS NULL AND ri.complete_due_rule <> '' AND ri.complete_due_rule <> ?) ORDER BY ri.id LIMIT 10000`, rectify.RuleByReviewer)
 		if err != nil {
 			return err
 		}
-		var rs []*rectRow
-		for rows.Next() {
-			r, err := scanRectification(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			rs = append(rs, r)
-		}
-		if err := rows.Err(); err != nil {
-			rows.Close()
-			return err
-		}
-		rows.Close()
 		now := s.now()
 		for _, r := range rs {
 			var version int

@@ -265,6 +265,23 @@ func SortTasks(ts []Task) {
 	})
 }
 
+// forwardStatuses are the statuses whose next forward move is role's, in
+// the department-year's workflow and in the checkpoint report's alike:
+// the editor submits a draft or returned one, the approver forwards a
+// submitted one, the reviewer examines an approved one or one under
+// review; nil for other roles.
+func forwardStatuses(role string) []string {
+	switch role {
+	case workflow.Editor:
+		return []string{workflow.Draft, workflow.Returned}
+	case workflow.Approver:
+		return []string{workflow.Submitted}
+	case workflow.Reviewer:
+		return []string{workflow.Approved, workflow.UnderReview}
+	}
+	return nil
+}
+
 func yearLink(code string, year int) string { return "/evaluations/" + code + "/" + strconv.Itoa(year) }
 
 // yearTasks are the department-years whose next forward move is the
@@ -272,15 +289,8 @@ func yearLink(code string, year int) string { return "/evaluations/" + code + "/
 // or returned), the approver forwards it, the reviewer examines the
 // targets or reviews the self-evaluation.
 func (tx *txn) yearTasks(ctx context.Context, q *taskQuery) ([]Task, error) {
-	var statuses []string
-	switch q.user.Role {
-	case workflow.Editor:
-		statuses = []string{workflow.Draft, workflow.Returned}
-	case workflow.Approver:
-		statuses = []string{workflow.Submitted}
-	case workflow.Reviewer:
-		statuses = []string{workflow.Approved, workflow.UnderReview}
-	default:
+	statuses := forwardStatuses(q.user.Role)
+	if statuses == nil {
 		return nil, nil
 	}
 	w, args := q.where()
@@ -347,23 +357,12 @@ func (tx *txn) yearTasks(ctx context.Context, q *taskQuery) ([]Task, error) {
 // for the approver those submitted; for the reviewer those forwarded or
 // under examination. A stored report is due on its due_on.
 func (tx *txn) checkpointTasks(ctx context.Context, q *taskQuery) ([]Task, error) {
-	var statuses []string
-	switch q.user.Role {
-	case workflow.Editor:
-		statuses = []string{workflow.Draft, workflow.Returned}
-	case workflow.Approver:
-		statuses = []string{workflow.Submitted}
-	case workflow.Reviewer:
-		statuses = []string{workflow.Approved, workflow.UnderReview}
-	default:
+	statuses := forwardStatuses(q.user.Role)
+	if statuses == nil {
 		return nil, nil
 	}
 	w, args := q.where()
-	due := "mr.due_on"
-	if tx.store.dialect == Postgres {
-		due = "to_char(mr.due_on, 'YYYY-MM-DD')"
-	}
-	rows, err := tx.query(ctx, `SELECT d.code, d.name, dy.year, mr.month, mr.status, `+due+`
+	rows, err := tx.query(ctx, `SELECT d.code, d.name, dy.year, mr.month, mr.status, `+tx.dateCol("mr.due_on")+`
 		FROM monitoring_reports mr JOIN department_years dy ON dy.id = mr.department_year_id JOIN departments d ON d.id = dy.department_id
 		WHERE `+w+` AND mr.status IN (`+placeholders(len(statuses))+`)
 		ORDER BY d.code, dy.year, mr.month LIMIT `+strconv.Itoa(maxTaskRows), append(args, anys(statuses)...)...)
