@@ -52,21 +52,7 @@ func WriteResults(w io.Writer, year int, ys []*store.ResultsYear, rules *results
 	f := excelize.NewFile()
 	defer f.Close()
 	const sheet = "结果应用"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	fit, zero, one := true, 0, 1
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	landscape, a4 := "landscape", 9
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4, FitToWidth: &one, FitToHeight: &zero}); err != nil {
-		return err
-	}
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$2", Scope: sheet}); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	sw, err := printedSheet(f, sheet)
 	if err != nil {
 		return err
 	}

@@ -38,28 +38,35 @@ func reviewed(r Row) bool {
 	return r.Listing.Review.Counted > 0 || s == workflow.Accepted || s == workflow.Published
 }
 
+// printedSheet names the workbook's first sheet and sets it up to print
+// landscape on A4, as wide as one page, with its first two rows (the
+// title and the headings) on every page; it returns the sheet's stream
+// writer.
+func printedSheet(f *excelize.File, sheet string) (*excelize.StreamWriter, error) {
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return nil, err
+	}
+	fit, zero, one := true, 0, 1
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return nil, err
+	}
+	landscape, a4 := "landscape", 9
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4, FitToWidth: &one, FitToHeight: &zero}); err != nil {
+		return nil, err
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$2", Scope: sheet}); err != nil {
+		return nil, err
+	}
+	return f.NewStreamWriter(sheet)
+}
+
 // writeSummary writes the summary workbook: a title, one row per
 // department-year, figures as numbers where they are numbers.
 func writeSummary(w io.Writer, opts Options, sum *Summary) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	const sheet = "汇总"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	// Printed landscape, as wide as one page, the headings on every page.
-	fit, zero, one := true, 0, 1
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	landscape, a4 := "landscape", 9
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4, FitToWidth: &one, FitToHeight: &zero}); err != nil {
-		return err
-	}
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$2", Scope: sheet}); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	sw, err := printedSheet(f, sheet)
 	if err != nil {
 		return err
 	}
