@@ -271,6 +271,14 @@ func TestLoadRulesRefusesWhole(t *testing.T) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
 	}
+	// A file over the bound is refused without being read whole.
+	big := t.TempDir()
+	if err := os.WriteFile(filepath.Join(big, "quality-huge.yaml"), []byte("id: q\n# "+strings.Repeat("x", datafile.MaxRulesFile)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := datafile.LoadRules(big); err == nil || !strings.Contains(err.Error(), "超过") {
+		t.Errorf("oversize rules file: %v", err)
+	}
 	if rs, err := datafile.LoadRules(filepath.Join(dir, "none")); err != nil || rs.Cycle != datafile.DefaultCycle() {
 		t.Errorf("missing directory: %v", err)
 	}
