@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -112,6 +113,14 @@ type Stats struct {
 	Refused int64
 	// Waiting is how many renders wait in the queue now.
 	Waiting int64
+	// Tabs is how many tabs were opened; a tab prints many documents
+	// one after another (at most tabUses) before it is closed.
+	Tabs int64
+	// FontSubsets is how many font subsets were cut (see fonts.go).
+	FontSubsets int64
+	// FontError says why pages are printed with whole system fonts
+	// ("" when subsets are used).
+	FontError string
 }
 
 // Service prints HTML to PDF with one shared headless Chromium. It is safe
@@ -125,14 +134,32 @@ type Service struct {
 	mu     sync.Mutex // guards what follows; held while the browser starts
 	closed bool
 	b      *browser
+	idle   []*tab // tabs of b free to print the next document
+	srv    *fontServer
 
-	launches, renders, refused atomic.Int64
+	fonts subsetter
+
+	launches, renders, refused, tabs atomic.Int64
+	fontErr                          atomic.Pointer[string]
+}
+
+// tabUses is how many documents a tab prints before it is closed and a
+// new one opened, so that what a long run leaves in a renderer is let go.
+const tabUses = 200
+
+// tab is an open tab of a browser, reused from one document to the next.
+type tab struct {
+	ctx    context.Context // the tab's chromedp context
+	cancel func()          // closes the tab
+	b      *browser
+	uses   int
 }
 
 // browser is one running Chromium.
 type browser struct {
 	ctx  context.Context // the browser's chromedp context; done when it dies
 	stop func()
+	srv  *fontServer // where its tabs load the blank page and the fonts; nil if it would not start
 }
 
 // New returns a service; its browser starts on the first render.
@@ -146,7 +173,12 @@ func (s *Service) Options() Options { return s.opts }
 
 // Stats returns the counters.
 func (s *Service) Stats() Stats {
-	return Stats{Launches: s.launches.Load(), Renders: s.renders.Load(), Refused: s.refused.Load(), Waiting: s.queue.Load()}
+	st := Stats{Launches: s.launches.Load(), Renders: s.renders.Load(), Refused: s.refused.Load(), Waiting: s.queue.Load(), Tabs: s.tabs.Load()}
+	st.FontSubsets = int64(s.fonts.cuts())
+	if e := s.fontErr.Load(); e != nil {
+		st.FontError = *e
+	}
+	return st
 }
 
 // Close stops the browser and refuses later renders with ErrClosed.
@@ -159,9 +191,17 @@ func (s *Service) Close() error {
 	}
 	s.closed = true
 	close(s.done)
+	for _, t := range s.idle {
+		t.cancel()
+	}
+	s.idle = nil
 	if s.b != nil {
 		s.b.stop()
 		s.b = nil
+	}
+	if s.srv != nil {
+		s.srv.close()
+		s.srv = nil
 	}
 	return nil
 }
@@ -184,6 +224,14 @@ func (s *Service) Print(ctx context.Context, page []byte) ([]byte, error) {
 	b, err := s.browser(rctx)
 	if err != nil {
 		return nil, s.renderError(ctx, rctx, err)
+	}
+	if b.srv != nil {
+		if withFonts, err := s.fonts.embed(rctx, page, fontsPath); err != nil {
+			msg := err.Error()
+			s.fontErr.Store(&msg)
+		} else {
+			page = withFonts
+		}
 	}
 	data, err := s.print(rctx, b, page)
 	if err == nil {
@@ -298,6 +346,17 @@ func (s *Service) browser(ctx context.Context) (*browser, error) {
 		}
 		return nil, fmt.Errorf("无法启动 Chromium（%s）：%w", path, err)
 	}
+	if s.srv == nil {
+		// Without the font server pages are printed with the system
+		// fonts, from about:blank, as they would be anyway.
+		if srv, err := startFontServer(&s.fonts); err == nil {
+			s.srv = srv
+		} else {
+			msg := err.Error()
+			s.fontErr.Store(&msg)
+		}
+	}
+	b.srv = s.srv
 	s.b = b
 	return b, nil
 }
@@ -315,27 +374,80 @@ var marginsInch = [4]float64{37 / mmPerInch, 26 / mmPerInch, 35 / mmPerInch, 28 
 // the footer sits in the stylesheet's bottom margin.
 const pageNumberFooter = `<div style="width:100%;text-align:center;font-size:14pt;font-family:serif;">&#8212; <span class="pageNumber"></span> &#8212;</div>`
 
-// print loads the page into a new tab of b and prints it.
-func (s *Service) print(ctx context.Context, b *browser, html []byte) ([]byte, error) {
-	tctx, cancelTab := chromedp.NewContext(b.ctx)
-	defer cancelTab()
-	// The tab lives under the browser's context; the render's context
-	// (caller plus timeout) ends it from outside.
-	stop := context.AfterFunc(ctx, cancelTab)
-	defer stop()
-	s.renders.Add(1)
-	// The blank page is loaded first so that the tab knows its frame
-	// before the document replaces it.
-	if err := chromedp.Do(tctx, chromedp.Navigate("about:blank")); err != nil {
+// takeTab returns a free tab of b, opening one if there is none.
+func (s *Service) takeTab(b *browser) (*tab, error) {
+	s.mu.Lock()
+	for len(s.idle) > 0 {
+		t := s.idle[len(s.idle)-1]
+		s.idle = s.idle[:len(s.idle)-1]
+		if t.b == b && t.ctx.Err() == nil {
+			s.mu.Unlock()
+			return t, nil
+		}
+		t.cancel()
+	}
+	s.mu.Unlock()
+	tctx, cancel := chromedp.NewContext(b.ctx)
+	t := &tab{ctx: tctx, cancel: cancel, b: b}
+	s.tabs.Add(1)
+	// A blank page is loaded first so that the tab knows its frame
+	// before a document replaces it. From the font server's blank page
+	// the documents load their fonts from the same origin.
+	blank := "about:blank"
+	if b.srv != nil {
+		blank = b.srv.origin + blankPath
+	}
+	if err := chromedp.Do(tctx, chromedp.Navigate(blank)); err != nil {
+		cancel()
 		return nil, err
 	}
-	return chromedp.Run(tctx, func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
-		tree, err := cdp.Call(ctx, t, page.GetFrameTree, cdp.Empty{})
+	return t, nil
+}
+
+// putTab gives a tab that printed without fault back for the next
+// document, or closes it when it has printed its share or the service
+// has closed.
+func (s *Service) putTab(t *tab) {
+	t.uses++
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || t.uses >= tabUses || t.ctx.Err() != nil || t.b != s.b || len(s.idle) >= s.opts.Pages {
+		t.cancel()
+		return
+	}
+	s.idle = append(s.idle, t)
+}
+
+// fontsReady lays the page out (which starts loading the web fonts it
+// uses) and waits until every font has loaded, so that the print never
+// falls back to another font while one is on its way.
+const fontsReady = `(document.body ? document.body.offsetHeight : 0, document.fonts.ready).then(() => document.fonts.size)`
+
+// print loads the page into a tab of b and prints it.
+func (s *Service) print(ctx context.Context, b *browser, html []byte) ([]byte, error) {
+	t, err := s.takeTab(b)
+	if err != nil {
+		return nil, err
+	}
+	// The tab lives under the browser's context; the render's context
+	// (caller plus timeout) closes it from outside.
+	stop := context.AfterFunc(ctx, t.cancel)
+	s.renders.Add(1)
+	data, err := chromedp.Run(t.ctx, func(ctx context.Context, tg *chromedp.Target) ([]byte, error) {
+		tree, err := cdp.Call(ctx, tg, page.GetFrameTree, cdp.Empty{})
 		if err != nil {
 			return nil, err
 		}
-		if _, err := cdp.Call(ctx, t, page.SetDocumentContent, page.SetDocumentContentParams{FrameID: tree.FrameTree.Frame.ID, HTML: string(html)}); err != nil {
+		if _, err := cdp.Call(ctx, tg, page.SetDocumentContent, page.SetDocumentContentParams{FrameID: tree.FrameTree.Frame.ID, HTML: string(html)}); err != nil {
 			return nil, err
+		}
+		await := true
+		res, err := cdp.Call(ctx, tg, runtime.Evaluate, runtime.EvaluateParams{Expression: fontsReady, AwaitPromise: &await})
+		if err != nil {
+			return nil, err
+		}
+		if res.ExceptionDetails != nil {
+			return nil, fmt.Errorf("等待字体加载失败：%s", res.ExceptionDetails.Text)
 		}
 		return chromedp.PrintToPDF(
 			chromedp.PDFPaper(chromedp.PaperA4),
@@ -344,6 +456,12 @@ func (s *Service) print(ctx context.Context, b *browser, html []byte) ([]byte, e
 			chromedp.PDFPrintBackground(),
 			chromedp.PDFHeaderTemplate(`<span></span>`),
 			chromedp.PDFFooterTemplate(pageNumberFooter),
-		)(ctx, t)
+		)(ctx, tg)
 	})
+	if !stop() || err != nil {
+		t.cancel()
+		return data, err
+	}
+	s.putTab(t)
+	return data, nil
 }
