@@ -36,7 +36,7 @@ import (
 // takes precedence over an installed one of the same name, so pages are
 // drawn with the same glyphs as before (TestSubsetsLookTheSame compares
 // the pixels). The tabs load the subsets from the service's own loopback
-// server, once per tab; docs/pdf.md gives the measurements.
+// server, once per tab. docs/cycle.md (bulk work, speed) gives the measurements.
 //
 // Every face has a base subset: printable ASCII and the characters of
 // GB 2312, which hold nearly every character a report uses. It is cut
