@@ -5,7 +5,9 @@ package num
 
 import (
 	"fmt"
+	"math"
 	"math/big"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -121,12 +123,70 @@ func (d Decimal) Cmp(e Decimal) int { return d.Rat().Cmp(e.Rat()) }
 // value ParseDecimal accepts does, its input being at most 40 characters),
 // else rounded to 4 decimals; trailing zeros are trimmed.
 func (d Decimal) String() string {
-	r := d.Rat()
+	if s, ok := d.stringInt(); ok {
+		return s
+	}
+	return stringRat(d.Rat())
+}
+
+// stringRat is String in big arithmetic.
+func stringRat(r *big.Rat) string {
 	if n, ok := decimals(r, 40); ok {
 		return trim(r.FloatString(n))
 	}
 	return trim(money.Decimal(r, 4))
 }
+
+// stringInt is String in int64 arithmetic, for the values whose
+// numerator and denominator fit (every value typed in practice); ok is
+// false otherwise. A reduced fraction ends after n decimals exactly when
+// its denominator is 2^a·5^b, with n = max(a, b).
+func (d Decimal) stringInt() (string, bool) {
+	if d.r == nil {
+		return "0", true
+	}
+	num, den := d.r.Num(), d.r.Denom()
+	if !num.IsInt64() || !den.IsInt64() {
+		return "", false
+	}
+	n, q := num.Int64(), den.Int64()
+	twos, fives := 0, 0
+	for q%2 == 0 {
+		q /= 2
+		twos++
+	}
+	for q%5 == 0 {
+		q /= 5
+		fives++
+	}
+	if q != 1 {
+		return trim(money.Decimal(d.r, 4)), true // does not end: rounded
+	}
+	places := max(twos, fives)
+	if places >= len(pow10s) {
+		return "", false
+	}
+	// n ÷ den = n × (10^places ÷ den) ÷ 10^places, all exact.
+	v, ok := mulDivRound(n, pow10s[places], den.Int64())
+	if !ok {
+		return "", false
+	}
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	digits := strconv.FormatInt(v, 10)
+	if places == 0 {
+		return sign + digits, true
+	}
+	if len(digits) <= places {
+		digits = strings.Repeat("0", places-len(digits)+1) + digits
+	}
+	cut := len(digits) - places
+	return sign + digits[:cut] + "." + digits[cut:], true
+}
+
+var pow10s = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
 
 // decimals returns how many decimals r needs to print exactly, if at most
 // limit.
@@ -174,11 +234,66 @@ type Points int64
 // Whole returns n whole points.
 func Whole(n int64) Points { return Points(n * 100) }
 
-// PointsOf rounds r half-up to hundredths of a point.
+// PointsOf rounds r half away from zero (half-up in size) to hundredths
+// of a point.
 func PointsOf(r *big.Rat) Points {
+	if n, d := r.Num(), r.Denom(); n.IsInt64() && d.IsInt64() {
+		if v, ok := mulDivRound(n.Int64(), 100, d.Int64()); ok {
+			return Points(v)
+		}
+	}
+	return pointsRat(r)
+}
+
+// pointsRat is PointsOf in big arithmetic.
+func pointsRat(r *big.Rat) Points {
 	q := money.Round(r, 2)
 	v := new(big.Rat).Mul(q, big.NewRat(100, 1))
 	return Points(v.Num().Int64())
+}
+
+// Times is p × r rounded as PointsOf rounds: PointsOf(p.Rat() × r),
+// without building the product when it fits in 64 bits.
+func (p Points) Times(r *big.Rat) Points {
+	if n, d := r.Num(), r.Denom(); n.IsInt64() && d.IsInt64() {
+		if v, ok := mulDivRound(n.Int64(), int64(p), d.Int64()); ok {
+			return Points(v)
+		}
+	}
+	return PointsOf(new(big.Rat).Mul(r, p.Rat()))
+}
+
+// mulDivRound is a × b ÷ d (d > 0) rounded half away from zero, exactly,
+// with the product in 128 bits; ok is false when the result does not fit
+// in an int64.
+func mulDivRound(a, b, d int64) (int64, bool) {
+	if d <= 0 || a == math.MinInt64 || b == math.MinInt64 {
+		return 0, false
+	}
+	neg := (a < 0) != (b < 0)
+	hi, lo := bits.Mul64(uint64(abs64(a)), uint64(abs64(b)))
+	ud := uint64(d)
+	if hi >= ud {
+		return 0, false // the quotient needs more than 64 bits
+	}
+	q, m := bits.Div64(hi, lo, ud)
+	if q >= math.MaxInt64 {
+		return 0, false
+	}
+	if m >= ud-m { // 2m ≥ d: the dropped part is at least one half
+		q++
+	}
+	if neg {
+		return -int64(q), true
+	}
+	return int64(q), true
+}
+
+func abs64(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 // ParsePoints reads a number of points with at most two decimals.

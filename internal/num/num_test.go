@@ -1,7 +1,9 @@
 package num
 
 import (
+	"math"
 	"math/big"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -352,5 +354,54 @@ func TestRegressionDecimalStringNotExactBeyond20Decimals(t *testing.T) {
 		if err := back.UnmarshalText(b); err != nil || back.Cmp(d) != 0 {
 			t.Errorf("ParseDecimal(%q) prints %q: not the value parsed", s, b)
 		}
+	}
+}
+
+// fastPathRats are rationals around the edges of the int64 fast paths:
+// small and huge numerators, denominators of 2^a·5^b (which end) and
+// others (which do not), and values past int64.
+func fastPathRats(t *testing.T) []*big.Rat {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(13, 17))
+	nums := []int64{0, 1, -1, 5, -5, 99, 12345, -987654321, math.MaxInt64, math.MinInt64 + 1, math.MaxInt64 / 100, math.MaxInt64/100 + 1, 1 << 40}
+	dens := []int64{1, 2, 3, 4, 5, 7, 8, 10, 16, 20, 25, 40, 100, 125, 200, 400, 1000, 1 << 20, 1 << 40, 1 << 62, 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5, 3 * 1 << 10, 7 * 125, 999999937, math.MaxInt64}
+	for range 150 {
+		nums = append(nums, rng.Int64N(1_000_000_000)-500_000_000, rng.Int64()-rng.Int64())
+		dens = append(dens, rng.Int64N(10_000)+1)
+	}
+	var out []*big.Rat
+	for i, n := range nums {
+		for j, d := range dens {
+			if (i+j)%7 == 0 || i < 13 || j < 26 {
+				out = append(out, big.NewRat(n, d))
+			}
+		}
+	}
+	huge, _ := new(big.Rat).SetString("123456789012345678901234567890/7")
+	exact, _ := new(big.Rat).SetString("123456789012345678901234567890.125")
+	return append(out, huge, exact, new(big.Rat).Neg(exact))
+}
+
+// TestFastPathsMatchBigArithmetic: String, PointsOf and Times give what
+// the big-number arithmetic gives for every value, inside and outside the
+// range their int64 paths take.
+func TestFastPathsMatchBigArithmetic(t *testing.T) {
+	rats := fastPathRats(t)
+	points := []Points{0, 1, -1, 50, 950, 10000, -333, math.MaxInt64 / 1000, math.MaxInt64}
+	for _, r := range rats {
+		if got, want := FromRat(r).String(), stringRat(r); got != want {
+			t.Fatalf("String of %s = %q, big arithmetic gives %q", r.RatString(), got, want)
+		}
+		if got, want := PointsOf(r), pointsRat(r); got != want {
+			t.Fatalf("PointsOf(%s) = %d, big arithmetic gives %d", r.RatString(), got, want)
+		}
+		for _, p := range points {
+			if got, want := p.Times(r), pointsRat(new(big.Rat).Mul(r, p.Rat())); got != want {
+				t.Fatalf("%d.Times(%s) = %d, big arithmetic gives %d", p, r.RatString(), got, want)
+			}
+		}
+	}
+	if got := (Decimal{}).String(); got != "0" {
+		t.Errorf("zero Decimal prints %q", got)
 	}
 }
