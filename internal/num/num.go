@@ -59,11 +59,48 @@ func ParseDecimal(s string) (Decimal, error) {
 	if dots > 1 || body[0] == '.' || body[len(body)-1] == '.' || len(body) > 40 {
 		return Decimal{}, fmt.Errorf("%q 不是数值", s)
 	}
+	if r, ok := parseInt(t); ok {
+		return Decimal{r}, nil
+	}
 	r, ok := new(big.Rat).SetString(t)
 	if !ok {
 		return Decimal{}, fmt.Errorf("%q 不是数值", s)
 	}
 	return Decimal{r}, nil
+}
+
+// parseInt reads a checked decimal ([+-]digits[.digits]) of at most 18
+// digits in int64 arithmetic, the same value big.Rat's SetString gives.
+func parseInt(t string) (*big.Rat, bool) {
+	neg := false
+	switch t[0] {
+	case '-':
+		neg, t = true, t[1:]
+	case '+':
+		t = t[1:]
+	}
+	var m int64
+	digits, places := 0, -1
+	for i := 0; i < len(t); i++ {
+		if t[i] == '.' {
+			places = 0
+			continue
+		}
+		if digits++; digits > 18 {
+			return nil, false
+		}
+		m = m*10 + int64(t[i]-'0')
+		if places >= 0 {
+			places++
+		}
+	}
+	if neg {
+		m = -m
+	}
+	if places <= 0 {
+		return new(big.Rat).SetInt64(m), true
+	}
+	return new(big.Rat).SetFrac64(m, pow10s[places]), true
 }
 
 // ungroup removes thousands separators from a number, checking that they
@@ -367,6 +404,55 @@ func Split(total Points, weights []Points) []Points {
 	if sum <= 0 {
 		return out
 	}
+	if splitFits(total, weights) {
+		return splitInt(total, weights, sum, out)
+	}
+	return splitRat(total, weights, sum, out)
+}
+
+// splitFits reports whether every product total × weight fits in an
+// int64 with room to spare, so that splitInt is exact.
+func splitFits(total Points, weights []Points) bool {
+	if total <= -1<<31 || total >= 1<<31 {
+		return false
+	}
+	for _, w := range weights {
+		if w < 0 || w >= 1<<31 {
+			return false
+		}
+	}
+	return true
+}
+
+// splitInt is Split in int64 arithmetic: each part's exact share is
+// total × weight ÷ sum, all over the same denominator, so the fractional
+// parts compare by their remainders.
+func splitInt(total Points, weights []Points, sum int64, out []Points) []Points {
+	rems := make([]int64, len(weights))
+	var used int64
+	for i, w := range weights {
+		p := int64(total) * int64(w)
+		floor := p / sum // truncated, as big.Int's Quo
+		out[i] = Points(floor)
+		used += floor
+		rems[i] = p - floor*sum
+	}
+	taken := make([]bool, len(weights))
+	for left := int64(total) - used; left > 0; left-- {
+		best := -1
+		for j, r := range rems {
+			if !taken[j] && (best < 0 || r > rems[best]) {
+				best = j
+			}
+		}
+		out[best]++
+		taken[best] = true
+	}
+	return out
+}
+
+// splitRat is Split in big arithmetic.
+func splitRat(total Points, weights []Points, sum int64, out []Points) []Points {
 	type rem struct {
 		i int
 		r *big.Rat

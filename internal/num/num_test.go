@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -403,5 +404,83 @@ func TestFastPathsMatchBigArithmetic(t *testing.T) {
 	}
 	if got := (Decimal{}).String(); got != "0" {
 		t.Errorf("zero Decimal prints %q", got)
+	}
+}
+
+// TestSplitIntMatchesRat: the int64 split gives the parts the big-number
+// split gives, ties included (equal weights, zero weights, remainders
+// that tie), and Split takes the big path when products could overflow.
+func TestSplitIntMatchesRat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	cases := [][]Points{{1}, {1, 1, 1}, {0, 0, 7}, {2, 2, 2, 2, 2, 2, 2}, {100, 300, 300, 100}, {5000, 3000}}
+	for range 500 {
+		ws := make([]Points, 1+rng.IntN(12))
+		for i := range ws {
+			ws[i] = Points(rng.Int64N(5) * rng.Int64N(4000))
+		}
+		cases = append(cases, ws)
+	}
+	for _, ws := range cases {
+		var sum int64
+		for _, w := range ws {
+			sum += int64(w)
+		}
+		if sum <= 0 {
+			continue
+		}
+		for _, total := range []Points{0, 1, 7, 100, 999, 1000, 2450, 10000, -1, -355} {
+			if !splitFits(total, ws) {
+				t.Fatalf("splitFits(%d, %v) = false", total, ws)
+			}
+			got := splitInt(total, ws, sum, make([]Points, len(ws)))
+			want := splitRat(total, ws, sum, make([]Points, len(ws)))
+			if !slices.Equal(got, want) {
+				t.Fatalf("Split(%d, %v): int64 gives %v, big gives %v", total, ws, got, want)
+			}
+		}
+	}
+	if splitFits(1<<40, []Points{1 << 40, 1}) || splitFits(5, []Points{1, -1}) {
+		t.Error("splitFits accepts values whose products could overflow or negative weights")
+	}
+	huge := Split(1<<32, []Points{3, 5, 1}) // past splitFits: the big path
+	if huge[0]+huge[1]+huge[2] != 1<<32 {
+		t.Errorf("big split %v does not add up", huge)
+	}
+}
+
+// TestParseDecimalIntMatchesRat: the int64 reading of short decimals gives
+// the value big.Rat's SetString gives, and longer ones still parse.
+func TestParseDecimalIntMatchesRat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	ins := []string{"0", "-0", "+0", "0.5", "-0.05", "100", "98.6", "000123.4500", "999999999999999999", "-99999999999.9999999", "1234567890123456789", "0.0000000000000000001"}
+	for range 3000 {
+		var b strings.Builder
+		switch rng.IntN(3) {
+		case 0:
+			b.WriteByte('-')
+		case 1:
+			b.WriteByte('+')
+		}
+		whole, frac := 1+rng.IntN(14), rng.IntN(10)
+		for range whole {
+			b.WriteByte(byte('0' + rng.IntN(10)))
+		}
+		if frac > 0 {
+			b.WriteByte('.')
+			for range frac {
+				b.WriteByte(byte('0' + rng.IntN(10)))
+			}
+		}
+		ins = append(ins, b.String())
+	}
+	for _, in := range ins {
+		d, err := ParseDecimal(in)
+		if err != nil {
+			t.Fatalf("ParseDecimal(%q): %v", in, err)
+		}
+		want, _ := new(big.Rat).SetString(in)
+		if d.Rat().Cmp(want) != 0 {
+			t.Fatalf("ParseDecimal(%q) = %s, want %s", in, d.Rat().RatString(), want.RatString())
+		}
 	}
 }
