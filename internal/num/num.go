@@ -5,7 +5,9 @@ package num
 
 import (
 	"fmt"
+	"math"
 	"math/big"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -57,11 +59,48 @@ func ParseDecimal(s string) (Decimal, error) {
 	if dots > 1 || body[0] == '.' || body[len(body)-1] == '.' || len(body) > 40 {
 		return Decimal{}, fmt.Errorf("%q 不是数值", s)
 	}
+	if r, ok := parseInt(t); ok {
+		return Decimal{r}, nil
+	}
 	r, ok := new(big.Rat).SetString(t)
 	if !ok {
 		return Decimal{}, fmt.Errorf("%q 不是数值", s)
 	}
 	return Decimal{r}, nil
+}
+
+// parseInt reads a checked decimal ([+-]digits[.digits]) of at most 18
+// digits in int64 arithmetic, the same value big.Rat's SetString gives.
+func parseInt(t string) (*big.Rat, bool) {
+	neg := false
+	switch t[0] {
+	case '-':
+		neg, t = true, t[1:]
+	case '+':
+		t = t[1:]
+	}
+	var m int64
+	digits, places := 0, -1
+	for i := 0; i < len(t); i++ {
+		if t[i] == '.' {
+			places = 0
+			continue
+		}
+		if digits++; digits > 18 {
+			return nil, false
+		}
+		m = m*10 + int64(t[i]-'0')
+		if places >= 0 {
+			places++
+		}
+	}
+	if neg {
+		m = -m
+	}
+	if places <= 0 {
+		return new(big.Rat).SetInt64(m), true
+	}
+	return new(big.Rat).SetFrac64(m, pow10s[places]), true
 }
 
 // ungroup removes thousands separators from a number, checking that they
@@ -121,12 +160,70 @@ func (d Decimal) Cmp(e Decimal) int { return d.Rat().Cmp(e.Rat()) }
 // value ParseDecimal accepts does, its input being at most 40 characters),
 // else rounded to 4 decimals; trailing zeros are trimmed.
 func (d Decimal) String() string {
-	r := d.Rat()
+	if s, ok := d.stringInt(); ok {
+		return s
+	}
+	return stringRat(d.Rat())
+}
+
+// stringRat is String in big arithmetic.
+func stringRat(r *big.Rat) string {
 	if n, ok := decimals(r, 40); ok {
 		return trim(r.FloatString(n))
 	}
 	return trim(money.Decimal(r, 4))
 }
+
+// stringInt is String in int64 arithmetic, for the values whose
+// numerator and denominator fit (every value typed in practice); ok is
+// false otherwise. A reduced fraction ends after n decimals exactly when
+// its denominator is 2^a·5^b, with n = max(a, b).
+func (d Decimal) stringInt() (string, bool) {
+	if d.r == nil {
+		return "0", true
+	}
+	num, den := d.r.Num(), d.r.Denom()
+	if !num.IsInt64() || !den.IsInt64() {
+		return "", false
+	}
+	n, q := num.Int64(), den.Int64()
+	twos, fives := 0, 0
+	for q%2 == 0 {
+		q /= 2
+		twos++
+	}
+	for q%5 == 0 {
+		q /= 5
+		fives++
+	}
+	if q != 1 {
+		return trim(money.Decimal(d.r, 4)), true // does not end: rounded
+	}
+	places := max(twos, fives)
+	if places >= len(pow10s) {
+		return "", false
+	}
+	// n ÷ den = n × (10^places ÷ den) ÷ 10^places, all exact.
+	v, ok := mulDivRound(n, pow10s[places], den.Int64())
+	if !ok {
+		return "", false
+	}
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	digits := strconv.FormatInt(v, 10)
+	if places == 0 {
+		return sign + digits, true
+	}
+	if len(digits) <= places {
+		digits = strings.Repeat("0", places-len(digits)+1) + digits
+	}
+	cut := len(digits) - places
+	return sign + digits[:cut] + "." + digits[cut:], true
+}
+
+var pow10s = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
 
 // decimals returns how many decimals r needs to print exactly, if at most
 // limit.
@@ -174,11 +271,66 @@ type Points int64
 // Whole returns n whole points.
 func Whole(n int64) Points { return Points(n * 100) }
 
-// PointsOf rounds r half-up to hundredths of a point.
+// PointsOf rounds r half away from zero (half-up in size) to hundredths
+// of a point.
 func PointsOf(r *big.Rat) Points {
+	if n, d := r.Num(), r.Denom(); n.IsInt64() && d.IsInt64() {
+		if v, ok := mulDivRound(n.Int64(), 100, d.Int64()); ok {
+			return Points(v)
+		}
+	}
+	return pointsRat(r)
+}
+
+// pointsRat is PointsOf in big arithmetic.
+func pointsRat(r *big.Rat) Points {
 	q := money.Round(r, 2)
 	v := new(big.Rat).Mul(q, big.NewRat(100, 1))
 	return Points(v.Num().Int64())
+}
+
+// Times is p × r rounded as PointsOf rounds: PointsOf(p.Rat() × r),
+// without building the product when it fits in 64 bits.
+func (p Points) Times(r *big.Rat) Points {
+	if n, d := r.Num(), r.Denom(); n.IsInt64() && d.IsInt64() {
+		if v, ok := mulDivRound(n.Int64(), int64(p), d.Int64()); ok {
+			return Points(v)
+		}
+	}
+	return PointsOf(new(big.Rat).Mul(r, p.Rat()))
+}
+
+// mulDivRound is a × b ÷ d (d > 0) rounded half away from zero, exactly,
+// with the product in 128 bits; ok is false when the result does not fit
+// in an int64.
+func mulDivRound(a, b, d int64) (int64, bool) {
+	if d <= 0 || a == math.MinInt64 || b == math.MinInt64 {
+		return 0, false
+	}
+	neg := (a < 0) != (b < 0)
+	hi, lo := bits.Mul64(uint64(abs64(a)), uint64(abs64(b)))
+	ud := uint64(d)
+	if hi >= ud {
+		return 0, false // the quotient needs more than 64 bits
+	}
+	q, m := bits.Div64(hi, lo, ud)
+	if q >= math.MaxInt64 {
+		return 0, false
+	}
+	if m >= ud-m { // 2m ≥ d: the dropped part is at least one half
+		q++
+	}
+	if neg {
+		return -int64(q), true
+	}
+	return int64(q), true
+}
+
+func abs64(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 // ParsePoints reads a number of points with at most two decimals.
@@ -252,6 +404,55 @@ func Split(total Points, weights []Points) []Points {
 	if sum <= 0 {
 		return out
 	}
+	if splitFits(total, weights) {
+		return splitInt(total, weights, sum, out)
+	}
+	return splitRat(total, weights, sum, out)
+}
+
+// splitFits reports whether every product total × weight fits in an
+// int64 with room to spare, so that splitInt is exact.
+func splitFits(total Points, weights []Points) bool {
+	if total <= -1<<31 || total >= 1<<31 {
+		return false
+	}
+	for _, w := range weights {
+		if w < 0 || w >= 1<<31 {
+			return false
+		}
+	}
+	return true
+}
+
+// splitInt is Split in int64 arithmetic: each part's exact share is
+// total × weight ÷ sum, all over the same denominator, so the fractional
+// parts compare by their remainders.
+func splitInt(total Points, weights []Points, sum int64, out []Points) []Points {
+	rems := make([]int64, len(weights))
+	var used int64
+	for i, w := range weights {
+		p := int64(total) * int64(w)
+		floor := p / sum // truncated, as big.Int's Quo
+		out[i] = Points(floor)
+		used += floor
+		rems[i] = p - floor*sum
+	}
+	taken := make([]bool, len(weights))
+	for left := int64(total) - used; left > 0; left-- {
+		best := -1
+		for j, r := range rems {
+			if !taken[j] && (best < 0 || r > rems[best]) {
+				best = j
+			}
+		}
+		out[best]++
+		taken[best] = true
+	}
+	return out
+}
+
+// splitRat is Split in big arithmetic.
+func splitRat(total Points, weights []Points, sum int64, out []Points) []Points {
 	type rem struct {
 		i int
 		r *big.Rat

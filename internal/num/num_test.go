@@ -1,7 +1,10 @@
 package num
 
 import (
+	"math"
 	"math/big"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -351,6 +354,133 @@ func TestRegressionDecimalStringNotExactBeyond20Decimals(t *testing.T) {
 		var back Decimal
 		if err := back.UnmarshalText(b); err != nil || back.Cmp(d) != 0 {
 			t.Errorf("ParseDecimal(%q) prints %q: not the value parsed", s, b)
+		}
+	}
+}
+
+// fastPathRats are rationals around the edges of the int64 fast paths:
+// small and huge numerators, denominators of 2^a·5^b (which end) and
+// others (which do not), and values past int64.
+func fastPathRats(t *testing.T) []*big.Rat {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(13, 17))
+	nums := []int64{0, 1, -1, 5, -5, 99, 12345, -987654321, math.MaxInt64, math.MinInt64 + 1, math.MaxInt64 / 100, math.MaxInt64/100 + 1, 1 << 40}
+	dens := []int64{1, 2, 3, 4, 5, 7, 8, 10, 16, 20, 25, 40, 100, 125, 200, 400, 1000, 1 << 20, 1 << 40, 1 << 62, 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5, 3 * 1 << 10, 7 * 125, 999999937, math.MaxInt64}
+	for range 150 {
+		nums = append(nums, rng.Int64N(1_000_000_000)-500_000_000, rng.Int64()-rng.Int64())
+		dens = append(dens, rng.Int64N(10_000)+1)
+	}
+	var out []*big.Rat
+	for i, n := range nums {
+		for j, d := range dens {
+			if (i+j)%7 == 0 || i < 13 || j < 26 {
+				out = append(out, big.NewRat(n, d))
+			}
+		}
+	}
+	huge, _ := new(big.Rat).SetString("123456789012345678901234567890/7")
+	exact, _ := new(big.Rat).SetString("123456789012345678901234567890.125")
+	return append(out, huge, exact, new(big.Rat).Neg(exact))
+}
+
+// TestFastPathsMatchBigArithmetic: String, PointsOf and Times give what
+// the big-number arithmetic gives for every value, inside and outside the
+// range their int64 paths take.
+func TestFastPathsMatchBigArithmetic(t *testing.T) {
+	rats := fastPathRats(t)
+	points := []Points{0, 1, -1, 50, 950, 10000, -333, math.MaxInt64 / 1000, math.MaxInt64}
+	for _, r := range rats {
+		if got, want := FromRat(r).String(), stringRat(r); got != want {
+			t.Fatalf("String of %s = %q, big arithmetic gives %q", r.RatString(), got, want)
+		}
+		if got, want := PointsOf(r), pointsRat(r); got != want {
+			t.Fatalf("PointsOf(%s) = %d, big arithmetic gives %d", r.RatString(), got, want)
+		}
+		for _, p := range points {
+			if got, want := p.Times(r), pointsRat(new(big.Rat).Mul(r, p.Rat())); got != want {
+				t.Fatalf("%d.Times(%s) = %d, big arithmetic gives %d", p, r.RatString(), got, want)
+			}
+		}
+	}
+	if got := (Decimal{}).String(); got != "0" {
+		t.Errorf("zero Decimal prints %q", got)
+	}
+}
+
+// TestSplitIntMatchesRat: the int64 split gives the parts the big-number
+// split gives, ties included (equal weights, zero weights, remainders
+// that tie), and Split takes the big path when products could overflow.
+func TestSplitIntMatchesRat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	cases := [][]Points{{1}, {1, 1, 1}, {0, 0, 7}, {2, 2, 2, 2, 2, 2, 2}, {100, 300, 300, 100}, {5000, 3000}}
+	for range 500 {
+		ws := make([]Points, 1+rng.IntN(12))
+		for i := range ws {
+			ws[i] = Points(rng.Int64N(5) * rng.Int64N(4000))
+		}
+		cases = append(cases, ws)
+	}
+	for _, ws := range cases {
+		var sum int64
+		for _, w := range ws {
+			sum += int64(w)
+		}
+		if sum <= 0 {
+			continue
+		}
+		for _, total := range []Points{0, 1, 7, 100, 999, 1000, 2450, 10000, -1, -355} {
+			if !splitFits(total, ws) {
+				t.Fatalf("splitFits(%d, %v) = false", total, ws)
+			}
+			got := splitInt(total, ws, sum, make([]Points, len(ws)))
+			want := splitRat(total, ws, sum, make([]Points, len(ws)))
+			if !slices.Equal(got, want) {
+				t.Fatalf("Split(%d, %v): int64 gives %v, big gives %v", total, ws, got, want)
+			}
+		}
+	}
+	if splitFits(1<<40, []Points{1 << 40, 1}) || splitFits(5, []Points{1, -1}) {
+		t.Error("splitFits accepts values whose products could overflow or negative weights")
+	}
+	huge := Split(1<<32, []Points{3, 5, 1}) // past splitFits: the big path
+	if huge[0]+huge[1]+huge[2] != 1<<32 {
+		t.Errorf("big split %v does not add up", huge)
+	}
+}
+
+// TestParseDecimalIntMatchesRat: the int64 reading of short decimals gives
+// the value big.Rat's SetString gives, and longer ones still parse.
+func TestParseDecimalIntMatchesRat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	ins := []string{"0", "-0", "+0", "0.5", "-0.05", "100", "98.6", "000123.4500", "999999999999999999", "-99999999999.9999999", "1234567890123456789", "0.0000000000000000001"}
+	for range 3000 {
+		var b strings.Builder
+		switch rng.IntN(3) {
+		case 0:
+			b.WriteByte('-')
+		case 1:
+			b.WriteByte('+')
+		}
+		whole, frac := 1+rng.IntN(14), rng.IntN(10)
+		for range whole {
+			b.WriteByte(byte('0' + rng.IntN(10)))
+		}
+		if frac > 0 {
+			b.WriteByte('.')
+			for range frac {
+				b.WriteByte(byte('0' + rng.IntN(10)))
+			}
+		}
+		ins = append(ins, b.String())
+	}
+	for _, in := range ins {
+		d, err := ParseDecimal(in)
+		if err != nil {
+			t.Fatalf("ParseDecimal(%q): %v", in, err)
+		}
+		want, _ := new(big.Rat).SetString(in)
+		if d.Rat().Cmp(want) != 0 {
+			t.Fatalf("ParseDecimal(%q) = %s, want %s", in, d.Rat().RatString(), want.RatString())
 		}
 	}
 }

@@ -535,13 +535,13 @@ func (b *builder) list(intro string, items []string) {
 // pointsCell is a right-aligned numeric cell showing the points an
 // indicator is worth.
 func (n numbers) pointsCell(p num.Points) Cell {
-	v, _ := p.Rat().Float64()
+	v := quotient(int64(p), 100)
 	return Cell{Text: n.points(p), Number: &v, Format: pointsFormat(p.Whole()), Align: AlignRight}
 }
 
 // scoreCell is a right-aligned numeric cell showing a score.
 func (n numbers) scoreCell(p num.Points) Cell {
-	v, _ := p.Rat().Float64()
+	v := quotient(int64(p), 100)
 	return Cell{Text: n.score(p), Number: &v, Format: pointsFormat(!n.fixed && p.Whole()), Align: AlignRight}
 }
 

@@ -25,10 +25,19 @@ func (t *Table) Grid() ([][]Slot, error) {
 	if ncol == 0 {
 		return nil, fmt.Errorf("table %q: no columns", t.Sheet)
 	}
+	// The slots and the placed cells are allocated once for the table:
+	// a report's project tables hold thousands of cells. placed never
+	// grows past its capacity, so the pointers into it stay valid.
+	slots := make([]Slot, len(t.Rows)*ncol)
 	grid := make([][]Slot, len(t.Rows))
 	for i := range grid {
-		grid[i] = make([]Slot, ncol)
+		grid[i] = slots[i*ncol : (i+1)*ncol : (i+1)*ncol]
 	}
+	cells := 0
+	for _, row := range t.Rows {
+		cells += len(row.Cells)
+	}
+	placed := make([]Placed, 0, cells)
 	for r, row := range t.Rows {
 		c := 0
 		for _, cell := range row.Cells {
@@ -42,7 +51,8 @@ func (t *Table) Grid() ([][]Slot, error) {
 			if r+rs > len(t.Rows) {
 				return nil, fmt.Errorf("table %q row %d column %d: row span %d runs past the last row", t.Sheet, r+1, c+1, rs)
 			}
-			p := &Placed{Cell: cell, Row: r, Col: c}
+			placed = append(placed, Placed{Cell: cell, Row: r, Col: c})
+			p := &placed[len(placed)-1]
 			for dr := range rs {
 				for dc := range cs {
 					s := &grid[r+dr][c+dc]

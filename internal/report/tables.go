@@ -142,8 +142,20 @@ func label(text string, colspan, rowspan int) Cell {
 
 func text(t string, colspan int) Cell { return Cell{Text: t, ColSpan: colspan} }
 
+// quotient is the float64 nearest to n ÷ d (d > 0), as big.Rat's Float64
+// gives it: when both are exact in a float64 (below 2^53), IEEE division
+// rounds the exact quotient to nearest, ties to even, as Float64 does.
+func quotient(n, d int64) float64 {
+	const exact = 1 << 53
+	if n > -exact && n < exact && d > 0 && d < exact {
+		return float64(n) / float64(d)
+	}
+	v, _ := big.NewRat(n, d).Float64()
+	return v
+}
+
 func wanCell(f money.Fen) Cell {
-	v, _ := big.NewRat(int64(f), 1_000_000).Float64()
+	v := quotient(int64(f), 1_000_000)
 	return Cell{Text: f.Wan(), Number: &v, Format: "#,##0.00", Align: AlignRight}
 }
 

@@ -352,7 +352,7 @@ func (s *scorer) executionRate(r *framework.Rule, n *Node) {
 	}
 	rate := big.NewRat(int64(b.executed), int64(base))
 	capped := minRat(rate, pct(r.CapPercent()))
-	n.Score = num.PointsOf(new(big.Rat).Mul(capped, n.Points.Rat()))
+	n.Score = n.Points.Times(capped)
 	n.Trace.Formula = fmt.Sprintf("执行率 = %s ÷ %s = %s%%；得分 = %s × %s%% = %s",
 		b.executed.Wan(), base.Wan(), pctText(rate), n.Points, pctText(capped), n.Score)
 	if n.Score < n.Points {
@@ -391,7 +391,7 @@ func (s *scorer) ratio(in *framework.Indicator, inp evaluation.Input, n *Node, p
 	}
 	n.Trace.Inputs = []Fact{{actualName, num.FromRat(actual).String()}, {"目标值", num.FromRat(target).String()}, {"方向", r.Direction}}
 	share, formula := compare(r.Direction, actual, target, pct(r.CapPercent()))
-	n.Score = num.PointsOf(new(big.Rat).Mul(share, n.Points.Rat()))
+	n.Score = n.Points.Times(share)
 	n.Trace.Formula = fmt.Sprintf("%s；得分 = %s × %s%% = %s", formula, n.Points, pctText(share), n.Score)
 	if n.Score < n.Points {
 		reason := inp.Reason
@@ -467,7 +467,7 @@ func (s *scorer) threshold(r *framework.Rule, n *Node) {
 		q := new(big.Int).Quo(steps.Num(), steps.Denom())
 		steps.SetInt(q.Add(q, big.NewInt(1)))
 	}
-	ded := num.PointsOf(new(big.Rat).Mul(steps, r.Deduct.Rat()))
+	ded := r.Deduct.Times(steps)
 	take := min(ded, n.Points)
 	n.Score = n.Points - take
 	n.Trace.Formula = fmt.Sprintf("%s限值 %s 个百分点，按每 %s 个百分点扣 %s 分计 %s 档，扣 %s 分（扣完为止）；得分 %s",
@@ -618,8 +618,8 @@ func (s *scorer) levelScore(bands []framework.LevelBand, level string, chosen *n
 		s.add(diag.BadChoice, p+".level", "评价等级应为 met（达成）、partly（部分达成）或 not_met（未达成），实际为 %q", level)
 		return
 	}
-	lo := num.PointsOf(new(big.Rat).Mul(n.Points.Rat(), pct(band.Min)))
-	hi := num.PointsOf(new(big.Rat).Mul(n.Points.Rat(), pct(band.Max)))
+	lo := n.Points.Times(pct(band.Min))
+	hi := n.Points.Times(pct(band.Max))
 	top, upper := hi, fmt.Sprintf("%s%%（含）", band.Max)
 	if framework.ExclusiveMax(bands, *band) {
 		top, upper = hi-1, fmt.Sprintf("%s%%（不含）", band.Max)

@@ -59,21 +59,23 @@ func (s *scorer) targetsScore(in *framework.Indicator, n *Node) {
 		}
 	}
 	shares := num.Split(n.Points, w)
+	limit := pct(in.Rule.CapPercent()) // the same for every target; compare does not change it
 	for k, tr := range ts {
 		code := tr.t.Code
 		if code == "" {
 			code = fmt.Sprintf("%s.%d", in.Code, k+1)
 		}
 		c := &Node{Code: code, Name: tr.t.Name, Points: shares[k], BasePoints: shares[k], Rule: "target", Target: tr.t}
-		s.target(tr, c, in.Rule.CapPercent())
+		s.target(tr, c, limit)
 		n.Children = append(n.Children, c)
 	}
 	n.Score = sum(n.Children)
 	n.Trace.Formula = fmt.Sprintf("%d 个指标得分合计 %s", len(ts), n.Score)
 }
 
-// target scores one performance target by its direction.
-func (s *scorer) target(tr targetRef, n *Node, capPct num.Decimal) {
+// target scores one performance target by its direction. limit is the
+// rule's cap on the share of a target's points, as a fraction (1 for 100%).
+func (s *scorer) target(tr targetRef, n *Node, limit *big.Rat) {
 	t := tr.t
 	p := fmt.Sprintf("targets[%d]", tr.i)
 	n.Trace.Inputs = []Fact{{"指标类别", framework.CategoryNames[t.Category] + "/" + t.Subcategory}, {"目标值", t.Target + t.Unit}, {"实际完成值", t.Actual + t.Unit}}
@@ -96,8 +98,8 @@ func (s *scorer) target(tr targetRef, n *Node, capPct num.Decimal) {
 		if err1 != nil || err2 != nil {
 			return
 		}
-		share, formula := compare(t.Direction, actual.Rat(), target.Rat(), pct(capPct))
-		n.Score = num.PointsOf(new(big.Rat).Mul(share, n.Points.Rat()))
+		share, formula := compare(t.Direction, actual.Rat(), target.Rat(), limit)
+		n.Score = n.Points.Times(share)
 		n.Trace.Formula = fmt.Sprintf("%s；得分 = %s × %s%% = %s", formula, n.Points, pctText(share), n.Score)
 	default:
 		s.add(diag.BadChoice, p+".direction", "指标方向应为 >=、<=、= 或 qualitative，实际为 %q", t.Direction)

@@ -416,6 +416,9 @@ func (tx *txn) cycleOf(ctx context.Context, id int64) (*evaluation.Cycle, string
 	return tx.cycleFor(ctx, id, openedFrom)
 }
 
+var exanteOfQuery = hot(`SELECT id, project_code, project_name, status, conclusion, total, version FROM exante_evaluations
+		WHERE department_year_id = ? ORDER BY id`)
+
 // cycleFor is cycleOf for a year whose opened_from the caller has read.
 func (tx *txn) cycleFor(ctx context.Context, id int64, openedFrom int) (*evaluation.Cycle, string, error) {
 	r := tx.store.rules.Exante
@@ -423,8 +426,7 @@ func (tx *txn) cycleFor(ctx context.Context, id int64, openedFrom int) (*evaluat
 	if id == 0 {
 		return c, "", nil
 	}
-	rows, err := tx.query(ctx, `SELECT id, project_code, project_name, status, conclusion, total, version FROM exante_evaluations
-		WHERE department_year_id = ? ORDER BY id`, id)
+	rows, err := tx.query(ctx, exanteOfQuery, id)
 	if err != nil {
 		return nil, "", fmt.Errorf("读取事前绩效评估失败：%w", err)
 	}

@@ -123,8 +123,10 @@ func (s *Store) CycleRules() *cycle.Rules { return s.rules.Cycle }
 
 // dateCol reads a nullable DATE column as text (” when NULL) on both
 // engines.
-func (tx *txn) dateCol(col string) string {
-	if tx.store.dialect == Postgres {
+func (tx *txn) dateCol(col string) string { return dateColFor(tx.store.dialect, col) }
+
+func dateColFor(dialect, col string) string {
+	if dialect == Postgres {
 		return "COALESCE(to_char(" + col + ", 'YYYY-MM-DD'), '')"
 	}
 	return "COALESCE(" + col + ", '')"
@@ -138,10 +140,12 @@ func dateArg(d civil.Date) any {
 	return d.String()
 }
 
-func (tx *txn) rectifyColumns() string {
+func (tx *txn) rectifyColumns() string { return rectifyColumnsFor(tx.store.dialect) }
+
+func rectifyColumnsFor(dialect string) string {
 	cols := []string{"ri.id", "d.code", "d.name", "dy.year", "ri.number", "ri.problem", "ri.measure", "ri.unit", "ri.person", "ri.status"}
 	for _, c := range []string{"ri.issued_on", "ri.measures_due", "ri.measures_due_from", "ri.measures_filed_on", "ri.complete_due", "ri.complete_due_from", "ri.done_on", "ri.closed_on"} {
-		cols = append(cols, tx.dateCol(c))
+		cols = append(cols, dateColFor(dialect, c))
 	}
 	cols = append(cols, "ri.measures_due_rule", "ri.complete_due_rule", "ri.waived", "ri.evidence", "ri.comment", "ri.confirmer", "ri.issued_by", "ri.version", "ri.department_year_id")
 	return strings.Join(cols, ", ")
@@ -912,15 +916,19 @@ func (s *Store) BureauRectifications(ctx context.Context, f RectificationFilter)
 	return out, total, err
 }
 
+var rectificationOfQuery = hotFor(func(dialect string) string {
+	return "SELECT " + rectifyColumnsFor(dialect) + ", cur.year" + rectifyFrom +
+		` JOIN department_years cur ON cur.department_id = dy.department_id AND cur.id = ?
+		WHERE dy.year < cur.year AND (dy.year = cur.year - 1 OR ri.status <> 'closed') ORDER BY dy.year, ri.number`
+})
+
 // rectificationOf reads, for the department-year id, the rectification
 // items of its department's earlier years that the year's assessment
 // reads (evaluation.Rectification): every item of the year before and
 // the open items of older years, judged overdue on today; nil when there
 // are none. The stamp changes with any item, and daily while any is open.
 func (tx *txn) rectificationOf(ctx context.Context, id int64) (*evaluation.Rectification, string, error) {
-	rows, err := tx.query(ctx, "SELECT "+tx.rectifyColumns()+", cur.year"+rectifyFrom+
-		` JOIN department_years cur ON cur.department_id = dy.department_id AND cur.id = ?
-		WHERE dy.year < cur.year AND (dy.year = cur.year - 1 OR ri.status <> 'closed') ORDER BY dy.year, ri.number`, id)
+	rows, err := tx.query(ctx, rectificationOfQuery(tx.store.dialect), id)
 	if err != nil {
 		return nil, "", fmt.Errorf("读取以前年度整改事项失败：%w", err)
 	}

@@ -95,13 +95,21 @@ func (s *Store) SetRules(rs *datafile.RuleSet) {
 func (s *Store) Rules() *datafile.RuleSet { return s.rules }
 
 // hotQueries are the queries that every page view runs (the session, the
-// department-year, its review scores and comments). They are prepared
-// once, when the store opens: preparing lazily from inside a transaction
-// would need a second connection and could deadlock a full pool.
-var hotQueries []string
+// department-year, its review scores and comments, the records beside the
+// year). They are prepared once, when the store opens: preparing lazily
+// from inside a transaction would need a second connection and could
+// deadlock a full pool. Each gives its text for the store's dialect.
+var hotQueries []func(dialect string) string
 
 // hot registers q as a hot query and returns it.
 func hot(q string) string {
+	hotQueries = append(hotQueries, func(string) string { return q })
+	return q
+}
+
+// hotFor registers a hot query whose text depends on the dialect and
+// returns it.
+func hotFor(q func(dialect string) string) func(dialect string) string {
 	hotQueries = append(hotQueries, q)
 	return q
 }
@@ -109,8 +117,8 @@ func hot(q string) string {
 // prepareHot prepares the hot queries on the pool.
 func (s *Store) prepareHot(ctx context.Context) error {
 	s.stmts = make(map[string]*sql.Stmt, len(hotQueries))
-	for _, q := range hotQueries {
-		q = s.rebind(q)
+	for _, hq := range hotQueries {
+		q := s.rebind(hq(s.dialect))
 		st, err := s.db.PrepareContext(ctx, q)
 		if err != nil {
 			return fmt.Errorf("准备数据库查询失败：%w", err)

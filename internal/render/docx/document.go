@@ -334,13 +334,22 @@ var tablePr = `<w:tbl><w:tblPr>` +
 	`<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="0"/>` +
 	`</w:tblPr>`
 
+// rowStart opens a table row: it never splits across pages and is at
+// least minRowHeight high.
+var rowStart = `<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="` + strconv.Itoa(minRowHeight) + `" w:hRule="atLeast"/>`
+
+// int writes n in decimal without allocating.
+func (w *body) int(n int) {
+	w.b.Write(strconv.AppendInt(w.b.AvailableBuffer(), int64(n), 10))
+}
+
 // gridStart opens a table on the given column widths.
 func (w *body) gridStart(widths []int) {
 	w.b.WriteString(tablePr)
 	w.b.WriteString(`<w:tblGrid>`)
 	for _, cw := range widths {
 		w.b.WriteString(`<w:gridCol w:w="`)
-		w.b.WriteString(strconv.Itoa(cw))
+		w.int(cw)
 		w.b.WriteString(`"/>`)
 	}
 	w.b.WriteString(`</w:tblGrid>`)
@@ -389,7 +398,7 @@ func (w *body) table(t *report.Table) error {
 		// A header keeps with the row after it, and a row keeps with a
 		// next row that must not start a page (a total under its rows).
 		keep := header || r+1 < len(t.Rows) && t.Rows[r+1].KeepWithPrevious
-		w.b.WriteString(`<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="` + strconv.Itoa(minRowHeight) + `" w:hRule="atLeast"/>`)
+		w.b.WriteString(rowStart)
 		if header {
 			w.b.WriteString(`<w:tblHeader/>`)
 		}
@@ -409,11 +418,11 @@ func (w *body) table(t *report.Table) error {
 				width += cw
 			}
 			w.b.WriteString(`<w:tc><w:tcPr><w:tcW w:w="`)
-			w.b.WriteString(strconv.Itoa(width))
+			w.int(width)
 			w.b.WriteString(`" w:type="dxa"/>`)
 			if cs > 1 {
 				w.b.WriteString(`<w:gridSpan w:val="`)
-				w.b.WriteString(strconv.Itoa(cs))
+				w.int(cs)
 				w.b.WriteString(`"/>`)
 			}
 			continued := p.Row != r

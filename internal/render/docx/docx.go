@@ -46,12 +46,13 @@ package docx
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"sync"
 	"time"
+
+	"github.com/klauspost/compress/flate"
 
 	"github.com/jixiao/jixiao/internal/report"
 )
@@ -82,7 +83,7 @@ func Render(w io.Writer, d *report.Document) error {
 		{"word/document.xml", body},
 	}
 	zw := zip.NewWriter(w)
-	// Deflate at level 3 (docLevel), pooled.
+	// Deflate at docLevel, pooled.
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		fw := flatePool.Get().(*flate.Writer)
 		fw.Reset(out)
@@ -124,11 +125,12 @@ func putBuffer(b *bytes.Buffer) {
 	}
 }
 
-// docLevel is the deflate level of a report's own parts. A report's
-// document.xml is table markup repeated row after row, on which Go's level
-// 3 is both faster and smaller than level 1 (flate.BestSpeed, whose fast
-// matcher finds the shorter matches): best of 400 runs on Tianhe's 290 KB
-// document.xml, 0.59 ms and 19.9 KB against 0.77 ms and 24.1 KB.
+// docLevel is the deflate level of a report's own parts, compressed with
+// github.com/klauspost/compress/flate rather than compress/flate: on a
+// generated department's 623 KB document.xml (20 projects), its level 3
+// takes 0.47 ms for 24.7 KB where the standard library's level 3 took
+// 0.79 ms for 27.2 KB (the new level 1, 0.33 ms for 29.1 KB, saves little
+// more time for a larger file). Same format, so any reader opens it.
 const docLevel = 3
 
 // flatePool reuses compressors: each holds about a megabyte of tables.
