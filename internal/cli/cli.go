@@ -75,8 +75,14 @@ func commands() []command {
 // data has errors or the work failed, 2 the command was misused.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// `report --format pdf` prints with the process-wide PDF service:
-	// stop its browser before the process exits.
-	defer pdf.CloseDefault()
+	// stop its browser before the process exits, and say if it had to
+	// print with whole system fonts.
+	defer func() {
+		if note := pdf.DefaultFontNote(); note != "" {
+			fmt.Fprintln(stderr, "提示："+note)
+		}
+		pdf.CloseDefault()
+	}()
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/jixiao/jixiao/internal/render/pdf"
 )
 
 const tianhe = "../../examples/tianhe-gov-office-2023.yaml"
@@ -343,5 +345,27 @@ func TestEveryCommandAcceptsAWorkbook(t *testing.T) {
 		if _, errs, code := run(t, "import", "--db", filepath.Join(dir, "k.db"), file); code != 0 {
 			t.Errorf("import %s: %d %s", file, code, errs)
 		}
+	}
+}
+
+// A PDF made without hb-subset is still made, and the command says why it
+// was slow and what to install.
+func TestPDFWithoutSubsetterSaysSo(t *testing.T) {
+	browser := pdf.Browser()
+	if browser == "" {
+		t.Skip("Chromium not installed; CI installs it")
+	}
+	t.Setenv("JIXIAO_CHROMIUM", browser)
+	t.Setenv("PATH", t.TempDir())
+	out := filepath.Join(t.TempDir(), "r.pdf")
+	_, errs, code := run(t, "report", tianhe, "--format", "pdf", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if data, _ := os.ReadFile(out); !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatal("no PDF written")
+	}
+	if !strings.Contains(errs, "提示：") || !strings.Contains(errs, "libharfbuzz-bin") {
+		t.Errorf("stderr does not say why the PDF was slow:\n%s", errs)
 	}
 }

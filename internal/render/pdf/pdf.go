@@ -57,6 +57,19 @@ func Default() *Service {
 	return defaultSvc
 }
 
+// DefaultFontNote says why the process-wide service printed with whole
+// system fonts (slower) instead of font subsets, or "" when it did not
+// (or printed nothing).
+func DefaultFontNote() string {
+	defaultMu.Lock()
+	s := defaultSvc
+	defaultMu.Unlock()
+	if s == nil || s.Stats().Renders == 0 {
+		return ""
+	}
+	return s.Stats().FontError
+}
+
 // CloseDefault closes the process-wide service, if it was created, and
 // stops its browser. A later Default creates a new one.
 func CloseDefault() error {
