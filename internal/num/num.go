@@ -147,6 +147,9 @@ func (d Decimal) Rat() *big.Rat {
 	return new(big.Rat).Set(d.r)
 }
 
+// RatString is FromRat(r).String() without the copy: r is only read.
+func RatString(r *big.Rat) string { return Decimal{r}.String() }
+
 // FromRat wraps a rational (copied).
 func FromRat(r *big.Rat) Decimal { return Decimal{new(big.Rat).Set(r)} }
 

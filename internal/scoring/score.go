@@ -402,10 +402,13 @@ func (s *scorer) ratio(in *framework.Indicator, inp evaluation.Input, n *Node, p
 	}
 }
 
+// ratOne is 1, for comparisons only: it is never changed.
+var ratOne = big.NewRat(1, 1)
+
 // compare returns the share of points earned by actual against target in
 // the direction, capped, with the formula.
 func compare(dir string, actual, target, cp *big.Rat) (*big.Rat, string) {
-	a, t := num.FromRat(actual).String(), num.FromRat(target).String()
+	a, t := num.RatString(actual), num.RatString(target)
 	switch dir {
 	case framework.AtMost:
 		if actual.Sign() <= 0 || actual.Cmp(target) <= 0 {
@@ -430,12 +433,13 @@ func compare(dir string, actual, target, cp *big.Rat) (*big.Rat, string) {
 		if target.Sign() <= 0 {
 			return big.NewRat(1, 1), fmt.Sprintf("目标值 %s，实际值 %s，达成", t, a)
 		}
+		// The target being positive, actual ÷ target ≥ 1 when actual ≥ target.
+		if actual.Cmp(target) >= 0 && cp.Cmp(ratOne) == 0 {
+			return big.NewRat(1, 1), fmt.Sprintf("实际值 %s 不低于目标值 %s，达成", a, t)
+		}
 		r := new(big.Rat).Quo(actual, target)
 		if r.Sign() < 0 {
 			r.SetInt64(0)
-		}
-		if r.Cmp(big.NewRat(1, 1)) >= 0 && cp.Cmp(big.NewRat(1, 1)) == 0 {
-			return big.NewRat(1, 1), fmt.Sprintf("实际值 %s 不低于目标值 %s，达成", a, t)
 		}
 		return minRat(r, cp), fmt.Sprintf("实际值 %s ÷ 目标值 %s = %s%%", a, t, pctText(r))
 	}
