@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jixiao/jixiao/internal/bulk"
-	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/results"
 	"github.com/jixiao/jixiao/internal/store"
 	"github.com/jixiao/jixiao/internal/workflow"
@@ -55,7 +54,7 @@ func cmdResults(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	rules := datafile.DefaultResults()
+	rules := st.Rules().Results
 	ys, total, err := st.Suggestions(ctx, store.ResultsFilter{Year: year, Region: *region, Grade: *grade}, rules)
 	if err != nil {
 		return err

@@ -108,3 +108,41 @@ func TestResultsCommand(t *testing.T) {
 		}
 	}
 }
+
+// A results rules file in the rules directory replaces the built-in one:
+// the local rule's suggestion is what the command gives.
+func TestResultsLocalRules(t *testing.T) {
+	acceptTianhe(t)
+	base, err := os.ReadFile("../../rules/results-default.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The local rule: a department graded 优 or 良 is funded as needed
+	// (据实保障) instead of having its total kept (保障预算总额).
+	local := strings.Replace(string(base), "id: results-default", "id: results-local", 1)
+	local = strings.Replace(local, "suggestion: protect_total", "suggestion: as_needed", 1)
+	if local == string(base) {
+		t.Fatal("the built-in file changed: the test's edit no longer applies")
+	}
+	out, errs, code := run(t, "results", "2023", "--format", "json")
+	if code != 0 || !strings.Contains(out, "保障预算总额") {
+		t.Fatalf("built-in rules: exit %d\n%s%s", code, out, errs)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "results-local.yaml"), []byte(local), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("JIXIAO_RULES", dir)
+	out, errs, code = run(t, "results", "2023", "--format", "json")
+	if code != 0 || strings.Contains(out, "保障预算总额") || !strings.Contains(out, "据实保障") {
+		t.Fatalf("local rules: exit %d\n%s%s", code, out, errs)
+	}
+	// A broken local file is refused, named, and nothing is guessed.
+	if err := os.WriteFile(filepath.Join(dir, "results-local.yaml"), []byte(local+"\nunknown_field: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code = run(t, "results", "2023")
+	if code == 0 || !strings.Contains(errs, "results-local.yaml") {
+		t.Fatalf("broken local rules: exit %d\n%s", code, errs)
+	}
+}

@@ -15,11 +15,13 @@ import (
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/exante"
 	"github.com/jixiao/jixiao/internal/monitor"
+	"github.com/jixiao/jixiao/internal/results"
 )
 
 // RuleSet is the rules files a store or a command works with: the
-// target-quality checks, the execution warnings, the ex-ante thresholds
-// and the cycle rules (checkpoints and deadlines). Each is the built-in
+// target-quality checks, the execution warnings, the ex-ante thresholds,
+// the cycle rules (checkpoints and deadlines) and the results rules
+// (grade and project type → suggestion, with the local percentages). Each is the built-in
 // file unless a rules directory gives a file of that kind (LoadRules).
 // A RuleSet is read-only once made.
 type RuleSet struct {
@@ -27,15 +29,16 @@ type RuleSet struct {
 	Warnings *monitor.WarningRules
 	Exante   *exante.Rules
 	Cycle    *cycle.Rules
+	Results  *results.Rules
 	// Files names the file each kind came from ("quality" → path, or the
 	// built-in file's name with "（内置）").
 	Files map[string]string
 }
 
 // RuleKinds are the kinds of rules file a rules directory may hold, by the
-// prefix of their names: quality-*.yaml, warnings-*.yaml, exante-*.yaml
-// and cycle-*.yaml (or quality.yaml and so on).
-var RuleKinds = []string{"quality", "warnings", "exante", "cycle"}
+// prefix of their names: quality-*.yaml, warnings-*.yaml, exante-*.yaml,
+// cycle-*.yaml and results-*.yaml (or quality.yaml and so on).
+var RuleKinds = []string{"quality", "warnings", "exante", "cycle", "results"}
 
 // MaxRulesFile bounds one rules file.
 const MaxRulesFile = 1 << 20
@@ -44,9 +47,11 @@ const MaxRulesFile = 1 << 20
 func DefaultRules() *RuleSet {
 	return &RuleSet{
 		Quality: DefaultQuality(), Warnings: DefaultWarnings(), Exante: DefaultExante(), Cycle: DefaultCycle(),
+		Results: DefaultResults(),
 		Files: map[string]string{
 			"quality": DefaultQualityFile + "（内置）", "warnings": DefaultWarningsFile + "（内置）",
 			"exante": DefaultExanteFile + "（内置）", "cycle": DefaultCycleFile + "（内置）",
+			"results": DefaultResultsFile + "（内置）",
 		},
 	}
 }
@@ -115,6 +120,8 @@ func LoadRules(dir string) (*RuleSet, error) {
 			ds = readInto(&rs.Exante, ExanteRules, files[0], data)
 		case "cycle":
 			ds = readInto(&rs.Cycle, CycleRules, files[0], data)
+		case "results":
+			ds = readInto(&rs.Results, ResultsRules, files[0], data)
 		}
 		if ds.Err() == nil {
 			rs.Files[k] = files[0]
@@ -130,7 +137,7 @@ func LoadRules(dir string) (*RuleSet, error) {
 	return rs, nil
 }
 
-var ruleKindNames = map[string]string{"quality": "绩效目标质量", "warnings": "执行预警", "exante": "事前绩效评估范围", "cycle": "周期（监控节点与期限）"}
+var ruleKindNames = map[string]string{"quality": "绩效目标质量", "warnings": "执行预警", "exante": "事前绩效评估范围", "cycle": "周期（监控节点与期限）", "results": "结果应用"}
 
 // readInto reads one rules file with read and, when it is valid, puts
 // it in *dst.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/jixiao/jixiao/internal/apperr"
 	"github.com/jixiao/jixiao/internal/bulk"
-	"github.com/jixiao/jixiao/internal/datafile"
 	"github.com/jixiao/jixiao/internal/evaluation"
 	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/results"
@@ -107,7 +106,7 @@ func (s *server) showResults(w http.ResponseWriter, r *http.Request, status int,
 		s.fail(w, r, err)
 		return
 	}
-	rules := datafile.DefaultResults()
+	rules := s.st.Rules().Results
 	d := &resultsPage{Year: f.Year, Region: f.Region, Grade: f.Grade, Decided: f.Decided, Grades: results.Grades, Page: page,
 		CanDecide: canDecideResults(u) == nil, Rules: rules, Suggestions: rules.SuggestionKeys(), Types: results.Types, Failed: failed}
 	if d.Year != 0 {
@@ -148,7 +147,7 @@ func (s *server) resultsWorkbook(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rules := datafile.DefaultResults()
+	rules := s.st.Rules().Results
 	ys, total, err := s.st.Suggestions(r.Context(), f, rules)
 	if err != nil {
 		s.fail(w, r, err)
@@ -210,7 +209,7 @@ func (s *server) decideResult(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := store.ResultDecisionInput{Scope: form.Scope, Type: form.Type, Decision: form.Decision, Amount: amount, Reason: form.Reason, Version: version}
-	row, err := s.st.DecideResult(r.Context(), code, year, in, datafile.DefaultResults(), *u)
+	row, err := s.st.DecideResult(r.Context(), code, year, in, s.st.Rules().Results, *u)
 	if err != nil {
 		if c := apperr.Code(err); c == apperr.EINVALID || c == apperr.ECONFLICT {
 			s.showResults(w, r, httpStatus(c), errorMessage(err), form)
@@ -220,7 +219,7 @@ func (s *server) decideResult(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setFlash(w, fmt.Sprintf("已决定部门 %s %d 年度%s的结果应用：%s，%s 元。", code, year, row.Label(),
-		store.DecisionName(datafile.DefaultResults(), row.Decision.Decision, row.Decision.Base, row.Decision.Decided), row.Decision.Decided.YuanText()))
+		store.DecisionName(s.st.Rules().Results, row.Decision.Decision, row.Decision.Base, row.Decision.Decided), row.Decision.Decided.YuanText()))
 	http.Redirect(w, r, "/results?"+back.Encode()+"#"+resultAnchor(code, row.Scope), http.StatusSeeOther)
 }
 
@@ -241,7 +240,7 @@ type resultRefLine struct {
 // project keeps its code across years); an error is logged and shows
 // none, as the 参考 is not needed to declare.
 func (s *server) resultRefLines(r *http.Request, code string, year int, ev *evaluation.Evaluation) []resultRefLine {
-	refs, err := s.st.ResultReferences(r.Context(), code, year, datafile.DefaultResults())
+	refs, err := s.st.ResultReferences(r.Context(), code, year, s.st.Rules().Results)
 	if err != nil {
 		s.log.Error("result references", "code", code, "year", year, "err", err)
 		return nil
