@@ -133,11 +133,15 @@ func Write(ctx context.Context, st *store.Store, opts Options, w io.Writer) (*Su
 	if err != nil {
 		return nil, err
 	}
+	res, err := resultsSummary(ctx, st, opts.Year)
+	if err != nil {
+		return nil, err
+	}
 	bw, err := zw.CreateHeader(&zip.FileHeader{Name: BulletinFile, Method: zip.Store, Modified: time.Now()})
 	if err != nil {
 		return nil, err
 	}
-	if err := docx.Render(bw, report.BuildBulletin(bulletinInput(opts, sum, comments, st.Rules().Cycle, rect))); err != nil {
+	if err := docx.Render(bw, report.BuildBulletin(bulletinInput(opts, sum, comments, st.Rules().Cycle, rect, res))); err != nil {
 		return nil, fmt.Errorf("%s无法写入：%w", BulletinFile, err)
 	}
 	if err := zw.Close(); err != nil {
@@ -162,8 +166,12 @@ func Bulletin(ctx context.Context, st *store.Store, opts Options) (*report.Docum
 	if err != nil {
 		return nil, nil, err
 	}
+	res, err := resultsSummary(ctx, st, opts.Year)
+	if err != nil {
+		return nil, nil, err
+	}
 	sum.Elapsed = time.Since(sum.start)
-	return report.BuildBulletin(bulletinInput(opts, sum, comments, st.Rules().Cycle, rect)), sum, nil
+	return report.BuildBulletin(bulletinInput(opts, sum, comments, st.Rules().Cycle, rect, res)), sum, nil
 }
 
 // run assesses every department-year opts selects, in workers, and gives

@@ -278,6 +278,57 @@ func TestBulletin(t *testing.T) {
 	if text := strings.Join(paras, "\n"); !strings.Contains(text, "已下达整改事项2项，其中未整改2项") {
 		t.Errorf("the bulletin does not count the items:\n%s", text)
 	}
+	if !strings.Contains(strings.Join(paras, "\n"), "2023年度尚无复核通过的部门年度，未形成结果应用建议") {
+		t.Errorf("no year accepted, yet the bulletin does not say so:\n%s", strings.Join(paras, "\n"))
+	}
+	// Tianhe accepted: its department (优: the total kept) and its nine
+	// projects get suggestions, none decided yet.
+	acceptYear(t, st, "106001", 2023)
+	doc, _, err = bulk.Bulletin(context.Background(), st, bulk.Options{Year: 2023})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paras = paras[:0]
+	for _, b := range doc.Blocks {
+		if p, ok := b.(*report.Paragraph); ok {
+			paras = append(paras, p.Text())
+		}
+	}
+	text = strings.Join(paras, "\n")
+	for _, want := range []string{"对复核通过的1个部门年度提出下年度预算安排建议：部门整体保障预算总额1个；项目", "财政部门已对其中0项作出决定，其余10项待定"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the bulletin lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// acceptYear walks a department-year to accepted as its people would.
+func acceptYear(t *testing.T, st *store.Store, code string, year int) {
+	t.Helper()
+	ctx := context.Background()
+	users := map[string]store.User{}
+	for _, role := range []string{workflow.Editor, workflow.Approver, workflow.Reviewer} {
+		dept := code
+		if role == workflow.Reviewer {
+			dept = ""
+		}
+		u, err := st.CreateUser(ctx, store.User{Username: role + code, DisplayName: role, Role: role, DepartmentCode: dept}, "a-long-password-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		users[role] = u
+	}
+	rec, err := st.Get(ctx, code, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := rec.Version
+	for _, m := range []struct{ to, role string }{{workflow.Submitted, workflow.Editor}, {workflow.Approved, workflow.Approver},
+		{workflow.UnderReview, workflow.Reviewer}, {workflow.Accepted, workflow.Reviewer}} {
+		if v, err = st.Transition(ctx, code, year, m.to, users[m.role], "", v); err != nil {
+			t.Fatal(m.to, err)
+		}
+	}
 }
 
 // Only the years in the statuses asked for are bundled; none is an error

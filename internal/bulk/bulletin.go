@@ -3,6 +3,8 @@ package bulk
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/jixiao/jixiao/internal/cycle"
 	"github.com/jixiao/jixiao/internal/rectify"
@@ -17,8 +19,8 @@ import (
 // problems counted in each report, the indicators that lost points, the
 // reviewers' comments by department, and the deadline for rectification
 // measures of the store's cycle rules.
-func bulletinInput(opts Options, sum *Summary, comments map[string]int, rules *cycle.Rules, rect *report.BulletinRectification) *report.BulletinInput {
-	in := &report.BulletinInput{Year: opts.Year, Issuer: opts.Issuer, Date: opts.Date, Rectification: rect}
+func bulletinInput(opts Options, sum *Summary, comments map[string]int, rules *cycle.Rules, rect *report.BulletinRectification, res *report.BulletinResults) *report.BulletinInput {
+	in := &report.BulletinInput{Year: opts.Year, Issuer: opts.Issuer, Date: opts.Date, Rectification: rect, Results: res}
 	if r := rules; r != nil {
 		if d, ok := r.Deadlines[cycle.MeasuresFiled]; ok {
 			in.Measures = report.BulletinDeadline{Rules: fmt.Sprintf("《%s》（%s，%s版）", r.Name, r.ID, r.Version), Name: d.Name, Describe: d.Describe(), Source: d.Source, Default: d.Default}
@@ -78,4 +80,60 @@ func rectificationCounts(ctx context.Context, st *store.Store, year int) (*repor
 		out.Total += by[s]
 	}
 	return out, nil
+}
+
+// resultsSummary sums up the year's results-application suggestions for
+// the bulletin with the store's results rules, reading the accepted
+// department-years a page at a time.
+func resultsSummary(ctx context.Context, st *store.Store, year int) (*report.BulletinResults, error) {
+	rules := st.Rules().Results
+	out := &report.BulletinResults{Rules: fmt.Sprintf("《%s》（%s，%s版）", rules.Name, rules.ID, rules.Version)}
+	deps, projs := map[string]int{}, map[string]int{}
+	for offset := 0; ; {
+		ys, total, err := st.Suggestions(ctx, store.ResultsFilter{Year: year, Limit: store.MaxResultsYears, Offset: offset}, rules)
+		if err != nil {
+			return nil, err
+		}
+		for _, y := range ys {
+			out.Years++
+			for _, r := range y.Rows() {
+				out.Rows++
+				if r.Decision != nil {
+					out.Decided++
+				}
+				if r.Suggestion == nil {
+					out.Unsuggested++
+					continue
+				}
+				out.Base += r.Suggestion.Base
+				out.Suggested += r.Suggestion.Amount
+				if r.Scope == store.ResultScopeDepartment {
+					deps[r.Suggestion.Name]++
+				} else {
+					projs[r.Suggestion.Name]++
+				}
+			}
+		}
+		offset += len(ys)
+		if len(ys) == 0 || offset >= total {
+			break
+		}
+	}
+	out.Departments, out.Projects = countsByFrequency(deps), countsByFrequency(projs)
+	return out, nil
+}
+
+// countsByFrequency orders named counts most frequent first, then by name.
+func countsByFrequency(m map[string]int) []report.BulletinCount {
+	out := make([]report.BulletinCount, 0, len(m))
+	for name, n := range m {
+		out = append(out, report.BulletinCount{Name: name, N: n})
+	}
+	slices.SortFunc(out, func(a, b report.BulletinCount) int {
+		if a.N != b.N {
+			return b.N - a.N
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/jixiao/jixiao/internal/money"
 	"github.com/jixiao/jixiao/internal/num"
 )
 
@@ -25,6 +26,29 @@ type BulletinInput struct {
 	// year's evaluations (整改事项) by status, and those overdue on the
 	// day the bulletin is made; nil: not counted (no store).
 	Rectification *BulletinRectification
+	// Results sums up the results-application suggestions (结果应用) of
+	// the year's department-years the finance bureau has accepted; nil:
+	// not summed (no store).
+	Results *BulletinResults
+}
+
+// BulletinResults sums up a year's results-application suggestions.
+type BulletinResults struct {
+	// Rules names the results rules file: 《…》（id，version版）.
+	Rules string
+	// Years counts the department-years with results (accepted or
+	// published).
+	Years int
+	// Departments and Projects count the rows of each scope by the
+	// suggestion's name ("核减10%"), most frequent first.
+	Departments, Projects []BulletinCount
+	// Unsuggested counts the rows with no suggestion (no grade yet).
+	Unsuggested int
+	// Base and Suggested sum the rows with a suggestion: this year's
+	// initial budget and the figure the suggestions imply for next year.
+	Base, Suggested money.Fen
+	// Decided counts the rows the finance bureau has decided, of Rows.
+	Decided, Rows int
 }
 
 // BulletinRectification counts a year's rectification items.
@@ -351,6 +375,45 @@ func BuildBulletin(in *BulletinInput) *Document {
 			line += "该期限为默认设置，可按本地规定在周期规则文件中修改。"
 		}
 		p(line)
+	}
+	if r := in.Results; r != nil {
+		h("五、结果应用")
+		if r.Years == 0 {
+			p(fmt.Sprintf("截至本通报印发，%d年度尚无复核通过的部门年度，未形成结果应用建议。", in.Year))
+		} else {
+			counts := func(cs []BulletinCount) string {
+				var parts []string
+				for _, c := range cs {
+					parts = append(parts, fmt.Sprintf("%s%d个", c.Name, c.N))
+				}
+				return strings.Join(parts, "、")
+			}
+			line := fmt.Sprintf("按%s，对复核通过的%d个部门年度提出下年度预算安排建议", r.Rules, r.Years)
+			var scopes []string
+			if len(r.Departments) > 0 {
+				scopes = append(scopes, "部门整体"+counts(r.Departments))
+			}
+			if len(r.Projects) > 0 {
+				scopes = append(scopes, "项目"+counts(r.Projects))
+			}
+			if len(scopes) > 0 {
+				line += "：" + strings.Join(scopes, "；")
+			}
+			if r.Unsuggested > 0 {
+				line += fmt.Sprintf("；另有%d项尚无复核后等级，未提出建议", r.Unsuggested)
+			}
+			p(line + "。")
+			change := r.Suggested - r.Base
+			word := "核减"
+			if change > 0 {
+				word = "增加"
+			}
+			amounts := fmt.Sprintf("上述建议涉及本年度年初预算%s万元，按建议下年度安排%s万元", r.Base.Wan(), r.Suggested.Wan())
+			if change != 0 {
+				amounts += fmt.Sprintf("，%s%s万元", word, max(change, -change).Wan())
+			}
+			p(amounts + fmt.Sprintf("。财政部门已对其中%d项作出决定，其余%d项待定；决定与建议不同的，已逐项说明理由。", r.Decided, r.Rows-r.Decided))
+		}
 	}
 	if d.Author != "" || d.Date != "" {
 		bs = append(bs, &Signature{Author: d.Author, Date: d.Date})

@@ -109,3 +109,37 @@ func TestBulletinEmpty(t *testing.T) {
 		t.Fatalf("%s", text)
 	}
 }
+
+// The results section counts the suggestions of each scope and sums what
+// they imply for next year's budget.
+func TestBulletinResults(t *testing.T) {
+	in := bulletinInput()
+	in.Results = &BulletinResults{
+		Rules:       "《结果应用规则》（results-x，1版）",
+		Years:       2,
+		Departments: []BulletinCount{{Name: "保障预算总额", N: 1}, {Name: "核减10%", N: 1}},
+		Projects:    []BulletinCount{{Name: "据实保障", N: 3}, {Name: "核减10%", N: 1}},
+		Unsuggested: 1,
+		// 5,000,000.00 yuan in all, 400,000.00 of it cut.
+		Base: 500_000_000, Suggested: 460_000_000,
+		Decided: 2, Rows: 7,
+	}
+	text := docText(BuildBulletin(in))
+	for _, want := range []string{
+		"五、结果应用",
+		"按《结果应用规则》（results-x，1版），对复核通过的2个部门年度提出下年度预算安排建议：部门整体保障预算总额1个、核减10%1个；项目据实保障3个、核减10%1个；另有1项尚无复核后等级，未提出建议。",
+		"上述建议涉及本年度年初预算500.00万元，按建议下年度安排460.00万元，核减40.00万元。财政部门已对其中2项作出决定，其余5项待定",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("bulletin lacks %q:\n%s", want, text)
+		}
+	}
+	in.Results = &BulletinResults{Rules: "《规则》"}
+	if text := docText(BuildBulletin(in)); !strings.Contains(text, "截至本通报印发，2023年度尚无复核通过的部门年度，未形成结果应用建议。") {
+		t.Errorf("no accepted year:\n%s", text)
+	}
+	in.Results = nil
+	if text := docText(BuildBulletin(in)); strings.Contains(text, "结果应用") {
+		t.Errorf("results section without results:\n%s", text)
+	}
+}
