@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jixiao/jixiao/internal/cycle"
 	"github.com/jixiao/jixiao/internal/workflow"
 )
 
@@ -161,6 +162,10 @@ func TestAuthorization(t *testing.T) {
 		{name: "bundles", method: "GET", path: "/bundles", want: every(403, reviewer, 200, admin, 200, anon, login)},
 		{name: "bundle unknown", method: "GET", path: "/bundles/0123456789abcdef01234567", want: every(403, reviewer, 404, admin, 404, anon, login)},
 		{name: "ledgers", method: "GET", path: "/monitoring/ledgers", want: every(403, reviewer, 200, anon, login)},
+		// The annual notice's dates: reviewers and administrators.
+		{name: "dates", method: "GET", path: "/dates?year=2023", want: every(403, reviewer, 200, admin, 200, anon, login)},
+		{name: "set date", method: "POST", path: "/dates", form: formOf("year", "2023", "key", cycle.EvaluationDue, "date", "2024-03-31", "reason", "年度工作通知"),
+			want: every(403, reviewer, 303, admin, 303, anon, login)},
 		// 结果应用: reviewers and administrators see it, reviewers decide.
 		{name: "results", method: "GET", path: "/results?year=2023", want: every(403, reviewer, 200, admin, 200, anon, login)},
 		{name: "results xlsx", method: "GET", path: "/results/table.xlsx?year=2023", want: every(403, reviewer, 200, admin, 200, anon, login)},

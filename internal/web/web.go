@@ -169,6 +169,8 @@ func (s *server) routes() {
 	s.mux.HandleFunc("POST /account/password", s.signedIn(s.changePassword))
 	s.mux.HandleFunc("POST /account/email", s.signedIn(s.setEmail))
 	s.mux.HandleFunc("GET /tasks", s.signedIn(s.tasks))
+	s.mux.HandleFunc("GET /dates", s.signedIn(s.datesPage))
+	s.mux.HandleFunc("POST /dates", s.signedIn(s.setDate))
 
 	s.mux.HandleFunc("GET /{$}", s.signedIn(s.home))
 	s.mux.HandleFunc("GET /departments", s.signedIn(s.departments))
