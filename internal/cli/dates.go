@@ -92,7 +92,7 @@ func cmdDates(e *env, args []string) error {
 		if latest[d.Region+"\x00"+d.Key] == d.ID {
 			force = "有效"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", where, d.KeyName(), d.Date, force, d.SetBy, d.At.In(zone).Format("2006-01-02 15:04"), d.Reason)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", where, d.KeyName(), d.Date, force, d.SetByName, d.At.In(zone).Format("2006-01-02 15:04"), d.Reason)
 	}
 	tw.Flush()
 	fmt.Fprintln(e.stdout, "各地区适用本地区的日期，未单独设置的适用“全部地区”的日期。")

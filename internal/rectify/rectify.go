@@ -230,6 +230,11 @@ type Item struct {
 	Confirmer string `json:"confirmer,omitempty"`
 	IssuedBy  string `json:"issued_by"`
 	Version   int    `json:"version"`
+	// IssuedByName and ConfirmerName are the display names of the
+	// accounts IssuedBy and Confirmer name (the names as recorded when
+	// they are no account), filled in when the items are read.
+	IssuedByName  string `json:"-"`
+	ConfirmerName string `json:"-"`
 }
 
 // StatusName names the item's status in Chinese.

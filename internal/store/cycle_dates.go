@@ -25,8 +25,11 @@ type CycleDate struct {
 	Key    string
 	Date   civil.Date
 	SetBy  string
-	At     time.Time
-	Reason string
+	// SetByName is the display name of the account SetBy names, or SetBy
+	// itself (an operator of the command line), filled in when read.
+	SetByName string
+	At        time.Time
+	Reason    string
 }
 
 // KeyName names the date in Chinese (cycle.DateNames).
@@ -128,19 +131,22 @@ func (tx *txn) setCycleDate(ctx context.Context, d CycleDate, setBy string) (Cyc
 // cycleDateColumns selects a cycle_dates row, the date as text on both
 // engines.
 func (tx *txn) cycleDateColumns() string {
-	due := "due_on"
+	due := "cd.due_on"
 	if tx.store.dialect == Postgres {
-		due = "to_char(due_on, 'YYYY-MM-DD')"
+		due = "to_char(cd.due_on, 'YYYY-MM-DD')"
 	}
-	return "id, year, region, key, " + due + ", set_by, at, reason"
+	return "cd.id, cd.year, cd.region, cd.key, " + due + ", cd.set_by, COALESCE(NULLIF(u.display_name, ''), cd.set_by), cd.at, cd.reason"
 }
+
+// cycleDatesFrom is the FROM of cycleDateColumns.
+const cycleDatesFrom = " FROM cycle_dates cd LEFT JOIN users u ON u.username = cd.set_by"
 
 func scanCycleDate(row interface{ Scan(...any) error }) (CycleDate, error) {
 	var (
 		d   CycleDate
 		due string
 	)
-	if err := row.Scan(&d.ID, &d.Year, &d.Region, &d.Key, &due, &d.SetBy, &d.At, &d.Reason); err != nil {
+	if err := row.Scan(&d.ID, &d.Year, &d.Region, &d.Key, &due, &d.SetBy, &d.SetByName, &d.At, &d.Reason); err != nil {
 		return CycleDate{}, err
 	}
 	var err error
@@ -156,7 +162,7 @@ func scanCycleDate(row interface{ Scan(...any) error }) (CycleDate, error) {
 func (s *Store) CycleDates(ctx context.Context, year int) ([]CycleDate, error) {
 	var out []CycleDate
 	err := s.withReadTx(ctx, func(tx *txn) error {
-		rows, err := tx.query(ctx, "SELECT "+tx.cycleDateColumns()+" FROM cycle_dates WHERE year = ? ORDER BY id LIMIT ?", year, maxCycleDateRows)
+		rows, err := tx.query(ctx, "SELECT "+tx.cycleDateColumns()+cycleDatesFrom+" WHERE cd.year = ? ORDER BY cd.id LIMIT ?", year, maxCycleDateRows)
 		if err != nil {
 			return err
 		}
@@ -224,7 +230,7 @@ func (ds cycleDates) lookup(year int, region, key string) (CycleDate, bool) {
 // datesInForce reads the latest row of every (year, region, key): a few
 // per year and region, one query.
 func (tx *txn) datesInForce(ctx context.Context) (cycleDates, error) {
-	rows, err := tx.query(ctx, "SELECT "+tx.cycleDateColumns()+` FROM cycle_dates WHERE id IN
+	rows, err := tx.query(ctx, "SELECT "+tx.cycleDateColumns()+cycleDatesFrom+` WHERE cd.id IN
 		(SELECT MAX(id) FROM cycle_dates GROUP BY year, region, key)`)
 	if err != nil {
 		return nil, err

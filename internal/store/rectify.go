@@ -147,11 +147,14 @@ func rectifyColumnsFor(dialect string) string {
 	for _, c := range []string{"ri.issued_on", "ri.measures_due", "ri.measures_due_from", "ri.measures_filed_on", "ri.complete_due", "ri.complete_due_from", "ri.done_on", "ri.closed_on"} {
 		cols = append(cols, dateColFor(dialect, c))
 	}
-	cols = append(cols, "ri.measures_due_rule", "ri.complete_due_rule", "ri.waived", "ri.evidence", "ri.comment", "ri.confirmer", "ri.issued_by", "ri.version", "ri.department_year_id")
+	cols = append(cols, "ri.measures_due_rule", "ri.complete_due_rule", "ri.waived", "ri.evidence", "ri.comment", "ri.confirmer", "ri.issued_by", "ri.version", "ri.department_year_id",
+		// The people by their display names where they are accounts.
+		"COALESCE(NULLIF(ui.display_name, ''), ri.issued_by)", "COALESCE(NULLIF(uc.display_name, ''), ri.confirmer)")
 	return strings.Join(cols, ", ")
 }
 
-const rectifyFrom = ` FROM rectification_items ri JOIN department_years dy ON dy.id = ri.department_year_id JOIN departments d ON d.id = dy.department_id`
+const rectifyFrom = ` FROM rectification_items ri JOIN department_years dy ON dy.id = ri.department_year_id JOIN departments d ON d.id = dy.department_id
+	LEFT JOIN users ui ON ui.username = ri.issued_by LEFT JOIN users uc ON uc.username = ri.confirmer AND ri.confirmer <> ''`
 
 // rectRow is an item with the department-year it belongs to.
 type rectRow struct {
@@ -169,7 +172,8 @@ func scanRectification(row interface{ Scan(...any) error }, more ...any) (*rectR
 	for i := range dates {
 		dest = append(dest, &dates[i])
 	}
-	dest = append(dest, &r.MeasuresDue.Rule, &r.CompleteDue.Rule, &r.Waived, &evidence, &r.Comment, &r.Confirmer, &r.IssuedBy, &r.Version, &r.dyID)
+	dest = append(dest, &r.MeasuresDue.Rule, &r.CompleteDue.Rule, &r.Waived, &evidence, &r.Comment, &r.Confirmer, &r.IssuedBy, &r.Version, &r.dyID,
+		&r.IssuedByName, &r.ConfirmerName)
 	if err := row.Scan(append(dest, more...)...); err != nil {
 		return nil, err
 	}

@@ -82,7 +82,8 @@ func TestRectificationPages(t *testing.T) {
 		t.Fatalf("item 1: %+v, %v", it, err)
 	}
 	body = e.get(reviewer, item).Body.String()
-	if !strings.Contains(body, "已销号") || !strings.Contains(body, "办理记录") {
+	// The issuer and the confirmer by name, not by account.
+	if !strings.Contains(body, "已销号") || !strings.Contains(body, "办理记录") || !strings.Contains(body, "（财政局审核人）") || strings.Contains(body, "（"+reviewer+"）") {
 		t.Errorf("closed item page lacks its status or history")
 	}
 	list := e.get(reviewer, "/rectification?year=2023").Body.String()
