@@ -117,16 +117,14 @@ func noteNewerFramework(e *env, stored *framework.Framework) {
 // readEntry reads one data file or workbook and runs the assessment
 // pipeline on it, as a year in the stage given (a declaration is checked,
 // not scored: its entry has no result).
-func readEntry(path, fwDirs, stage string) (*store.Entry, diag.List, error) {
+func readEntry(path string, lib *datafile.Library, stage string) (*store.Entry, diag.List, error) {
 	data, err := readInput(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	lib, ds := datafile.LoadLibrary(frameworkDirs(fwDirs)...)
 	opts := assessOptions()
 	opts.Stage = stage
-	_, a, lds := input.Assess(path, data, lib, opts)
-	ds = append(ds, lds...)
+	_, a, ds := input.Assess(path, data, lib, opts)
 	if a == nil || ds.Err() != nil {
 		return nil, ds, nil
 	}
@@ -156,10 +154,12 @@ func cmdImport(e *env, args []string) error {
 	if err := checkStage(*stage); err != nil {
 		return err
 	}
+	// The frameworks are read once for every file: the entries share
+	// them (and the store pins each once).
+	lib, all := datafile.LoadLibrary(frameworkDirs(*fwDirs)...)
 	var entries []store.Entry
-	var all diag.List
 	for _, path := range pos {
-		en, ds, err := readEntry(path, *fwDirs, *stage)
+		en, ds, err := readEntry(path, lib, *stage)
 		if err != nil {
 			return err
 		}
