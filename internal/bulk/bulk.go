@@ -125,15 +125,7 @@ func Write(ctx context.Context, st *store.Store, opts Options, w io.Writer) (*Su
 	if err := writeSummary(sw, opts, sum); err != nil {
 		return nil, fmt.Errorf("%s无法写入：%w", SummaryFile, err)
 	}
-	comments, err := st.CommentCounts(ctx, opts.Year)
-	if err != nil {
-		return nil, err
-	}
-	rect, err := rectificationCounts(ctx, st, opts.Year)
-	if err != nil {
-		return nil, err
-	}
-	res, err := resultsSummary(ctx, st, opts.Year)
+	bulletin, err := buildBulletin(ctx, st, opts, sum)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +133,7 @@ func Write(ctx context.Context, st *store.Store, opts Options, w io.Writer) (*Su
 	if err != nil {
 		return nil, err
 	}
-	if err := docx.Render(bw, report.BuildBulletin(bulletinInput(opts, sum, comments, st.Rules().Cycle, rect, res))); err != nil {
+	if err := docx.Render(bw, bulletin); err != nil {
 		return nil, fmt.Errorf("%s无法写入：%w", BulletinFile, err)
 	}
 	if err := zw.Close(); err != nil {
@@ -158,20 +150,31 @@ func Bulletin(ctx context.Context, st *store.Store, opts Options) (*report.Docum
 	if err != nil {
 		return nil, nil, err
 	}
-	comments, err := st.CommentCounts(ctx, opts.Year)
-	if err != nil {
-		return nil, nil, err
-	}
-	rect, err := rectificationCounts(ctx, st, opts.Year)
-	if err != nil {
-		return nil, nil, err
-	}
-	res, err := resultsSummary(ctx, st, opts.Year)
+	doc, err := buildBulletin(ctx, st, opts, sum)
 	if err != nil {
 		return nil, nil, err
 	}
 	sum.Elapsed = time.Since(sum.start)
-	return report.BuildBulletin(bulletinInput(opts, sum, comments, st.Rules().Cycle, rect, res)), sum, nil
+	return doc, sum, nil
+}
+
+// buildBulletin writes the bulletin of the bundle's rows with what the
+// store counts beside them: review comments, rectification items and the
+// results suggestions of the year.
+func buildBulletin(ctx context.Context, st *store.Store, opts Options, sum *Summary) (*report.Document, error) {
+	comments, err := st.CommentCounts(ctx, opts.Year)
+	if err != nil {
+		return nil, err
+	}
+	rect, err := rectificationCounts(ctx, st, opts.Year)
+	if err != nil {
+		return nil, err
+	}
+	res, err := resultsSummary(ctx, st, opts.Year)
+	if err != nil {
+		return nil, err
+	}
+	return report.BuildBulletin(bulletinInput(opts, sum, comments, st.Rules().Cycle, rect, res)), nil
 }
 
 // run assesses every department-year opts selects, in workers, and gives

@@ -265,41 +265,38 @@ func TestBulletin(t *testing.T) {
 	if _, err := st.IssueFromProblems(context.Background(), "106001", 2023, store.Operator("财政局", workflow.Reviewer), "评价结果反馈"); err != nil {
 		t.Fatal(err)
 	}
-	doc, _, err = bulk.Bulletin(context.Background(), st, bulk.Options{Year: 2023})
-	if err != nil {
-		t.Fatal(err)
-	}
-	paras = paras[:0]
-	for _, b := range doc.Blocks {
-		if p, ok := b.(*report.Paragraph); ok {
-			paras = append(paras, p.Text())
-		}
-	}
-	if text := strings.Join(paras, "\n"); !strings.Contains(text, "已下达整改事项2项，其中未整改2项") {
+	text = bulletinText(t, st)
+	if !strings.Contains(text, "已下达整改事项2项，其中未整改2项") {
 		t.Errorf("the bulletin does not count the items:\n%s", text)
 	}
-	if !strings.Contains(strings.Join(paras, "\n"), "2023年度尚无复核通过的部门年度，未形成结果应用建议") {
-		t.Errorf("no year accepted, yet the bulletin does not say so:\n%s", strings.Join(paras, "\n"))
+	if !strings.Contains(text, "2023年度尚无复核通过的部门年度，未形成结果应用建议") {
+		t.Errorf("no year accepted, yet the bulletin does not say so:\n%s", text)
 	}
 	// Tianhe accepted: its department (优: the total kept) and its nine
 	// projects get suggestions, none decided yet.
 	acceptYear(t, st, "106001", 2023)
-	doc, _, err = bulk.Bulletin(context.Background(), st, bulk.Options{Year: 2023})
-	if err != nil {
-		t.Fatal(err)
-	}
-	paras = paras[:0]
-	for _, b := range doc.Blocks {
-		if p, ok := b.(*report.Paragraph); ok {
-			paras = append(paras, p.Text())
-		}
-	}
-	text = strings.Join(paras, "\n")
+	text = bulletinText(t, st)
 	for _, want := range []string{"对复核通过的1个部门年度提出下年度预算安排建议：部门整体保障预算总额1个；项目", "财政部门已对其中0项作出决定，其余10项待定"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the bulletin lacks %q:\n%s", want, text)
 		}
 	}
+}
+
+// bulletinText is the paragraphs of the 2023 bulletin, a line each.
+func bulletinText(t *testing.T, st *store.Store) string {
+	t.Helper()
+	doc, _, err := bulk.Bulletin(context.Background(), st, bulk.Options{Year: 2023})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paras []string
+	for _, b := range doc.Blocks {
+		if p, ok := b.(*report.Paragraph); ok {
+			paras = append(paras, p.Text())
+		}
+	}
+	return strings.Join(paras, "\n")
 }
 
 // acceptYear walks a department-year to accepted as its people would.
@@ -380,15 +377,7 @@ func readZipFile(t *testing.T, f *zip.File) string {
 
 func documentXML(t *testing.T, f *zip.File) string {
 	t.Helper()
-	rc, err := f.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := []byte(readZipFile(t, f))
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatalf("%s is not a Word document: %v", f.Name, err)

@@ -64,10 +64,13 @@ func DefaultFontNote() string {
 	defaultMu.Lock()
 	s := defaultSvc
 	defaultMu.Unlock()
-	if s == nil || s.Stats().Renders == 0 {
+	if s == nil {
 		return ""
 	}
-	return s.Stats().FontError
+	if st := s.Stats(); st.Renders > 0 {
+		return st.FontError
+	}
+	return ""
 }
 
 // CloseDefault closes the process-wide service, if it was created, and
