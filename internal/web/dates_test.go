@@ -31,6 +31,20 @@ func TestAnnualDates(t *testing.T) {
 	if w.Code != 422 || !strings.Contains(body, "日期“2024-02-30”无效") || !strings.Contains(body, "须填写设置原因") || !strings.Contains(body, `value="东湖区"`) {
 		t.Fatalf("bad form: %d\n%s", w.Code, firstLines(body, 80))
 	}
+	// Hostile text: a reason over the line limit and a region with a
+	// control character are refused, each named.
+	w = e.post(reviewer, "/dates", url.Values{"year": {"2023"}, "key": {cycle.EvaluationDue}, "date": {"2024-03-31"},
+		"region": {"东湖\x00区"}, "reason": {strings.Repeat("通知", 600)}})
+	if body := w.Body.String(); w.Code != 422 || !strings.Contains(body, "设置原因过长") || !strings.Contains(body, "地区包含控制字符") {
+		t.Fatalf("hostile form: %d\n%s", w.Code, firstLines(body, 80))
+	}
+	// A body over the forms' 64 KiB bound is not read.
+	if w := e.post(reviewer, "/dates", url.Values{"year": {"2023"}, "reason": {strings.Repeat("通知", 5000)}}); w.Code != 422 || !strings.Contains(w.Body.String(), "表单无法读取") {
+		t.Fatalf("oversize form: %d", w.Code)
+	}
+	if w := e.post(reviewer, "/dates", url.Values{"year": {"2023"}, "key": {"deadline_of_everything"}, "date": {"2024-03-31"}, "reason": {"通知"}}); w.Code != 422 || !strings.Contains(w.Body.String(), "日期项目") {
+		t.Fatalf("unknown key: %d", w.Code)
+	}
 	if rows, _ := e.st.CycleDates(t.Context(), 2023); len(rows) != 0 {
 		t.Fatalf("a refused form stored %d rows", len(rows))
 	}
